@@ -1,0 +1,39 @@
+// ESLint with typescript-eslint and Effect's plugin; formatting is dprint through `@effect/dprint`
+// (as the Effect monorepo does), so `npm run lint` checks style and `npm run lint:fix` formats.
+import effect from "@effect/eslint-plugin"
+import js from "@eslint/js"
+import tseslint from "typescript-eslint"
+
+export default tseslint.config(
+  { ignores: ["dist/**", "docs/**", "node_modules/**", "coverage/**", "test/fixtures/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...effect.configs.dprint,
+  {
+    languageOptions: {
+      globals: { console: "readonly", process: "readonly", setTimeout: "readonly", clearTimeout: "readonly" }
+    },
+    rules: {
+      "@effect/dprint": [
+        "error",
+        {
+          config: {
+            indentWidth: 2,
+            lineWidth: 110,
+            semiColons: "asi",
+            quoteStyle: "alwaysDouble",
+            trailingCommas: "never",
+            operatorPosition: "maintain",
+            "arrowFunction.useParentheses": "force"
+          }
+        }
+      ],
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-namespace": "off",
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/array-type": ["error", { default: "generic", readonly: "generic" }],
+      "no-restricted-syntax": ["error", { selector: "TSAnyKeyword", message: "Type it instead of any." }]
+    }
+  }
+)

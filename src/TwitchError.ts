@@ -1,0 +1,289 @@
+/**
+ * Every typed failure of the library, as one union of `Schema.TaggedError` classes with a guard.
+ * Messages say what happened and what to do next; they never contain a token.
+ *
+ * @since 0.1.0
+ */
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+/**
+ * The symbol every effect-twitcher error carries, used by {@link isTwitchError}.
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("effect-twitcher/TwitchError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * The request a failure belongs to: method and URL, never headers or secrets.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RequestInfo = Schema.Struct({
+  method: Schema.String,
+  url: Schema.String
+})
+
+/**
+ * The call lacks authorization: no token, a token Twitch rejected (401), or a token without a
+ * scope the endpoint needs (`scope` names it).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotAuthorized extends Schema.TaggedError<NotAuthorized>("effect-twitcher/NotAuthorized")(
+  "NotAuthorized",
+  {
+    reason: Schema.Literal("NoToken", "InvalidToken", "MissingScope", "WrongTokenKind"),
+    scope: Schema.optional(Schema.String),
+    status: Schema.optional(Schema.Number),
+    twitchMessage: Schema.optional(Schema.String),
+    request: Schema.optional(RequestInfo)
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    switch (this.reason) {
+      case "NoToken":
+        return "No access token: provide one (TWITCH_TOKEN, a login flow, or an app token)."
+      case "MissingScope":
+        return `The token lacks the scope "${this.scope}": log in again asking for it.`
+      case "WrongTokenKind":
+        return `This call needs a user token${this.scope ? ` with "${this.scope}"` : ""}, not an app token.`
+      case "InvalidToken":
+        return `Twitch rejected the token${
+          this.twitchMessage ? ` (${this.twitchMessage})` : ""
+        }: log in again.`
+    }
+  }
+}
+
+/**
+ * Twitch answered with an HTTP error status. `error` and `twitchMessage` are Twitch's own
+ * `{error, message}` body fields when present.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class HttpError extends Schema.TaggedError<HttpError>("effect-twitcher/HttpError")("HttpError", {
+  status: Schema.Number,
+  error: Schema.optional(Schema.String),
+  twitchMessage: Schema.optional(Schema.String),
+  request: RequestInfo
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    const detail = [this.error, this.twitchMessage].filter(Boolean).join(": ")
+    return `${this.request.method} ${this.request.url} failed with ${this.status}${
+      detail ? ` (${detail})` : ""
+    }`
+  }
+}
+
+/**
+ * A response did not match the expected shape. `path` names the offending field
+ * (e.g. `data.0.viewer_count`), `detail` is the schema's explanation.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DecodeError
+  extends Schema.TaggedError<DecodeError>("effect-twitcher/DecodeError")("DecodeError", {
+    path: Schema.String,
+    detail: Schema.String,
+    request: Schema.optional(RequestInfo)
+  })
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    const where = this.request ? ` from ${this.request.method} ${this.request.url}` : ""
+    return `Unexpected response${where} at "${this.path}": ${this.detail}`
+  }
+}
+
+/**
+ * The request never got an answer: connection refused, reset, DNS or TLS failure, timeout.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransportError extends Schema.TaggedError<TransportError>("effect-twitcher/TransportError")(
+  "TransportError",
+  {
+    detail: Schema.String,
+    request: Schema.optional(RequestInfo)
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    const where = this.request ? `${this.request.method} ${this.request.url}: ` : ""
+    return `${where}${this.detail}`
+  }
+}
+
+/**
+ * The channel (or VOD) has no playable stream: it is offline, does not exist, or the VOD is gone.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ChannelOffline extends Schema.TaggedError<ChannelOffline>("effect-twitcher/ChannelOffline")(
+  "ChannelOffline",
+  { channel: Schema.String }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.channel} is offline or does not exist.`
+  }
+}
+
+/**
+ * The content is not available in the viewer's region.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class GeoBlocked extends Schema.TaggedError<GeoBlocked>("effect-twitcher/GeoBlocked")("GeoBlocked", {
+  channel: Schema.String,
+  reason: Schema.optional(Schema.String)
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `${this.channel} is not available in this region${this.reason ? ` (${this.reason})` : ""}.`
+  }
+}
+
+/**
+ * The requested quality is restricted (subscriber-only) for this viewer.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class QualityRestricted extends Schema.TaggedError<QualityRestricted>(
+  "effect-twitcher/QualityRestricted"
+)("QualityRestricted", {
+  channel: Schema.String,
+  quality: Schema.String,
+  available: Schema.Array(Schema.String)
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `Quality ${this.quality} of ${this.channel} is restricted (subscriber-only); available: ${
+      this.available.join(", ")
+    }.`
+  }
+}
+
+/**
+ * A login flow ended without a token: the user denied access, the state did not match (CSRF),
+ * the wait timed out, or the device code expired.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class LoginFailed
+  extends Schema.TaggedError<LoginFailed>("effect-twitcher/LoginFailed")("LoginFailed", {
+    reason: Schema.Literal("Denied", "StateMismatch", "Timeout", "Expired", "Refused"),
+    detail: Schema.optional(Schema.String)
+  })
+{
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    const what = {
+      Denied: "The user denied access",
+      StateMismatch: "The login answer did not carry our state (possible CSRF); it was rejected",
+      Timeout: "The login was not completed in time",
+      Expired: "The device code expired before the user approved it",
+      Refused: "Twitch refused the login"
+    }[this.reason]
+    return `${what}${this.detail ? `: ${this.detail}` : ""}.`
+  }
+}
+
+/**
+ * A chat operation failed: login refused by the server, a join that Twitch refused or did not
+ * confirm, a message with forbidden characters, or a closed connection.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ChatError extends Schema.TaggedError<ChatError>("effect-twitcher/ChatError")("ChatError", {
+  reason: Schema.Literal(
+    "LoginFailed",
+    "JoinFailed",
+    "JoinTimeout",
+    "InvalidText",
+    "TooLong",
+    "Closed",
+    "Refused"
+  ),
+  channel: Schema.optional(Schema.String),
+  noticeId: Schema.optional(Schema.String),
+  detail: Schema.optional(Schema.String)
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    const where = this.channel ? ` in #${this.channel}` : ""
+    const id = this.noticeId ? ` [${this.noticeId}]` : ""
+    return `Chat ${this.reason}${where}${id}${this.detail ? `: ${this.detail}` : ""}`
+  }
+}
+
+/**
+ * Every error the library fails with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TwitchError =
+  | NotAuthorized
+  | HttpError
+  | DecodeError
+  | TransportError
+  | ChannelOffline
+  | GeoBlocked
+  | QualityRestricted
+  | LoginFailed
+  | ChatError
+
+/**
+ * The errors of a Helix call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HelixError = NotAuthorized | HttpError | DecodeError | TransportError
+
+/**
+ * Whether a value is one of the library's errors.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isTwitchError = (u: unknown): u is TwitchError => Predicate.hasProperty(u, TypeId)
