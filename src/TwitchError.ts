@@ -145,13 +145,19 @@ export class TransportError extends Schema.TaggedError<TransportError>("effect-t
  */
 export class ChannelOffline extends Schema.TaggedError<ChannelOffline>("effect-twitcher/ChannelOffline")(
   "ChannelOffline",
-  { channel: Schema.String }
+  {
+    /** The channel login, or the video id when `vod` is true. */
+    channel: Schema.String,
+    vod: Schema.optional(Schema.Boolean)
+  }
 ) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
-    return `${this.channel} is offline or does not exist.`
+    return this.vod
+      ? `VOD ${this.channel} does not exist or is not available.`
+      : `${this.channel} is offline or does not exist.`
   }
 }
 
@@ -162,8 +168,10 @@ export class ChannelOffline extends Schema.TaggedError<ChannelOffline>("effect-t
  * @category errors
  */
 export class GeoBlocked extends Schema.TaggedError<GeoBlocked>("effect-twitcher/GeoBlocked")("GeoBlocked", {
+  /** The channel login, or the video id when `vod` is true. */
   channel: Schema.String,
-  reason: Schema.optional(Schema.String)
+  reason: Schema.optional(Schema.String),
+  vod: Schema.optional(Schema.Boolean)
 }) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
@@ -174,7 +182,7 @@ export class GeoBlocked extends Schema.TaggedError<GeoBlocked>("effect-twitcher/
 }
 
 /**
- * The requested quality is restricted (subscriber-only) for this viewer.
+ * The requested quality is restricted (subscriber-only) for this viewer, or not offered at all.
  *
  * @since 0.1.0
  * @category errors
@@ -184,15 +192,18 @@ export class QualityRestricted extends Schema.TaggedError<QualityRestricted>(
 )("QualityRestricted", {
   channel: Schema.String,
   quality: Schema.String,
-  available: Schema.Array(Schema.String)
+  available: Schema.Array(Schema.String),
+  /** `SubscriberOnly` (the default) or `Unavailable`: nothing at or below the quality is offered. */
+  reason: Schema.optional(Schema.Literal("SubscriberOnly", "Unavailable"))
 }) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
-    return `Quality ${this.quality} of ${this.channel} is restricted (subscriber-only); available: ${
-      this.available.join(", ")
-    }.`
+    const why = this.reason === "Unavailable"
+      ? "is not offered (nor any lower one)"
+      : "is restricted (subscriber-only)"
+    return `Quality ${this.quality} of ${this.channel} ${why}; available: ${this.available.join(", ")}.`
   }
 }
 
