@@ -332,9 +332,8 @@ export const make = (
             (e): e is NotAuthorized => e._tag === "NotAuthorized" && e.reason === "InvalidToken",
             (e) =>
               auth.onUnauthorized(token).pipe(
-                Effect.mapError((
-                  refreshFailure
-                ) => (refreshFailure.reason === "NoToken" ? e : refreshFailure)),
+                // Without a fresh token, Twitch's own 401 answer is the most useful error.
+                Effect.mapError(() => e),
                 Effect.flatMap(attempt)
               )
           )
