@@ -81,15 +81,19 @@ export const printUrl = (url: string): Effect.Effect<void> =>
 export const implicitGrant = (
   options: BrowserOptions
 ): Effect.Effect<AccessToken.AccessToken, LoginError, HttpClient.HttpClient | TwitchConfig> =>
+  Effect.gen(function*() {
+    // The server closes as soon as the answer arrived (or the wait failed).
+    const { result } = yield* catchAnswer(options, "token")
+    if (result._tag !== "Token") return yield* new LoginFailed({ reason: "Refused", detail: "no token" })
+    return yield* validated(AccessToken.make(result.accessToken, { kind: "user", scopes: result.scopes }))
+  })
+
+const catchAnswer = (options: BrowserOptions, responseType: "token" | "code") =>
   Effect.scoped(
     Effect.gen(function*() {
-      const server = yield* LoginServer.make({ ...options, responseType: "token" })
+      const server = yield* LoginServer.make({ ...options, responseType })
       yield* (options.onUrl ?? printUrl)(server.authorizeUrl)
-      const result = yield* server.await
-      if (result._tag !== "Token") return yield* new LoginFailed({ reason: "Refused", detail: "no token" })
-      return yield* validated(
-        AccessToken.make(result.accessToken, { kind: "user", scopes: result.scopes })
-      )
+      return { result: yield* server.await, redirectUri: server.redirectUri }
     })
   )
 
@@ -103,20 +107,16 @@ export const implicitGrant = (
 export const authorizationCode = (
   options: BrowserOptions & { readonly clientSecret: Redacted.Redacted<string> }
 ): Effect.Effect<AccessToken.AccessToken, LoginError, HttpClient.HttpClient | TwitchConfig> =>
-  Effect.scoped(
-    Effect.gen(function*() {
-      const server = yield* LoginServer.make({ ...options, responseType: "code" })
-      yield* (options.onUrl ?? printUrl)(server.authorizeUrl)
-      const result = yield* server.await
-      if (result._tag !== "Code") return yield* new LoginFailed({ reason: "Refused", detail: "no code" })
-      const response = yield* OAuth.exchangeCode({
-        code: result.code,
-        redirectUri: server.redirectUri,
-        clientSecret: options.clientSecret
-      })
-      return yield* validated(yield* OAuth.toAccessToken(response, "user"))
+  Effect.gen(function*() {
+    const { redirectUri, result } = yield* catchAnswer(options, "code")
+    if (result._tag !== "Code") return yield* new LoginFailed({ reason: "Refused", detail: "no code" })
+    const response = yield* OAuth.exchangeCode({
+      code: result.code,
+      redirectUri,
+      clientSecret: options.clientSecret
     })
-  )
+    return yield* validated(yield* OAuth.toAccessToken(response, "user"))
+  })
 
 /**
  * Options of {@link deviceCode}.

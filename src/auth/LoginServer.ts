@@ -127,7 +127,10 @@ const page = (body: string, withScript: boolean) =>
 <html lang="en"><head><meta charset="utf-8"><title>effect-twitcher login</title></head>
 <body><p id="msg">${body}</p>${withScript ? `<script>${script}</script>` : ""}</body></html>`
 
+// `Connection: close` on every answer: the server serves a handful of requests and must be able to
+// close right after the last one, without waiting for idle keep-alive connections.
 const securityHeaders = {
+  "Connection": "close",
   "Cache-Control": "no-store",
   "Referrer-Policy": "no-referrer",
   "X-Content-Type-Options": "nosniff",
@@ -142,7 +145,7 @@ const htmlPage = (status: number, body: string, withScript = false) =>
   })
 
 const plain = (status: number, body: string) =>
-  HttpServerResponse.text(body, { status, headers: { "Cache-Control": "no-store" } })
+  HttpServerResponse.text(body, { status, headers: { "Connection": "close", "Cache-Control": "no-store" } })
 
 /** Constant-time comparison of the state. */
 const sameState = (a: string | undefined, b: string): boolean => {
