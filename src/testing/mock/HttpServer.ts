@@ -1,0 +1,203 @@
+/**
+ * The mock Twitch's HTTP server: one port on 127.0.0.1 serving every HTTP surface by path —
+ * Helix (`/helix/*`, twitch-cli's `/mock/*`), OAuth (`/oauth2/*`, twitch-cli's `/auth/*`), GQL
+ * (`/gql`), usher (`/api/v2/channel/hls/<login>.m3u8`, `/api/channel/hls/<login>.m3u8`,
+ * `/vod/v2/<id>.m3u8`) and the emote CDN (`/emoticons/v2/<id>/<format>/<theme>/<scale>`). Built on
+ * `@effect/platform`'s `HttpRouter` served by `NodeHttpServer`; faults from {@link Control} apply
+ * before routing.
+ *
+ * @since 0.1.0
+ */
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
+import * as Http from "node:http"
+import * as Control from "./Control.js"
+import * as Cdn from "./http/Cdn.js"
+import * as Helix from "./http/Helix.js"
+import * as OAuth from "./http/OAuth.js"
+import * as Playback from "./http/Playback.js"
+import { type Bucket, helixError, type RateLimitOptions, type RouteContext } from "./http/shared.js"
+import * as MockWorld from "./World.js"
+
+/**
+ * Options of the HTTP server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Port on 127.0.0.1; 0 (the default) lets the OS choose. */
+  readonly port?: number
+  /** Helix token bucket: `limit` points (default 800) refilled over `windowMillis` (default 60 000). */
+  readonly rateLimit?: Partial<RateLimitOptions>
+  /** HMAC key for playback access tokens (default derived from the world's seed). */
+  readonly signingKey?: string
+}
+
+/**
+ * The base URLs of a running server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Urls {
+  /** `http://127.0.0.1:<port>`. */
+  readonly baseUrl: string
+  /** `<base>/helix` (TwitchConfig `helixUrl`). */
+  readonly helixUrl: string
+  /** `<base>/mock`, twitch-cli's Helix layout. */
+  readonly mockHelixUrl: string
+  /** `<base>` (TwitchConfig `idUrl`: OAuth lives under `/oauth2`). */
+  readonly idUrl: string
+  /** `<base>/auth`, twitch-cli's OAuth layout. */
+  readonly authUrl: string
+  /** `<base>/gql`. */
+  readonly gqlUrl: string
+  /** `<base>` (usher paths start with `/api` and `/vod`). */
+  readonly usherUrl: string
+  /** `<base>/emoticons/v2`. */
+  readonly emoteCdnUrl: string
+}
+
+/**
+ * A running server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Running extends Urls {
+  readonly port: number
+}
+
+/**
+ * The base URLs for a port.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const urls = (port: number): Urls => {
+  const baseUrl = `http://127.0.0.1:${port}`
+  return {
+    baseUrl,
+    helixUrl: `${baseUrl}/helix`,
+    mockHelixUrl: `${baseUrl}/mock`,
+    idUrl: baseUrl,
+    authUrl: `${baseUrl}/auth`,
+    gqlUrl: `${baseUrl}/gql`,
+    usherUrl: baseUrl,
+    emoteCdnUrl: `${baseUrl}/emoticons/v2`
+  }
+}
+
+const surfaceOf = (path: string): Exclude<Control.Surface, "any" | "irc"> => {
+  if (path.startsWith("/helix") || path.startsWith("/mock")) return "helix"
+  if (path.startsWith("/oauth2") || path.startsWith("/auth") || path.startsWith("/activate")) return "oauth"
+  if (path.startsWith("/gql")) return "gql"
+  if (path.startsWith("/emoticons")) return "cdn"
+  return "usher"
+}
+
+/**
+ * Starts the server in the current scope (closed, with its open connections, when the scope
+ * closes).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options = {}
+): Effect.Effect<Running, HttpServerError.ServeError, Scope.Scope | MockWorld.World | Control.Control> =>
+  Effect.gen(function*() {
+    const world = yield* MockWorld.World
+    const control = yield* Control.Control
+    let nodeServer: Http.Server | undefined
+    const server = yield* NodeHttpServer.make(() => {
+      nodeServer = Http.createServer()
+      return nodeServer
+    }, { host: "127.0.0.1", port: options.port ?? 0 })
+    // Runs before the server's own close (finalizers run in reverse): keep-alive sockets would
+    // otherwise hold the close open.
+    yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer?.closeAllConnections()))
+    const address = server.address
+    const port = address._tag === "TcpAddress" ? address.port : 0
+    const u = urls(port)
+
+    const ctx: RouteContext = {
+      world,
+      control,
+      baseUrl: u.baseUrl,
+      rateLimit: {
+        limit: options.rateLimit?.limit ?? 800,
+        windowMillis: options.rateLimit?.windowMillis ?? 60_000
+      },
+      buckets: yield* Ref.make<ReadonlyMap<string, Bucket>>(new Map()),
+      signingKey: options.signingKey ?? `mock-twitch-signing-key-${world.seed}`
+    }
+
+    const counted = <E, R>(
+      method: string,
+      pattern: string,
+      handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+    ) => Effect.zipRight(control.increment(Control.routeCounter(method, pattern)), handler)
+
+    const helix = Helix.routes(ctx, counted)
+    const oauth = OAuth.routes(ctx, counted)
+    const router = HttpRouter.empty.pipe(
+      HttpRouter.mount("/helix", helix),
+      HttpRouter.mount("/mock", helix),
+      HttpRouter.mount("/oauth2", oauth),
+      HttpRouter.mount("/auth", oauth),
+      HttpRouter.get("/activate", counted("GET", "/activate", OAuth.activateHandler(ctx))),
+      HttpRouter.concat(Playback.routes(ctx, counted)),
+      HttpRouter.concat(Cdn.routes(ctx, counted))
+    )
+
+    const app = Effect.gen(function*() {
+      const req = yield* HttpServerRequest.HttpServerRequest
+      yield* control.increment(Control.counterNames.requests)
+      const path = new URL(req.originalUrl, "http://127.0.0.1").pathname
+      const fault = yield* control.takeFault(surfaceOf(path))
+      if (Option.isSome(fault)) {
+        yield* control.increment(Control.counterNames.faults)
+        const f = fault.value
+        switch (f._tag) {
+          case "Drop": {
+            yield* control.increment(Control.counterNames.dropped)
+            NodeHttpServerRequest.toIncomingMessage(req).socket.destroy()
+            return HttpServerResponse.empty({ status: 500 })
+          }
+          case "Status": {
+            if (f.status === 429) {
+              yield* control.increment(Control.counterNames.tooManyRequests)
+              const reset = String(Math.ceil((yield* Clock.currentTimeMillis) / 1000) + 1)
+              return helixError(429, "Rate limit exceeded (injected by the mock)", {
+                "ratelimit-limit": String(ctx.rateLimit.limit),
+                "ratelimit-remaining": "0",
+                "ratelimit-reset": reset
+              })
+            }
+            return helixError(f.status, "Injected failure (mock Twitch)")
+          }
+          case "Delay": {
+            yield* Effect.sleep(f.millis)
+            break
+          }
+        }
+      }
+      return yield* router
+    }).pipe(
+      Effect.catchTag("RouteNotFound", () => Effect.succeed(helixError(404, "Not Found")))
+    )
+
+    yield* server.serve(app)
+    return { ...u, port }
+  })
