@@ -14,6 +14,10 @@ export interface RawClient {
   readonly lines: ReadonlyArray<string>
   /** Sends lines (each gets `\r\n`); over WebSocket all lines go in one frame. */
   readonly send: (...lines: ReadonlyArray<string>) => Effect.Effect<void>
+  /** Sends text as-is (one WebSocket frame / one TCP write). */
+  readonly sendText: (text: string) => Effect.Effect<void>
+  /** Raw chunks as received (WebSocket frames / TCP reads). */
+  readonly frames: ReadonlyArray<string>
   /** Waits for the first line matching `predicate` received after index `from` (default: any not yet taken). */
   readonly next: (
     predicate: (line: string) => boolean,
@@ -42,6 +46,7 @@ export const connect = (transport: Transport): Effect.Effect<RawClient, Error, S
   Effect.acquireRelease(
     Effect.async<RawClient, Error>((resume) => {
       const lines: Array<string> = []
+      const frames: Array<string> = []
       const taken = new Set<number>()
       let closed = false
       let listeners: Array<() => void> = []
@@ -52,6 +57,7 @@ export const connect = (transport: Transport): Effect.Effect<RawClient, Error, S
       }
       let buffer = ""
       const onText = (text: string) => {
+        frames.push(text)
         buffer += text
         const parts = buffer.split("\r\n")
         buffer = parts.pop() ?? ""
@@ -113,7 +119,9 @@ export const connect = (transport: Transport): Effect.Effect<RawClient, Error, S
         )
       const client: RawClient = {
         lines,
+        frames,
         send: (...ls) => Effect.sync(() => write(ls.map((l) => l + "\r\n").join(""))),
+        sendText: (text) => Effect.sync(() => write(text)),
         next: (predicate, timeout = Duration.seconds(3)) =>
           waitUntil(
             () => {

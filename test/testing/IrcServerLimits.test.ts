@@ -1,0 +1,203 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as World from "../../src/testing/mock/World.js"
+import { joined, setup, user } from "./irc/fixture.js"
+import * as Raw from "./irc/RawClient.js"
+
+const sync = (c: Raw.RawClient, tag: string) =>
+  Effect.gen(function*() {
+    yield* c.send(`PING :${tag}`)
+    yield* c.next((l) => l === `:tmi.twitch.tv PONG tmi.twitch.tv :${tag}`)
+  })
+
+const notices = (c: Raw.RawClient, msgId: string) =>
+  c.matching((l) => Raw.is("NOTICE")(l) && Raw.tagsOf(l)["msg-id"] === msgId)
+
+describe("IrcServer limits", () => {
+  it.scopedLive("a plain user gets 20 messages per window, the 21st is msg_ratelimit and counted", () =>
+    Effect.gen(function*() {
+      const { live, server } = yield* setup({ limits: { channelIntervalMs: 0 } })
+      const ch = live[5]
+      const c = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      yield* joined(c, ch)
+      for (let i = 0; i < 21; i++) yield* c.send(`PRIVMSG #${ch} :message ${i}`)
+      const notice = yield* c.next(Raw.is("NOTICE"))
+      assert.strictEqual(
+        notice,
+        `@msg-id=msg_ratelimit :tmi.twitch.tv NOTICE #${ch} :Your message was not sent because you are sending messages too quickly.`
+      )
+      yield* sync(c, "a")
+      const counters = yield* server.control.counters
+      assert.strictEqual(counters.privmsgsAccepted, 20)
+      assert.strictEqual(counters.violations.userRate, 1)
+      assert.strictEqual((yield* server.control.received(ch)).length, 20)
+    }))
+
+  it.scopedLive("the window slides: after it passes the user may send again", () =>
+    Effect.gen(function*() {
+      const { live, server } = yield* setup({
+        limits: { channelIntervalMs: 0, messageWindowMs: 400, userMessages: 3 }
+      })
+      const ch = live[5]
+      const c = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      yield* joined(c, ch)
+      for (let i = 0; i < 4; i++) yield* c.send(`PRIVMSG #${ch} :burst ${i}`)
+      yield* c.next(Raw.is("NOTICE"))
+      yield* Effect.sleep("450 millis")
+      yield* c.send(`PRIVMSG #${ch} :after the window`)
+      yield* sync(c, "b")
+      assert.strictEqual((yield* server.control.counters).privmsgsAccepted, 4)
+      assert.strictEqual(notices(c, "msg_ratelimit").length, 1)
+    }))
+
+  it.scopedLive("a moderator gets 100 per window; those messages still fill the 20 bucket elsewhere", () =>
+    Effect.gen(function*() {
+      const { live, offline, server } = yield* setup({ limits: { channelIntervalMs: 0 } })
+      const ch = live[5] // twitcherbot moderates every live channel
+      const c = yield* user(server, World.secondUserLogin, World.secondUserToken)
+      yield* joined(c, ch)
+      for (let i = 0; i < 101; i++) yield* c.send(`PRIVMSG #${ch} :mod message ${i}`)
+      yield* c.next(Raw.is("NOTICE"))
+      yield* sync(c, "c")
+      let counters = yield* server.control.counters
+      assert.strictEqual(counters.privmsgsAccepted, 100)
+      assert.strictEqual(counters.violations.userRate, 1)
+      // In a channel where twitcherbot is a plain user, the 20 bucket is already full.
+      yield* joined(c, offline[0])
+      yield* c.send(`PRIVMSG #${offline[0]} :plain here`)
+      yield* c.next((l) => Raw.is("NOTICE")(l) && l.includes(`#${offline[0]}`))
+      counters = yield* server.control.counters
+      assert.strictEqual(counters.privmsgsAccepted, 100)
+      assert.strictEqual(counters.violations.userRate, 2)
+    }))
+
+  it.scopedLive("a plain user may send 1 message per second per channel; a moderator is exempt", () =>
+    Effect.gen(function*() {
+      const { live, server } = yield* setup({ limits: { channelIntervalMs: 300 } })
+      const ch = live[6]
+      const plain = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      yield* joined(plain, ch)
+      yield* plain.send(`PRIVMSG #${ch} :one`, `PRIVMSG #${ch} :two`)
+      yield* plain.next(Raw.is("NOTICE"))
+      yield* Effect.sleep("350 millis")
+      yield* plain.send(`PRIVMSG #${ch} :three`)
+      yield* sync(plain, "d")
+      const mod = yield* user(server, World.secondUserLogin, World.secondUserToken)
+      yield* joined(mod, ch)
+      yield* mod.send(`PRIVMSG #${ch} :m1`, `PRIVMSG #${ch} :m2`, `PRIVMSG #${ch} :m3`)
+      yield* sync(mod, "e")
+      const counters = yield* server.control.counters
+      assert.strictEqual(counters.violations.channelRate, 1)
+      assert.strictEqual(counters.privmsgsAccepted, 5)
+      assert.deepStrictEqual((yield* server.control.received(ch)).map((m) => m.text), [
+        "one",
+        "three",
+        "m1",
+        "m2",
+        "m3"
+      ])
+    }))
+
+  it.scopedLive("21 JOINs within the window: the 21st is dropped and counted", () =>
+    Effect.gen(function*() {
+      const { live, offline, server } = yield* setup()
+      const channels = [...live, ...offline].slice(0, 21)
+      const c = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      yield* c.send(`JOIN ${channels.map((ch) => `#${ch}`).join(",")}`)
+      yield* c.count(Raw.is("ROOMSTATE"), 20)
+      yield* sync(c, "f")
+      assert.strictEqual(c.matching(Raw.is("ROOMSTATE")).length, 20)
+      const counters = yield* server.control.counters
+      assert.strictEqual(counters.joins, 20)
+      assert.strictEqual(counters.violations.joinRate, 1)
+      const info = yield* server.control.connections
+      assert.isFalse(info[0].channels.includes(channels[20]))
+    }))
+
+  it.scopedLive("the same text within the duplicate window is msg_duplicate", () =>
+    Effect.gen(function*() {
+      const { live, server } = yield* setup({ limits: { channelIntervalMs: 0 } })
+      const ch = live[7]
+      const c = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      yield* joined(c, ch)
+      yield* c.send(`PRIVMSG #${ch} :same`, `PRIVMSG #${ch} :same`, `PRIVMSG #${ch} :different`)
+      const notice = yield* c.next(Raw.is("NOTICE"))
+      assert.strictEqual(
+        notice,
+        `@msg-id=msg_duplicate :tmi.twitch.tv NOTICE #${ch} :Your message was not sent because it is identical to the previous one you sent, less than 30 seconds ago.`
+      )
+      yield* sync(c, "g")
+      assert.strictEqual((yield* server.control.counters).violations.duplicate, 1)
+      assert.deepStrictEqual((yield* server.control.received(ch)).map((m) => m.text), ["same", "different"])
+    }))
+
+  it.scopedLive("slow mode, over-long messages, bans and timeouts", () =>
+    Effect.gen(function*() {
+      const { live, server } = yield* setup({ limits: { channelIntervalMs: 0 } })
+      const ch = live[8]
+      const c = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      yield* joined(c, ch)
+      yield* server.control.setRoomState(ch, { slow: 5 })
+      assert.strictEqual(
+        yield* c.next((l) => Raw.is("ROOMSTATE")(l) && Raw.tagsOf(l).slow === "5"),
+        `@room-id=${
+          Raw.tagsOf(c.matching(Raw.is("ROOMSTATE"))[0])["room-id"]
+        };slow=5 :tmi.twitch.tv ROOMSTATE #${ch}`
+      )
+      yield* c.send(`PRIVMSG #${ch} :first`, `PRIVMSG #${ch} :second`)
+      assert.match(
+        yield* c.next(Raw.is("NOTICE")),
+        /msg-id=msg_slowmode .* You will be able to talk again in 5 seconds\.$/
+      )
+      yield* server.control.setRoomState(ch, { slow: 0 })
+      yield* c.send(`PRIVMSG #${ch} :${"x".repeat(501)}`, `PRIVMSG #${ch} :${"😂".repeat(500)}`)
+      yield* sync(c, "long")
+      yield* server.control.ban({ channel: ch, login: World.defaultUserLogin, seconds: 30 })
+      yield* c.send(`PRIVMSG #${ch} :timed out`)
+      assert.match(
+        yield* c.next((l) => Raw.tagsOf(l)["msg-id"] === "msg_timedout"),
+        /:You are timed out for 30 more seconds\.$/
+      )
+      yield* server.control.ban({ channel: ch, login: World.defaultUserLogin })
+      yield* c.send(`PRIVMSG #${ch} :banned`)
+      assert.strictEqual(
+        yield* c.next((l) => Raw.tagsOf(l)["msg-id"] === "msg_banned"),
+        `@msg-id=msg_banned :tmi.twitch.tv NOTICE #${ch} :You are permanently banned from talking in ${ch}.`
+      )
+      yield* server.control.unban(ch, World.defaultUserLogin)
+      yield* c.send(`PRIVMSG #${ch} :free again`)
+      yield* sync(c, "h")
+      const counters = yield* server.control.counters
+      assert.deepStrictEqual(
+        [
+          counters.violations.slowMode,
+          counters.violations.tooLong,
+          counters.violations.timedOut,
+          counters.violations.banned
+        ],
+        [1, 1, 1, 1]
+      )
+      // 500 emoji are 500 code points (1000 UTF-16 units): accepted.
+      assert.deepStrictEqual(
+        (yield* server.control.received(ch)).map((m) => m.text.slice(0, 10)),
+        ["first", "😂".repeat(5), "free again"]
+      )
+    }))
+
+  it.scopedLive("a token without chat:edit can read but not send", () =>
+    Effect.gen(function*() {
+      const { live, server, world } = yield* setup()
+      const token = yield* world.issueToken({
+        clientId: World.defaultClientId,
+        userId: World.defaultUserId,
+        scopes: ["chat:read"]
+      })
+      const c = yield* user(server, World.defaultUserLogin, token.value)
+      yield* joined(c, live[0])
+      yield* c.send(`PRIVMSG #${live[0]} :hello`)
+      yield* sync(c, "i")
+      const counters = yield* server.control.counters
+      assert.strictEqual(counters.violations.missingScope, 1)
+      assert.strictEqual(counters.privmsgsAccepted, 0)
+    }))
+})
