@@ -1,0 +1,65 @@
+/**
+ * A plain HTTP client (fetch) for the mock server tests, and a helper running a test against a
+ * fresh mock (no IRC).
+ */
+import * as Effect from "effect/Effect"
+import * as MockTwitch from "../../../../src/testing/MockTwitch.js"
+
+export interface Answer {
+  readonly status: number
+  readonly headers: Headers
+  readonly bytes: Uint8Array
+  readonly text: string
+  /** The JSON body (throws when it is not JSON). */
+  readonly json: <A = Record<string, unknown>>() => A
+}
+
+export const request = (url: string, init: RequestInit = {}): Effect.Effect<Answer> =>
+  Effect.promise(async () => {
+    const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000), ...init })
+    const bytes = new Uint8Array(await response.arrayBuffer())
+    const text = new TextDecoder().decode(bytes)
+    return {
+      status: response.status,
+      headers: response.headers,
+      bytes,
+      text,
+      json: <A>() => JSON.parse(text) as A
+    }
+  })
+
+export const get = (url: string, headers: Record<string, string> = {}) => request(url, { headers })
+
+export const postForm = (url: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+  request(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(form).toString()
+  })
+
+export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  request(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body)
+  })
+
+/** Helix headers for a token of the default client. */
+export const helixHeaders = (token: string, clientId: string = MockTwitch.credentials.clientId) => ({
+  "client-id": clientId,
+  authorization: `Bearer ${token}`
+})
+
+/** Runs `f` against a fresh mock (HTTP only) built for this test. */
+export const withMock = <A, E>(
+  f: (mock: MockTwitch.MockTwitch.Service) => Effect.Effect<A, E>,
+  options: MockTwitch.Options = {}
+) =>
+  Effect.flatMap(MockTwitch.MockTwitch, f).pipe(Effect.provide(MockTwitch.layer({ irc: false, ...options })))
+
+export interface Page<A = Record<string, unknown>> {
+  readonly data: ReadonlyArray<A>
+  readonly pagination: { readonly cursor?: string }
+  readonly total?: number
+  readonly template?: string
+}
