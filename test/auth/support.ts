@@ -151,7 +151,7 @@ export const playBrowser = (authorizeUrl: string, tamper: (fragment: URLSearchPa
   })
 
 /** Waits (in real time) until `condition` holds, for at most ~5 s. */
-export const eventually = (condition: Effect.Effect<boolean>) =>
+export const eventually = <R>(condition: Effect.Effect<boolean, never, R>) =>
   Effect.gen(function*() {
     for (let i = 0; i < 500; i++) {
       if (yield* condition) return
