@@ -7,8 +7,15 @@
  */
 import type { Emote } from "../TwitchMessage.js"
 
+const noEmotes: ReadonlyArray<Emote> = Object.freeze([])
+
+// Scratch space reused across calls (decoding is synchronous): ids and ranges as parsed.
+const ids: Array<string> = []
+const starts: Array<number> = []
+const ends: Array<number> = []
+
 /** A non-negative integer in `s[start, end)`, or -1. */
-const readInt = (s: string, start: number, end: number): number => {
+const readIndex = (s: string, start: number, end: number): number => {
   if (start >= end || end - start > 9) return -1
   let n = 0
   for (let i = start; i < end; i++) {
@@ -19,8 +26,6 @@ const readInt = (s: string, start: number, end: number): number => {
   return n
 }
 
-const noEmotes: ReadonlyArray<Emote> = Object.freeze([])
-
 /**
  * Decodes the emote tag for `text`, sorted by position. Ranges are clamped to the text: one that
  * starts past the end is dropped, one that ends past it is cut at the end; malformed entries are
@@ -28,32 +33,35 @@ const noEmotes: ReadonlyArray<Emote> = Object.freeze([])
  */
 export const decodeEmotes = (spec: string | undefined, text: string): ReadonlyArray<Emote> => {
   if (spec === undefined || spec.length === 0) return noEmotes
-  const ids: Array<string> = []
-  const starts: Array<number> = []
-  const ends: Array<number> = []
+  let n = 0
+  let sorted = true
   const len = spec.length
   let i = 0
   while (i < len) {
     let slash = spec.indexOf("/", i)
     if (slash < 0) slash = len
-    const colon = spec.indexOf(":", i)
+    let colon = i
+    while (colon < slash && spec.charCodeAt(colon) !== 58) colon++
     if (colon > i && colon < slash) {
       const id = spec.slice(i, colon)
       let r = colon + 1
       while (r < slash) {
-        let comma = spec.indexOf(",", r)
-        if (comma < 0 || comma > slash) comma = slash
-        const dash = spec.indexOf("-", r)
-        if (dash > r && dash < comma) {
-          const start = readInt(spec, r, dash)
-          const end = readInt(spec, dash + 1, comma)
+        let comma = r
+        let dash = -1
+        for (; comma < slash; comma++) {
+          const c = spec.charCodeAt(comma)
+          if (c === 44) break
+          if (c === 45 && dash < 0) dash = comma
+        }
+        if (dash > r) {
+          const start = readIndex(spec, r, dash)
+          const end = readIndex(spec, dash + 1, comma)
           if (start >= 0 && end >= start) {
-            // insertion keeps the list sorted by start (lists are short)
-            let at = starts.length
-            while (at > 0 && starts[at - 1] > start) at--
-            ids.splice(at, 0, id)
-            starts.splice(at, 0, start)
-            ends.splice(at, 0, end)
+            if (n > 0 && starts[n - 1] > start) sorted = false
+            ids[n] = id
+            starts[n] = start
+            ends[n] = end
+            n++
           }
         }
         r = comma + 1
@@ -61,13 +69,14 @@ export const decodeEmotes = (spec: string | undefined, text: string): ReadonlyAr
     }
     i = slash + 1
   }
-  if (ids.length === 0) return noEmotes
+  if (n === 0) return noEmotes
+  if (!sorted) sortScratch(n)
   const out: Array<Emote> = []
   const tlen = text.length
   // walk the text once, counting code points (`cp`) and UTF-16 units (`u`)
   let cp = 0
   let u = 0
-  for (let k = 0; k < ids.length; k++) {
+  for (let k = 0; k < n; k++) {
     const start = starts[k]
     if (start < cp) {
       // overlapping ranges: restart the walk
@@ -75,31 +84,41 @@ export const decodeEmotes = (spec: string | undefined, text: string): ReadonlyAr
       u = 0
     }
     while (cp < start && u < tlen) {
-      u += isPair(text, u) ? 2 : 1
+      const c = text.charCodeAt(u)
+      u += c >= 0xd800 && c <= 0xdbff && isLow(text.charCodeAt(u + 1)) ? 2 : 1
       cp++
     }
     if (u >= tlen) break
     const utf16Start = u
     const end = ends[k]
     while (cp <= end && u < tlen) {
-      u += isPair(text, u) ? 2 : 1
+      const c = text.charCodeAt(u)
+      u += c >= 0xd800 && c <= 0xdbff && isLow(text.charCodeAt(u + 1)) ? 2 : 1
       cp++
     }
-    out.push({
-      id: ids[k],
-      name: text.slice(utf16Start, u),
-      start,
-      end: cp - 1,
-      utf16Start,
-      utf16End: u
-    })
+    out.push({ id: ids[k], name: text.slice(utf16Start, u), start, end: cp - 1, utf16Start, utf16End: u })
   }
+  for (let k = 0; k < n; k++) ids[k] = ""
   return out
 }
 
-const isPair = (text: string, u: number): boolean => {
-  const c = text.charCodeAt(u)
-  if (c < 0xd800 || c > 0xdbff) return false
-  const d = text.charCodeAt(u + 1)
-  return d >= 0xdc00 && d <= 0xdfff
+const isLow = (d: number): boolean => d >= 0xdc00 && d <= 0xdfff
+
+/** Insertion sort of the first `n` scratch entries by start (lists are short). */
+const sortScratch = (n: number): void => {
+  for (let a = 1; a < n; a++) {
+    const id = ids[a]
+    const start = starts[a]
+    const end = ends[a]
+    let b = a - 1
+    while (b >= 0 && starts[b] > start) {
+      ids[b + 1] = ids[b]
+      starts[b + 1] = starts[b]
+      ends[b + 1] = ends[b]
+      b--
+    }
+    ids[b + 1] = id
+    starts[b + 1] = start
+    ends[b + 1] = end
+  }
 }

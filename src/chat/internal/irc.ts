@@ -313,8 +313,10 @@ export const tagValue = (line: string, tagsEnd: number, key: string, needle: str
   if (start < 0) return undefined
   const end = T.end
   if (start === end) return ""
-  const bs = line.indexOf("\\", start)
-  return bs >= 0 && bs < end ? unescapeRange(line, start, end, bs) : line.slice(start, end)
+  for (let i = start; i < end; i++) {
+    if (line.charCodeAt(i) === 92) return unescapeRange(line, start, end, i)
+  }
+  return line.slice(start, end)
 }
 
 /** Whether the tag value is exactly `1`. */
@@ -416,24 +418,42 @@ const inspect = Symbol.for("nodejs.util.inspect.custom")
  * are decoded on first read and kept.
  */
 export class LazyIrcMessage implements IrcMessage {
+  // Fields are assigned in the constructor, not declared with initializers: initializers are
+  // defined per subclass map and go megamorphic (and slow) across the Twitch message classes.
+  declare readonly raw: string
+  declare readonly command: string
   /** @internal */
-  _tags: Map<string, string> | undefined = undefined
+  declare readonly _tagsEnd: number
   /** @internal */
-  _params: Array<string> | undefined = undefined
+  declare readonly _prefixStart: number
   /** @internal */
-  _prefix: IrcPrefix | undefined | null = null
+  declare readonly _prefixEnd: number
+  /** @internal */
+  declare readonly _paramsStart: number
+  /** @internal */
+  declare _tags: Map<string, string> | undefined
+  /** @internal */
+  declare _params: Array<string> | undefined
+  /** @internal */
+  declare _prefix: IrcPrefix | undefined | null
   constructor(
-    readonly raw: string,
-    readonly command: string,
-    /** @internal */
-    readonly _tagsEnd: number,
-    /** @internal */
-    readonly _prefixStart: number,
-    /** @internal */
-    readonly _prefixEnd: number,
-    /** @internal */
-    readonly _paramsStart: number
-  ) {}
+    raw: string,
+    command: string,
+    tagsEnd: number,
+    prefixStart: number,
+    prefixEnd: number,
+    paramsStart: number
+  ) {
+    this.raw = raw
+    this.command = command
+    this._tagsEnd = tagsEnd
+    this._prefixStart = prefixStart
+    this._prefixEnd = prefixEnd
+    this._paramsStart = paramsStart
+    this._tags = undefined
+    this._params = undefined
+    this._prefix = null
+  }
   get tags(): ReadonlyMap<string, string> {
     return this._tags ??= decodeTags(this.raw, this._tagsEnd)
   }

@@ -179,6 +179,14 @@ abstract class TwitchBase extends LazyIrcMessage {
   declare readonly _tag: TM.TwitchMessage["_tag"]
   /** The names of the model fields, for `toJSON`. */
   declare readonly _fields: ReadonlyArray<string>
+  /** The first parameter is `raw[_p0, _p1)`. */
+  declare readonly _p0: number
+  declare readonly _p1: number
+  /** Slots for decoded values kept by the subclasses (see {@link LazyIrcMessage}). */
+  declare _m1: unknown
+  declare _m2: unknown
+  declare _m3: unknown
+  declare _m4: unknown
   constructor(
     raw: string,
     command: string,
@@ -186,11 +194,16 @@ abstract class TwitchBase extends LazyIrcMessage {
     prefixStart: number,
     prefixEnd: number,
     paramsStart: number,
-    /** The first parameter is `raw[_p0, _p1)`. */
-    readonly _p0: number,
-    readonly _p1: number
+    p0: number,
+    p1: number
   ) {
     super(raw, command, tagsEnd, prefixStart, prefixEnd, paramsStart)
+    this._p0 = p0
+    this._p1 = p1
+    this._m1 = undefined
+    this._m2 = undefined
+    this._m3 = undefined
+    this._m4 = undefined
   }
   get irc(): IrcMessage {
     return this
@@ -280,9 +293,6 @@ const senderFields = [
 
 /** Sender fields from tags (PRIVMSG, USERNOTICE, WHISPER). */
 abstract class SenderBase extends TwitchBase {
-  _badges: ReadonlyMap<string, string> | undefined = undefined
-  _badgeInfo: ReadonlyMap<string, string> | undefined = undefined
-  _emotes: ReadonlyArray<TM.Emote> | undefined = undefined
   get displayName(): string {
     return this.str(K.displayName)
   }
@@ -293,10 +303,10 @@ abstract class SenderBase extends TwitchBase {
     return this.opt(K.color)
   }
   get badges(): ReadonlyMap<string, string> {
-    return this._badges ??= decodeBadges(this.s(K.badges))
+    return (this._m1 ??= decodeBadges(this.s(K.badges))) as ReadonlyMap<string, string>
   }
   get badgeInfo(): ReadonlyMap<string, string> {
-    return this._badgeInfo ??= decodeBadges(this.s(K.badgeInfo))
+    return (this._m2 ??= decodeBadges(this.s(K.badgeInfo))) as ReadonlyMap<string, string>
   }
   get subscriber(): boolean {
     return this.bool(K.subscriber)
@@ -315,7 +325,7 @@ abstract class SenderBase extends TwitchBase {
   }
   abstract emoteText(): string
   get emotes(): ReadonlyArray<TM.Emote> {
-    return this._emotes ??= decodeEmotes(this.s(K.emotes), this.emoteText())
+    return (this._m3 ??= decodeEmotes(this.s(K.emotes), this.emoteText())) as ReadonlyArray<TM.Emote>
   }
   sharedChatOf(): Option.Option<TM.SharedChatSource> {
     const roomId = this.s(K.sourceRoomId)
@@ -421,8 +431,6 @@ class UserNoticeImpl extends SenderBase implements TM.UserNotice {
   get channel(): string {
     return this.chan()
   }
-  _msgParams: ReadonlyMap<string, string> | undefined = undefined
-  _event: TM.UserNoticeEvent | undefined = undefined
   override get login(): string {
     return this.str(K.login)
   }
@@ -455,15 +463,16 @@ class UserNoticeImpl extends SenderBase implements TM.UserNotice {
     return this.sharedChatOf()
   }
   get msgParams(): ReadonlyMap<string, string> {
-    if (this._msgParams !== undefined) return this._msgParams
+    if (this._m4 !== undefined) return this._m4 as ReadonlyMap<string, string>
     const map = new Map<string, string>()
     for (const [key, value] of this.tags) {
       if (key.startsWith(MSG_PARAM)) map.set(key.slice(MSG_PARAM.length), value)
     }
-    return this._msgParams = map
+    this._m4 = map
+    return map
   }
   get event(): TM.UserNoticeEvent {
-    return this._event ??= decodeEvent(this.kind, this.msgParams)
+    return decodeEvent(this.kind, this.msgParams)
   }
 }
 
