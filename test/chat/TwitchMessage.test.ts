@@ -1,0 +1,442 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
+import * as Option from "effect/Option"
+import { readFileSync } from "node:fs"
+import { IrcParseError } from "../../src/chat/IrcError.js"
+import { parseTwitchLine, type TwitchMessage } from "../../src/chat/TwitchMessage.js"
+
+const examples = readFileSync(new URL("../fixtures/irc/twitch-examples.tsv", import.meta.url), "utf8")
+  .split("\n")
+  .filter((line) => line.length > 0)
+  .map((line) => {
+    const tab = line.indexOf("\t")
+    return { tag: line.slice(0, tab), line: line.slice(tab + 1) }
+  })
+
+const parse = (line: string): TwitchMessage => Either.getOrThrow(parseTwitchLine(line))
+
+const as = <T extends TwitchMessage["_tag"]>(line: string, tag: T): Extract<TwitchMessage, { _tag: T }> => {
+  const message = parse(line)
+  expect(message._tag).toBe(tag)
+  return message as Extract<TwitchMessage, { _tag: T }>
+}
+
+const example = (tag: string, contains: string) => {
+  const found = examples.find((e) => e.tag === tag && e.line.includes(contains))
+  if (!found) throw new Error(`no ${tag} example with ${contains}`)
+  return found.line
+}
+
+describe("parseTwitchLine", () => {
+  it("recognizes every example of the facts sheet", () => {
+    expect(examples.length).toBeGreaterThan(40)
+    for (const { line, tag } of examples) {
+      expect([line, parse(line)._tag]).toEqual([line, tag])
+    }
+  })
+
+  it("decodes Twitch's PRIVMSG example", () => {
+    const m = as(example("Privmsg", "Kappa Keepo Kappa"), "Privmsg")
+    expect(m.channel).toBe("ronni")
+    expect(m.text).toBe("Kappa Keepo Kappa")
+    expect(m.isAction).toBe(false)
+    expect(m.chatter).toEqual({ nick: "ronni", user: "ronni", host: "ronni.tmi.twitch.tv" })
+    expect(m.login).toBe("ronni")
+    expect(m.displayName).toBe("ronni")
+    expect(m.userId).toBe("1337")
+    expect(m.roomId).toBe("1337")
+    expect(m.id).toBe("b34ccfc7-4977-403a-8a94-33c6bac34fb8")
+    expect(m.color).toEqual(Option.some("#0D4200"))
+    expect([...m.badges]).toEqual([["turbo", "1"]])
+    expect(m.badgeInfo.size).toBe(0)
+    expect(m.subscriber).toBe(false)
+    expect(m.turbo).toBe(true)
+    expect(m.mod).toBe(false)
+    expect(m.vip).toBe(false)
+    expect(m.userType).toBe("global_mod")
+    expect(m.sentAt).toEqual(Option.some(new Date(1507246572675)))
+    expect(m.bits).toEqual(Option.none())
+    expect(m.reply).toEqual(Option.none())
+    expect(m.sharedChat).toEqual(Option.none())
+    expect(m.emotes.map((e) => [e.id, e.name, e.start, e.end, e.utf16Start, e.utf16End])).toEqual([
+      ["25", "Kappa", 0, 4, 0, 5],
+      ["1902", "Keepo", 6, 10, 6, 11],
+      ["25", "Kappa", 12, 16, 12, 17]
+    ])
+    expect(m.tags.get("user-type")).toBe("global_mod")
+    expect(m.irc.command).toBe("PRIVMSG")
+    expect(m.irc.params).toEqual(["#ronni", "Kappa Keepo Kappa"])
+    expect(m.raw).toBe(example("Privmsg", "Kappa Keepo Kappa"))
+  })
+
+  it("reads bits, an empty color and staff badges", () => {
+    const m = as(example("Privmsg", "cheer100"), "Privmsg")
+    expect(m.bits).toEqual(Option.some(100))
+    expect(m.color).toEqual(Option.none())
+    expect(Object.fromEntries(m.badges)).toEqual({ staff: "1", bits: "1000" })
+    expect(m.emotes).toEqual([])
+  })
+
+  it("reads reply and thread parents, vip, badge-info and escaped names", () => {
+    const m = as(example("Privmsg", "reply-parent"), "Privmsg")
+    expect(m.displayName).toBe("Reply Guy")
+    expect(m.vip).toBe(true)
+    expect(m.subscriber).toBe(true)
+    expect(Object.fromEntries(m.badgeInfo)).toEqual({ subscriber: "14" })
+    expect(m.reply).toEqual(Option.some({
+      msgId: "b34ccfc7-4977-403a-8a94-33c6bac34fb8",
+      userId: "1337",
+      userLogin: "ronni",
+      displayName: "Ronni",
+      body: "hello there; Kappa"
+    }))
+    expect(m.thread).toEqual(Option.some({
+      msgId: "b34ccfc7-4977-403a-8a94-33c6bac34fb8",
+      userLogin: "ronni",
+      userId: Option.some("1337"),
+      displayName: Option.some("Ronni")
+    }))
+    expect(m.firstMessage).toBe(false)
+  })
+
+  it("reads shared-chat sources and first messages", () => {
+    const m = as(example("Privmsg", "source-room-id"), "Privmsg")
+    expect(m.firstMessage).toBe(true)
+    expect(m.returningChatter).toBe(true)
+    expect(m.mod).toBe(true)
+    expect(m.userType).toBe("mod")
+    const source = Option.getOrThrow(m.sharedChat)
+    expect(source.roomId).toBe("2002")
+    expect(source.messageId).toBe("0a1b2c3d-0000-4000-8000-000000000002")
+    expect(Object.fromEntries(source.badges)).toEqual({ subscriber: "3", moderator: "1" })
+    expect(Object.fromEntries(source.badgeInfo)).toEqual({ subscriber: "3" })
+    expect(source.only).toBe(false)
+  })
+
+  it("unwraps /me actions; emote positions count after the ACTION wrapper", () => {
+    const m = as(
+      "@emotes=25:6-10 :a!a@a.tmi.twitch.tv PRIVMSG #c :\u0001ACTION waves Kappa\u0001",
+      "Privmsg"
+    )
+    expect(m.isAction).toBe(true)
+    expect(m.text).toBe("waves Kappa")
+    expect(m.emotes.map((e) => e.name)).toEqual(["Kappa"])
+  })
+
+  describe("emotes", () => {
+    const privmsg = (emotes: string, text: string) =>
+      as(`@emotes=${emotes} :a!a@a.tmi.twitch.tv PRIVMSG #c :${text}`, "Privmsg")
+
+    it("count code points: emoji before an emote come out right", () => {
+      // 👋 and 👋🏽 are 1 and 2 code points (2 and 4 UTF-16 units): Kappa starts at code point 7,
+      // UTF-16 unit 10
+      const m = privmsg("25:7-11/1902:13-17", "👋👋🏽 hi Kappa Keepo")
+      expect(m.emotes.map((e) => [e.id, e.name, e.start, e.end])).toEqual([
+        ["25", "Kappa", 7, 11],
+        ["1902", "Keepo", 13, 17]
+      ])
+      for (const e of m.emotes) expect(m.text.slice(e.utf16Start, e.utf16End)).toBe(e.name)
+      expect(m.emotes[0].utf16Start).toBe(10)
+    })
+
+    it("handle non-Latin text and emotes inside emoji runs", () => {
+      const m = privmsg("emotesv2_abc:7-11", "привет 😂LUL😂 x")
+      expect(m.emotes).toHaveLength(1)
+      expect(m.emotes[0].name).toBe("😂LUL😂")
+      expect(m.emotes[0].utf16End - m.emotes[0].utf16Start).toBe(7)
+    })
+
+    it("are sorted by position across ids", () => {
+      const m = privmsg("1902:6-10/25:0-4,12-16", "Kappa Keepo Kappa")
+      expect(m.emotes.map((e) => e.start)).toEqual([0, 6, 12])
+    })
+
+    it("clamp ranges past the end and drop those starting past it", () => {
+      const m = privmsg("25:0-4,6-100/1902:50-54", "Kappa Kap")
+      expect(m.emotes.map((e) => [e.name, e.start, e.end, e.utf16End])).toEqual([
+        ["Kappa", 0, 4, 5],
+        ["Kap", 6, 8, 9]
+      ])
+    })
+
+    it("skip malformed entries without failing", () => {
+      const m = privmsg("25:x-4,0-4/:1-2/1902/33:4-2,/44:0-1-2", "Kappa")
+      expect(m.emotes.map((e) => [e.id, e.name])).toEqual([["25", "Kappa"]])
+    })
+
+    it("are the same array on every read", () => {
+      const m = privmsg("25:0-4", "Kappa")
+      expect(m.emotes).toBe(m.emotes)
+      expect(m.badges).toBe(m.badges)
+    })
+  })
+
+  it("decodes USERNOTICE kinds with their msg-param fields", () => {
+    const resub = as(example("UserNotice", "msg-id=resub"), "UserNotice")
+    expect(resub.kind).toBe("resub")
+    expect(resub.channel).toBe("dallas")
+    expect(resub.login).toBe("ronni")
+    expect(resub.text).toEqual(Option.some("Great stream -- keep it up!"))
+    expect(resub.systemMessage).toBe("ronni has subscribed for 6 months!")
+    expect(resub.event).toEqual({
+      _tag: "Resub",
+      cumulativeMonths: 6,
+      streakMonths: Option.some(2),
+      shouldShareStreak: true,
+      plan: "Prime",
+      planName: "Prime"
+    })
+    expect(resub.sentAt).toEqual(Option.some(new Date(1507246572675)))
+
+    const gift = as(example("UserNotice", "msg-id=subgift"), "UserNotice")
+    expect(gift.text).toEqual(Option.none())
+    expect(gift.emotes).toEqual([])
+    expect(gift.event).toEqual({
+      _tag: "SubGift",
+      months: 1,
+      giftMonths: 1,
+      recipientId: "55554444",
+      recipientLogin: "mr_woodchuck",
+      recipientDisplayName: "Mr_Woodchuck",
+      plan: "1000",
+      planName: "House of Nyoro~n"
+    })
+    expect(gift.msgParams.get("sub-plan-name")).toBe("House of Nyoro~n")
+
+    const raid = as(example("UserNotice", "msg-id=raid"), "UserNotice")
+    expect(raid.event).toEqual({
+      _tag: "Raid",
+      login: "testchannel",
+      displayName: "TestChannel",
+      viewerCount: 15
+    })
+    expect(raid.systemMessage).toBe("15 raiders from TestChannel have joined\n!")
+
+    const announcement = as(example("UserNotice", "msg-id=announcement"), "UserNotice")
+    expect(announcement.event).toEqual({ _tag: "Announcement", color: "PURPLE" })
+    expect(announcement.text).toEqual(Option.some("Welcome everyone!"))
+
+    expect(as(example("UserNotice", "msg-id=viewermilestone"), "UserNotice").event).toEqual({
+      _tag: "ViewerMilestone",
+      category: "watch-streak",
+      milestoneId: "2f6a9f5e-0000-4000-8000-00000000000b",
+      value: 7,
+      reward: Option.some(450)
+    })
+    expect(as(example("UserNotice", "msg-id=submysterygift"), "UserNotice").event).toEqual({
+      _tag: "SubMysteryGift",
+      count: 5,
+      plan: "1000",
+      senderCount: Option.some(25)
+    })
+    expect(as(example("UserNotice", "msg-id=giftpaidupgrade"), "UserNotice").event).toEqual({
+      _tag: "GiftPaidUpgrade",
+      senderLogin: "gifter",
+      senderName: "Gifter",
+      promoName: Option.none(),
+      promoGiftTotal: Option.none()
+    })
+    expect(as(example("UserNotice", "msg-id=sub;"), "UserNotice").event).toEqual({
+      _tag: "Sub",
+      cumulativeMonths: 1,
+      streakMonths: Option.none(),
+      shouldShareStreak: false,
+      plan: "2000",
+      planName: "Tier 2"
+    })
+    const other = as(example("UserNotice", "some-future-kind"), "UserNotice")
+    expect(other.event).toEqual({ _tag: "Other", kind: "some-future-kind" })
+    expect(Object.fromEntries(other.msgParams)).toEqual({ foo: "bar baz" })
+  })
+
+  it("decodes NOTICE, with and without a channel", () => {
+    const global = as(example("Notice", "Login authentication failed"), "Notice")
+    expect(global.channel).toEqual(Option.none())
+    expect(global.text).toBe("Login authentication failed")
+    expect(global.msgId).toEqual(Option.none())
+    const slow = as(example("Notice", "msg-id=slow_on"), "Notice")
+    expect(slow.channel).toEqual(Option.some("bar"))
+    expect(slow.msgId).toEqual(Option.some("slow_on"))
+    expect(as(example("Notice", "target-user-id"), "Notice").targetUserId).toEqual(Option.some("87654321"))
+  })
+
+  it("decodes the three CLEARCHAT forms", () => {
+    const all = as(":tmi.twitch.tv CLEARCHAT #dallas", "ClearChat")
+    expect(all.channel).toBe("dallas")
+    expect(all.targetLogin).toEqual(Option.none())
+    expect(all.banDuration).toEqual(Option.none())
+    const ban = as(example("ClearChat", "1642715756806"), "ClearChat")
+    expect(ban.targetLogin).toEqual(Option.some("ronni"))
+    expect(ban.targetUserId).toEqual(Option.some("87654321"))
+    expect(ban.banDuration).toEqual(Option.none())
+    expect(ban.sentAt).toEqual(Option.some(new Date(1642715756806)))
+    const timeout = as(example("ClearChat", "ban-duration=350"), "ClearChat")
+    expect(timeout.banDuration).toEqual(Option.some(350))
+  })
+
+  it("decodes CLEARMSG", () => {
+    const m = as(example("ClearMsg", "what a great day"), "ClearMsg")
+    expect([m.channel, m.text, m.login, m.roomId, m.targetMsgId]).toEqual([
+      "bar",
+      "what a great day",
+      "foo",
+      "",
+      "94e6c7ff-bf98-4faa-af5d-7ad633a158a9"
+    ])
+  })
+
+  it("decodes full and partial ROOMSTATE", () => {
+    const full = as(example("RoomState", "followers-only=-1"), "RoomState")
+    expect([full.emoteOnly, full.followersOnly, full.r9k, full.slow, full.subsOnly]).toEqual([
+      Option.some(false),
+      Option.some(-1),
+      Option.some(false),
+      Option.some(0),
+      Option.some(false)
+    ])
+    const partial = as(example("RoomState", "slow=10"), "RoomState")
+    expect(partial.slow).toEqual(Option.some(10))
+    expect(partial.emoteOnly).toEqual(Option.none())
+    expect(partial.followersOnly).toEqual(Option.none())
+    expect(partial.roomId).toBe("12345678")
+  })
+
+  it("decodes USERSTATE and GLOBALUSERSTATE", () => {
+    const state = as(example("UserState", "staff/1"), "UserState")
+    expect(state.channel).toBe("dallas")
+    expect(state.mod).toBe(true)
+    expect(state.emoteSets).toHaveLength(12)
+    expect(state.id).toEqual(Option.none())
+    expect(as(example("UserState", "id=1d6e5f0c"), "UserState").id).toEqual(
+      Option.some("1d6e5f0c-0000-4000-8000-000000000003")
+    )
+    const global = as(example("GlobalUserState", "GLOBALUSERSTATE"), "GlobalUserState")
+    expect(global.emoteSets).toEqual(["0", "300374282"])
+    expect(global.userId).toBe("12345678")
+    expect(global.color).toEqual(Option.none())
+    expect(global.badges.size).toBe(0)
+  })
+
+  it("decodes WHISPER", () => {
+    const m = as(example("Whisper", "WHISPER"), "Whisper")
+    expect([m.login, m.recipient, m.text, m.messageId, m.threadId, m.displayName]).toEqual([
+      "petsgomoo",
+      "foo",
+      "hello",
+      "306",
+      "12345678_87654321",
+      "PetsgomOO"
+    ])
+  })
+
+  it("decodes JOIN, PART and NAMES", () => {
+    const join = as(example("Join", "JOIN"), "Join")
+    expect([join.channel, join.login, join.chatter.host]).toEqual(["dallas", "ronni", "ronni.tmi.twitch.tv"])
+    expect(as(example("Part", "PART"), "Part").login).toBe("ronni")
+    const names = as(example("Names", "353"), "Names")
+    expect(names.channel).toBe("dallas")
+    expect(names.names).toEqual(["ronni", "fred", "wilma"])
+    expect(as(example("EndOfNames", "366"), "EndOfNames").channel).toBe("dallas")
+  })
+
+  it("decodes PING, PONG, RECONNECT, CAP and numerics", () => {
+    expect(as("PING :tmi.twitch.tv", "Ping").text).toBe("tmi.twitch.tv")
+    expect(as("PING", "Ping").text).toBe("")
+    expect(as(example("Pong", "PONG"), "Pong").text).toBe("tmi.twitch.tv")
+    as(":tmi.twitch.tv RECONNECT", "Reconnect")
+    const cap = as(example("Cap", "ACK"), "Cap")
+    expect(cap.subcommand).toBe("ACK")
+    expect(cap.capabilities).toEqual(["twitch.tv/membership", "twitch.tv/tags", "twitch.tv/commands"])
+    expect(as(example("Cap", "NAK"), "Cap").subcommand).toBe("NAK")
+    const welcome = as(example("Numeric", "001"), "Numeric")
+    expect([welcome.code, welcome.text]).toEqual([1, "Welcome, GLHF!"])
+    expect(as(example("Numeric", "421"), "Numeric").code).toBe(421)
+  })
+
+  it("keeps unknown commands and unfitting known ones as Unknown", () => {
+    const host = as(":tmi.twitch.tv HOSTTARGET #abc :xyz 10", "Unknown")
+    expect(host.command).toBe("HOSTTARGET")
+    expect(host.irc.params).toEqual(["#abc", "xyz 10"])
+    as(":tmi.twitch.tv PRIVMSG #no-text", "Unknown")
+    as("PRIVMSG #ch :no prefix", "Unknown")
+    as(":a!a@a JOIN", "Unknown")
+  })
+
+  it("shows the decoded model in JSON", () => {
+    const json = JSON.parse(JSON.stringify(parse(example("Privmsg", "Kappa Keepo Kappa"))))
+    expect(json._tag).toBe("Privmsg")
+    expect(json.text).toBe("Kappa Keepo Kappa")
+    expect(json.badges).toEqual({ turbo: "1" })
+    expect(json.sentAt).toEqual({ _id: "Option", _tag: "Some", value: "2017-10-05T23:36:12.675Z" })
+    expect(json.emotes).toHaveLength(3)
+  })
+
+  it("fails like parseIrcLine on lines that are not IRC", () => {
+    const result = parseTwitchLine("@only-tags=1")
+    expect(Either.isLeft(result) && result.left).toBeInstanceOf(IrcParseError)
+    expect(Either.isLeft(result) && result.left.line).toBe("@only-tags=1")
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Fuzz: random and mutated Twitch lines, reading every field
+// ---------------------------------------------------------------------------------------------
+
+const readAll = (m: TwitchMessage): void => {
+  const json = JSON.stringify(m)
+  if (typeof json !== "string") throw new Error("no JSON")
+  void m.irc.params
+  void m.irc.prefix
+  void m.tags.size
+}
+
+describe("parseTwitchLine never throws", () => {
+  const chars = FastCheck.oneof(
+    FastCheck.constantFrom(
+      " ",
+      ";",
+      "=",
+      "\\",
+      ":",
+      "@",
+      "!",
+      "/",
+      ",",
+      "-",
+      "#",
+      "\r",
+      "\u0001",
+      "😂",
+      "9",
+      "0"
+    ),
+    FastCheck.string({ minLength: 1, maxLength: 1 })
+  )
+  const junk = FastCheck.array(chars, { maxLength: 8 }).map((cs) => cs.join(""))
+  const mutated = FastCheck.tuple(
+    FastCheck.constantFrom(...examples.map((e) => e.line)),
+    FastCheck.array(FastCheck.tuple(FastCheck.nat(), FastCheck.nat(2), junk), { maxLength: 5 })
+  ).map(([seed, edits]) => {
+    let line = seed
+    for (const [at, kind, insert] of edits) {
+      const i = line.length === 0 ? 0 : at % (line.length + 1)
+      if (kind === 0) line = line.slice(0, i) + insert + line.slice(i)
+      else if (kind === 1) line = line.slice(0, i) + line.slice(i + 1 + insert.length)
+      else line = line.slice(0, i) + insert + line.slice(i + insert.length)
+    }
+    return line
+  })
+  const random = FastCheck.array(chars, { maxLength: 80 }).map((cs) => cs.join(""))
+
+  it("on 100k random and mutated lines: a message whose every field reads, or a typed error", () => {
+    const check = (line: string) => {
+      const result = parseTwitchLine(line)
+      if (Either.isLeft(result)) return result.left instanceof IrcParseError && result.left.line === line
+      readAll(result.right)
+      return true
+    }
+    FastCheck.assert(FastCheck.property(random, check), { numRuns: 30_000 })
+    FastCheck.assert(FastCheck.property(mutated, check), { numRuns: 70_000 })
+  })
+})
