@@ -131,6 +131,26 @@ describe("IrcServer login", () => {
     }))
 })
 
+describe("IrcServer bad input", () => {
+  it.scopedLive("garbage lines, huge lines and binary frames are skipped; the connection keeps working", () =>
+    Effect.gen(function*() {
+      const { live, server } = yield* setup()
+      const c = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      yield* c.sendText(
+        "@\r\n:\r\n\r\n   \r\n@a=b\r\n\u0000\u0001\r\nPRIVMSG\r\nPRIVMSG #\r\nJOIN\r\nPART\r\n"
+      )
+      yield* c.sendText("x".repeat(3_000_000))
+      yield* c.sendText("\r\nPRIVMSG nochannel :hi\r\nPING :alive\r\n")
+      assert.strictEqual(yield* c.next(Raw.is("PONG")), ":tmi.twitch.tv PONG tmi.twitch.tv :alive")
+      yield* joined(c, live[0])
+      const ws = yield* Raw.connect({ _tag: "ws", url: server.wsUrl })
+      yield* ws.sendText("\r\n\r\n")
+      yield* ws.send("NICK justinfan3", "PING :ws")
+      yield* ws.next(Raw.is("PONG"))
+      assert.strictEqual((yield* server.control.counters).privmsgsAccepted, 0)
+    }))
+})
+
 describe("IrcServer JOIN", () => {
   it.scopedLive("JOIN answers JOIN, 353, 366, USERSTATE, ROOMSTATE with full tags", () =>
     Effect.gen(function*() {

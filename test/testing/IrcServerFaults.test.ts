@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
+import * as TestClock from "effect/TestClock"
 import * as Tls from "node:tls"
 import * as IrcServer from "../../src/testing/mock/IrcServer.js"
 import * as World from "../../src/testing/mock/World.js"
@@ -78,6 +79,18 @@ describe("IrcServer keepalive and faults", () => {
       assert.isFalse(polite.isClosed())
       const counters = yield* server.control.counters
       assert.isAtLeast(counters.pongsReceived, 2)
+    }))
+
+  it.scoped("the PING interval runs on Effect's Clock (default 60 s)", () =>
+    Effect.gen(function*() {
+      const { server } = yield* setup()
+      const c = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      yield* TestClock.adjust("59 seconds")
+      yield* c.send("PING :before")
+      yield* c.next(Raw.is("PONG"))
+      assert.strictEqual(c.matching(Raw.is("PING")).length, 0)
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual(yield* c.next(Raw.is("PING")), "PING :tmi.twitch.tv")
     }))
 
   it.scopedLive("dropConnections drops everyone or one user's connections", () =>

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
 import * as World from "../../src/testing/mock/World.js"
 import { joined, setup, user } from "./irc/fixture.js"
 import * as Raw from "./irc/RawClient.js"
@@ -199,5 +200,26 @@ describe("IrcServer limits", () => {
       const counters = yield* server.control.counters
       assert.strictEqual(counters.violations.missingScope, 1)
       assert.strictEqual(counters.privmsgsAccepted, 0)
+    }))
+
+  it.scoped("windows run on Effect's Clock: TestClock.adjust past 30 s reopens the 20 bucket", () =>
+    Effect.gen(function*() {
+      const { live, server } = yield* setup({ limits: { channelIntervalMs: 0 } })
+      const ch = live[9]
+      const c = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      yield* joined(c, ch)
+      for (let i = 0; i < 21; i++) yield* c.send(`PRIVMSG #${ch} :clocked ${i}`)
+      yield* c.next(Raw.is("NOTICE"))
+      yield* TestClock.adjust("29 seconds")
+      yield* c.send(`PRIVMSG #${ch} :still limited`)
+      yield* c.next(Raw.is("NOTICE"))
+      yield* TestClock.adjust("2 seconds")
+      yield* c.send(`PRIVMSG #${ch} :window passed`)
+      yield* sync(c, "clock")
+      const received = yield* server.control.received(ch)
+      assert.strictEqual(received.length, 21)
+      assert.strictEqual(received[20].text, "window passed")
+      assert.strictEqual(received[20].at, 31_000)
+      assert.strictEqual((yield* server.control.counters).violations.userRate, 2)
     }))
 })

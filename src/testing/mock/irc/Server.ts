@@ -148,7 +148,12 @@ const rolesIn = (user: World.User, channel: World.Channel | undefined) => {
   }
 }
 
-/** Opens the server: listeners, keepalive, world events, chatter. */
+/**
+ * Opens the server: listeners, keepalive, world events, chatter; everything closes with the scope.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const make = (
   world: World.World.Service,
   options: Options = {}

@@ -66,6 +66,8 @@ export interface ListenOptions {
   readonly onConnection: (connection: RawConnection) => void
 }
 
+const MAX_PENDING = 1 << 20
+
 /** Splits a TCP byte stream into lines, keeping an incomplete tail across reads. */
 const lineSplitter = () => {
   let buffer = ""
@@ -80,6 +82,8 @@ const lineSplitter = () => {
       start = nl + 1
     }
     buffer = start === 0 ? buffer : buffer.slice(start)
+    // A "line" this long without a newline is garbage: drop it rather than grow without bound.
+    if (buffer.length > MAX_PENDING) buffer = ""
     return lines
   }
 }
