@@ -78,7 +78,10 @@ export interface Options {
   readonly wsPort?: number | undefined
   /** How often the server sends `PING :tmi.twitch.tv` (default 60 s). A client that did not answer the previous PING by the next one is disconnected. */
   readonly pingInterval?: Duration.DurationInput | undefined
-  /** Generated chat lines per second per live channel with someone joined (default 1; 0 turns the generator off). */
+  /**
+   * Generated chat lines per second per live channel with someone joined (default 1; 0 turns the
+   * generator off). Its occasional room-mode changes go through the world (Helix sees them too).
+   */
   readonly chatterRate?: number | undefined
   /** Seed of the chatter generator (default: the world's seed). */
   readonly seed?: number | undefined

@@ -283,6 +283,9 @@ export const make = (
             if (item._tag === "Close") {
               yield* flush
               conn.raw.end()
+              // A peer that never closes its side is cut off after a grace period.
+              yield* Effect.sleep(Duration.seconds(2))
+              conn.raw.destroy()
               return
             }
             if (item.done !== undefined) dones.push(item.done)
