@@ -1,0 +1,453 @@
+/**
+ * The Twitch chat client: a scoped service holding one IRC connection (TLS TCP by default,
+ * WebSocket, or plain TCP for tests) for the life of its scope, with messages as a `Stream` of
+ * parsed Twitch messages and every send going through one rate-limited queue.
+ *
+ * ```ts
+ * const program = Effect.gen(function*() {
+ *   const chat = yield* ChatClient.ChatClient
+ *   yield* chat.join("pytwitcher")
+ *   yield* chat.say("pytwitcher", "hello")
+ *   yield* chat.channel("pytwitcher").pipe(Stream.runForEach((m) => Console.log(m._tag)))
+ * })
+ * program.pipe(Effect.provide(ChatClient.layer()), ...)
+ * ```
+ *
+ * What it does for you:
+ * - **Login** with the auth layer's user token (`chat:read`; `chat:edit` to send), or anonymously
+ *   (read-only). CAP REQ for tags, commands and membership. A refused login is a typed
+ *   `ChatError` (`LoginFailed`) after one refresh attempt of the token.
+ * - **Joins** go through Twitch's JOIN limit (20 per 10 s) and complete when Twitch confirms them;
+ *   they fail with `JoinFailed` (Twitch's NOTICE, e.g. `msg_channel_suspended`) or `JoinTimeout`,
+ *   counted from when the JOIN was written, not from when it was queued.
+ * - **Sends** (`say`, `reply`, `me`, `sendRaw`) go through one queue per channel, drained through
+ *   the limits of {@link ChatRateLimits} (20 or 100 per 30 s depending on the role learned from
+ *   USERSTATE badges, 1 per second per channel for plain users), one message in flight per
+ *   channel, and complete with a {@link SendOutcome} once Twitch answered: USERSTATE with the
+ *   message id (`Sent`), a NOTICE (`Refused` with its `msg-id`), or nothing (`Unconfirmed`).
+ *   Text with CR, LF or NUL is refused before it is queued; text over 500 characters is split on
+ *   grapheme boundaries, or refused (`tooLong: "refuse"`).
+ * - **Own messages** appear in the stream as PRIVMSGs synthesized from Twitch's USERSTATE answer.
+ * - **Keepalive and reconnects**: PING answered at once; a silent server (no traffic for
+ *   `keepalive.idle`, then no PONG within `keepalive.timeout`) and socket errors lead to a
+ *   reconnect with capped exponential backoff and jitter, a login with the current token and a
+ *   rejoin of every channel. On Twitch's RECONNECT the new connection is opened and joined before
+ *   the old one is dropped, and messages seen on both are delivered once (deduplicated by id).
+ *   Sends queued while disconnected go out after the reconnect; a send written just before the
+ *   connection died is `Unconfirmed` (`ConnectionLost`) and not sent again.
+ *
+ * **Slow consumers.** Each message stream has its own buffer of `bufferSize` messages
+ * (default 4096; 0 = unbounded, as pytwitcherapi's `queuesize=0`). When it is full:
+ * - `overflow: "backpressure"` (default): the client stops reading the socket until the consumer
+ *   catches up. Nothing is lost, but while paused the client does not see PINGs either, and a
+ *   consumer stalled for minutes gets the connection dropped by Twitch (the client then
+ *   reconnects; messages sent meanwhile are lost at Twitch's side).
+ * - `overflow: "dropOldest"`: the oldest buffered messages are dropped and counted
+ *   (`stats.dropped`, metric `effect_twitcher_chat_messages_dropped`); reading never stops.
+ * Before the first stream subscribes, the latest `bufferSize` messages are kept for it.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as MetricBoundaries from "effect/MetricBoundaries"
+import type * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
+import { TwitchAuth } from "../auth/TwitchAuth.js"
+import { TwitchConfig } from "../TwitchConfig.js"
+import type { ChatError, NotAuthorized } from "../TwitchError.js"
+import type * as ChatConnection from "./ChatConnection.js"
+import * as ChatRateLimits from "./ChatRateLimits.js"
+import * as internal from "./internal/chatClient.js"
+import type { SendOutcome } from "./SendOutcome.js"
+import type { TwitchMessage } from "./TwitchMessage.js"
+
+/**
+ * What to do when a message stream's buffer is full: stop reading the socket until the consumer
+ * catches up, or drop the oldest buffered messages (counted).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Overflow = "backpressure" | "dropOldest"
+
+/**
+ * Connection state changes, on {@link ChatClient.Service.events}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConnectionEvent = Data.TaggedEnum<{
+  /** A connection attempt starts. */
+  Connecting: { readonly attempt: number }
+  /** Logged in on connection number `connection`. */
+  Connected: { readonly connection: number; readonly login: string; readonly anonymous: boolean }
+  Joined: { readonly channel: string }
+  /** A join or rejoin failed; the channel is no longer joined. */
+  JoinFailed: { readonly channel: string; readonly error: ChatError }
+  Parted: { readonly channel: string }
+  /** Twitch sent RECONNECT on this connection. */
+  ReconnectRequested: { readonly connection: number }
+  /** A connection was dropped (`Closed`, `Error`, `Silent` or `Reconnect`). */
+  Disconnected: { readonly connection: number; readonly reason: string }
+  /** Waiting `delay` before reconnect attempt `attempt`. */
+  Reconnecting: { readonly attempt: number; readonly delay: Duration.Duration }
+  /** The client gave up (login refused or the token lacks a scope); sends and joins fail. */
+  Failed: { readonly error: ChatError | NotAuthorized }
+  /** The client's scope closed. */
+  Closed: { readonly at?: undefined }
+}>
+
+/**
+ * Constructors and matchers of {@link ConnectionEvent}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const ConnectionEvent = Data.taggedEnum<ConnectionEvent>()
+
+/**
+ * The connection state.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConnectionState = "Connecting" | "Connected" | "Reconnecting" | "Failed" | "Closed"
+
+/**
+ * What the client counted since it started.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Stats {
+  /** Messages delivered to the hub (after dedupe). */
+  readonly received: number
+  readonly sent: number
+  readonly refused: number
+  readonly unconfirmed: number
+  /** Messages dropped for slow consumers (`dropOldest`, or the pre-subscription backlog). */
+  readonly dropped: number
+  /** Inbound messages dropped because their id was already seen. */
+  readonly duplicates: number
+  readonly reconnects: number
+  /** Lines that were not IRC (logged and skipped). */
+  readonly invalidLines: number
+}
+
+/**
+ * Options of a send.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SendOptions {
+  /** Over 500 characters: split into several messages (default) or fail with `TooLong`. */
+  readonly tooLong?: "split" | "refuse" | undefined
+}
+
+/**
+ * Options of a message stream.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamOptions {
+  /** Only messages of this channel. */
+  readonly channel?: string | undefined
+  /** Overrides the client's buffer size for this stream (0 = unbounded). */
+  readonly bufferSize?: number | undefined
+  /** Overrides the client's overflow policy for this stream. */
+  readonly overflow?: Overflow | undefined
+}
+
+/**
+ * The chat client service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ChatClient extends Context.Tag("effect-twitcher/ChatClient")<ChatClient, ChatClient.Service>() {}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace ChatClient {
+  /**
+   * What the chat client offers. Any fiber may send while others consume streams.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /** The login in use (`justinfan…` when anonymous). */
+    readonly login: string
+    readonly anonymous: boolean
+    /** Every message of every channel (and server messages), from when the stream starts. */
+    readonly messages: Stream.Stream<TwitchMessage>
+    /** The messages of one channel. */
+    readonly channel: (channel: string) => Stream.Stream<TwitchMessage>
+    /** Messages with per-stream buffer options. */
+    readonly stream: (options: StreamOptions) => Stream.Stream<TwitchMessage>
+    /** Connection state changes, from when the stream starts. */
+    readonly events: Stream.Stream<ConnectionEvent>
+    readonly state: Effect.Effect<ConnectionState>
+    /** Joins a channel; completes when Twitch confirms. Rejoined after every reconnect. */
+    readonly join: (channel: string) => Effect.Effect<void, ChatError | NotAuthorized>
+    /** Joins several channels concurrently (through the JOIN limit). */
+    readonly joinAll: (channels: Iterable<string>) => Effect.Effect<void, ChatError | NotAuthorized>
+    /** Leaves a channel (waits for Twitch's PART echo, at most the join timeout). */
+    readonly part: (channel: string) => Effect.Effect<void, ChatError>
+    /** Channels joined on the current connection. */
+    readonly joined: Effect.Effect<ReadonlyArray<string>>
+    /** Sends a message. */
+    readonly say: (
+      channel: string,
+      text: string,
+      options?: SendOptions
+    ) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
+    /** Sends a reply to the message `parentId` (Twitch's `reply-parent-msg-id`). */
+    readonly reply: (
+      channel: string,
+      parentId: string,
+      text: string,
+      options?: SendOptions
+    ) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
+    /** Sends a `/me` action. */
+    readonly me: (
+      channel: string,
+      text: string,
+      options?: SendOptions
+    ) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
+    /**
+     * Sends a raw IRC line. PRIVMSG goes through the send queue and limits like `say`; JOIN/PART
+     * through `join`/`part`; anything else is written as is (`Written`).
+     */
+    readonly sendRaw: (line: string) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
+    /** Whether the account is broadcaster, moderator or VIP in the channel (from USERSTATE). */
+    readonly isElevated: (channel: string) => Effect.Effect<boolean>
+    readonly stats: Effect.Effect<Stats>
+    /** The number of the current connection (1 for the first), none while disconnected. */
+    readonly connectionId: Effect.Effect<Option.Option<number>>
+  }
+}
+
+/**
+ * Options of {@link make}. Everything is optional; host, port and TLS come from `TwitchConfig`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** `tls` (default when `TwitchConfig.ircTls`), `tcp`, or `websocket` (`TwitchConfig.ircWebSocketUrl`). */
+  readonly transport?: "tls" | "tcp" | "websocket" | undefined
+  readonly host?: string | undefined
+  readonly port?: number | undefined
+  readonly webSocketUrl?: string | undefined
+  /** Extra CA certificates (PEM) to trust for TLS, e.g. the mock Twitch's. */
+  readonly tlsCa?: string | ReadonlyArray<string> | undefined
+  readonly tlsRejectUnauthorized?: boolean | undefined
+  /** Log in anonymously (read-only) even when a `TwitchAuth` is present. */
+  readonly anonymous?: boolean | undefined
+  /** The login to use with the token (default: the token's validated login). */
+  readonly login?: string | undefined
+  /** Channels to join before the client is handed out. */
+  readonly channels?: ReadonlyArray<string> | undefined
+  /** Buffer of each message stream (default 4096; 0 = unbounded). */
+  readonly bufferSize?: number | undefined
+  /** What a full buffer does (default `backpressure`). */
+  readonly overflow?: Overflow | undefined
+  /** Rate limits (default {@link ChatRateLimits.twitchLimits}). */
+  readonly limits?: ChatRateLimits.Limits | undefined
+  /** Use Twitch's verified-bot limits (ignored when `limits` is given). */
+  readonly verifiedBot?: boolean | undefined
+  /** How long to wait for Twitch's answer to a message (default 10 s). */
+  readonly sendTimeout?: Duration.DurationInput | undefined
+  /** How long to wait for a JOIN confirmation once the JOIN was written (default 10 s). */
+  readonly joinTimeout?: Duration.DurationInput | undefined
+  /** How long to wait for the server's welcome (default 10 s). */
+  readonly loginTimeout?: Duration.DurationInput | undefined
+  /** Silence before a PING (default 60 s) and the wait for its PONG (default 10 s). */
+  readonly keepalive?: {
+    readonly idle?: Duration.DurationInput | undefined
+    readonly timeout?: Duration.DurationInput | undefined
+  } | undefined
+  /** Reconnect backoff: first delay (default 250 ms), doubled per attempt up to `max` (30 s), jittered. */
+  readonly reconnect?: {
+    readonly base?: Duration.DurationInput | undefined
+    readonly max?: Duration.DurationInput | undefined
+  } | undefined
+  /** Connection attempts before `make` fails (default 3). */
+  readonly initialAttempts?: number | undefined
+  /** Longest message in characters (code points; default 500). */
+  readonly maxLength?: number | undefined
+  /** Default for over-long texts (default `split`). */
+  readonly tooLong?: "split" | "refuse" | undefined
+  /** How many recent message ids are remembered to drop duplicates (default 4096). */
+  readonly dedupeSize?: number | undefined
+}
+
+/**
+ * The client's metrics (Effect `Metric`s): messages received, sent, refused, unconfirmed,
+ * dropped, duplicates, reconnects, and the send wait (queue + limiter) in milliseconds.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const metrics = {
+  received: Metric.counter("effect_twitcher_chat_messages_received", { incremental: true }),
+  sent: Metric.counter("effect_twitcher_chat_messages_sent", { incremental: true }),
+  refused: Metric.counter("effect_twitcher_chat_messages_refused", { incremental: true }),
+  unconfirmed: Metric.counter("effect_twitcher_chat_messages_unconfirmed", { incremental: true }),
+  dropped: Metric.counter("effect_twitcher_chat_messages_dropped", { incremental: true }),
+  reconnects: Metric.counter("effect_twitcher_chat_reconnects", { incremental: true }),
+  sendWait: Metric.histogram(
+    "effect_twitcher_chat_send_wait_ms",
+    MetricBoundaries.exponential({ start: 1, factor: 2, count: 18 })
+  )
+}
+
+/**
+ * The default buffer of a message stream.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultBufferSize = 4096
+
+const transportOf = (options: Options, config: TwitchConfig.Service): ChatConnection.Transport => {
+  const kind = options.transport ?? (config.ircTls ? "tls" : "tcp")
+  if (kind === "websocket") return { _tag: "WebSocket", url: options.webSocketUrl ?? config.ircWebSocketUrl }
+  const host = options.host ?? config.ircHost
+  const port = options.port ?? config.ircPort
+  if (kind === "tcp") return { _tag: "Tcp", host, port }
+  return { _tag: "Tls", host, port, ca: options.tlsCa, rejectUnauthorized: options.tlsRejectUnauthorized }
+}
+
+/**
+ * Connects, logs in and joins `options.channels`; the connection lives until the scope closes,
+ * which parts every channel, sends QUIT and closes the socket. Uses the `TwitchAuth` in context
+ * when there is one (anonymous otherwise, or with `anonymous: true`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options = {}
+): Effect.Effect<ChatClient.Service, ChatError | NotAuthorized, TwitchConfig | Scope.Scope> =>
+  Effect.gen(function*() {
+    const config = yield* TwitchConfig
+    const auth = yield* Effect.serviceOption(TwitchAuth)
+    const ms = (d: Duration.DurationInput | undefined, fallback: Duration.DurationInput) =>
+      Duration.decode(d ?? fallback)
+    const engine = yield* internal.make({
+      transport: transportOf(options, config),
+      anonymous: options.anonymous ?? false,
+      login: options.login,
+      auth: auth._tag === "Some" ? auth.value : undefined,
+      bufferSize: Math.max(0, options.bufferSize ?? defaultBufferSize),
+      overflow: options.overflow ?? "backpressure",
+      limits: options.limits ??
+        (options.verifiedBot ? ChatRateLimits.verifiedBotLimits : ChatRateLimits.twitchLimits),
+      sendTimeout: ms(options.sendTimeout, "10 seconds"),
+      joinTimeout: ms(options.joinTimeout, "10 seconds"),
+      loginTimeout: ms(options.loginTimeout, "10 seconds"),
+      keepaliveIdle: ms(options.keepalive?.idle, "60 seconds"),
+      keepaliveTimeout: ms(options.keepalive?.timeout, "10 seconds"),
+      reconnectBase: ms(options.reconnect?.base, "250 millis"),
+      reconnectMax: ms(options.reconnect?.max, "30 seconds"),
+      initialAttempts: options.initialAttempts ?? 3,
+      maxLength: options.maxLength ?? 500,
+      tooLong: options.tooLong ?? "split",
+      dedupeSize: options.dedupeSize ?? 4096,
+      onReceived: (n) => metrics.received.unsafeUpdate(n, []),
+      onDropped: (n) => metrics.dropped.unsafeUpdate(n, []),
+      onReconnect: () => metrics.reconnects.unsafeUpdate(1, []),
+      onSent: (outcome) => {
+        switch (outcome._tag) {
+          case "Sent":
+            metrics.sent.unsafeUpdate(1, [])
+            break
+          case "Refused":
+            metrics.refused.unsafeUpdate(1, [])
+            break
+          case "Unconfirmed":
+            metrics.unconfirmed.unsafeUpdate(1, [])
+            break
+          default:
+            return
+        }
+        metrics.sendWait.unsafeUpdate(Duration.toMillis(outcome.waited), [])
+      }
+    })
+    const joinAll = (channels: Iterable<string>) =>
+      Effect.forEach(channels, engine.join, { concurrency: "unbounded", discard: true })
+    yield* joinAll(options.channels ?? [])
+    return ChatClient.of({
+      login: engine.login,
+      anonymous: engine.anonymous,
+      messages: engine.subscribe({}),
+      channel: (channel) => {
+        const name = internal.normalizeChannel(channel) ?? channel
+        return engine.subscribe({ filter: (m) => internal.channelOf(m) === name })
+      },
+      stream: (streamOptions) => {
+        const name = streamOptions.channel === undefined
+          ? undefined
+          : internal.normalizeChannel(streamOptions.channel) ?? streamOptions.channel
+        return engine.subscribe({
+          filter: name === undefined ? undefined : (m) => internal.channelOf(m) === name,
+          bufferSize: streamOptions.bufferSize,
+          overflow: streamOptions.overflow
+        })
+      },
+      events: engine.events as Stream.Stream<ConnectionEvent>,
+      state: engine.state,
+      join: engine.join,
+      joinAll,
+      part: engine.part,
+      joined: engine.joined,
+      say: (channel, text, o) => engine.send(channel, text, { tooLong: o?.tooLong }),
+      reply: (channel, parentId, text, o) =>
+        engine.send(channel, text, { replyTo: parentId, tooLong: o?.tooLong }),
+      me: (channel, text, o) => engine.send(channel, text, { action: true, tooLong: o?.tooLong }),
+      sendRaw: engine.sendRaw,
+      isElevated: engine.isElevated,
+      stats: engine.stats,
+      connectionId: engine.connectionId
+    })
+  })
+
+/**
+ * A layer with a chat client (see {@link make}).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<ChatClient, ChatError | NotAuthorized, TwitchConfig> => Layer.scoped(ChatClient, make(options))
+
+/**
+ * Whether a message belongs to `channel` (login with or without `#`).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const isInChannel = (message: TwitchMessage, channel: string): boolean =>
+  internal.channelOf(message) === (internal.normalizeChannel(channel) ?? channel)
+
+/**
+ * Splits a text into parts Twitch accepts (at most `max` code points, on grapheme boundaries,
+ * preferring spaces). What `say` does with over-long texts.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const splitText: (text: string, max?: number) => ReadonlyArray<string> = (text, max = 500) =>
+  internal.splitText(text, max)

@@ -1,0 +1,232 @@
+/**
+ * Twitch's chat limits and the limiter the chat client sends and joins through.
+ *
+ * Twitch counts messages in a sliding window per account (20 per 30 s, or 100 per 30 s in channels
+ * where the account is broadcaster, moderator or VIP), 1 message per second per channel for plain
+ * users, and 20 JOINs per 10 s. Effect's `RateLimiter` (token bucket or fixed window) lets up to
+ * twice the limit through within one sliding window, which Twitch counts as a violation, so this
+ * module keeps a log of slots instead, behind a small interface of its own.
+ *
+ * A slot is taken when a line is written and stamped with the time Twitch *answered* it (or the
+ * time the client gave up waiting). Twitch stamps the message when it reads it, which is never
+ * later than its answer, so the client's count is never lower than Twitch's: no violation whatever
+ * the latency, and no slower than the limits require by more than one round trip.
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FiberId from "effect/FiberId"
+
+/**
+ * The limits the client follows. Windows are configurable so tests can shrink them (together with
+ * the mock Twitch's).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Limits {
+  /** Window of the per-account message count (30 s). */
+  readonly messageWindow: Duration.DurationInput
+  /** Messages per window in channels where the account is a plain user (20). */
+  readonly userMessages: number
+  /** Messages per window in channels where the account is broadcaster, moderator or VIP (100). */
+  readonly elevatedMessages: number
+  /** Minimum gap between two messages of a plain user in one channel (1 s); 0 disables. */
+  readonly channelInterval: Duration.DurationInput
+  /** Window of the JOIN count (10 s). */
+  readonly joinWindow: Duration.DurationInput
+  /** JOIN attempts per window (20). */
+  readonly joins: number
+}
+
+/**
+ * Twitch's documented limits for a regular account (twitch-facts §5.8).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const twitchLimits: Limits = {
+  messageWindow: Duration.seconds(30),
+  userMessages: 20,
+  elevatedMessages: 100,
+  channelInterval: Duration.seconds(1),
+  joinWindow: Duration.seconds(10),
+  joins: 20
+}
+
+/**
+ * Twitch's limits for a verified bot: 7,500 messages per 30 s whatever the role (the 1 s per
+ * channel gap still applies to plain users), 2,000 JOINs per 10 s.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const verifiedBotLimits: Limits = {
+  ...twitchLimits,
+  userMessages: 7_500,
+  elevatedMessages: 7_500,
+  joins: 2_000
+}
+
+/**
+ * The limits with every window and interval multiplied by `factor` (e.g. `0.01` in tests, matched
+ * by the mock server's limits).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const scaled = (limits: Limits, factor: number): Limits => {
+  const scale = (d: Duration.DurationInput) => Duration.millis(Duration.toMillis(Duration.decode(d)) * factor)
+  return {
+    ...limits,
+    messageWindow: scale(limits.messageWindow),
+    channelInterval: scale(limits.channelInterval),
+    joinWindow: scale(limits.joinWindow)
+  }
+}
+
+/**
+ * A taken slot. `settle` stamps it with the current time (call it when Twitch answered, or when the
+ * client stopped waiting); until then it counts as "now" in every window.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Permit {
+  /** How long the caller waited for the slot. */
+  readonly waited: Duration.Duration
+  readonly settle: Effect.Effect<void>
+}
+
+/**
+ * The limiter of one chat client (one account).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatRateLimiter {
+  /**
+   * Waits until a message to `channel` fits, then takes a slot. `elevated` says whether the account
+   * is broadcaster, moderator or VIP there (read at each attempt, so a role change applies live).
+   */
+  readonly acquireSend: (channel: string, elevated: () => boolean) => Effect.Effect<Permit>
+  /** Waits until a JOIN fits, then takes a slot. */
+  readonly acquireJoin: Effect.Effect<Permit>
+  /** The wait a JOIN would have now (for join timeouts). */
+  readonly joinDelay: Effect.Effect<Duration.Duration>
+  /** Messages counted in the current window (pending ones included). */
+  readonly messagesInWindow: Effect.Effect<number>
+}
+
+interface Slot {
+  at: number
+}
+
+const millis = (d: Duration.DurationInput) => Duration.toMillis(Duration.decode(d))
+
+/**
+ * Builds a limiter following `limits`, on the `Clock` (so `TestClock` drives it in tests).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimiter> =>
+  Effect.sync(() => {
+    const messageWindow = millis(limits.messageWindow)
+    const channelInterval = millis(limits.channelInterval)
+    const joinWindow = millis(limits.joinWindow)
+    const messages: Array<Slot> = []
+    const joins: Array<Slot> = []
+    const lastInChannel = new Map<string, Slot>()
+    let changed = Deferred.unsafeMake<void>(FiberId.none)
+
+    const prune = (slots: Array<Slot>, now: number, window: number) => {
+      for (let i = slots.length - 1; i >= 0; i--) {
+        if (slots[i].at <= now - window) slots.splice(i, 1)
+      }
+    }
+    /** Milliseconds until `slots` holds fewer than `limit` (Infinity: waits on a pending slot). */
+    const windowWait = (slots: Array<Slot>, now: number, window: number, limit: number): number => {
+      prune(slots, now, window)
+      if (slots.length < limit) return 0
+      const times = slots.map((s) => s.at).sort((a, b) => a - b)
+      // The (count - limit + 1)-th oldest must leave the window.
+      return times[slots.length - limit] + window - now
+    }
+    const settleSlot = (slot: Slot) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() => {
+          if (slot.at === Infinity) slot.at = now
+          const old = changed
+          changed = Deferred.unsafeMake<void>(FiberId.none)
+          Deferred.unsafeDone(old, Effect.void)
+        }))
+    const waitFor = (ms: number) => {
+      const signal = Deferred.await(changed)
+      return ms === Infinity
+        ? signal
+        : Effect.raceFirst(signal, Effect.sleep(Duration.millis(Math.max(1, ms))))
+    }
+
+    const attempt = <A>(
+      start: number,
+      tryTake: (now: number) => { readonly wait: number } | { readonly slot: A }
+    ): Effect.Effect<readonly [A, Duration.Duration]> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const result = tryTake(now)
+        if ("slot" in result) return Effect.succeed([result.slot, Duration.millis(now - start)] as const)
+        return Effect.zipRight(waitFor(result.wait), attempt(start, tryTake))
+      })
+
+    const acquireSend = (channel: string, elevated: () => boolean): Effect.Effect<Permit> =>
+      Effect.flatMap(Clock.currentTimeMillis, (start) =>
+        Effect.map(
+          attempt(start, (now) => {
+            const isElevated = elevated()
+            let wait = windowWait(
+              messages,
+              now,
+              messageWindow,
+              isElevated ? limits.elevatedMessages : limits.userMessages
+            )
+            if (!isElevated && channelInterval > 0) {
+              const last = lastInChannel.get(channel)
+              if (last !== undefined) wait = Math.max(wait, last.at + channelInterval - now)
+            }
+            if (wait > 0) return { wait }
+            const slot: Slot = { at: Infinity }
+            messages.push(slot)
+            lastInChannel.set(channel, slot)
+            return { slot }
+          }),
+          ([slot, waited]): Permit => ({ waited, settle: settleSlot(slot) })
+        ))
+
+    const acquireJoin: Effect.Effect<Permit> = Effect.flatMap(Clock.currentTimeMillis, (start) =>
+      Effect.map(
+        attempt(start, (now) => {
+          const wait = windowWait(joins, now, joinWindow, limits.joins)
+          if (wait > 0) return { wait }
+          const slot: Slot = { at: Infinity }
+          joins.push(slot)
+          return { slot }
+        }),
+        ([slot, waited]): Permit => ({ waited, settle: settleSlot(slot) })
+      ))
+
+    return {
+      acquireSend,
+      acquireJoin,
+      joinDelay: Effect.map(Clock.currentTimeMillis, (now) => {
+        const wait = windowWait(joins, now, joinWindow, limits.joins)
+        return Duration.millis(wait === Infinity ? joinWindow : wait)
+      }),
+      messagesInWindow: Effect.map(Clock.currentTimeMillis, (now) => {
+        prune(messages, now, messageWindow)
+        return messages.length
+      })
+    }
+  })

@@ -1,0 +1,1240 @@
+/**
+ * The chat client's engine: connections (login, keepalive, RECONNECT overlap), the supervisor that
+ * reconnects with backoff, per-channel send workers with answer correlation, joins, and the hub that
+ * fans messages out to stream subscribers with back-pressure or drop-oldest.
+ *
+ * @internal
+ */
+import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
+import type * as Duration from "effect/Duration"
+import * as DurationM from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
+import * as Mailbox from "effect/Mailbox"
+import * as Option from "effect/Option"
+import * as PubSub from "effect/PubSub"
+import * as Queue from "effect/Queue"
+import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
+import * as Runtime from "effect/Runtime"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type { AccessToken } from "../../auth/AccessToken.js"
+import * as TwitchAuth from "../../auth/TwitchAuth.js"
+import { ChatError, NotAuthorized } from "../../TwitchError.js"
+import * as ChatConnection from "../ChatConnection.js"
+import * as ChatRateLimits from "../ChatRateLimits.js"
+import { formatIrcLine } from "../IrcFormatter.js"
+import * as IrcMessage from "../IrcMessage.js"
+import { SendOutcome } from "../SendOutcome.js"
+import type * as TM from "../TwitchMessage.js"
+import { parseTwitchLine } from "../TwitchMessage.js"
+
+// ------------------------------------------------------------------ public-facing shapes (re-exported)
+
+export type Overflow = "backpressure" | "dropOldest"
+
+export type ConnectionEventShape =
+  | { readonly _tag: "Connecting"; readonly attempt: number }
+  | {
+    readonly _tag: "Connected"
+    readonly connection: number
+    readonly login: string
+    readonly anonymous: boolean
+  }
+  | { readonly _tag: "Joined"; readonly channel: string }
+  | { readonly _tag: "JoinFailed"; readonly channel: string; readonly error: ChatError }
+  | { readonly _tag: "Parted"; readonly channel: string }
+  | { readonly _tag: "ReconnectRequested"; readonly connection: number }
+  | { readonly _tag: "Disconnected"; readonly connection: number; readonly reason: string }
+  | { readonly _tag: "Reconnecting"; readonly attempt: number; readonly delay: Duration.Duration }
+  | { readonly _tag: "Failed"; readonly error: ChatError | NotAuthorized }
+  | { readonly _tag: "Closed" }
+
+export type StateShape = "Connecting" | "Connected" | "Reconnecting" | "Failed" | "Closed"
+
+export interface StatsShape {
+  readonly received: number
+  readonly sent: number
+  readonly refused: number
+  readonly unconfirmed: number
+  readonly dropped: number
+  readonly duplicates: number
+  readonly reconnects: number
+  readonly invalidLines: number
+}
+
+export interface Settings {
+  readonly transport: ChatConnection.Transport
+  readonly anonymous: boolean
+  readonly login: string | undefined
+  readonly auth: TwitchAuth.TwitchAuth.Service | undefined
+  readonly bufferSize: number
+  readonly overflow: Overflow
+  readonly limits: ChatRateLimits.Limits
+  readonly sendTimeout: Duration.Duration
+  readonly joinTimeout: Duration.Duration
+  readonly loginTimeout: Duration.Duration
+  readonly keepaliveIdle: Duration.Duration
+  readonly keepaliveTimeout: Duration.Duration
+  readonly reconnectBase: Duration.Duration
+  readonly reconnectMax: Duration.Duration
+  readonly initialAttempts: number
+  readonly maxLength: number
+  readonly tooLong: "split" | "refuse"
+  readonly dedupeSize: number
+  readonly onReceived: (n: number) => void
+  readonly onSent: (outcome: SendOutcome) => void
+  readonly onDropped: (n: number) => void
+  readonly onReconnect: () => void
+}
+
+// ------------------------------------------------------------------ helpers
+
+const TMI = "tmi.twitch.tv"
+
+/** The channel a message belongs to, if any. */
+export const channelOf = (m: TM.TwitchMessage): string | undefined => {
+  switch (m._tag) {
+    case "Privmsg":
+    case "UserNotice":
+    case "ClearChat":
+    case "ClearMsg":
+    case "RoomState":
+    case "UserState":
+    case "Join":
+    case "Part":
+    case "Names":
+    case "EndOfNames":
+      return m.channel
+    case "Notice":
+      return Option.getOrUndefined(m.channel)
+    default:
+      return undefined
+  }
+}
+
+/** Lowercase login without `#`, or undefined when it cannot be a Twitch login. */
+export const normalizeChannel = (channel: string): string | undefined => {
+  const c = channel.startsWith("#") ? channel.slice(1).toLowerCase() : channel.toLowerCase()
+  return /^[a-z0-9_]{1,25}$/.test(c) ? c : undefined
+}
+
+/** The index of the first CR, LF or NUL, or -1. */
+export const forbiddenIndex = (text: string): number => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 13 || c === 10 || c === 0) return i
+  }
+  return -1
+}
+
+const codePoints = (text: string): number => {
+  let n = 0
+  for (const _ of text) n++
+  return n
+}
+
+let segmenter: Intl.Segmenter | undefined
+
+/**
+ * Splits `text` into parts of at most `max` code points, on grapheme boundaries, preferring the
+ * last space of a part when it falls in its second half. Leading/trailing spaces of parts are
+ * trimmed.
+ */
+export const splitText = (text: string, max: number): Array<string> => {
+  if (codePoints(text) <= max) return [text]
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })
+  const parts: Array<string> = []
+  let current: Array<string> = []
+  let currentLength = 0
+  let lastSpace = -1
+  const flush = (upTo: number) => {
+    const head = current.slice(0, upTo).join("").trim()
+    if (head.length > 0) parts.push(head)
+    current = current.slice(upTo)
+    currentLength = 0
+    lastSpace = -1
+    for (let i = 0; i < current.length; i++) {
+      currentLength += codePoints(current[i])
+      if (current[i] === " ") lastSpace = i
+    }
+  }
+  for (const { segment } of segmenter.segment(text)) {
+    const size = codePoints(segment)
+    if (currentLength + size > max) {
+      flush(lastSpace > current.length / 2 ? lastSpace + 1 : current.length)
+      if (currentLength + size > max) flush(current.length)
+    }
+    current.push(segment)
+    currentLength += size
+    if (segment === " ") lastSpace = current.length - 1
+  }
+  flush(current.length)
+  return parts
+}
+
+const isSendRefusal = (msgId: string) => msgId.startsWith("msg_") || msgId === "tos_ban"
+const isJoinRefusal = (msgId: string) =>
+  msgId === "msg_channel_suspended" || msgId === "tos_ban" || msgId === "msg_banned" ||
+  msgId === "msg_channel_blocked"
+
+const isElevatedBadges = (badges: ReadonlyMap<string, string>) =>
+  badges.has("broadcaster") || badges.has("moderator") || badges.has("vip")
+
+// ------------------------------------------------------------------ connection
+
+type Answer =
+  | { readonly _tag: "Sent"; readonly state: TM.UserState }
+  | { readonly _tag: "Refused"; readonly notice: TM.Notice }
+  | { readonly _tag: "Lost" }
+
+type JoinAnswer =
+  | { readonly _tag: "Joined" }
+  | { readonly _tag: "Refused"; readonly notice: TM.Notice }
+  | { readonly _tag: "Lost" }
+
+type EndReason =
+  | { readonly _tag: "Closed" }
+  | { readonly _tag: "Error"; readonly detail: string }
+  | { readonly _tag: "Silent" }
+  | { readonly _tag: "Reconnect" }
+  | { readonly _tag: "Shutdown" }
+
+interface Pending {
+  readonly answer: Deferred.Deferred<Answer>
+  readonly text: string
+  readonly replyTo: string | undefined
+  written: boolean
+}
+
+interface OutLine {
+  readonly text: string
+  readonly onWritten?: (() => void) | undefined
+}
+
+interface Conn {
+  readonly id: number
+  readonly socket: ChatConnection.LineSocket
+  readonly scope: Scope.CloseableScope
+  readonly outbox: Queue.Queue<OutLine>
+  readonly pending: Map<string, Pending>
+  readonly joins: Map<string, Deferred.Deferred<JoinAnswer>>
+  readonly parts: Map<string, Deferred.Deferred<void>>
+  readonly welcomed: Deferred.Deferred<void, ChatError>
+  readonly ended: Deferred.Deferred<EndReason>
+  seen: number
+  pongs: number
+  draining: boolean
+  socketClosed: boolean
+  endReason: EndReason | undefined
+  welcomeDone: boolean
+}
+
+interface SendRequest {
+  readonly channel: string
+  readonly line: string
+  readonly text: string
+  readonly replyTo: string | undefined
+  readonly part: number
+  readonly parts: number
+  readonly enqueuedAt: number
+  readonly done: Deferred.Deferred<SendOutcome, ChatError | NotAuthorized>
+  cancelled: boolean
+}
+
+interface Sub {
+  readonly mailbox: Mailbox.Mailbox<TM.TwitchMessage>
+  readonly filter: ((m: TM.TwitchMessage) => boolean) | undefined
+  readonly overflow: Overflow
+  readonly capacity: number
+  stalled: Array<TM.TwitchMessage> | undefined
+}
+
+export interface Engine {
+  readonly login: string
+  readonly anonymous: boolean
+  readonly subscribe: (options: {
+    readonly filter?: ((m: TM.TwitchMessage) => boolean) | undefined
+    readonly bufferSize?: number | undefined
+    readonly overflow?: Overflow | undefined
+  }) => Stream.Stream<TM.TwitchMessage>
+  readonly events: Stream.Stream<ConnectionEventShape>
+  readonly state: Effect.Effect<StateShape>
+  readonly join: (channel: string) => Effect.Effect<void, ChatError | NotAuthorized>
+  readonly part: (channel: string) => Effect.Effect<void, ChatError>
+  readonly joined: Effect.Effect<ReadonlyArray<string>>
+  readonly send: (
+    channel: string,
+    text: string,
+    options: {
+      readonly replyTo?: string | undefined
+      readonly action?: boolean | undefined
+      readonly tooLong?: "split" | "refuse" | undefined
+    }
+  ) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
+  readonly sendRaw: (line: string) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
+  readonly isElevated: (channel: string) => Effect.Effect<boolean>
+  readonly stats: Effect.Effect<StatsShape>
+  readonly connectionId: Effect.Effect<Option.Option<number>>
+}
+
+// ------------------------------------------------------------------ engine
+
+export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotAuthorized, Scope.Scope> =>
+  Effect.gen(function*() {
+    const clientScope = yield* Effect.scope
+    const runtime = yield* Effect.runtime<never>()
+    const runFork = Runtime.runFork(runtime)
+    const limiter = yield* ChatRateLimits.make(settings.limits)
+    const events = yield* PubSub.sliding<ConnectionEventShape>(1024)
+    const emit = (event: ConnectionEventShape) => {
+      events.unsafeOffer(event)
+    }
+
+    // ---- identity
+    let token: AccessToken | undefined
+    let login: string
+    if (settings.anonymous || settings.auth === undefined) {
+      login = `justinfan${10000 + Math.floor(Math.random() * 89999)}`
+    } else {
+      token = yield* TwitchAuth.tokenWithScope(settings.auth, "chat:read")
+      const fromToken = Option.getOrUndefined(token.login)
+      const chosen = settings.login ?? fromToken
+      if (chosen === undefined) {
+        return yield* new ChatError({
+          reason: "LoginFailed",
+          detail: "the token's login is unknown: validate the token or pass `login`"
+        })
+      }
+      login = chosen.toLowerCase()
+    }
+    const anonymous = token === undefined
+
+    // ---- shared state
+    let state: StateShape = "Connecting"
+    let closing = false
+    let fatal: ChatError | NotAuthorized | undefined
+    let current: Conn | undefined
+    let readySignal = Deferred.unsafeMake<void, ChatError | NotAuthorized>(FiberId.none)
+    let readyDone = false
+    const completeReady = (exit: Exit.Exit<void, ChatError | NotAuthorized>) => {
+      readyDone = true
+      Deferred.unsafeDone(readySignal, exit)
+    }
+    let connCounter = 0
+    const desired = new Set<string>()
+    const joinedSet = new Set<string>()
+    const joining = new Map<string, Deferred.Deferred<void, ChatError | NotAuthorized>>()
+    const roles = new Map<string, boolean>()
+    const roomIds = new Map<string, string>()
+    let userId = ""
+    const sendQueues = new Map<string, Queue.Queue<SendRequest>>()
+    const outstanding = new Set<SendRequest>()
+    const stats = {
+      received: 0,
+      sent: 0,
+      refused: 0,
+      unconfirmed: 0,
+      dropped: 0,
+      duplicates: 0,
+      reconnects: 0,
+      invalidLines: 0
+    }
+
+    const setCurrent = (conn: Conn) => {
+      current = conn
+      state = "Connected"
+      completeReady(Exit.void)
+    }
+    const unsetCurrent = (conn: Conn) => {
+      if (current !== conn) return
+      current = undefined
+      if (state === "Connected") state = "Reconnecting"
+      if (readyDone && fatal === undefined && !closing) {
+        readySignal = Deferred.unsafeMake(FiberId.none)
+        readyDone = false
+      }
+    }
+    const awaitReady: Effect.Effect<Conn, ChatError | NotAuthorized> = Effect.suspend(() => {
+      if (fatal !== undefined) return Effect.fail(fatal)
+      if (closing) return Effect.fail(new ChatError({ reason: "Closed" }))
+      const conn = current
+      if (conn !== undefined && !conn.draining && conn.endReason === undefined) {
+        return Effect.succeed(conn)
+      }
+      return Effect.zipRight(Deferred.await(readySignal), awaitReady)
+    })
+
+    // ---- hub
+    const subs = new Set<Sub>()
+    const backlogCapacity = settings.bufferSize > 0 ? settings.bufferSize : 10_000
+    let backlog: Array<TM.TwitchMessage> = []
+    const pausedConns = new Set<Conn>()
+    const countDropped = (n: number) => {
+      stats.dropped += n
+      settings.onDropped(n)
+    }
+    const resumeIfFree = () => {
+      for (const sub of subs) if (sub.stalled !== undefined) return
+      for (const conn of pausedConns) conn.socket.resume()
+      pausedConns.clear()
+    }
+    const drain = (sub: Sub) =>
+      Effect.gen(function*() {
+        while (sub.stalled !== undefined && sub.stalled.length > 0) {
+          const items = sub.stalled
+          sub.stalled = []
+          const rest = yield* sub.mailbox.offerAll(items)
+          if (rest.length > 0) break // mailbox ended
+        }
+        sub.stalled = undefined
+        resumeIfFree()
+      })
+    const publish = (batch: Array<TM.TwitchMessage>, conn: Conn) => {
+      stats.received += batch.length
+      settings.onReceived(batch.length)
+      if (subs.size === 0) {
+        for (const m of batch) backlog.push(m)
+        if (backlog.length > backlogCapacity) {
+          countDropped(backlog.length - backlogCapacity)
+          backlog = backlog.slice(backlog.length - backlogCapacity)
+        }
+        return
+      }
+      for (const sub of subs) {
+        const items = sub.filter === undefined ? batch : batch.filter(sub.filter)
+        if (items.length === 0) continue
+        if (sub.stalled !== undefined) {
+          for (const m of items) sub.stalled.push(m)
+          conn.socket.pause()
+          pausedConns.add(conn)
+          continue
+        }
+        if (sub.overflow === "dropOldest" && sub.capacity > 0) {
+          const size = Option.getOrElse(sub.mailbox.unsafeSize(), () => 0)
+          const over = size + items.length - sub.capacity
+          if (over > 0) countDropped(over)
+          sub.mailbox.unsafeOfferAll(items)
+        } else {
+          const rest = sub.mailbox.unsafeOfferAll(items)
+          if (rest.length > 0) {
+            sub.stalled = Chunk.toArray(rest) as Array<TM.TwitchMessage>
+            conn.socket.pause()
+            pausedConns.add(conn)
+            runFork(drain(sub))
+          }
+        }
+      }
+    }
+    const subscribe: Engine["subscribe"] = (options) =>
+      Stream.unwrapScoped(
+        Effect.gen(function*() {
+          const capacity = options.bufferSize ?? settings.bufferSize
+          const overflow = options.overflow ?? settings.overflow
+          const mailbox = yield* Mailbox.make<TM.TwitchMessage>(
+            capacity > 0
+              ? { capacity, strategy: overflow === "dropOldest" ? "sliding" : "suspend" }
+              : undefined
+          )
+          const sub: Sub = { mailbox, filter: options.filter, overflow, capacity, stalled: undefined }
+          yield* Effect.acquireRelease(
+            Effect.sync(() => {
+              if (closing) {
+                mailbox.unsafeDone(Exit.void)
+                return
+              }
+              if (subs.size === 0 && backlog.length > 0) {
+                const items = sub.filter === undefined ? backlog : backlog.filter(sub.filter)
+                backlog = []
+                const rest = mailbox.unsafeOfferAll(items)
+                if (rest.length > 0) countDropped(rest.length)
+              }
+              subs.add(sub)
+            }),
+            () =>
+              Effect.sync(() => {
+                subs.delete(sub)
+                sub.stalled = undefined
+                mailbox.unsafeDone(Exit.void)
+                resumeIfFree()
+              })
+          )
+          return Mailbox.toStream(mailbox)
+        })
+      )
+
+    // ---- dedupe
+    const seenIds = new Set<string>()
+    const ring: Array<string | undefined> = new Array(Math.max(1, settings.dedupeSize))
+    let ringPos = 0
+    const isDuplicate = (id: string): boolean => {
+      if (id.length === 0) return false
+      if (seenIds.has(id)) return true
+      const old = ring[ringPos]
+      if (old !== undefined) seenIds.delete(old)
+      ring[ringPos] = id
+      seenIds.add(id)
+      ringPos = (ringPos + 1) % ring.length
+      return false
+    }
+
+    // ---- own messages
+    const synthesize = (state: TM.UserState, id: string, pending: Pending): TM.Privmsg | undefined => {
+      const tags = new Map<string, string>()
+      for (const [key, value] of state.tags) if (key !== "emote-sets") tags.set(key, value)
+      tags.set("emotes", "")
+      tags.set("id", id)
+      tags.set("room-id", roomIds.get(state.channel) ?? "")
+      tags.set("tmi-sent-ts", String(Date.now()))
+      tags.set("user-id", userId)
+      if (pending.replyTo !== undefined) tags.set("reply-parent-msg-id", pending.replyTo)
+      const line = formatIrcLine(IrcMessage.make({
+        tags,
+        prefix: IrcMessage.prefix(login, login, `${login}.${TMI}`),
+        command: "PRIVMSG",
+        params: [`#${state.channel}`, pending.text]
+      }))
+      if (Either.isLeft(line)) return undefined
+      const parsed = parseTwitchLine(line.right)
+      return Either.isRight(parsed) && parsed.right._tag === "Privmsg" ? parsed.right : undefined
+    }
+
+    // ---- inbound
+    const endConn = (conn: Conn, reason: EndReason) => {
+      if (conn.endReason !== undefined) return
+      conn.endReason = reason
+      Deferred.unsafeDone(conn.ended, Exit.succeed(reason))
+    }
+    const invalid: Array<string> = []
+    const onLines = (conn: Conn, lines: Array<string>) => {
+      conn.seen++
+      const batch: Array<TM.TwitchMessage> = []
+      for (const line of lines) {
+        const parsed = parseTwitchLine(line)
+        if (Either.isLeft(parsed)) {
+          stats.invalidLines++
+          if (invalid.length < 100) invalid.push(line.length > 200 ? line.slice(0, 200) + "…" : line)
+          continue
+        }
+        const m = parsed.right
+        let own: TM.Privmsg | undefined
+        switch (m._tag) {
+          case "Privmsg":
+          case "UserNotice":
+            if (isDuplicate(m.id)) {
+              stats.duplicates++
+              continue
+            }
+            break
+          case "Ping":
+            conn.outbox.unsafeOffer({ text: `PONG :${m.text.length > 0 ? m.text : TMI}` })
+            break
+          case "Pong":
+            conn.pongs++
+            break
+          case "Reconnect":
+            conn.draining = true
+            unsetCurrent(conn)
+            endConn(conn, { _tag: "Reconnect" })
+            break
+          case "Numeric":
+            if (m.code === 1 && !conn.welcomeDone) {
+              conn.welcomeDone = true
+              Deferred.unsafeDone(conn.welcomed, Exit.void)
+            }
+            break
+          case "GlobalUserState":
+            userId = m.userId
+            break
+          case "RoomState":
+            if (m.roomId.length > 0) roomIds.set(m.channel, m.roomId)
+            break
+          case "Notice": {
+            if (!conn.welcomeDone) {
+              conn.welcomeDone = true
+              Deferred.unsafeDone(
+                conn.welcomed,
+                Exit.fail(new ChatError({ reason: "LoginFailed", detail: m.text }))
+              )
+              break
+            }
+            const channel = Option.getOrUndefined(m.channel)
+            const msgId = Option.getOrUndefined(m.msgId)
+            if (channel === undefined || msgId === undefined) break
+            const join = conn.joins.get(channel)
+            if (join !== undefined && isJoinRefusal(msgId)) {
+              Deferred.unsafeDone(join, Exit.succeed({ _tag: "Refused", notice: m }))
+              break
+            }
+            const pending = conn.pending.get(channel)
+            if (pending !== undefined && isSendRefusal(msgId)) {
+              conn.pending.delete(channel)
+              Deferred.unsafeDone(pending.answer, Exit.succeed({ _tag: "Refused", notice: m }))
+            }
+            break
+          }
+          case "UserState": {
+            roles.set(m.channel, isElevatedBadges(m.badges))
+            const id = Option.getOrUndefined(m.id)
+            const pending = conn.pending.get(m.channel)
+            if (id !== undefined && pending !== undefined) {
+              conn.pending.delete(m.channel)
+              own = synthesize(m, id, pending)
+              if (own !== undefined) isDuplicate(id)
+              Deferred.unsafeDone(pending.answer, Exit.succeed({ _tag: "Sent", state: m }))
+            }
+            break
+          }
+          case "Join":
+            if (m.login === login) {
+              const join = conn.joins.get(m.channel)
+              if (join !== undefined) Deferred.unsafeDone(join, Exit.succeed({ _tag: "Joined" }))
+            }
+            break
+          case "Part":
+            if (m.login === login) {
+              const part = conn.parts.get(m.channel)
+              if (part !== undefined) Deferred.unsafeDone(part, Exit.void)
+            }
+            break
+          default:
+            break
+        }
+        batch.push(m)
+        if (own !== undefined) batch.push(own)
+      }
+      if (invalid.length > 0) {
+        const skipped = invalid.splice(0)
+        runFork(Effect.logWarning("chat: skipped lines that are not IRC", skipped))
+      }
+      if (batch.length > 0) publish(batch, conn)
+    }
+
+    // ---- connection
+    const writerLoop = (conn: Conn) =>
+      Effect.gen(function*() {
+        for (;;) {
+          const head = yield* Queue.take(conn.outbox)
+          const items = [head, ...(yield* Queue.takeAll(conn.outbox))]
+          let text = ""
+          for (const item of items) text += item.text + "\r\n"
+          const result = yield* Effect.either(conn.socket.write(text))
+          if (Either.isLeft(result)) {
+            endConn(conn, { _tag: "Error", detail: `write failed: ${result.left.message}` })
+            return
+          }
+          for (const item of items) item.onWritten?.()
+        }
+      })
+
+    const keepalive = (conn: Conn) =>
+      Effect.gen(function*() {
+        let lastSeen = conn.seen
+        for (;;) {
+          yield* Effect.sleep(settings.keepaliveIdle)
+          if (conn.seen !== lastSeen) {
+            lastSeen = conn.seen
+            continue
+          }
+          const pongs = conn.pongs
+          yield* Queue.offer(conn.outbox, { text: `PING :${TMI}` })
+          yield* Effect.sleep(settings.keepaliveTimeout)
+          if (conn.pongs === pongs) {
+            endConn(conn, { _tag: "Silent" })
+            return
+          }
+          lastSeen = conn.seen
+        }
+      })
+
+    const passFor = (t: AccessToken) => {
+      const value = Redacted.value(t.value)
+      return value.startsWith("oauth:") ? value : `oauth:${value}`
+    }
+
+    /** Opens a connection and logs in. Failures: `Left` = transient (retry), error = fatal. */
+    const connect: Effect.Effect<Either.Either<Conn, string>, ChatError | NotAuthorized> = Effect.gen(
+      function*() {
+        const id = ++connCounter
+        const scope = yield* Scope.fork(clientScope, ExecutionStrategy.sequential)
+        const socket = yield* ChatConnection.make(settings.transport)
+        const conn: Conn = {
+          id,
+          socket,
+          scope,
+          outbox: yield* Queue.unbounded<OutLine>(),
+          pending: new Map(),
+          joins: new Map(),
+          parts: new Map(),
+          welcomed: yield* Deferred.make<void, ChatError>(),
+          ended: yield* Deferred.make<EndReason>(),
+          seen: 0,
+          pongs: 0,
+          draining: false,
+          socketClosed: false,
+          endReason: undefined,
+          welcomeDone: false
+        }
+        yield* socket.run((lines) => onLines(conn, lines), Effect.void).pipe(
+          Effect.matchCause({
+            onSuccess: () => endConn(conn, { _tag: "Closed" }),
+            onFailure: (cause) => endConn(conn, { _tag: "Error", detail: String(cause).slice(0, 300) })
+          }),
+          Effect.ensuring(Effect.sync(() => {
+            conn.socketClosed = true
+            if (conn.draining) failPending(conn)
+          })),
+          Effect.forkIn(scope)
+        )
+        yield* Effect.forkIn(writerLoop(conn), scope)
+        const hello: Array<OutLine> = [{
+          text: "CAP REQ :twitch.tv/tags twitch.tv/commands twitch.tv/membership"
+        }]
+        const known = token
+        if (known !== undefined && settings.auth !== undefined) {
+          const latest = Option.getOrElse(yield* Effect.option(settings.auth.current), () => known)
+          token = latest
+          hello.push({ text: `PASS ${passFor(latest)}` })
+        } else {
+          hello.push({ text: "PASS SCHMOOPIIE" })
+        }
+        hello.push({ text: `NICK ${login}` })
+        yield* Queue.offerAll(conn.outbox, hello)
+        const welcome = yield* Deferred.await(conn.welcomed).pipe(
+          Effect.map(() => Either.right(conn)),
+          Effect.raceFirst(
+            Effect.map(
+              Deferred.await(conn.ended),
+              (r) => Either.left(`connection ended before login (${r._tag})`)
+            )
+          ),
+          Effect.timeoutTo({
+            duration: settings.loginTimeout,
+            onTimeout: () => Either.left("login timed out"),
+            onSuccess: (x) => x
+          }),
+          Effect.either
+        )
+        if (Either.isLeft(welcome)) {
+          yield* Scope.close(scope, Exit.void)
+          return yield* welcome.left
+        }
+        if (Either.isLeft(welcome.right)) {
+          yield* Scope.close(scope, Exit.void)
+          return Either.left(welcome.right.left)
+        }
+        yield* Effect.forkIn(keepalive(conn), scope)
+        return Either.right(conn)
+      }
+    )
+
+    /** Connects with a refresh of a refused token once. */
+    const connectOnce: Effect.Effect<Either.Either<Conn, string>, ChatError | NotAuthorized> = connect.pipe(
+      Effect.catchIf(
+        (e): e is ChatError => e._tag === "ChatError" && e.reason === "LoginFailed" && token !== undefined,
+        (e) =>
+          Effect.gen(function*() {
+            const auth = settings.auth
+            const stale = token
+            if (auth === undefined || stale === undefined) return yield* e
+            const fresh = yield* Effect.either(auth.onUnauthorized(stale))
+            if (Either.isLeft(fresh) || Redacted.value(fresh.right.value) === Redacted.value(stale.value)) {
+              return yield* e
+            }
+            token = fresh.right
+            return yield* connect
+          })
+      )
+    )
+
+    const backoff = (attempt: number) =>
+      Effect.map(Random.next, (r) => {
+        const base = DurationM.toMillis(settings.reconnectBase)
+        const max = DurationM.toMillis(settings.reconnectMax)
+        const raw = Math.min(max, base * 2 ** Math.max(0, attempt - 1))
+        return DurationM.millis(Math.round(raw * (0.5 + r / 2)))
+      })
+
+    /** Connects, retrying transient failures with capped exponential backoff and jitter. */
+    const connectWithRetry = (
+      immediate: boolean,
+      maxAttempts: number
+    ): Effect.Effect<Conn, ChatError | NotAuthorized> =>
+      Effect.gen(function*() {
+        let lastFailure = ""
+        for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+          if (!(immediate && attempt === 1)) {
+            const delay = yield* backoff(attempt)
+            emit({ _tag: "Reconnecting", attempt, delay })
+            yield* Effect.sleep(delay)
+          }
+          emit({ _tag: "Connecting", attempt })
+          const result = yield* connectOnce
+          if (Either.isRight(result)) return result.right
+          lastFailure = result.left
+          yield* Effect.logDebug(`chat: connection attempt ${attempt} failed: ${lastFailure}`)
+        }
+        return yield* new ChatError({ reason: "Closed", detail: `could not connect: ${lastFailure}` })
+      })
+
+    const failPending = (conn: Conn) => {
+      for (const [, p] of conn.pending) Deferred.unsafeDone(p.answer, Exit.succeed({ _tag: "Lost" }))
+      conn.pending.clear()
+      for (const [, j] of conn.joins) Deferred.unsafeDone(j, Exit.succeed({ _tag: "Lost" }))
+      conn.joins.clear()
+      for (const [, p] of conn.parts) Deferred.unsafeDone(p, Exit.void)
+      conn.parts.clear()
+    }
+
+    const closeConn = (conn: Conn) =>
+      Effect.suspend(() => {
+        endConn(conn, { _tag: "Shutdown" })
+        unsetCurrent(conn)
+        failPending(conn)
+        pausedConns.delete(conn)
+        return Scope.close(conn.scope, Exit.void)
+      })
+
+    // ---- joins
+    const joinOn = (channel: string): Effect.Effect<void, ChatError | NotAuthorized> =>
+      Effect.gen(function*() {
+        for (;;) {
+          const first = yield* awaitReady
+          const permit = yield* limiter.acquireJoin
+          const conn = current
+          if (conn === undefined || conn !== first || conn.draining) {
+            yield* permit.settle
+            continue
+          }
+          if (!desired.has(channel)) {
+            yield* permit.settle
+            return
+          }
+          const answer = yield* Deferred.make<JoinAnswer>()
+          conn.joins.set(channel, answer)
+          yield* Queue.offer(conn.outbox, { text: `JOIN #${channel}` })
+          const result = yield* Deferred.await(answer).pipe(
+            Effect.timeoutTo({
+              duration: settings.joinTimeout,
+              onTimeout: () => undefined,
+              onSuccess: (a): JoinAnswer | undefined => a
+            })
+          )
+          if (conn.joins.get(channel) === answer) conn.joins.delete(channel)
+          yield* permit.settle
+          if (result === undefined) {
+            return yield* new ChatError({
+              reason: "JoinTimeout",
+              channel,
+              detail:
+                `no confirmation within ${DurationM.format(settings.joinTimeout)} after the JOIN was sent ` +
+                `(${DurationM.format(permit.waited)} waiting for the join limit before that)`
+            })
+          }
+          if (result._tag === "Lost") continue
+          if (result._tag === "Refused") {
+            return yield* new ChatError({
+              reason: "JoinFailed",
+              channel,
+              noticeId: Option.getOrUndefined(result.notice.msgId),
+              detail: result.notice.text
+            })
+          }
+          joinedSet.add(channel)
+          emit({ _tag: "Joined", channel })
+          return
+        }
+      })
+
+    const join = (raw: string): Effect.Effect<void, ChatError | NotAuthorized> =>
+      Effect.suspend(() => {
+        const channel = normalizeChannel(raw)
+        if (channel === undefined) {
+          return Effect.fail(
+            new ChatError({ reason: "JoinFailed", channel: raw, detail: "not a Twitch login" })
+          )
+        }
+        const inFlight = joining.get(channel)
+        if (inFlight !== undefined) return Deferred.await(inFlight)
+        if (joinedSet.has(channel) && desired.has(channel)) return Effect.void
+        const done = Deferred.unsafeMake<void, ChatError | NotAuthorized>(FiberId.none)
+        joining.set(channel, done)
+        desired.add(channel)
+        const run = joinOn(channel).pipe(
+          Effect.tapError((error) =>
+            Effect.sync(() => {
+              desired.delete(channel)
+              if (error._tag === "ChatError") emit({ _tag: "JoinFailed", channel, error })
+            })
+          ),
+          Effect.onExit((exit) =>
+            Effect.sync(() => {
+              joining.delete(channel)
+              Deferred.unsafeDone(done, exit)
+            })
+          )
+        )
+        return Effect.zipRight(Effect.forkIn(run, clientScope), Deferred.await(done))
+      })
+
+    const rejoinAll = Effect.suspend(() => {
+      joinedSet.clear()
+      return Effect.forEach(
+        [...desired],
+        (channel) => Effect.ignore(join(channel)),
+        { concurrency: "unbounded", discard: true }
+      )
+    })
+
+    const part = (raw: string): Effect.Effect<void, ChatError> =>
+      Effect.gen(function*() {
+        const channel = normalizeChannel(raw)
+        if (channel === undefined) {
+          return yield* new ChatError({ reason: "JoinFailed", channel: raw, detail: "not a Twitch login" })
+        }
+        desired.delete(channel)
+        const wasJoined = joinedSet.delete(channel)
+        const conn = current
+        if (conn === undefined || !wasJoined) return
+        const done = yield* Deferred.make<void>()
+        conn.parts.set(channel, done)
+        yield* Queue.offer(conn.outbox, { text: `PART #${channel}` })
+        yield* Deferred.await(done).pipe(Effect.timeout(settings.joinTimeout), Effect.ignore)
+        conn.parts.delete(channel)
+        emit({ _tag: "Parted", channel })
+      })
+
+    // ---- sending
+    const settle = (req: SendRequest, outcome: SendOutcome) => {
+      outstanding.delete(req)
+      settings.onSent(outcome)
+      switch (outcome._tag) {
+        case "Sent":
+          stats.sent++
+          break
+        case "Refused":
+          stats.refused++
+          break
+        case "Unconfirmed":
+          stats.unconfirmed++
+          break
+        default:
+          break
+      }
+      Deferred.unsafeDone(req.done, Exit.succeed(outcome))
+    }
+
+    const sendOne = (req: SendRequest): Effect.Effect<SendOutcome | undefined, ChatError | NotAuthorized> =>
+      Effect.gen(function*() {
+        for (;;) {
+          const first = yield* awaitReady
+          if (req.cancelled) return undefined
+          const permit = yield* limiter.acquireSend(req.channel, () => roles.get(req.channel) === true)
+          const conn = current
+          if (conn === undefined || conn !== first || conn.draining) {
+            yield* permit.settle
+            continue
+          }
+          const writtenAt = Date.now()
+          const answer = yield* Deferred.make<Answer>()
+          const pending: Pending = { answer, text: req.text, replyTo: req.replyTo, written: false }
+          conn.pending.set(req.channel, pending)
+          yield* Queue.offer(conn.outbox, {
+            text: req.line,
+            onWritten: () => {
+              pending.written = true
+            }
+          })
+          const result = yield* Deferred.await(answer).pipe(
+            Effect.timeoutTo({
+              duration: settings.sendTimeout,
+              onTimeout: () => undefined,
+              onSuccess: (a): Answer | undefined => a
+            })
+          )
+          if (conn.pending.get(req.channel) === pending) conn.pending.delete(req.channel)
+          yield* permit.settle
+          const waited = DurationM.millis(writtenAt - req.enqueuedAt)
+          const base = { channel: req.channel, text: req.text, waited, part: req.part, parts: req.parts }
+          if (result === undefined) return SendOutcome.Unconfirmed({ ...base, reason: "Timeout" })
+          if (result._tag === "Lost") {
+            if (!pending.written) continue
+            return SendOutcome.Unconfirmed({ ...base, reason: "ConnectionLost" })
+          }
+          if (result._tag === "Refused") {
+            return SendOutcome.Refused({
+              ...base,
+              reason: Option.getOrElse(result.notice.msgId, () => "unknown"),
+              notice: result.notice.text
+            })
+          }
+          const id = Option.getOrElse(result.state.id, () => "")
+          const message = synthesize(result.state, id, pending)
+          if (message === undefined) return SendOutcome.Unconfirmed({ ...base, reason: "Timeout" })
+          return SendOutcome.Sent({ ...base, id, message })
+        }
+      })
+
+    const worker = (queue: Queue.Queue<SendRequest>) =>
+      Effect.forever(
+        Effect.gen(function*() {
+          const req = yield* Queue.take(queue)
+          if (req.cancelled) {
+            outstanding.delete(req)
+            return
+          }
+          const result = yield* Effect.either(sendOne(req))
+          if (Either.isLeft(result)) {
+            outstanding.delete(req)
+            Deferred.unsafeDone(req.done, Exit.fail(result.left))
+          } else if (result.right === undefined) {
+            outstanding.delete(req)
+          } else {
+            settle(req, result.right)
+          }
+        })
+      )
+
+    const queueFor = (channel: string): Effect.Effect<Queue.Queue<SendRequest>> =>
+      Effect.suspend(() => {
+        const existing = sendQueues.get(channel)
+        if (existing !== undefined) return Effect.succeed(existing)
+        const queue = Effect.runSync(Queue.unbounded<SendRequest>())
+        sendQueues.set(channel, queue)
+        return Effect.as(Effect.forkIn(worker(queue), clientScope), queue)
+      })
+
+    const enqueue = (
+      channel: string,
+      lines: ReadonlyArray<{ readonly line: string; readonly text: string }>,
+      replyTo: string | undefined
+    ): Effect.Effect<SendOutcome, ChatError | NotAuthorized> =>
+      Effect.gen(function*() {
+        if (closing) return yield* new ChatError({ reason: "Closed", channel })
+        const queue = yield* queueFor(channel)
+        const now = Date.now()
+        const reqs: Array<SendRequest> = lines.map((l, i) => ({
+          channel,
+          line: l.line,
+          text: l.text,
+          replyTo,
+          part: i + 1,
+          parts: lines.length,
+          enqueuedAt: now,
+          done: Deferred.unsafeMake<SendOutcome, ChatError | NotAuthorized>(FiberId.none),
+          cancelled: false
+        }))
+        for (const r of reqs) outstanding.add(r)
+        yield* Queue.offerAll(queue, reqs)
+        let last: SendOutcome | undefined
+        for (let i = 0; i < reqs.length; i++) {
+          const outcome = yield* Deferred.await(reqs[i].done).pipe(
+            Effect.onInterrupt(() =>
+              Effect.sync(() => {
+                for (const r of reqs) r.cancelled = true
+              })
+            )
+          )
+          last = outcome
+          if (outcome._tag !== "Sent") {
+            for (const r of reqs.slice(i + 1)) r.cancelled = true
+            break
+          }
+        }
+        return last!
+      })
+
+    const canSend = Effect.suspend(() => {
+      if (token === undefined) {
+        return Effect.fail(new NotAuthorized({ reason: "NoToken", scope: "chat:edit" }))
+      }
+      if (settings.auth === undefined) return Effect.void
+      return Effect.asVoid(TwitchAuth.tokenWithScope(settings.auth, "chat:edit"))
+    })
+
+    const send: Engine["send"] = (rawChannel, text, options) =>
+      Effect.gen(function*() {
+        const channel = normalizeChannel(rawChannel)
+        if (channel === undefined) {
+          return yield* new ChatError({
+            reason: "InvalidText",
+            channel: rawChannel,
+            detail: "not a Twitch login"
+          })
+        }
+        const bad = forbiddenIndex(text)
+        if (bad >= 0) {
+          return yield* new ChatError({
+            reason: "InvalidText",
+            channel,
+            detail: `CR, LF or NUL at index ${bad}: a chat message is one line`
+          })
+        }
+        if (
+          options.replyTo !== undefined &&
+          (forbiddenIndex(options.replyTo) >= 0 || /[ ;]/.test(options.replyTo))
+        ) {
+          return yield* new ChatError({ reason: "InvalidText", channel, detail: "invalid reply parent id" })
+        }
+        if (text.trim().length === 0) {
+          return yield* new ChatError({ reason: "InvalidText", channel, detail: "empty message" })
+        }
+        yield* canSend
+        const max = options.action ? settings.maxLength - 9 : settings.maxLength
+        const tooLong = options.tooLong ?? settings.tooLong
+        let parts: Array<string>
+        if (codePoints(text) > max) {
+          if (tooLong === "refuse") {
+            return yield* new ChatError({
+              reason: "TooLong",
+              channel,
+              detail: `${codePoints(text)} characters; Twitch accepts ${max}`
+            })
+          }
+          parts = splitText(text, max)
+        } else {
+          parts = [text]
+        }
+        const lines = parts.map((part) => {
+          const wire = options.action ? `\x01ACTION ${part}\x01` : part
+          const tags = options.replyTo === undefined ? "" : `@reply-parent-msg-id=${options.replyTo} `
+          return { line: `${tags}PRIVMSG #${channel} :${wire}`, text: wire }
+        })
+        return yield* enqueue(channel, lines, options.replyTo)
+      })
+
+    const sendRaw: Engine["sendRaw"] = (line) =>
+      Effect.gen(function*() {
+        const bad = forbiddenIndex(line)
+        if (bad >= 0) {
+          return yield* new ChatError({ reason: "InvalidText", detail: `CR, LF or NUL at index ${bad}` })
+        }
+        const parsed = parseTwitchLine(line)
+        if (Either.isLeft(parsed)) {
+          return yield* new ChatError({ reason: "InvalidText", detail: parsed.left.message })
+        }
+        const irc = parsed.right.irc
+        const command = irc.command.toUpperCase()
+        if (command === "PRIVMSG" && irc.params.length === 2 && irc.params[0].startsWith("#")) {
+          yield* canSend
+          const channel = normalizeChannel(irc.params[0])
+          if (channel === undefined) {
+            return yield* new ChatError({ reason: "InvalidText", detail: "bad channel" })
+          }
+          return yield* enqueue(channel, [{ line, text: irc.params[1] }], irc.tags.get("reply-parent-msg-id"))
+        }
+        if (command === "JOIN" || command === "PART") {
+          const channels = (irc.params[0] ?? "").split(",").filter((c) => c.length > 0)
+          yield* Effect.forEach(channels, command === "JOIN" ? join : part, {
+            concurrency: "unbounded",
+            discard: true
+          })
+          return SendOutcome.Written({ line, waited: DurationM.zero })
+        }
+        const start = Date.now()
+        const conn = yield* awaitReady
+        yield* Queue.offer(conn.outbox, { text: line })
+        return SendOutcome.Written({ line, waited: DurationM.millis(Date.now() - start) })
+      })
+
+    // ---- supervisor
+    const supervise = (first: Conn): Effect.Effect<void> =>
+      Effect.gen(function*() {
+        let conn = first
+        let fresh = true
+        for (;;) {
+          if (fresh) {
+            setCurrent(conn)
+            emit({ _tag: "Connected", connection: conn.id, login, anonymous })
+            yield* Effect.forkIn(rejoinAll, clientScope)
+          }
+          const reason = yield* Deferred.await(conn.ended)
+          if (closing || reason._tag === "Shutdown") return
+          stats.reconnects++
+          settings.onReconnect()
+          if (reason._tag === "Reconnect") {
+            emit({ _tag: "ReconnectRequested", connection: conn.id })
+            const old = conn
+            // Open the new connection while the old one still delivers, rejoin every channel on
+            // it, let answers to sends already written on the old one arrive, then drop the old.
+            const next = yield* connectWithRetry(true, Number.POSITIVE_INFINITY)
+            setCurrent(next)
+            emit({ _tag: "Connected", connection: next.id, login, anonymous })
+            yield* rejoinAll.pipe(
+              Effect.timeout(DurationM.sum(settings.joinTimeout, DurationM.seconds(1))),
+              Effect.ignore
+            )
+            yield* Effect.gen(function*() {
+              while (old.pending.size > 0 && !old.socketClosed && !closing) yield* Effect.sleep("5 millis")
+            }).pipe(Effect.timeout(settings.sendTimeout), Effect.ignore)
+            yield* closeConn(old)
+            emit({ _tag: "Disconnected", connection: old.id, reason: "Reconnect" })
+            conn = next
+            fresh = false
+          } else {
+            yield* closeConn(conn)
+            emit({ _tag: "Disconnected", connection: conn.id, reason: reason._tag })
+            conn = yield* connectWithRetry(false, Number.POSITIVE_INFINITY)
+            fresh = true
+          }
+        }
+      }).pipe(
+        Effect.catchAll((error) =>
+          Effect.sync(() => {
+            if (closing) return
+            fatal = error
+            state = "Failed"
+            emit({ _tag: "Failed", error })
+            completeReady(Exit.fail(error))
+          })
+        )
+      )
+
+    // ---- start
+    const first = yield* connectWithRetry(true, Math.max(1, settings.initialAttempts))
+    yield* Effect.forkIn(supervise(first), clientScope)
+
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function*() {
+        closing = true
+        state = "Closed"
+        const closed = new ChatError({ reason: "Closed", detail: "the chat client was closed" })
+        for (const req of outstanding) Deferred.unsafeDone(req.done, Exit.fail(closed))
+        outstanding.clear()
+        completeReady(Exit.fail(closed))
+        const conn = current
+        if (conn !== undefined && conn.endReason === undefined) {
+          const bye: Array<OutLine> = [...joinedSet].map((c) => ({ text: `PART #${c}` }))
+          const flushed = yield* Deferred.make<void>()
+          bye.push({ text: "QUIT", onWritten: () => Deferred.unsafeDone(flushed, Exit.void) })
+          yield* Queue.offerAll(conn.outbox, bye)
+          yield* Deferred.await(flushed).pipe(Effect.timeout("1 second"), Effect.ignore)
+        }
+        if (conn !== undefined) yield* closeConn(conn)
+        for (const sub of subs) sub.mailbox.unsafeDone(Exit.void)
+        subs.clear()
+        emit({ _tag: "Closed" })
+      })
+    )
+
+    return {
+      login,
+      anonymous,
+      subscribe,
+      events: Stream.fromPubSub(events),
+      state: Effect.sync(() => state),
+      join,
+      part,
+      joined: Effect.sync(() => [...joinedSet].sort()),
+      send,
+      sendRaw,
+      isElevated: (channel) => Effect.sync(() => roles.get(normalizeChannel(channel) ?? channel) === true),
+      stats: Effect.sync(() => ({ ...stats })),
+      connectionId: Effect.sync(() => Option.fromNullable(current?.id))
+    }
+  })

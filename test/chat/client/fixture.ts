@@ -1,0 +1,64 @@
+/**
+ * Shared setup of the chat client tests: a mock world and IRC server on 127.0.0.1 (chatter off),
+ * the channels the tests use, and a client pointed at the server.
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import * as AccessToken from "../../../src/auth/AccessToken.js"
+import * as TwitchAuth from "../../../src/auth/TwitchAuth.js"
+import * as ChatClient from "../../../src/chat/ChatClient.js"
+import * as IrcServer from "../../../src/testing/mock/IrcServer.js"
+import * as World from "../../../src/testing/mock/World.js"
+import * as TwitchConfig from "../../../src/TwitchConfig.js"
+import type { ChatError, NotAuthorized } from "../../../src/TwitchError.js"
+
+export const userToken = AccessToken.make(World.defaultUserToken, {
+  kind: "user",
+  login: World.defaultUserLogin,
+  scopes: World.allScopes
+})
+
+export const setup = (options: IrcServer.Options = {}) =>
+  Effect.gen(function*() {
+    const world = yield* World.make()
+    const server = yield* IrcServer.make(world, { chatterRate: 0, ...options })
+    const s = yield* world.snapshot
+    const loginOf = (id: string) => s.users.find((u) => u.id === id)?.login ?? ""
+    const liveIds = new Set(s.streams.map((st) => st.userId))
+    const suspended = s.channels.filter((c) => c.suspended).map((c) => loginOf(c.broadcasterId))
+    /** Channels where the default user has no role, not suspended, not the two default users. */
+    const plain = s.channels
+      .filter((c) =>
+        !c.suspended && !c.moderators.includes(World.defaultUserId) && !c.vips.includes(World.defaultUserId)
+      )
+      .map((c) => loginOf(c.broadcasterId))
+      .filter((l) => l !== World.defaultUserLogin && l !== World.secondUserLogin)
+    const live = s.streams.map((st) => loginOf(st.userId)).filter((l) => plain.includes(l))
+    const offline = plain.filter((l) => !live.includes(l) && !liveIds.has(l))
+    const config = TwitchConfig.layer({
+      clientId: World.defaultClientId,
+      ircHost: "127.0.0.1",
+      ircPort: server.tcpPort,
+      ircTls: false,
+      ircWebSocketUrl: server.wsUrl
+    })
+    return { world, server, control: server.control, plain, live, offline, suspended, config }
+  })
+
+/** Test defaults: short timeouts and backoff. */
+export const fast: ChatClient.Options = {
+  sendTimeout: "2 seconds",
+  joinTimeout: "2 seconds",
+  loginTimeout: "2 seconds",
+  reconnect: { base: "10 millis", max: "100 millis" }
+}
+
+export const client = (
+  config: Layer.Layer<TwitchConfig.TwitchConfig>,
+  options: ChatClient.Options = {},
+  token: AccessToken.AccessToken | null = userToken
+): Effect.Effect<ChatClient.ChatClient.Service, ChatError | NotAuthorized, Scope.Scope> =>
+  ChatClient.make({ ...fast, ...options }).pipe(
+    Effect.provide(token === null ? config : Layer.merge(config, TwitchAuth.layerStatic(token)))
+  )
