@@ -38,3 +38,31 @@ export * as IrcParser from "./IrcParser.js"
  * @since 0.1.0
  */
 export * as TwitchMessage from "./TwitchMessage.js"
+
+/**
+ * The chat client: a scoped connection, a Stream of messages, a rate-limited send queue.
+ *
+ * @since 0.1.0
+ */
+export * as ChatClient from "./ChatClient.js"
+
+/**
+ * One chat socket (TLS TCP, WebSocket or TCP) with line framing.
+ *
+ * @since 0.1.0
+ */
+export * as ChatConnection from "./ChatConnection.js"
+
+/**
+ * Twitch's chat limits and the sliding-window limiter.
+ *
+ * @since 0.1.0
+ */
+export * as ChatRateLimits from "./ChatRateLimits.js"
+
+/**
+ * The outcome of a send.
+ *
+ * @since 0.1.0
+ */
+export * as SendOutcome from "./SendOutcome.js"
