@@ -106,6 +106,28 @@ export const sniff = (bytes: Uint8Array): Option.Option<ImageKind> => {
 }
 
 /**
+ * The pixel size written in a PNG (`IHDR`) or GIF (logical screen) header; `None` for other kinds
+ * or a truncated header.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const dimensions = (
+  bytes: Uint8Array
+): Option.Option<{ readonly width: number; readonly height: number }> =>
+  Option.flatMap(sniff(bytes), (kind) => {
+    if (kind === "png" && bytes.length >= 24 && startsWith(bytes, [0x49, 0x48, 0x44, 0x52], 12)) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      return Option.some({ width: view.getUint32(16), height: view.getUint32(20) })
+    }
+    if (kind === "gif" && bytes.length >= 10) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      return Option.some({ width: view.getUint16(6, true), height: view.getUint16(8, true) })
+    }
+    return Option.none()
+  })
+
+/**
  * An emote picture: its bytes, the image kind read from them, and the `Content-Type` the CDN sent.
  *
  * @since 0.1.0

@@ -35,8 +35,9 @@ export class Resolution extends Schema.Class<Resolution>("effect-twitcher/Resolu
  *   `480p`, `audio_only`. A VOD source named just `Source` gets a name from its resolution.
  * - `quality` is the pytwitcherapi-style option: `source` for the source rendition, `audio` for
  *   the audio-only one, else `name`.
- * - `variantId` is the `GROUP-ID` (older shape) or `STABLE-VARIANT-ID` (usher v2), e.g. `chunked`,
- *   `480p30`.
+ *
+ * Wire ids (`GROUP-ID`, `STABLE-VARIANT-ID`) are left out on purpose: they differ between the two
+ * shapes for the same rendition (`chunked` vs `1080p60`), and both shapes parse to equal variants.
  *
  * @since 0.1.0
  * @category models
@@ -44,7 +45,6 @@ export class Resolution extends Schema.Class<Resolution>("effect-twitcher/Resolu
 export class Variant extends Schema.Class<Variant>("effect-twitcher/Variant")({
   name: Schema.String,
   quality: Schema.String,
-  variantId: Schema.OptionFromUndefinedOr(Schema.String),
   isSource: Schema.Boolean,
   isAudioOnly: Schema.Boolean,
   resolution: Schema.OptionFromUndefinedOr(Resolution),
@@ -320,7 +320,6 @@ const toVariant = (
   const variant = new Variant({
     name: finalName,
     quality: qualityOf({ isSource, isAudioOnly, name: finalName }),
-    variantId: Option.orElse(groupId, () => stableId),
     isSource,
     isAudioOnly,
     resolution,

@@ -5,16 +5,215 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Playlist from "../../src/playlist/Playlist.js"
+import * as MockWorld from "../../src/testing/mock/World.js"
+import * as MockTwitch from "../../src/testing/MockTwitch.js"
 import * as TwitchConfig from "../../src/TwitchConfig.js"
 import { TWITCH_WEB_CLIENT_ID } from "../../src/TwitchConfig.js"
-import { isTwitchError } from "../../src/TwitchError.js"
 import * as FakeTwitch from "./fakeTwitch.js"
 import { fixture } from "./fixtures.js"
 
 const withPlaylist = (options: Playlist.Playlist.Options = {}) =>
   Playlist.layer(options).pipe(Layer.provideMerge(FakeTwitch.layer))
 
-describe("Playlist against a loopback Twitch", () => {
+const onMock = (options: Playlist.Playlist.Options = {}) =>
+  Playlist.layer(options).pipe(
+    Layer.provideMerge(MockTwitch.layerTwitchConfig),
+    Layer.provideMerge(MockTwitch.layer({ irc: false })),
+    Layer.provide(NodeHttpClient.layerUndici)
+  )
+
+/** A live stream of the mock world matching `f`, with its login. */
+const liveWhere = (f: (s: MockWorld.LiveStream) => boolean) =>
+  Effect.gen(function*() {
+    const mock = yield* MockTwitch.MockTwitch
+    const stream = (yield* mock.world.streams).find(f)!
+    const user = Option.getOrThrow(yield* mock.world.userById(stream.userId))
+    return { stream, login: user.login, mock }
+  })
+
+const plain = (s: MockWorld.LiveStream) => !s.geoBlocked && s.restrictedQualities.length === 0
+const fullLadderNames = MockWorld.qualityLadders.full.map((q) => q.name)
+
+describe("Playlist against MockTwitch", () => {
+  it.scopedLive("gets a live channel's access token", () =>
+    Effect.gen(function*() {
+      const { login } = yield* liveWhere(plain)
+      const playlist = yield* Playlist.Playlist
+      const token = yield* playlist.accessToken(login.toUpperCase())
+      expect(token.kind).toBe("live")
+      expect(token.target).toBe(login)
+      expect(token.signature).not.toBe("")
+      expect(token.details.channel).toEqual(Option.some(login))
+      expect(token.restrictedQualities).toEqual([])
+      const expires = Option.getOrThrow(token.expiresAt).getTime()
+      expect(expires).toBeGreaterThan(Date.now())
+    }).pipe(Effect.provide(onMock())))
+
+  it.scopedLive("parses the live master playlist in both usher shapes to the same variants", () =>
+    Effect.gen(function*() {
+      const { login, mock, stream } = yield* liveWhere((s) => plain(s) && s.qualities.length > 2)
+      const playlist = yield* Playlist.Playlist
+      yield* mock.control.setUsherShape("v1")
+      const v1 = yield* playlist.masterPlaylist(login)
+      yield* mock.control.setUsherShape("v2")
+      const v2 = yield* playlist.masterPlaylist(login)
+      expect(v1.shape).toBe("media")
+      expect(v2.shape).toBe("ivs")
+      expect(v1.variants.map((v) => v.name)).toEqual(stream.qualities.map((q) => q.name))
+      expect(v2.variants).toEqual(v1.variants)
+      const source = v1.variants[0]!
+      expect(source.isSource).toBe(true)
+      expect(source.quality).toBe("source")
+      expect(Option.getOrThrow(source.resolution)).toMatchObject({ width: 1920, height: 1080 })
+      expect(source.frameRate).toEqual(Option.some(60))
+      expect(source.bandwidth).toBe(8_042_999)
+      expect(source.codecs).toEqual(["avc1.64002A", "mp4a.40.2"])
+      expect(source.url.startsWith(mock.http.baseUrl)).toBe(true)
+      expect(v1.variants.at(-1)!.isAudioOnly).toBe(true)
+      expect(v1.info["USER-COUNTRY"]).toBe("US")
+      expect(v2.info["NODE"]).toBe("video-edge-mock.loopback")
+    }).pipe(Effect.provide(onMock())))
+
+  it.scopedLive("gets a VOD's token and master playlist in both shapes", () =>
+    Effect.gen(function*() {
+      const mock = yield* MockTwitch.MockTwitch
+      const vod = (yield* mock.world.snapshot).vods.find((v) =>
+        !v.geoBlocked && v.restrictedQualities.length === 0
+      )!
+      const playlist = yield* Playlist.Playlist
+      const token = yield* playlist.vodAccessToken(vod.id)
+      expect(token.kind).toBe("vod")
+      expect(token.details.vodId).toEqual(Option.some(vod.id))
+      yield* mock.control.setUsherShape("v1")
+      const v1 = yield* playlist.vodPlaylist(vod.id)
+      yield* mock.control.setUsherShape("v2")
+      const v2 = yield* playlist.vodPlaylist(vod.id)
+      // The v1 VOD source is NAME="Source"; the v2 VOD audio is IVS-NAME="audio".
+      expect(v1.variants.map((v) => v.name)).toEqual(fullLadderNames)
+      expect(v2.variants).toEqual(v1.variants)
+      expect((yield* playlist.vodVariant(vod.id, "audio")).name).toBe("audio_only")
+      expect((yield* playlist.vodVariant(vod.id, "source")).name).toBe("1080p60")
+    }).pipe(Effect.provide(onMock())))
+
+  it.scopedLive("fails with ChannelOffline for an offline or unknown channel, a missing VOD, a stream that just ended", () =>
+    Effect.gen(function*() {
+      const mock = yield* MockTwitch.MockTwitch
+      const playlist = yield* Playlist.Playlist
+      const offline = yield* Effect.flip(playlist.masterPlaylist(mock.defaultUser.login))
+      expect(offline).toMatchObject({ _tag: "ChannelOffline", channel: mock.defaultUser.login, vod: false })
+      const unknown = yield* Effect.flip(playlist.qualityOptions("nosuchchannel0000"))
+      expect(unknown).toMatchObject({ _tag: "ChannelOffline", channel: "nosuchchannel0000" })
+      const vod = yield* Effect.flip(playlist.vodPlaylist("1"))
+      expect(vod).toMatchObject({ _tag: "ChannelOffline", channel: "1", vod: true })
+      // GQL said live, then the stream ended: usher answers 404.
+      const { login, stream } = yield* liveWhere(plain)
+      const token = yield* playlist.accessToken(login)
+      yield* mock.world.endStream(stream.userId)
+      const ended = yield* Effect.flip(playlist.fetchMaster(token))
+      expect(ended).toMatchObject({ _tag: "ChannelOffline", channel: login })
+    }).pipe(Effect.provide(onMock())))
+
+  it.scopedLive("fails with GeoBlocked for a geo-blocked channel and VOD", () =>
+    Effect.gen(function*() {
+      const { login, mock } = yield* liveWhere((s) => s.geoBlocked)
+      const playlist = yield* Playlist.Playlist
+      const token = yield* playlist.accessToken(login)
+      expect(token.details.geoblockReason).toEqual(Option.some("content_geoblocked"))
+      const error = yield* Effect.flip(playlist.variant(login, "best"))
+      expect(error).toMatchObject({
+        _tag: "GeoBlocked",
+        channel: login,
+        reason: "Content Restricted In Region"
+      })
+      const vod = (yield* mock.world.snapshot).vods.find((v) => v.geoBlocked)!
+      expect(yield* Effect.flip(playlist.vodPlaylist(vod.id))).toMatchObject({
+        _tag: "GeoBlocked",
+        channel: vod.id,
+        vod: true
+      })
+    }).pipe(Effect.provide(onMock())))
+
+  it.scopedLive("reports subscriber-only qualities as QualityRestricted and falls back for best", () =>
+    Effect.gen(function*() {
+      const { login, stream } = yield* liveWhere((s) => s.restrictedQualities.length > 0)
+      const playlist = yield* Playlist.Playlist
+      const master = yield* playlist.masterPlaylist(login)
+      expect(master.restrictedQualities).toEqual(stream.restrictedQualities)
+      for (const name of stream.restrictedQualities) {
+        expect(master.variants.map((v) => v.name)).not.toContain(name)
+        const error = yield* Effect.flip(playlist.variant(login, name))
+        expect(error).toMatchObject({
+          _tag: "QualityRestricted",
+          channel: login,
+          quality: name,
+          reason: "SubscriberOnly"
+        })
+        expect(error.message).toContain("subscriber-only")
+      }
+      const best = yield* playlist.variant(login, "best")
+      expect(stream.restrictedQualities).not.toContain(best.name)
+      expect(yield* playlist.qualityOptions(login)).toEqual(
+        ["source", ...fullLadderNames.slice(1, -1), "audio"].filter((q) =>
+          !stream.restrictedQualities.includes(q)
+        )
+          .filter((q) => q !== "source" || !stream.restrictedQualities.includes("1080p60"))
+      )
+    }).pipe(Effect.provide(onMock())))
+
+  it.scopedLive("gives a subscriber (caller-supplied auth token) the restricted qualities", () =>
+    Effect.gen(function*() {
+      const { login, stream } = yield* liveWhere((s) => s.restrictedQualities.length > 0)
+      const playlist = yield* Playlist.Playlist
+      for (const name of stream.restrictedQualities) {
+        expect((yield* playlist.variant(login, name)).name).toBe(name)
+      }
+    }).pipe(Effect.provide(onMock({ authToken: Redacted.make(MockTwitch.credentials.userToken) }))))
+
+  it.scopedLive("lists quality options and picks the best variant at or below a quality", () =>
+    Effect.gen(function*() {
+      const { login } = yield* liveWhere((s) => plain(s) && s.qualities.length > 2)
+      const playlist = yield* Playlist.Playlist
+      expect(yield* playlist.qualityOptions(login)).toEqual([
+        "source",
+        ...fullLadderNames.slice(1, -1),
+        "audio"
+      ])
+      expect((yield* playlist.variant(login, "source")).name).toBe("1080p60")
+      expect((yield* playlist.variant(login, "720p60")).name).toBe("720p60")
+      expect((yield* playlist.variant(login, "720p")).name).toBe("480p")
+      expect((yield* playlist.variant(login, "1080p30")).name).toBe("720p60")
+      expect((yield* playlist.variant(login, "worst")).name).toBe(fullLadderNames.at(-2))
+      expect((yield* playlist.variant(login, "audio")).isAudioOnly).toBe(true)
+      const none = yield* Effect.flip(playlist.variant(login, "100p"))
+      expect(none).toMatchObject({ _tag: "QualityRestricted", reason: "Unavailable" })
+      const sourceOnly = yield* liveWhere((s) => plain(s) && s.qualities.length === 2)
+      expect(yield* playlist.qualityOptions(sourceOnly.login)).toEqual(["source", "audio"])
+      // Nothing at or below 480p on a stream without transcodes: the source is not silently picked.
+      expect(yield* Effect.flip(playlist.variant(sourceOnly.login, "480p"))).toMatchObject({
+        _tag: "QualityRestricted",
+        reason: "Unavailable",
+        available: ["source", "audio"]
+      })
+      expect((yield* playlist.variant(sourceOnly.login, "best")).name).toBe("1080p60")
+    }).pipe(Effect.provide(onMock())))
+
+  it.scopedLive("maps a usher 5xx to HttpError and a dropped GQL connection to TransportError", () =>
+    Effect.gen(function*() {
+      const { login, mock } = yield* liveWhere(plain)
+      const playlist = yield* Playlist.Playlist
+      yield* mock.control.failWith(503, { surface: "usher" })
+      expect(yield* Effect.flip(playlist.masterPlaylist(login))).toMatchObject({
+        _tag: "HttpError",
+        status: 503
+      })
+      yield* mock.control.drop({ surface: "gql" })
+      expect(yield* Effect.flip(playlist.accessToken(login))).toMatchObject({ _tag: "TransportError" })
+      // and the next call works again
+      expect((yield* playlist.masterPlaylist(login)).variants.length).toBeGreaterThan(0)
+    }).pipe(Effect.provide(onMock())))
+})
+
+describe("Playlist wire details (scripted loopback server)", () => {
   it.scopedLive("gets a live token with the persisted query, web client id and player headers", () =>
     Effect.gen(function*() {
       const playlist = yield* Playlist.Playlist
@@ -76,37 +275,6 @@ describe("Playlist against a loopback Twitch", () => {
       expect(error.request.url).toMatch(/\/gql$/)
     }).pipe(Effect.provide(withPlaylist())))
 
-  it.scopedLive("fetches and parses a live master playlist in both shapes to the same variants", () =>
-    Effect.gen(function*() {
-      const playlist = yield* Playlist.Playlist
-      const v1 = yield* playlist.masterPlaylist("livev1")
-      const v2 = yield* playlist.masterPlaylist("livev2")
-      expect(v1.shape).toBe("media")
-      expect(v2.shape).toBe("ivs")
-      const names = ["1080p60", "720p60", "480p", "360p", "160p", "audio_only"]
-      expect(v1.variants.map((v) => v.name)).toEqual(names)
-      expect(v2.variants.map((v) => v.name)).toEqual(names)
-      expect(v2.variants.map((v) => v.isSource)).toEqual(v1.variants.map((v) => v.isSource))
-      const requests = yield* FakeTwitch.seen
-      const usher = requests.filter((r) => r.path.startsWith("/api/v2/channel/hls/"))
-      expect(usher.map((r) => r.path)).toEqual([
-        "/api/v2/channel/hls/livev1.m3u8",
-        "/api/v2/channel/hls/livev2.m3u8"
-      ])
-      const params = usher[0]!.params
-      expect(params.get("platform")).toBe("web")
-      expect(Number(params.get("p"))).toBeGreaterThanOrEqual(0)
-      expect(Number(params.get("p"))).toBeLessThanOrEqual(999998)
-      expect(params.get("allow_source")).toBe("true")
-      expect(params.get("allow_audio_only")).toBe("true")
-      expect(params.get("playlist_include_framerate")).toBe("true")
-      expect(params.get("supported_codecs")).toBe("h264")
-      expect(params.get("fast_bread")).toBe("true")
-      expect(params.get("sig")).toBe("5iglivev1")
-      expect(JSON.parse(params.get("token")!).channel).toBe("livev1")
-      expect(Option.getOrThrow(v1.url)).toContain("/api/v2/channel/hls/livev1.m3u8?")
-    }).pipe(Effect.provide(withPlaylist())))
-
   it.scopedLive("passes configured codecs, per layer and per call", () =>
     Effect.gen(function*() {
       const playlist = yield* Playlist.Playlist
@@ -116,54 +284,6 @@ describe("Playlist against a loopback Twitch", () => {
       expect(usher.map((r) => r.params.get("supported_codecs"))).toEqual(["av1,h265,h264", "h264"])
     }).pipe(Effect.provide(withPlaylist({ supportedCodecs: ["av1", "h265", "h264"] }))))
 
-  it.scopedLive("fetches a VOD token and master playlist (nauth/nauthsig), both shapes", () =>
-    Effect.gen(function*() {
-      const playlist = yield* Playlist.Playlist
-      const token = yield* playlist.vodAccessToken("2200000001")
-      expect(token.kind).toBe("vod")
-      expect(token.details.vodId).toEqual(Option.some("2200000001"))
-      const v1 = yield* playlist.vodPlaylist("2200000001")
-      const v2 = yield* playlist.vodPlaylist("2200000002")
-      expect(v1.variants.map((v) => v.quality)).toEqual(["source", "720p60", "480p", "160p", "audio"])
-      expect(v2.variants).toEqual(v1.variants)
-      const requests = yield* FakeTwitch.seen
-      const gql = JSON.parse(requests[0]!.body)
-      expect(gql.variables).toMatchObject({ isLive: false, login: "", isVod: true, vodID: "2200000001" })
-      expect(requests[0]!.headers["origin"]).toBeUndefined()
-      const usher = requests.find((r) => r.path === "/vod/v2/2200000001.m3u8")!
-      expect(usher.params.get("nauthsig")).toBe("v0d")
-      expect(JSON.parse(usher.params.get("nauth")!).vod_id).toBe(2200000001)
-      expect(usher.params.has("sig")).toBe(false)
-      const choice = yield* playlist.vodVariant("2200000002", "audio")
-      expect(choice.name).toBe("audio_only")
-    }).pipe(Effect.provide(withPlaylist())))
-
-  it.scopedLive("fails with ChannelOffline for a null token, a usher 404, and a missing VOD", () =>
-    Effect.gen(function*() {
-      const playlist = yield* Playlist.Playlist
-      const offline = yield* Effect.flip(playlist.masterPlaylist("nobodyhome"))
-      expect(offline).toMatchObject({ _tag: "ChannelOffline", channel: "nobodyhome", vod: false })
-      expect(isTwitchError(offline)).toBe(true)
-      // Only the token was asked for.
-      expect((yield* FakeTwitch.seen).length).toBe(1)
-      const lagging = yield* Effect.flip(playlist.qualityOptions("lagging"))
-      expect(lagging).toMatchObject({ _tag: "ChannelOffline", channel: "lagging" })
-      const vod = yield* Effect.flip(playlist.vodPlaylist("404"))
-      expect(vod).toMatchObject({ _tag: "ChannelOffline", channel: "404", vod: true })
-      expect(vod.message).toContain("VOD 404")
-    }).pipe(Effect.provide(withPlaylist())))
-
-  it.scopedLive("fails with GeoBlocked on usher's content_geoblocked 403", () =>
-    Effect.gen(function*() {
-      const playlist = yield* Playlist.Playlist
-      const error = yield* Effect.flip(playlist.variant("geoblocked", "best"))
-      expect(error).toMatchObject({
-        _tag: "GeoBlocked",
-        channel: "geoblocked",
-        reason: "Content Restricted In Region"
-      })
-    }).pipe(Effect.provide(withPlaylist())))
-
   it.scopedLive("fails with DecodeError when usher answers something that is not a master playlist", () =>
     Effect.gen(function*() {
       const playlist = yield* Playlist.Playlist
@@ -172,45 +292,6 @@ describe("Playlist against a loopback Twitch", () => {
       if (error._tag !== "DecodeError") return
       // The usher URL in the report has no token or signature.
       expect(error.request?.url).toMatch(/\/api\/v2\/channel\/hls\/garbage\.m3u8$/)
-    }).pipe(Effect.provide(withPlaylist())))
-
-  it.scopedLive("lists quality options source first, audio last", () =>
-    Effect.gen(function*() {
-      const playlist = yield* Playlist.Playlist
-      expect(yield* playlist.qualityOptions("livev1")).toEqual([
-        "source",
-        "720p60",
-        "480p",
-        "360p",
-        "160p",
-        "audio"
-      ])
-      expect(yield* playlist.qualityOptions("subonly")).toEqual(["720p60", "480p", "360p", "160p", "audio"])
-    }).pipe(Effect.provide(withPlaylist())))
-
-  it.scopedLive("selects a variant at or below the request, and reports restricted or unavailable ones", () =>
-    Effect.gen(function*() {
-      const playlist = yield* Playlist.Playlist
-      const best = yield* playlist.variant("livev2", "best")
-      expect(best.name).toBe("1080p60")
-      expect(best.url).toBe("https://use14.playlist.live-video.net/v1/playlist/CqkFsource.m3u8")
-      expect((yield* playlist.variant("livev1", "720p")).name).toBe("480p")
-      expect((yield* playlist.variant("livev1", "source")).name).toBe("1080p60")
-      expect((yield* playlist.variant("subonly", "best")).name).toBe("720p60")
-
-      const master = yield* playlist.masterPlaylist("subonly")
-      expect(master.restrictedQualities).toEqual(["1080p60"])
-      const restricted = yield* Effect.flip(playlist.variant("subonly", "1080p60"))
-      expect(restricted).toMatchObject({
-        _tag: "QualityRestricted",
-        channel: "subonly",
-        quality: "1080p60",
-        reason: "SubscriberOnly",
-        available: ["720p60", "480p", "360p", "160p", "audio"]
-      })
-      const tooLow = yield* Effect.flip(playlist.variant("livev1", "144p"))
-      expect(tooLow).toMatchObject({ _tag: "QualityRestricted", reason: "Unavailable" })
-      expect(tooLow.message).toContain("not offered")
     }).pipe(Effect.provide(withPlaylist())))
 
   it.live("fails with TransportError when nothing listens", () =>

@@ -1,6 +1,7 @@
 /**
- * A stand-in for Twitch's GQL, usher and emote CDN in playlist tests: a real HTTP server on
- * 127.0.0.1 that serves the recorded-style fixtures and records every request.
+ * A scripted stand-in for Twitch's GQL, usher and emote CDN, for the wire details the mock Twitch
+ * does not expose or produce: it records every request (headers, body) and answers a failed
+ * integrity check, a media playlist where a master is expected, and HTML where an image is.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -38,21 +39,13 @@ export const png = Uint8Array.from(
 /** A minimal GIF89a header and trailer. */
 export const gif = Uint8Array.from([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0, 0, 0, 0x3b])
 
-const live: Record<string, { readonly playlist: string; readonly restricted?: ReadonlyArray<string> }> = {
-  livev1: { playlist: "live-usher-v1.m3u8" },
+const live: Record<string, { readonly playlist: string }> = {
   livev2: { playlist: "live-usher-v2.m3u8" },
-  // The subscriber-only source is absent from the master and named in the token.
-  subonly: { playlist: "live-usher-v2.m3u8", restricted: ["1080p60"] },
-  geoblocked: { playlist: "live-usher-v2.m3u8" },
-  // GQL says live, usher says no transcode (GQL lags by up to a minute).
-  lagging: { playlist: "live-usher-v2.m3u8" },
+  // Answers 401 "failed integrity check" unless a Client-Integrity header is sent.
   integrity: { playlist: "live-usher-v2.m3u8" },
+  // Usher answers a media playlist where a master is expected.
   garbage: { playlist: "media-playlist.m3u8" }
 }
-const vods: Record<string, string> = { "2200000001": "vod-usher-v1.m3u8", "2200000002": "vod-usher-v2.m3u8" }
-
-const usherError = (status: number, url: string, error: string, code: string) =>
-  HttpServerResponse.unsafeJson([{ url, error, error_code: code, type: "error" }], { status })
 
 const tokenValue = (fields: Record<string, unknown>) =>
   JSON.stringify({
@@ -81,64 +74,23 @@ const handle = (request: SeenRequest): HttpServerResponse.HttpServerResponse => 
         value: tokenValue({
           channel: v.login,
           channel_id: 1234,
-          chansub: { restricted_bitrates: entry.restricted ?? [], view_until: 1924905600 }
+          chansub: { restricted_bitrates: [], view_until: 1924905600 }
         }),
         signature: "5ig" + v.login
       }
       return HttpServerResponse.unsafeJson({ data: { streamPlaybackAccessToken: token ?? null } })
     }
-    const vod = Object.hasOwn(vods, v.vodID)
-    return HttpServerResponse.unsafeJson({
-      data: {
-        videoPlaybackAccessToken: vod
-          ? {
-            value: tokenValue({ vod_id: Number(v.vodID), chansub: { restricted_bitrates: [] } }),
-            signature: "v0d"
-          }
-          : null
-      }
-    })
+    return HttpServerResponse.unsafeJson({ data: { videoPlaybackAccessToken: null } })
   }
   const liveMatch = /^\/api\/v2\/channel\/hls\/([^/]+)\.m3u8$/.exec(request.path)
   if (request.method === "GET" && liveMatch) {
     const login = liveMatch[1]!
-    const url = `https://usher.ttvnw.net${request.path}`
     if (request.params.get("sig") !== `5ig${login}` || request.params.get("token") === null) {
       return HttpServerResponse.unsafeJson({ error: "Forbidden", status: 403 }, { status: 403 })
     }
-    if (login === "geoblocked") {
-      return usherError(403, url, "Content Restricted In Region", "content_geoblocked")
-    }
-    if (login === "lagging") {
-      return usherError(
-        404,
-        url,
-        "twirp error not_found: transcode does not exist",
-        "transcode_does_not_exist"
-      )
-    }
     const entry = Object.hasOwn(live, login) ? live[login] : undefined
     if (!entry) return HttpServerResponse.text("Not found", { status: 404 })
-    let text = fixture(entry.playlist)
-    if (entry.restricted) {
-      const lines = text.split("\n")
-      const at = lines.findIndex((l) => l.includes(`IVS-NAME="${entry.restricted![0]}"`))
-      text = [...lines.slice(0, at), ...lines.slice(at + 2)].join("\n")
-    }
-    return HttpServerResponse.text(text, { contentType: "application/vnd.apple.mpegurl" })
-  }
-  const vodMatch = /^\/vod\/v2\/([^/]+)\.m3u8$/.exec(request.path)
-  if (request.method === "GET" && vodMatch) {
-    const id = vodMatch[1]!
-    if (request.params.get("nauthsig") !== "v0d" || !Object.hasOwn(vods, id)) {
-      return usherError(
-        404,
-        `https://usher.ttvnw.net${request.path}`,
-        "vod manifest restricted",
-        "vod_manifest_restricted"
-      )
-    }
-    return HttpServerResponse.text(fixture(vods[id]!), { contentType: "application/vnd.apple.mpegurl" })
+    return HttpServerResponse.text(fixture(entry.playlist), { contentType: "application/vnd.apple.mpegurl" })
   }
   const cdnMatch = /^\/emoticons\/v2\/([^/]+)\/(static|animated|default)\/(light|dark)\/(1\.0|2\.0|3\.0)$/
     .exec(
@@ -146,15 +98,8 @@ const handle = (request: SeenRequest): HttpServerResponse.HttpServerResponse => 
     )
   if (request.method === "GET" && cdnMatch) {
     const [, id, format] = cdnMatch
-    if (id === "25") {
-      return format === "animated"
-        ? HttpServerResponse.text("Not Found", { status: 404 })
-        : HttpServerResponse.uint8Array(png, { contentType: "image/png" })
-    }
-    if (id === "emotesv2_0123456789abcdef0123456789abcdef") {
-      return HttpServerResponse.uint8Array(format === "static" ? png : gif, {
-        contentType: format === "static" ? "image/png" : "image/gif"
-      })
+    if (id === "25" && format === "static") {
+      return HttpServerResponse.uint8Array(png, { contentType: "image/png" })
     }
     if (id === "html") return HttpServerResponse.html("<html>oops</html>")
   }
