@@ -110,9 +110,15 @@ export interface Permit {
 export interface ChatRateLimiter {
   /**
    * Waits until a message to `channel` fits, then takes a slot. `elevated` says whether the account
-   * is broadcaster, moderator or VIP there (read at each attempt, so a role change applies live).
+   * is broadcaster, moderator or VIP there (read at each attempt, so a role change applies live);
+   * `slowMode` the channel's slow-mode gap in milliseconds (from ROOMSTATE; it applies to plain
+   * users like the 1 s gap).
    */
-  readonly acquireSend: (channel: string, elevated: () => boolean) => Effect.Effect<Permit>
+  readonly acquireSend: (
+    channel: string,
+    elevated: () => boolean,
+    slowMode?: () => number
+  ) => Effect.Effect<Permit>
   /** Waits until a JOIN fits, then takes a slot. */
   readonly acquireJoin: Effect.Effect<Permit>
   /** The wait a JOIN would have now (for join timeouts). */
@@ -181,7 +187,11 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
         return Effect.zipRight(waitFor(result.wait), attempt(start, tryTake))
       })
 
-    const acquireSend = (channel: string, elevated: () => boolean): Effect.Effect<Permit> =>
+    const acquireSend = (
+      channel: string,
+      elevated: () => boolean,
+      slowMode: () => number = () => 0
+    ): Effect.Effect<Permit> =>
       Effect.flatMap(Clock.currentTimeMillis, (start) =>
         Effect.map(
           attempt(start, (now) => {
@@ -192,9 +202,10 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
               messageWindow,
               isElevated ? limits.elevatedMessages : limits.userMessages
             )
-            if (!isElevated && channelInterval > 0) {
+            const gap = isElevated ? 0 : Math.max(channelInterval, slowMode())
+            if (gap > 0) {
               const last = lastInChannel.get(channel)
-              if (last !== undefined) wait = Math.max(wait, last.at + channelInterval - now)
+              if (last !== undefined) wait = Math.max(wait, last.at + gap - now)
             }
             if (wait > 0) return { wait }
             const slot: Slot = { at: Infinity }

@@ -332,6 +332,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
     const joining = new Map<string, Deferred.Deferred<void, ChatError | NotAuthorized>>()
     const roles = new Map<string, boolean>()
     const roomIds = new Map<string, string>()
+    const slowModes = new Map<string, number>()
     let userId = ""
     const sendQueues = new Map<string, Queue.Queue<SendRequest>>()
     const outstanding = new Set<SendRequest>()
@@ -553,6 +554,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             break
           case "RoomState":
             if (m.roomId.length > 0) roomIds.set(m.channel, m.roomId)
+            if (Option.isSome(m.slow)) slowModes.set(m.channel, m.slow.value * 1000)
             break
           case "Notice": {
             if (!conn.welcomeDone) {
@@ -934,7 +936,11 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         for (;;) {
           const first = yield* awaitReady
           if (req.cancelled) return undefined
-          const permit = yield* limiter.acquireSend(req.channel, () => roles.get(req.channel) === true)
+          const permit = yield* limiter.acquireSend(
+            req.channel,
+            () => roles.get(req.channel) === true,
+            () => slowModes.get(req.channel) ?? 0
+          )
           const conn = current
           if (conn === undefined || conn !== first || conn.draining) {
             yield* permit.settle

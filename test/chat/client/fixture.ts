@@ -30,7 +30,8 @@ export const setup = (options: IrcServer.Options = {}) =>
     /** Channels where the default user has no role, not suspended, not the two default users. */
     const plain = s.channels
       .filter((c) =>
-        !c.suspended && !c.moderators.includes(World.defaultUserId) && !c.vips.includes(World.defaultUserId)
+        !c.suspended && c.roomState.slow === 0 && !c.moderators.includes(World.defaultUserId) &&
+        !c.vips.includes(World.defaultUserId)
       )
       .map((c) => loginOf(c.broadcasterId))
       .filter((l) => l !== World.defaultUserLogin && l !== World.secondUserLogin)

@@ -1,0 +1,127 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
+import * as World from "../../../src/testing/mock/World.js"
+import { client, setup } from "./fixture.js"
+
+// Twitch's limits shrunk 150x on both sides: 30 s -> 200 ms, 1 s -> ~6.7 ms, 10 s -> ~67 ms.
+const factor = 1 / 150
+const windowMs = 200
+const serverLimits = {
+  messageWindowMs: windowMs,
+  channelIntervalMs: 1000 * factor,
+  joinWindowMs: 10_000 * factor,
+  duplicateWindowMs: 0
+}
+const clientLimits = ChatRateLimits.scaled(ChatRateLimits.twitchLimits, factor)
+
+describe("ChatClient limits", () => {
+  it.scopedLive("a burst of 300 sends over 3 channels as a plain user: zero violations, no slower than needed", () =>
+    Effect.gen(function*() {
+      const { config, control, plain } = yield* setup({ limits: serverLimits })
+      const chat = yield* client(config, { limits: clientLimits })
+      const channels = plain.slice(0, 3)
+      yield* chat.joinAll(channels)
+      const start = Date.now()
+      const outcomes = yield* Effect.forEach(
+        Array.from({ length: 300 }, (_, i) => i),
+        (i) => chat.say(channels[i % 3], `burst ${i}`),
+        { concurrency: "unbounded" }
+      )
+      const elapsed = Date.now() - start
+      const notSent = outcomes.filter((o) => o._tag !== "Sent")
+      assert.deepStrictEqual(notSent, [], JSON.stringify(notSent.slice(0, 3)))
+      const counters = yield* control.counters
+      assert.deepStrictEqual(Object.values(counters.violations).reduce((a, b) => a + b, 0), 0)
+      assert.strictEqual(counters.privmsgsAccepted, 300)
+      // 20 per window: the last 20 can go out 14 windows after the first 20.
+      const minimum = (300 / 20 - 1) * windowMs
+      assert.isAtLeast(elapsed, minimum)
+      assert.isAtMost(elapsed, minimum * 1.6 + 500, `took ${elapsed} ms for a minimum of ${minimum} ms`)
+      const limited = outcomes.filter((o) => o._tag === "Sent" && o.part === 1)
+      assert.strictEqual(limited.length, 300)
+    }))
+
+  it.scopedLive("as broadcaster the limit is 100 per window", () =>
+    Effect.gen(function*() {
+      const { config, control } = yield* setup({ limits: serverLimits })
+      const chat = yield* client(config, { limits: clientLimits })
+      yield* chat.join(World.defaultUserLogin)
+      assert.isTrue(yield* chat.isElevated(World.defaultUserLogin))
+      const start = Date.now()
+      yield* Effect.forEach(
+        Array.from({ length: 300 }, (_, i) => i),
+        (i) => chat.say(World.defaultUserLogin, `own ${i}`),
+        { concurrency: "unbounded" }
+      )
+      const elapsed = Date.now() - start
+      const counters = yield* control.counters
+      assert.strictEqual(Object.values(counters.violations).reduce((a, b) => a + b, 0), 0)
+      assert.strictEqual(counters.privmsgsAccepted, 300)
+      assert.isAtLeast(elapsed, 2 * windowMs)
+      // Far below the 14 windows a plain user would need.
+      assert.isAtMost(elapsed, 8 * windowMs, `took ${elapsed} ms`)
+    }))
+
+  it.scopedLive("becoming moderator (USERSTATE badges) switches the limit live, and back", () =>
+    Effect.gen(function*() {
+      const { config, control, plain } = yield* setup({ limits: { ...serverLimits, messageWindowMs: 600 } })
+      const chat = yield* client(config, {
+        limits: { ...clientLimits, messageWindow: "600 millis" }
+      })
+      const channel = plain[0]
+      yield* chat.join(channel)
+      assert.isFalse(yield* chat.isElevated(channel))
+      yield* control.setRole({ channel, login: World.defaultUserLogin, role: "moderator", enabled: true })
+      yield* chat.isElevated(channel).pipe(
+        Effect.filterOrFail((e) => e),
+        Effect.retry(Schedule.spaced("10 millis")),
+        Effect.timeout("2 seconds")
+      )
+      const start = Date.now()
+      yield* Effect.forEach(
+        Array.from({ length: 60 }, (_, i) => i),
+        (i) => chat.say(channel, `as mod ${i}`),
+        { concurrency: "unbounded" }
+      )
+      const elapsed = Date.now() - start
+      // As a plain user 60 messages need at least 2 windows (1200 ms).
+      assert.isBelow(elapsed, 1200, `took ${elapsed} ms`)
+      yield* control.setRole({ channel, login: World.defaultUserLogin, role: "moderator", enabled: false })
+      yield* chat.isElevated(channel).pipe(
+        Effect.filterOrFail((e) => !e),
+        Effect.retry(Schedule.spaced("10 millis")),
+        Effect.timeout("2 seconds")
+      )
+      yield* Effect.forEach(
+        Array.from({ length: 25 }, (_, i) => i),
+        (i) => chat.say(channel, `plain again ${i}`),
+        { concurrency: "unbounded" }
+      )
+      const counters = yield* control.counters
+      assert.strictEqual(Object.values(counters.violations).reduce((a, b) => a + b, 0), 0)
+      assert.strictEqual(counters.privmsgsAccepted, 85)
+    }))
+
+  it.scopedLive("joins many channels within the join limit; each completes when confirmed", () =>
+    Effect.gen(function*() {
+      const { config, control, plain } = yield* setup({ limits: serverLimits })
+      const chat = yield* client(config, { limits: clientLimits })
+      const channels = plain.slice(0, 30)
+      assert.strictEqual(channels.length, 30)
+      const start = Date.now()
+      yield* chat.joinAll(channels)
+      const elapsed = Date.now() - start
+      assert.deepStrictEqual(yield* chat.joined, [...channels].sort())
+      const counters = yield* control.counters
+      assert.strictEqual(counters.violations.joinRate, 0)
+      assert.strictEqual(counters.joins, 30)
+      // 20 per ~67 ms window: the last 10 wait one window.
+      assert.isAtLeast(elapsed, 10_000 * factor - 5)
+      const connections = yield* control.connections
+      assert.strictEqual(connections[0].channels.length, 30)
+      yield* chat.part(channels[0])
+      assert.strictEqual((yield* chat.joined).length, 29)
+    }))
+})
