@@ -208,7 +208,7 @@ export const refresh = (
   clientSecret?: Redacted.Redacted<string> | undefined
 ): Effect.Effect<
   AccessToken.AccessToken,
-  NotAuthorized | DecodeError | TransportError,
+  NotAuthorized | HttpError | DecodeError | TransportError,
   HttpClient.HttpClient | TwitchConfig
 > =>
   Effect.gen(function*() {

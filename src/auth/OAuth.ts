@@ -216,17 +216,19 @@ export const token = (
     return { _tag: "Refused" as const, error: yield* Http.httpError(info, response) }
   })
 
-const refusedAsLogin = (result: TokenResult): Effect.Effect<TokenResponse, LoginFailed> =>
-  result._tag === "Token" ?
-    Effect.succeed(result.token) :
-    Effect.fail(
-      new LoginFailed({
-        reason: "Refused",
-        detail: `${result.error.status}${
-          result.error.twitchMessage !== undefined ? ` ${result.error.twitchMessage}` : ""
-        }`
-      })
-    )
+const refusedAsLogin = (result: TokenResult): Effect.Effect<TokenResponse, LoginFailed | HttpError> => {
+  if (result._tag === "Token") return Effect.succeed(result.token)
+  // A server error says nothing about the grant: keep it an HttpError so callers can retry.
+  if (result.error.status >= 500) return Effect.fail(result.error)
+  return Effect.fail(
+    new LoginFailed({
+      reason: "Refused",
+      detail: `${result.error.status}${
+        result.error.twitchMessage !== undefined ? ` ${result.error.twitchMessage}` : ""
+      }`
+    })
+  )
+}
 
 /**
  * An app access token by the client credentials grant. A wrong secret fails with `LoginFailed`
@@ -239,7 +241,7 @@ export const clientCredentials = (
   clientSecret: Redacted.Redacted<string>
 ): Effect.Effect<
   TokenResponse,
-  LoginFailed | DecodeError | TransportError,
+  LoginFailed | HttpError | DecodeError | TransportError,
   HttpClient.HttpClient | TwitchConfig
 > =>
   Effect.flatMap(
@@ -259,7 +261,7 @@ export const exchangeCode = (options: {
   readonly clientSecret: Redacted.Redacted<string>
 }): Effect.Effect<
   TokenResponse,
-  LoginFailed | DecodeError | TransportError,
+  LoginFailed | HttpError | DecodeError | TransportError,
   HttpClient.HttpClient | TwitchConfig
 > =>
   Effect.flatMap(
@@ -274,7 +276,7 @@ export const exchangeCode = (options: {
 
 /**
  * Refreshes a user token. Omit the secret for public clients (device flow). A refresh token Twitch
- * refuses fails with `NotAuthorized` ("InvalidToken").
+ * refuses fails with `NotAuthorized` ("InvalidToken"); a server error (5xx) stays an `HttpError`.
  *
  * @since 0.1.0
  * @category token
@@ -284,7 +286,7 @@ export const refresh = (options: {
   readonly clientSecret?: Redacted.Redacted<string> | undefined
 }): Effect.Effect<
   TokenResponse,
-  NotAuthorized | DecodeError | TransportError,
+  NotAuthorized | HttpError | DecodeError | TransportError,
   HttpClient.HttpClient | TwitchConfig
 > =>
   Effect.flatMap(
@@ -293,9 +295,11 @@ export const refresh = (options: {
       refresh_token: Redacted.value(options.refreshToken),
       ...(options.clientSecret !== undefined ? { client_secret: Redacted.value(options.clientSecret) } : {})
     }),
-    (result) =>
+    (result): Effect.Effect<TokenResponse, NotAuthorized | HttpError> =>
       result._tag === "Token" ?
         Effect.succeed(result.token) :
+        result.error.status >= 500 ?
+        Effect.fail(result.error) :
         Effect.fail(
           new NotAuthorized({
             reason: "InvalidToken",
@@ -404,7 +408,9 @@ export const toAccessToken = (
       ...(response.expiresIn !== undefined && response.expiresIn > 0 ?
         { expiresAt: new Date(now + response.expiresIn * 1000) } :
         {}),
-      ...(response.refreshToken !== undefined ? { refreshToken: response.refreshToken } : {})
+      ...(response.refreshToken !== undefined && Redacted.value(response.refreshToken) !== "" ?
+        { refreshToken: response.refreshToken } :
+        {})
     }))
 
 /**

@@ -241,8 +241,8 @@ export const make = (
               [Option.some(fresh), Option.some(fresh)] as const
             ),
           onFailure: (error) =>
-            error._tag === "TransportError" ?
-              // A network failure says nothing about the token: keep it, a later call retries.
+            error._tag === "TransportError" || (error._tag === "HttpError" && error.status >= 500) ?
+              // A network or server failure says nothing about the token: keep it, a later call retries.
               Effect.zipRight(
                 Effect.logWarning(`refreshing the token failed: ${error.message}`),
                 Effect.fail(

@@ -145,6 +145,12 @@ describe("OAuth", () => {
     )
   })
 
+  it.effect("refresh: a 5xx stays an HttpError (it says nothing about the refresh token)", () =>
+    Effect.gen(function*() {
+      const error = yield* failure(OAuth.refresh({ refreshToken: Redacted.make(SECRET_REFRESH) }))
+      expect(error._tag === "HttpError" && error.status).toBe(503)
+    }).pipe(Effect.provide(fakeTwitch(503, { error: "Service Unavailable", status: 503, message: "" }))))
+
   it.effect("device code: `scopes` (not `scope`) in the form, decoded answer", () => {
     const seen: Array<Seen> = []
     return Effect.gen(function*() {

@@ -170,6 +170,26 @@ describe("TwitchAuth", () => {
       )
     ))
 
+  it.live("a refresh that meets a Twitch server error keeps the token; the next 401 refreshes", () =>
+    withMock(
+      Effect.gen(function*() {
+        const mock = yield* MockTwitch.MockTwitch
+        const a = yield* auth
+        const stale = yield* a.current
+        yield* Effect.orDie(mock.world.revokeToken(creds.clientId, creds.userToken))
+        yield* mock.control.failWith(503, { surface: "oauth", times: 1 })
+        const error = yield* failure(a.onUnauthorized(stale))
+        expect(error.reason).toBe("InvalidToken")
+        expect(yield* currentValue).toBe(creds.userToken)
+        const fresh = yield* a.onUnauthorized(stale)
+        expect(Redacted.value(fresh.value)).not.toBe(creds.userToken)
+      }).pipe(
+        Effect.provide(
+          TwitchAuth.layerValidated(userWithRefresh, { clientSecret: Redacted.make(creds.clientSecret) })
+        )
+      )
+    ))
+
   it.scoped("validates at start and hourly (TestClock); a token that fails is dropped", () =>
     withMock(
       Effect.gen(function*() {
