@@ -1,6 +1,7 @@
 /**
  * The generic IRCv3 message: tags, prefix, command and parameters. Plain readonly data; parsed
- * messages decode their tags on first read, which the type does not show.
+ * messages decode on read (`tags.get` looks up one key in the raw line; iterating decodes all),
+ * which the type does not show.
  *
  * @since 0.1.0
  */

@@ -3,8 +3,9 @@
  * (badges as maps, colors as options, 0/1 as booleans, numbers, timestamps as dates, emotes with
  * code-point and UTF-16 positions), and {@link parseTwitchLine} to get one from a raw line.
  *
- * Fields are decoded from the raw line when first read (and kept), so a message costs little until
- * it is looked at; the types are plain readonly data and do not show it. `JSON.stringify` and
+ * Fields are decoded from the raw line when read (each tag found with one `indexOf`; emotes and
+ * `msgParams` are kept once decoded), so a message costs little until it is looked at and keeps
+ * little after; the types are plain readonly data and do not show it. `JSON.stringify` and
  * `console.log` show the decoded fields.
  *
  * @since 0.1.0
@@ -528,8 +529,7 @@ export type TwitchMessage =
  * IRC at all (the {@link IrcParseError} carries it); a known command with unfitting parameters is
  * `Unknown`. Never throws.
  *
- * Typed fields read the first occurrence of a repeated tag (Twitch never repeats one); `tags`
- * follows IRCv3 and keeps the last.
+ * When a tag repeats, the last occurrence wins, for typed fields and `tags` alike.
  *
  * @since 0.1.0
  * @category parsing

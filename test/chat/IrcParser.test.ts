@@ -128,6 +128,21 @@ describe("parseIrcLine", () => {
     })
   })
 
+  it("looks one tag up without decoding the others, consistently with iteration", () => {
+    const message = Either.getOrThrow(parseIrcLine("@tag1=1;tag2=a\\sb;k;tag1=5 :n PING"))
+    expect(message.tags.get("tag1")).toBe("5")
+    expect(message.tags.get("tag2")).toBe("a b")
+    expect(message.tags.get("k")).toBe("")
+    expect(message.tags.get("tag")).toBeUndefined()
+    expect(message.tags.get("1")).toBeUndefined()
+    expect(message.tags.has("k")).toBe(true)
+    expect(message.tags.has("n")).toBe(false)
+    expect(message.tags.size).toBe(3)
+    expect([...message.tags.keys()]).toEqual(["tag1", "tag2", "k"])
+    for (const [key, value] of message.tags) expect(message.tags.get(key)).toBe(value)
+    expect(Either.getOrThrow(parseIrcLine("PING")).tags.size).toBe(0)
+  })
+
   it("parses a standalone tag section", () => {
     expect(Object.fromEntries(parseTags("a=b\\sc;d"))).toEqual({ a: "b c", d: "" })
   })

@@ -168,7 +168,6 @@ describe("parseTwitchLine", () => {
     it("are the same array on every read", () => {
       const m = privmsg("25:0-4", "Kappa")
       expect(m.emotes).toBe(m.emotes)
-      expect(m.badges).toBe(m.badges)
     })
   })
 
@@ -361,6 +360,25 @@ describe("parseTwitchLine", () => {
     as(":tmi.twitch.tv PRIVMSG #no-text", "Unknown")
     as("PRIVMSG #ch :no prefix", "Unknown")
     as(":a!a@a JOIN", "Unknown")
+  })
+
+  it("lets the last of repeated tags win, in typed fields and tags alike", () => {
+    const m = as("@color=#111111;badges=a/1;color=#222222;badges=b/2 :a!a@a PRIVMSG #c :x", "Privmsg")
+    expect(m.color).toEqual(Option.some("#222222"))
+    expect([...m.badges]).toEqual([["b", "2"]])
+    expect(m.tags.get("color")).toBe("#222222")
+    expect(Object.fromEntries(m.tags)).toEqual({ color: "#222222", badges: "b/2" })
+  })
+
+  it("does not take a tag name inside another tag's value or the text for the tag", () => {
+    const m = as(
+      "@display-name=x;note=color=#333333;xcolor=#444444 :a!a@a PRIVMSG #c :;color=#555555",
+      "Privmsg"
+    )
+    expect(m.color).toEqual(Option.none())
+    expect(m.tags.get("color")).toBeUndefined()
+    expect(m.tags.has("note")).toBe(true)
+    expect(m.tags.get("note")).toBe("color=#333333")
   })
 
   it("shows the decoded model in JSON", () => {

@@ -8,6 +8,8 @@
 import { IrcParseError, type IrcParseReason } from "../IrcError.js"
 import type { IrcMessage, IrcPrefix } from "../IrcMessage.js"
 
+const inspect = Symbol.for("nodejs.util.inspect.custom")
+
 const SPACE = 32
 const COLON = 58
 const AT = 64
@@ -269,27 +271,30 @@ export const decodeTags = (line: string, tagsEnd: number): Map<string, string> =
 
 /**
  * Finds the tag `key` in `line[1, tagsEnd)` and returns the start of its value (the end is in
- * `T.end`), or -1 when absent. `needle` is `";" + key`. The first occurrence wins: Twitch never
- * repeats a tag, and one forward `indexOf` is the fastest lookup.
+ * `T.end`), or -1 when absent. `needle` is `";" + key`. When a key repeats, the last one wins
+ * (as IRCv3 parsers should): the search goes on to the end of the tags.
  */
 export const findTag = (line: string, tagsEnd: number, key: string, needle: string): number => {
   if (tagsEnd === 0) return -1
   const klen = key.length
-  let p: number
-  if (line.startsWith(key, 1)) {
-    p = 1 + klen
+  let found = -1
+  let p = 1 + klen
+  if (p <= tagsEnd && line.startsWith(key, 1)) {
     const c = line.charCodeAt(p)
-    if (c === EQ || c === SEMI || p === tagsEnd) return valueAt(line, tagsEnd, p)
+    if (p === tagsEnd || c === EQ || c === SEMI) found = p
   }
   let from = 1
   for (;;) {
     const hit = line.indexOf(needle, from)
-    if (hit < 0 || hit >= tagsEnd) return -1
+    if (hit < 0 || hit >= tagsEnd) break
     p = hit + 1 + klen
-    const c = line.charCodeAt(p)
-    if (c === EQ || c === SEMI || p === tagsEnd) return valueAt(line, tagsEnd, p)
+    if (p <= tagsEnd) {
+      const c = line.charCodeAt(p)
+      if (p === tagsEnd || c === EQ || c === SEMI) found = p
+    }
     from = hit + 1
   }
+  return found < 0 ? -1 : valueAt(line, tagsEnd, found)
 }
 
 /** The end of the last found tag value. */
@@ -324,6 +329,49 @@ export const tagIsOne = (line: string, tagsEnd: number, key: string, needle: str
   const start = findTag(line, tagsEnd, key, needle)
   return start >= 0 && T.end === start + 1 && line.charCodeAt(start) === 49
 }
+
+/**
+ * The tags of a message as a `ReadonlyMap` over the raw line: `get`/`has` look the one key up
+ * without decoding the others (nothing is kept); iterating or `size` decodes them all, each time.
+ */
+export class LazyTags implements ReadonlyMap<string, string> {
+  constructor(readonly raw: string, readonly tagsEnd: number) {}
+  get(key: string): string | undefined {
+    return tagValue(this.raw, this.tagsEnd, key, ";" + key)
+  }
+  has(key: string): boolean {
+    return findTag(this.raw, this.tagsEnd, key, ";" + key) >= 0
+  }
+  get size(): number {
+    return decodeTags(this.raw, this.tagsEnd).size
+  }
+  forEach(
+    callback: (value: string, key: string, map: ReadonlyMap<string, string>) => void,
+    thisArg?: unknown
+  ): void {
+    for (const [key, value] of decodeTags(this.raw, this.tagsEnd)) callback.call(thisArg, value, key, this)
+  }
+  entries(): MapIterator<[string, string]> {
+    return decodeTags(this.raw, this.tagsEnd).entries()
+  }
+  keys(): MapIterator<string> {
+    return decodeTags(this.raw, this.tagsEnd).keys()
+  }
+  values(): MapIterator<string> {
+    return decodeTags(this.raw, this.tagsEnd).values()
+  }
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return decodeTags(this.raw, this.tagsEnd).entries()
+  }
+  toJSON(): unknown {
+    return Object.fromEntries(decodeTags(this.raw, this.tagsEnd))
+  }
+  [inspect](): unknown {
+    return decodeTags(this.raw, this.tagsEnd)
+  }
+}
+
+const noTags: ReadonlyMap<string, string> = new Map()
 
 // ---------------------------------------------------------------------------------------------
 // Prefix and parameters
@@ -411,8 +459,6 @@ export const P = { start: 0, end: 0 }
 // The lazy message
 // ---------------------------------------------------------------------------------------------
 
-const inspect = Symbol.for("nodejs.util.inspect.custom")
-
 /**
  * An {@link IrcMessage} over the raw line: offsets are found by the scan, tags, prefix and params
  * are decoded on first read and kept.
@@ -431,7 +477,7 @@ export class LazyIrcMessage implements IrcMessage {
   /** @internal */
   declare readonly _paramsStart: number
   /** @internal */
-  declare _tags: Map<string, string> | undefined
+  declare _tags: ReadonlyMap<string, string> | undefined
   /** @internal */
   declare _params: Array<string> | undefined
   /** @internal */
@@ -455,7 +501,7 @@ export class LazyIrcMessage implements IrcMessage {
     this._prefix = null
   }
   get tags(): ReadonlyMap<string, string> {
-    return this._tags ??= decodeTags(this.raw, this._tagsEnd)
+    return this._tags ??= this._tagsEnd === 0 ? noTags : new LazyTags(this.raw, this._tagsEnd)
   }
   get prefix(): IrcPrefix | undefined {
     if (this._prefix === null) {
@@ -467,11 +513,6 @@ export class LazyIrcMessage implements IrcMessage {
   }
   get params(): ReadonlyArray<string> {
     return this._params ??= decodeParams(this.raw, this._paramsStart)
-  }
-  /** Looks up one tag without decoding the others. */
-  tag(key: string): string | undefined {
-    if (this._tags !== undefined) return this._tags.get(key)
-    return tagValue(this.raw, this._tagsEnd, key, ";" + key)
   }
   toJSON(): unknown {
     return {

@@ -185,8 +185,6 @@ abstract class TwitchBase extends LazyIrcMessage {
   /** Slots for decoded values kept by the subclasses (see {@link LazyIrcMessage}). */
   declare _m1: unknown
   declare _m2: unknown
-  declare _m3: unknown
-  declare _m4: unknown
   constructor(
     raw: string,
     command: string,
@@ -202,8 +200,6 @@ abstract class TwitchBase extends LazyIrcMessage {
     this._p1 = p1
     this._m1 = undefined
     this._m2 = undefined
-    this._m3 = undefined
-    this._m4 = undefined
   }
   get irc(): IrcMessage {
     return this
@@ -303,10 +299,10 @@ abstract class SenderBase extends TwitchBase {
     return this.opt(K.color)
   }
   get badges(): ReadonlyMap<string, string> {
-    return (this._m1 ??= decodeBadges(this.s(K.badges))) as ReadonlyMap<string, string>
+    return decodeBadges(this.s(K.badges))
   }
   get badgeInfo(): ReadonlyMap<string, string> {
-    return (this._m2 ??= decodeBadges(this.s(K.badgeInfo))) as ReadonlyMap<string, string>
+    return decodeBadges(this.s(K.badgeInfo))
   }
   get subscriber(): boolean {
     return this.bool(K.subscriber)
@@ -325,7 +321,7 @@ abstract class SenderBase extends TwitchBase {
   }
   abstract emoteText(): string
   get emotes(): ReadonlyArray<TM.Emote> {
-    return (this._m3 ??= decodeEmotes(this.s(K.emotes), this.emoteText())) as ReadonlyArray<TM.Emote>
+    return (this._m1 ??= decodeEmotes(this.s(K.emotes), this.emoteText())) as ReadonlyArray<TM.Emote>
   }
   sharedChatOf(): Option.Option<TM.SharedChatSource> {
     const roomId = this.s(K.sourceRoomId)
@@ -463,12 +459,12 @@ class UserNoticeImpl extends SenderBase implements TM.UserNotice {
     return this.sharedChatOf()
   }
   get msgParams(): ReadonlyMap<string, string> {
-    if (this._m4 !== undefined) return this._m4 as ReadonlyMap<string, string>
+    if (this._m2 !== undefined) return this._m2 as ReadonlyMap<string, string>
     const map = new Map<string, string>()
     for (const [key, value] of this.tags) {
       if (key.startsWith(MSG_PARAM)) map.set(key.slice(MSG_PARAM.length), value)
     }
-    this._m4 = map
+    this._m2 = map
     return map
   }
   get event(): TM.UserNoticeEvent {
