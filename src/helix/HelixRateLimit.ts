@@ -29,6 +29,11 @@ export interface BucketState {
   readonly inFlight: number
   /** When Twitch said the bucket is full again (epoch ms), if known. */
   readonly resetAt: Option.Option<number>
+  /**
+   * Points regained per millisecond: `limit` per minute as Twitch documents, or, when a response
+   * says how far the bucket is from full and when it will be full, the rate that implies.
+   */
+  readonly refillPerMs: number
 }
 
 /**
@@ -76,7 +81,7 @@ const minute = 60_000
 
 const refill = (bucket: BucketState, now: number): BucketState => {
   const elapsed = Math.max(0, now - bucket.updatedAt)
-  const tokens = Math.min(bucket.limit, bucket.tokens + (elapsed * bucket.limit) / minute)
+  const tokens = Math.min(bucket.limit, bucket.tokens + elapsed * bucket.refillPerMs)
   return { ...bucket, tokens, updatedAt: now }
 }
 
@@ -85,8 +90,25 @@ const fresh = (limit: number, now: number): BucketState => ({
   tokens: limit,
   updatedAt: now,
   inFlight: 0,
-  resetAt: Option.none()
+  resetAt: Option.none(),
+  refillPerMs: limit / minute
 })
+
+/** The refill rate that the headers imply, when they say how far from full and for how long. */
+const impliedRate = (
+  limit: number,
+  remaining: Option.Option<number>,
+  resetAt: Option.Option<number>,
+  now: number,
+  fallback: number
+): number => {
+  if (Option.isNone(remaining) || Option.isNone(resetAt)) return fallback
+  const missing = limit - remaining.value
+  const millis = resetAt.value - now
+  if (missing <= 0 || millis <= 0) return fallback
+  // Never slower than the documented per-minute refill would be for this limit.
+  return Math.max(missing / millis, limit / (10 * minute))
+}
 
 /**
  * Reads `Ratelimit-Limit`, `Ratelimit-Remaining` and `Ratelimit-Reset` from response headers
@@ -141,7 +163,7 @@ export const make = (options: {
           if (bucket.tokens >= 1) {
             return [0, { ...bucket, tokens: bucket.tokens - 1, inFlight: bucket.inFlight + 1 }]
           }
-          const wait = Math.ceil(((1 - bucket.tokens) * minute) / bucket.limit)
+          const wait = Math.ceil((1 - bucket.tokens) / bucket.refillPerMs)
           return [Math.max(1, wait), bucket]
         }),
         (wait) =>
@@ -155,7 +177,7 @@ export const make = (options: {
       )
 
     const settle = (key: string, headers: RateLimitHeaders) =>
-      update(key, (bucket) => {
+      update(key, (bucket, now) => {
         const inFlight = Math.max(0, bucket.inFlight - 1)
         const limit = Option.getOrElse(headers.limit, () => bucket.limit)
         const tokens = Option.match(headers.remaining, {
@@ -164,11 +186,13 @@ export const make = (options: {
           onSome: (remaining) => Math.max(0, Math.min(limit, remaining - inFlight))
         })
         const resetAt = Option.map(headers.reset, (s) => s * 1000)
+        const refillPerMs = impliedRate(limit, headers.remaining, resetAt, now, limit / minute)
         return [undefined, {
           ...bucket,
           limit,
           tokens,
           inFlight,
+          refillPerMs,
           resetAt: Option.orElse(resetAt, () => bucket.resetAt)
         }]
       })
@@ -176,7 +200,7 @@ export const make = (options: {
     const throttled = (key: string, headers: RateLimitHeaders) =>
       update(key, (bucket, now): readonly [Duration.Duration, BucketState] => {
         const limit = Option.getOrElse(headers.limit, () => bucket.limit)
-        const step = Math.ceil(minute / limit)
+        const step = Math.ceil(1 / bucket.refillPerMs)
         const untilReset = Option.match(headers.reset, { onNone: () => step, onSome: (s) => s * 1000 - now })
         const wait = Math.min(maxWait, Math.max(step, untilReset))
         return [Duration.millis(wait), {
@@ -184,6 +208,13 @@ export const make = (options: {
           limit,
           tokens: 0,
           inFlight: Math.max(0, bucket.inFlight - 1),
+          refillPerMs: impliedRate(
+            limit,
+            Option.some(0),
+            Option.map(headers.reset, (s) => s * 1000),
+            now,
+            bucket.refillPerMs
+          ),
           resetAt: Option.map(headers.reset, (s) => s * 1000)
         }]
       })
