@@ -19,8 +19,6 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Os from "node:os"
-import * as Path from "node:path"
 import { Login, type OAuth, TokenStore, TwitchAuth } from "../src/auth/index.js"
 import { MockTwitch } from "../src/testing/index.js"
 import * as TwitchConfig from "../src/TwitchConfig.js"
@@ -43,13 +41,12 @@ const program = (approve: (code: OAuth.DeviceCode) => Effect.Effect<void>) =>
 const main = Effect.gen(function*() {
   const clientId = yield* Config.option(Config.string("TWITCH_CLIENT_ID"))
   if (Option.isSome(clientId)) {
-    const file = Path.join(Os.homedir(), ".config", "effect-twitcher", "token.json")
     return yield* program(() => Effect.void).pipe(
       Effect.provide(
         Layer.mergeAll(
           TwitchConfig.layer({ clientId: clientId.value }),
           NodeHttpClient.layer,
-          TokenStore.layerFile(file).pipe(Layer.provide(NodeFileSystem.layer))
+          TokenStore.layerFile().pipe(Layer.provide(NodeFileSystem.layer))
         )
       )
     )

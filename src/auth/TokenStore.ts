@@ -12,6 +12,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import * as AccessToken from "./AccessToken.js"
 
 /**
@@ -123,6 +125,18 @@ export const layerMemory = (
   initial: Option.Option<AccessToken.AccessToken> = Option.none()
 ): Layer.Layer<TokenStore> => Layer.effect(TokenStore, makeMemory(initial))
 
+/**
+ * The default file of a CLI's stored token: `$XDG_CONFIG_HOME/effect-twitcher/token.json`, or
+ * `~/.config/effect-twitcher/token.json`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultPath = (): string => {
+  const config = process.env["XDG_CONFIG_HOME"] ?? Path.join(Os.homedir(), ".config")
+  return Path.join(config, "effect-twitcher", "token.json")
+}
+
 const dirname = (path: string): string => {
   const index = path.lastIndexOf("/")
   return index <= 0 ? (index === 0 ? "/" : ".") : path.slice(0, index)
@@ -168,10 +182,12 @@ export const makeFile = (path: string): Effect.Effect<TokenStore.Service, never,
   })
 
 /**
- * A layer with a file store at `path`.
+ * A layer with a file store at `path` (default {@link defaultPath}).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerFile = (path: string): Layer.Layer<TokenStore, never, FileSystem.FileSystem> =>
-  Layer.effect(TokenStore, makeFile(path))
+export const layerFile = (
+  path: string = defaultPath()
+): Layer.Layer<TokenStore, never, FileSystem.FileSystem> =>
+  Layer.effect(TokenStore, Effect.suspend(() => makeFile(path)))

@@ -82,6 +82,21 @@ describe("TokenStore", () => {
       expect(Option.isNone(yield* store.load)).toBe(true)
     }))
 
+  it("default path honours XDG_CONFIG_HOME, else ~/.config", () => {
+    const saved = process.env["XDG_CONFIG_HOME"]
+    try {
+      process.env["XDG_CONFIG_HOME"] = "/tmp/xdg-test"
+      expect(TokenStore.defaultPath()).toBe("/tmp/xdg-test/effect-twitcher/token.json")
+      delete process.env["XDG_CONFIG_HOME"]
+      expect(TokenStore.defaultPath()).toBe(
+        Path.join(Os.homedir(), ".config", "effect-twitcher", "token.json")
+      )
+    } finally {
+      if (saved === undefined) delete process.env["XDG_CONFIG_HOME"]
+      else process.env["XDG_CONFIG_HOME"] = saved
+    }
+  })
+
   it("encoded form keeps the wire names and never prints the token through Redacted", () => {
     const encoded = TokenStore.encode(token)
     expect(encoded.access_token).toBe("storetoken0000000000000000001")
