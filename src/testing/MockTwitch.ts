@@ -227,3 +227,15 @@ export const twitchConfig = (mock: MockTwitch.Service): TwitchConfig.TwitchConfi
       })
     })
   })
+
+/**
+ * {@link layer} plus {@link layerTwitchConfig} in one: the mock and a `TwitchConfig` pointing at it,
+ * ready to provide to the library's layers in a test.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithTwitchConfig = (
+  options: Options = {}
+): Layer.Layer<MockTwitch | MockWorld.World | Control.Control | TwitchConfig.TwitchConfig, Error> =>
+  layerTwitchConfig.pipe(Layer.provideMerge(layer(options)))
