@@ -11,6 +11,8 @@
  * - `floor`: splitting received text into lines, no parsing.
  */
 import { createRequire } from "node:module"
+import type { IrcMessage } from "../../src/chat/IrcMessage.js"
+import type { TwitchMessage } from "../../src/chat/TwitchMessage.js"
 
 /** A loaded case. */
 export interface Loaded {
@@ -128,14 +130,13 @@ export const cases: ReadonlyArray<ParseCase> = [
     lazy: true,
     load: async () => {
       const { parseIrcLine } = await import("../../src/chat/IrcParser.js")
-      type M = import("../../src/chat/IrcMessage.js").IrcMessage
       return {
         parse: (line) => {
           const r = parseIrcLine(line)
           return r._tag === "Right" ? r.right : r.left
         },
         read: (message) => {
-          const m = message as M
+          const m = message as IrcMessage
           const t = m.tags
           return len(t.get("display-name")) + len(t.get("color")) + len(t.get("tmi-sent-ts")) +
             len(t.get("emotes")) + len(t.get("badges")) + len(m.prefix?.nick) +
@@ -215,14 +216,13 @@ export const cases: ReadonlyArray<ParseCase> = [
     lazy: true,
     load: async () => {
       const { parseTwitchLine } = await import("../../src/chat/TwitchMessage.js")
-      type M = import("../../src/chat/TwitchMessage.js").TwitchMessage
       return {
         parse: (line) => {
           const r = parseTwitchLine(line)
           return r._tag === "Right" ? r.right : r.left
         },
         read: (message) => {
-          const m = message as M
+          const m = message as TwitchMessage
           if (m._tag === "Privmsg") {
             let n = 0
             for (const e of m.emotes) n += len(e.id) + e.utf16Start
