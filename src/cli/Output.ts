@@ -1,0 +1,185 @@
+/**
+ * Terminal output for the main job and the `twitcher` CLI: aligned tables, colors when the terminal
+ * supports them (none when piped or with `NO_COLOR`), and chat colors in 24-bit where possible.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * How to style output.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Style {
+  readonly color: boolean
+}
+
+/**
+ * Colors on when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`;
+ * `FORCE_COLOR` forces them on.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const detect = (stream: { readonly isTTY?: boolean } = process.stdout): Style => {
+  const env = process.env
+  if (env["FORCE_COLOR"] !== undefined && env["FORCE_COLOR"] !== "0") return { color: true }
+  if (env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== "") return { color: false }
+  return { color: stream.isTTY === true && env["TERM"] !== "dumb" }
+}
+
+const sgr = (open: string, close: string) => (style: Style, text: string) =>
+  style.color ? `\u001b[${open}m${text}\u001b[${close}m` : text
+
+/**
+ * Bold text.
+ *
+ * @since 0.1.0
+ * @category styling
+ */
+export const bold = sgr("1", "22")
+
+/**
+ * Dim text.
+ *
+ * @since 0.1.0
+ * @category styling
+ */
+export const dim = sgr("2", "22")
+
+/**
+ * Green text (success).
+ *
+ * @since 0.1.0
+ * @category styling
+ */
+export const green = sgr("32", "39")
+
+/**
+ * Red text (failure).
+ *
+ * @since 0.1.0
+ * @category styling
+ */
+export const red = sgr("31", "39")
+
+/**
+ * Cyan text (headings, names).
+ *
+ * @since 0.1.0
+ * @category styling
+ */
+export const cyan = sgr("36", "39")
+
+/**
+ * Yellow text (warnings, badges).
+ *
+ * @since 0.1.0
+ * @category styling
+ */
+export const yellow = sgr("33", "39")
+
+/**
+ * Text in a `#RRGGBB` color (a chatter's chat color); unchanged when colors are off or the color is
+ * not a valid hex color.
+ *
+ * @since 0.1.0
+ * @category styling
+ */
+export const hex = (style: Style, color: string | undefined, text: string): string => {
+  if (!style.color || color === undefined) return text
+  const match = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color)
+  if (match === null) return text
+  const [r, g, b] = [match[1], match[2], match[3]].map((h) => parseInt(h, 16))
+  return `\u001b[38;2;${r};${g};${b}m${text}\u001b[39m`
+}
+
+// eslint-disable-next-line no-control-regex
+const ansi = /\u001b\[[0-9;]*m/g
+
+/**
+ * The width a string takes on screen, without ANSI codes; wide characters (CJK, emoji) count 2.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const width = (text: string): number => {
+  let w = 0
+  for (const ch of text.replace(ansi, "")) {
+    const cp = ch.codePointAt(0) ?? 0
+    if (cp < 0x20 || (cp >= 0x300 && cp < 0x370) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) continue
+    w += cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+        (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) ||
+        (cp >= 0x20000 && cp <= 0x3fffd))
+      ? 2
+      : 1
+  }
+  return w
+}
+
+/**
+ * Cuts a string to at most `max` columns, ending with `…` when cut.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const truncate = (text: string, max: number): string => {
+  if (width(text) <= max) return text
+  let out = ""
+  for (const ch of text) {
+    if (width(out + ch) > max - 1) break
+    out += ch
+  }
+  return `${out}…`
+}
+
+/**
+ * A column of a table: a header, a cell per row, alignment and an optional maximum width.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Column<A> {
+  readonly header: string
+  readonly cell: (row: A) => string
+  readonly align?: "left" | "right"
+  readonly maxWidth?: number
+}
+
+/**
+ * Renders rows as an aligned table with a header line; one string, lines joined by `\n`.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const table = <A>(style: Style, rows: ReadonlyArray<A>, columns: ReadonlyArray<Column<A>>): string => {
+  const cells = rows.map((row) =>
+    columns.map((c) => (c.maxWidth === undefined ? c.cell(row) : truncate(c.cell(row), c.maxWidth)))
+  )
+  const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map((r) => width(r[i]))))
+  const pad = (text: string, i: number) => {
+    const fill = " ".repeat(Math.max(0, widths[i] - width(text)))
+    return columns[i].align === "right" ? fill + text : text + fill
+  }
+  const header = columns.map((c, i) => bold(style, pad(c.header, i))).join("  ").trimEnd()
+  const lines = cells.map((r) => r.map(pad).join("  ").trimEnd())
+  return [header, ...lines].join("\n")
+}
+
+/**
+ * A section heading.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const heading = (style: Style, text: string): string => `\n${bold(style, cyan(style, `== ${text}`))}`
+
+/**
+ * Formats a number with thousands separators.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const count = (n: number): string => n.toLocaleString("en-US")
