@@ -25,8 +25,8 @@ import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as TwitchConfig from "../TwitchConfig.js"
-import type { HttpError, TransportError } from "../TwitchError.js"
-import { ChannelOffline, DecodeError, GeoBlocked, QualityRestricted } from "../TwitchError.js"
+import type { HttpError, QualityRestricted, TransportError } from "../TwitchError.js"
+import { ChannelOffline, DecodeError, GeoBlocked } from "../TwitchError.js"
 import * as Http from "./internal/http.js"
 import * as MasterPlaylist from "./MasterPlaylist.js"
 import * as PlaybackAccessToken from "./PlaybackAccessToken.js"
@@ -345,28 +345,6 @@ export const make = (
         return new MasterPlaylist.MasterPlaylist({ ...parsed, restrictedQualities: t.restrictedQualities })
       }).pipe(Effect.withSpan("Playlist.fetchMaster", { attributes: { kind: t.kind, target: t.target } }))
 
-    const pick = (
-      target: string,
-      playlist: MasterPlaylist.MasterPlaylist,
-      quality: string
-    ): Effect.Effect<MasterPlaylist.Variant, QualityRestricted> => {
-      const available = Quality.options(playlist.variants)
-      const exact = playlist.variants.find((v) =>
-        v.name.toLowerCase() === quality.trim().toLowerCase() || v.quality === quality.trim().toLowerCase()
-      )
-      if (exact) return Effect.succeed(exact)
-      if (Quality.isRestricted(quality, playlist.restrictedQualities)) {
-        return Effect.fail(
-          new QualityRestricted({ channel: target, quality, available, reason: "SubscriberOnly" })
-        )
-      }
-      return Option.match(Quality.select(playlist.variants, quality), {
-        onNone: () =>
-          Effect.fail(new QualityRestricted({ channel: target, quality, available, reason: "Unavailable" })),
-        onSome: Effect.succeed
-      })
-    }
-
     const masterPlaylist = (channel: string, call?: Playlist.CallOptions) =>
       Effect.flatMap(token("live", channel, call), (t) => fetchMaster(t, call))
     const vodPlaylist = (vodId: string, call?: Playlist.CallOptions) =>
@@ -384,10 +362,10 @@ export const make = (
       variant: (channel, quality, call) =>
         Effect.flatMap(
           masterPlaylist(channel, call),
-          (playlist) => pick(channel.toLowerCase(), playlist, quality)
+          (playlist) => Quality.choose(playlist, quality, channel.toLowerCase())
         ),
       vodVariant: (vodId, quality, call) =>
-        Effect.flatMap(vodPlaylist(vodId, call), (playlist) => pick(vodId, playlist, quality))
+        Effect.flatMap(vodPlaylist(vodId, call), (playlist) => Quality.choose(playlist, quality, vodId))
     })
   })
 

@@ -6,10 +6,12 @@
  * @since 0.1.0
  */
 import * as Arr from "effect/Array"
+import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Order from "effect/Order"
-import type { Variant } from "./MasterPlaylist.js"
+import { QualityRestricted } from "../TwitchError.js"
+import type { MasterPlaylist, Variant } from "./MasterPlaylist.js"
 import { qualityNamePattern } from "./MasterPlaylist.js"
 
 /**
@@ -153,4 +155,31 @@ export const isRestricted = (quality: string, restricted: ReadonlyArray<string>)
   return names.includes(q) ||
     // `480p` and `480p30` are the same quality
     names.some((n) => n.replace(/^(\d+p)30$/, "$1") === q.replace(/^(\d+p)30$/, "$1"))
+}
+
+/**
+ * Chooses the variant to play from a fetched playlist, as `Playlist.variant` does: a variant with
+ * exactly that name or option first; else, when the token lists the quality as subscriber-only,
+ * `QualityRestricted` with `reason: "SubscriberOnly"`; else {@link select}, failing with
+ * `reason: "Unavailable"` when nothing fits. `channel` names the channel (or VOD id) in errors.
+ *
+ * @since 0.1.0
+ * @category selection
+ */
+export const choose = (
+  playlist: Pick<MasterPlaylist, "variants" | "restrictedQualities">,
+  quality: string,
+  channel: string
+): Effect.Effect<Variant, QualityRestricted> => {
+  const wanted = quality.trim().toLowerCase()
+  const available = options(playlist.variants)
+  const exact = playlist.variants.find((v) => v.name.toLowerCase() === wanted || v.quality === wanted)
+  if (exact) return Effect.succeed(exact)
+  if (isRestricted(quality, playlist.restrictedQualities)) {
+    return Effect.fail(new QualityRestricted({ channel, quality, available, reason: "SubscriberOnly" }))
+  }
+  return Option.match(select(playlist.variants, quality), {
+    onNone: () => Effect.fail(new QualityRestricted({ channel, quality, available, reason: "Unavailable" })),
+    onSome: Effect.succeed
+  })
 }

@@ -70,6 +70,27 @@ describe("Quality", () => {
     expect(Quality.isRestricted("best", ["1080p60"])).toBe(false)
   })
 
+  it.effect("chooses exact names first, then reports subscriber-only, then at-or-below or Unavailable", () =>
+    Effect.gen(function*() {
+      const restricted = { variants: live.filter((v) => !v.isSource), restrictedQualities: ["1080p60"] }
+      expect((yield* Quality.choose(restricted, "720p60", "chan")).name).toBe("720p60")
+      expect((yield* Quality.choose(restricted, "best", "chan")).name).toBe("720p60")
+      expect(yield* Effect.flip(Quality.choose(restricted, "1080p60", "chan"))).toMatchObject({
+        _tag: "QualityRestricted",
+        channel: "chan",
+        reason: "SubscriberOnly",
+        available: ["720p60", "480p", "360p", "160p", "audio"]
+      })
+      expect(yield* Effect.flip(Quality.choose(restricted, "120p", "chan"))).toMatchObject({
+        reason: "Unavailable"
+      })
+      // A subscriber's playlist has the quality even though the token still lists it.
+      expect(
+        (yield* Quality.choose({ variants: live, restrictedQualities: ["1080p60"] }, "1080p60", "c")).isSource
+      )
+        .toBe(true)
+    }))
+
   it("never selects above the request (property)", () => {
     FastCheck.assert(
       FastCheck.property(
