@@ -544,11 +544,11 @@ const fromStore = (
       yield* Effect.logInfo("the stored token does not fit this login (client or scopes); logging in again")
       return none
     }
+    const refreshed = renew !== undefined && Option.isSome(token.refreshToken) ?
+      renew(token).pipe(Effect.tap(store.save)) :
+      Effect.fail(new NotAuthorized({ reason: "InvalidToken" }))
     const checked = yield* Login.validated(token).pipe(
-      Effect.catchIf(
-        (e) => e._tag === "NotAuthorized" && renew !== undefined && Option.isSome(token.refreshToken),
-        () => renew!(token).pipe(Effect.tap(store.save))
-      ),
+      Effect.catchIf((e) => e._tag === "NotAuthorized", () => refreshed),
       Effect.option
     )
     if (Option.isNone(checked)) {

@@ -354,6 +354,31 @@ describe("TwitchAuth", () => {
       creds.publicClientId
     ))
 
+  it.live("a stored token Twitch rejects is refreshed at start instead of a new login", () =>
+    withMock(Effect.gen(function*() {
+      const mock = yield* MockTwitch.MockTwitch
+      yield* Effect.orDie(mock.world.revokeToken(creds.clientId, creds.userToken))
+      const store = yield* TokenStore.makeMemory(Option.some(AccessToken.make(creds.userToken, {
+        kind: "user",
+        clientId: creds.clientId,
+        scopes: ["chat:read"],
+        refreshToken: creds.refreshToken
+      })))
+      const value = yield* currentValue.pipe(
+        Effect.provide(
+          TwitchAuth.layerDeviceCode({
+            scopes: ["chat:read"],
+            clientSecret: Redacted.make(creds.clientSecret),
+            onCode: () => Effect.die("no new login expected")
+          }).pipe(Layer.provide(Layer.succeed(TokenStore.TokenStore, store)))
+        )
+      )
+      expect(value).not.toBe(creds.userToken)
+      expect(yield* counter("POST", "/oauth2/device")).toBe(0)
+      expect(yield* tokenPosts).toBe(1)
+      expect(Option.map(yield* store.load, (t) => Redacted.value(t.value))).toEqual(Option.some(value))
+    })))
+
   it("no log line or error message of these tests contains a token, code or secret", () => {
     checkNoLeak()
   })
