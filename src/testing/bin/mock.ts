@@ -27,18 +27,8 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as MockWorld from "../mock/World.js"
 import * as MockTwitch from "../MockTwitch.js"
-
-/**
- * The world file: any subset of the world's arrays. Missing arrays are empty, except `clients`,
- * which default to the default world's clients.
- *
- * @since 0.1.0
- * @category models
- */
-export const WorldFile = Schema.partialWith(MockWorld.WorldData, { exact: true })
 
 const port = (name: string, env: string, fallback: number) =>
   Options.integer(name).pipe(
@@ -67,7 +57,7 @@ const options = {
     Options.withDefault(800),
     Options.withDescription("Helix points per minute per (client, user)")
   ),
-  world: Options.fileSchema("world", WorldFile, "json").pipe(
+  world: Options.fileSchema("world", MockWorld.WorldFile, "json").pipe(
     Options.optional,
     Options.withDescription("A world JSON file (see --dump-world) instead of the default world")
   ),
@@ -75,12 +65,6 @@ const options = {
     Options.withDescription("Print the default world for the seed as JSON and exit")
   )
 }
-
-const fullWorld = (file: typeof WorldFile.Type): MockWorld.WorldData => ({
-  ...MockWorld.emptyWorldData(),
-  ...file,
-  clients: file.clients ?? MockWorld.defaultWorldData(0).clients
-})
 
 const banner = (mock: MockTwitch.MockTwitch.Service, seed: number, fromFile: boolean) => {
   const h = mock.http
@@ -130,7 +114,7 @@ const command = Command.make("mock", options, (o) =>
       })
       return yield* Console.log(JSON.stringify(data, null, 2))
     }
-    const world = Option.map(o.world, fullWorld)
+    const world = Option.map(o.world, MockWorld.fromFile)
     const layer = MockTwitch.layer({
       seed: o.seed,
       ...(Option.isSome(world) ? { world: world.value } : {}),

@@ -390,6 +390,21 @@ export const WorldData = Schema.Struct({
 export type WorldData = typeof WorldData.Type
 
 /**
+ * A world file (`npm run mock -- --world file.json`): any subset of {@link WorldData}'s arrays.
+ * Turn it into a world with {@link fromFile}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const WorldFile = Schema.partialWith(WorldData, { exact: true })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type WorldFile = typeof WorldFile.Type
+
+/**
  * The world plus the state of its deterministic random generator (used for new token values).
  *
  * @since 0.1.0
@@ -1302,6 +1317,18 @@ export const emptyWorldData = (seed: number = defaultSeed): WorldState => ({
   chatters: [],
   rng: seed | 0
 })
+
+/**
+ * The world a {@link WorldFile} describes: missing arrays are empty, except `clients`, which
+ * default to the default world's clients (so the ready client id and secret keep working).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromFile = (file: WorldFile): WorldData => {
+  const { rng: _rng, ...empty } = emptyWorldData()
+  return { ...empty, ...file, clients: file.clients ?? defaultWorldData(0).clients }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The service

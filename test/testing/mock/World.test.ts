@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
+import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as MockWorld from "../../../src/testing/mock/World.js"
 
@@ -179,5 +180,28 @@ describe("MockWorld", () => {
         "RoomStateChanged",
         "StreamEnded"
       ])
+    }))
+})
+
+describe("MockWorld files", () => {
+  it.effect("a dumped world decodes as a world file and rebuilds the same world", () =>
+    Effect.gen(function*() {
+      const { rng: _rng, ...data } = MockWorld.defaultWorldData(1_700_000_000_000, { seed: 9 })
+      const file = Schema.decodeUnknownSync(Schema.parseJson(MockWorld.WorldFile))(JSON.stringify(data))
+      expect(MockWorld.fromFile(file)).toEqual(data)
+      const world = yield* MockWorld.make({ data: MockWorld.fromFile(file) })
+      expect((yield* world.streams).length).toBe(20)
+    }))
+
+  it.effect("a partial file keeps the default clients and leaves the rest empty; bad files fail to decode", () =>
+    Effect.gen(function*() {
+      const file = Schema.decodeUnknownSync(MockWorld.WorldFile)({ games: [] })
+      const data = MockWorld.fromFile(file)
+      expect(data.clients.map((c) => c.clientId)).toContain(MockWorld.defaultClientId)
+      expect(data.users).toEqual([])
+      const world = yield* MockWorld.make({ data })
+      const app = yield* world.issueToken({ clientId: MockWorld.defaultClientId })
+      expect(app.userId).toBeUndefined()
+      expect(() => Schema.decodeUnknownSync(MockWorld.WorldFile)({ users: [{ login: "x" }] })).toThrow()
     }))
 })

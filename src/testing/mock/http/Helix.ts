@@ -439,6 +439,46 @@ const emoteSets = (ctx: RouteContext): Handler => (_caller, p, s) =>
     return json({ data, template: emoteTemplate(ctx) })
   })
 
+const userEmotes = (ctx: RouteContext): Handler => (caller, p, s) =>
+  Effect.gen(function*() {
+    yield* requireScope(caller, "user:read:emotes")
+    const user = yield* requireUser(caller)
+    const userId = p.get("user_id")
+    if (userId === undefined) return yield* failHelix(400, "Missing required parameter \"user_id\"")
+    if (userId !== user.id) {
+      return yield* failHelix(
+        401,
+        "The ID in user_id must match the user ID found in the request's OAuth token."
+      )
+    }
+    const subscribed = new Set(
+      s.channels.filter((c) => c.subscribers.some((x) => x.userId === user.id)).map((c) => c.broadcasterId)
+    )
+    const followed = new Set(s.follows.filter((f) => f.fromId === user.id).map((f) => f.toId))
+    const broadcasterId = p.get("broadcaster_id")
+    const usable = s.emotes.filter((e) =>
+      e.ownerId === "0" ||
+      e.ownerId === user.id ||
+      (e.type === "subscriptions" && subscribed.has(e.ownerId)) ||
+      (e.type === "follower" && (followed.has(e.ownerId) || e.ownerId === broadcasterId))
+    )
+    const { cursor, data } = yield* paginate(p, usable, { defaultFirst: 100, allowBefore: false })
+    return page(
+      data.map((e) => ({
+        id: e.id,
+        name: e.name,
+        emote_type: e.type,
+        emote_set_id: e.setId,
+        owner_id: e.ownerId,
+        format: e.formats,
+        scale: ["1.0", "2.0", "3.0"],
+        theme_mode: ["light", "dark"]
+      })),
+      cursor,
+      { template: emoteTemplate(ctx) }
+    )
+  })
+
 const chatters: Handler = (caller, p, s) =>
   Effect.gen(function*() {
     yield* requireScope(caller, "moderator:read:chatters")
@@ -499,6 +539,7 @@ export const routes = (
     get("/chat/emotes/global", globalEmotes(ctx)),
     get("/chat/emotes", channelEmotes(ctx)),
     get("/chat/emotes/set", emoteSets(ctx)),
+    get("/chat/emotes/user", userEmotes(ctx)),
     get("/chat/chatters", chatters),
     HttpRouter.get("/users/follows", counted("GET", "/helix/users/follows", Effect.succeed(gone))),
     HttpRouter.get("/tags/streams", counted("GET", "/helix/tags/streams", Effect.succeed(gone))),

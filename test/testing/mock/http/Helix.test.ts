@@ -394,3 +394,28 @@ describe("mock Helix", () => {
         expect(res.status).toBe(200)
       }), { http: { rateLimit: { limit: 3, windowMillis: 300 } } }))
 })
+
+describe("mock Helix user emotes", () => {
+  it.live("GET /chat/emotes/user: globals plus subscribed and followed channels' emotes, scope-checked", () =>
+    withMock((mock) =>
+      Effect.gen(function*() {
+        const url = `${mock.http.helixUrl}/chat/emotes/user?user_id=${MockWorld.defaultUserId}`
+        const body = (yield* get(url, user)).json<Page>()
+        expect(body.template).toContain("{{id}}")
+        const owners = new Set(body.data.map((e) => e.owner_id))
+        expect(owners.has("0")).toBe(true)
+        const live = (yield* mock.world.streams)[0]
+        // The default user subscribes to every live channel of the default world.
+        expect(body.data.some((e) => e.owner_id === live.userId && e.emote_type === "subscriptions")).toBe(
+          true
+        )
+        expect(body.data.every((e) => e.emote_type !== "bitstier")).toBe(true)
+        const noScope = yield* get(url, helixHeaders(creds.noFollowsUserToken))
+        expect(noScope.json()).toEqual({
+          error: "Unauthorized",
+          status: 401,
+          message: "Missing scope: user:read:emotes"
+        })
+      })
+    ))
+})
