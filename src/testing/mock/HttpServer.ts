@@ -98,6 +98,14 @@ export const urls = (port: number): Urls => {
   }
 }
 
+const preflightHeaders = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+  "access-control-allow-headers":
+    "Authorization, Client-Id, Client-ID, Content-Type, Device-Id, Client-Integrity",
+  "access-control-max-age": "86400"
+}
+
 const surfaceOf = (path: string): Exclude<Control.Surface, "any" | "irc"> => {
   if (path.startsWith("/helix") || path.startsWith("/mock")) return "helix"
   if (path.startsWith("/oauth2") || path.startsWith("/auth") || path.startsWith("/activate")) return "oauth"
@@ -161,9 +169,13 @@ export const make = (
       HttpRouter.concat(Cdn.routes(ctx, counted))
     )
 
-    const app = Effect.gen(function*() {
+    const handle = Effect.gen(function*() {
       const req = yield* HttpServerRequest.HttpServerRequest
       yield* control.increment(Control.counterNames.requests)
+      // Browsers (a test page, a web client) preflight Helix calls; answer like twitch-cli does.
+      if (req.method === "OPTIONS") {
+        return HttpServerResponse.empty({ status: 200, headers: preflightHeaders })
+      }
       const path = new URL(req.originalUrl, "http://127.0.0.1").pathname
       const fault = yield* control.takeFault(surfaceOf(path))
       if (Option.isSome(fault)) {
@@ -197,6 +209,7 @@ export const make = (
     }).pipe(
       Effect.catchTag("RouteNotFound", () => Effect.succeed(helixError(404, "Not Found")))
     )
+    const app = Effect.map(handle, HttpServerResponse.setHeader("access-control-allow-origin", "*"))
 
     yield* server.serve(app)
     return { ...u, port }

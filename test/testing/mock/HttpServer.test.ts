@@ -138,4 +138,21 @@ describe("mock HTTP server", () => {
           expect(mock.http.helixUrl).toBe(`http://127.0.0.1:${port}/helix`)
         }), { http: { port } })
     }))
+
+  it.live("answers CORS preflights and marks answers cross-origin readable", () =>
+    withMock((mock) =>
+      Effect.gen(function*() {
+        const preflight = yield* request(`${mock.http.helixUrl}/users`, {
+          method: "OPTIONS",
+          headers: {
+            origin: "http://localhost:3000",
+            "access-control-request-headers": "authorization,client-id"
+          }
+        })
+        expect(preflight.status).toBe(200)
+        expect(preflight.headers.get("access-control-allow-headers")).toContain("Client-Id")
+        const res = yield* get(`${mock.http.helixUrl}/users`, user)
+        expect(res.headers.get("access-control-allow-origin")).toBe("*")
+      })
+    ))
 })

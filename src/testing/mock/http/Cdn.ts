@@ -1,5 +1,6 @@
 /**
- * The mock's emote CDN: `/emoticons/v2/<id>/<format>/<theme>/<scale>` answers real image bytes — a
+ * The mock's emote CDN: `/emoticons/v2/<id>/<format>/<theme>/<scale>` (and the old
+ * `/emoticons/v1/<id>/<scale>`) answers real image bytes — a
  * PNG for `static`, an animated GIF89a for `animated` (`default` picks animated when the emote has
  * it) — sized 28, 56 or 112 pixels for scales 1.0, 2.0 and 3.0, colored by emote id and theme.
  *
@@ -166,9 +167,11 @@ const image = (kind: "png" | "gif", id: string, theme: "light" | "dark", size: n
   return kind === "png" ? png(size, colorOf(id), bg) : gif(size, colorOf(id), bg)
 }
 
-const emoteImage = (ctx: RouteContext) =>
+const emoteImage = (ctx: RouteContext, v1: boolean) =>
   Effect.gen(function*() {
-    const { format, id, scale, theme } = yield* HttpRouter.params
+    const params = yield* HttpRouter.params
+    // v1 (`/emoticons/v1/<id>/<scale>`, what pytwitcherapi used) serves the static light picture.
+    const { format, id, scale, theme } = v1 ? { ...params, format: "static", theme: "light" } : params
     const size = sizes[scale ?? ""]
     const notFound = helixError(404, "Not Found")
     if (id === undefined || size === undefined || (theme !== "light" && theme !== "dark")) return notFound
@@ -204,6 +207,10 @@ export const routes = (
   HttpRouter.empty.pipe(
     HttpRouter.get(
       "/emoticons/v2/:id/:format/:theme/:scale",
-      counted("GET", "/emoticons/v2/:id/:format/:theme/:scale", emoteImage(ctx))
+      counted("GET", "/emoticons/v2/:id/:format/:theme/:scale", emoteImage(ctx, false))
+    ),
+    HttpRouter.get(
+      "/emoticons/v1/:id/:scale",
+      counted("GET", "/emoticons/v1/:id/:scale", emoteImage(ctx, true))
     )
   )

@@ -85,4 +85,13 @@ describe("mock emote CDN", () => {
         }
       })
     ))
+
+  it.live("the old v1 path serves the static picture", () =>
+    withMock((mock) =>
+      Effect.gen(function*() {
+        const res = yield* get(`${mock.http.baseUrl}/emoticons/v1/25/2.0`)
+        expect(res.headers.get("content-type")).toBe("image/png")
+        expect(pngSize(res.bytes)).toEqual({ width: 56, height: 56 })
+      })
+    ))
 })
