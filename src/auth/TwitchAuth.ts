@@ -17,8 +17,8 @@ import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import { TwitchConfig } from "../TwitchConfig.js"
-import type { HttpError, TransportError } from "../TwitchError.js"
-import { NotAuthorized } from "../TwitchError.js"
+import type { HttpError } from "../TwitchError.js"
+import { NotAuthorized, TransportError } from "../TwitchError.js"
 import * as AccessToken from "./AccessToken.js"
 import * as Login from "./Login.js"
 import * as OAuth from "./OAuth.js"
@@ -194,6 +194,8 @@ export interface MakeOptions {
  */
 export const defaultValidationInterval: Duration.Duration = Duration.hours(1)
 
+const idTimeout = Duration.seconds(30)
+
 const sameToken = (a: AccessToken.AccessToken, b: AccessToken.AccessToken) =>
   Redacted.value(a.value) === Redacted.value(b.value)
 
@@ -216,8 +218,16 @@ export const make = (
     const store = options.store
     const save = (token: AccessToken.AccessToken) => store ? store.save(token) : Effect.void
     const clear = store ? store.clear : Effect.void
+    // Calls to id.twitch.tv are bounded: a refresh runs under the lock, a hung one would block
+    // every caller.
     const provide = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient | TwitchConfig>) =>
-      Effect.provide(effect, context)
+      Effect.provide(effect, context).pipe(
+        Effect.timeoutFail({
+          duration: idTimeout,
+          onTimeout: () =>
+            new TransportError({ detail: `id.twitch.tv did not answer within ${Duration.format(idTimeout)}` })
+        })
+      )
 
     type State = Option.Option<AccessToken.AccessToken>
 

@@ -1,6 +1,7 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -183,6 +184,27 @@ describe("TwitchAuth", () => {
         expect(yield* currentValue).toBe(creds.userToken)
         const fresh = yield* a.onUnauthorized(stale)
         expect(Redacted.value(fresh.value)).not.toBe(creds.userToken)
+      }).pipe(
+        Effect.provide(
+          TwitchAuth.layerValidated(userWithRefresh, { clientSecret: Redacted.make(creds.clientSecret) })
+        )
+      )
+    ))
+
+  it.scoped("a refresh that hangs is cut after 30 s (TestClock): callers fail, the token is kept", () =>
+    withMock(
+      Effect.gen(function*() {
+        const mock = yield* MockTwitch.MockTwitch
+        const a = yield* auth
+        const stale = yield* a.current
+        yield* Effect.orDie(mock.world.revokeToken(creds.clientId, creds.userToken))
+        yield* mock.control.delay("10 minutes", { surface: "oauth", times: 1 })
+        const caller = yield* Effect.fork(a.onUnauthorized(stale))
+        yield* eventually(Effect.map(TestClock.sleeps(), (s) => Chunk.toReadonlyArray(s).includes(30_000)))
+        yield* TestClock.adjust("30 seconds")
+        const error = yield* failure(Fiber.join(caller))
+        expect(error.reason).toBe("InvalidToken")
+        expect(yield* currentValue).toBe(creds.userToken)
       }).pipe(
         Effect.provide(
           TwitchAuth.layerValidated(userWithRefresh, { clientSecret: Redacted.make(creds.clientSecret) })
