@@ -13,12 +13,13 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 
 /**
- * Which surface of the mock a fault applies to (`any` matches all of them).
+ * Which HTTP surface of the mock a fault applies to (`any` matches all of them). IRC faults live on
+ * the IRC server's own control handle (`MockTwitch.irc`).
  *
  * @since 0.1.0
  * @category models
  */
-export type Surface = "helix" | "oauth" | "gql" | "usher" | "cdn" | "irc" | "any"
+export type Surface = "helix" | "oauth" | "gql" | "usher" | "cdn" | "any"
 
 /**
  * A fault waiting to be served. `times` is how many more requests it hits.

@@ -106,7 +106,7 @@ const preflightHeaders = {
   "access-control-max-age": "86400"
 }
 
-const surfaceOf = (path: string): Exclude<Control.Surface, "any" | "irc"> => {
+const surfaceOf = (path: string): Exclude<Control.Surface, "any"> => {
   if (path.startsWith("/helix") || path.startsWith("/mock")) return "helix"
   if (path.startsWith("/oauth2") || path.startsWith("/auth") || path.startsWith("/activate")) return "oauth"
   if (path.startsWith("/gql")) return "gql"
