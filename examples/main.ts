@@ -8,54 +8,23 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import type * as HttpClient from "@effect/platform/HttpClient"
-import { TwitchAuth } from "effect-twitcher/auth"
 import { Helix } from "effect-twitcher/helix"
 import { Playlist } from "effect-twitcher/playlist"
-import { MockTwitch } from "effect-twitcher/testing"
-import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import { Environment } from "effect-twitcher/testing"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Output from "../src/cli/Output.js"
 import * as Tour from "../src/cli/Tour.js"
-import * as TwitchConfig from "../src/TwitchConfig.js"
-
-/** Real Twitch when both variables are set, else the mock. */
-const target = Effect.map(
-  Config.all([
-    Config.option(Config.string("TWITCH_CLIENT_ID")),
-    Config.option(Config.string("TWITCH_TOKEN"))
-  ]),
-  ([clientId, token]) =>
-    (Option.isSome(clientId) && Option.isSome(token) ? "twitch" : "mock") as "twitch" | "mock"
-)
-
-/** Config and auth for the target: the mock's config and ready user token, or the environment's. */
-const ConfigAndAuth = Layer.unwrapEffect(
-  Effect.map(target, (where): Layer.Layer<
-    TwitchConfig.TwitchConfig | TwitchAuth.TwitchAuth,
-    ConfigError.ConfigError | Error,
-    HttpClient.HttpClient
-  > =>
-    where === "twitch"
-      ? TwitchAuth.layerEnvValidated().pipe(Layer.provideMerge(TwitchConfig.layerFromEnv))
-      : TwitchAuth.layerValidated(MockTwitch.credentials.userToken).pipe(
-        Layer.provideMerge(MockTwitch.layerTwitchConfig),
-        Layer.provide(MockTwitch.layer({ irc: { chatterRate: 25 } }))
-      ))
-)
 
 const Services = Layer.mergeAll(Helix.layer(), Playlist.layer()).pipe(
-  Layer.provideMerge(ConfigAndAuth),
+  Layer.provideMerge(Environment.layer({ mock: { irc: { chatterRate: 25 } } })),
   Layer.provide(NodeHttpClient.layerUndici)
 )
 
 const main = Effect.gen(function*() {
   const style = Output.detect()
-  const where = yield* target
+  const where = yield* Environment.target
   yield* Console.log(
     Output.bold(style, "effect-twitcher tour") + " " + Output.dim(
       style,

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+export * as Environment from "./Environment.js"
 export * as HelixMemory from "./HelixMemory.js"
 export * as MockControl from "./mock/Control.js"
 export * as MockHttpServer from "./mock/HttpServer.js"
