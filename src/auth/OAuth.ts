@@ -7,15 +7,15 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { TwitchConfig } from "../TwitchConfig.js"
-import type { DecodeError, HttpError, TransportError } from "../TwitchError.js"
-import { LoginFailed, NotAuthorized } from "../TwitchError.js"
+import type { DecodeError, HttpError } from "../TwitchError.js"
+import { LoginFailed, NotAuthorized, TransportError } from "../TwitchError.js"
 import * as AccessToken from "./AccessToken.js"
 import * as Http from "./internal/http.js"
 
@@ -114,18 +114,25 @@ export const authorizeUrl = (idUrl: string, options: AuthorizeOptions): string =
  */
 export type OAuthError = HttpError | DecodeError | TransportError
 
+/** How long one id.twitch.tv call may take, answer body included. */
+const callTimeout = Duration.seconds(30)
+
+/** Sends a request and reads the whole answer, within {@link callTimeout}. */
 const execute = (
   request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<
-  { readonly response: HttpClientResponse.HttpClientResponse; readonly info: Http.RequestInfo },
-  TransportError,
-  HttpClient.HttpClient
-> => {
+): Effect.Effect<Http.Answer, TransportError, HttpClient.HttpClient> => {
   const info = Http.requestInfo(request)
   return HttpClient.HttpClient.pipe(
     Effect.flatMap((client) => client.execute(request)),
+    Effect.flatMap((response) =>
+      Effect.map(response.text, (text) => ({ info, status: response.status, text }))
+    ),
     Effect.mapError(Http.transportError(info)),
-    Effect.map((response) => ({ response, info }))
+    Effect.timeoutFail({
+      duration: callTimeout,
+      onTimeout: () =>
+        new TransportError({ detail: `no answer within ${Duration.format(callTimeout)}`, request: info })
+    })
   )
 }
 
@@ -147,18 +154,18 @@ export const validate = (
       HttpClientRequest.setHeader("Authorization", `OAuth ${Redacted.value(token)}`),
       HttpClientRequest.acceptJson
     )
-    const { info, response } = yield* execute(request)
-    if (response.status === 401) {
-      const body = yield* Http.errorBody(response)
+    const answer = yield* execute(request)
+    if (answer.status === 401) {
+      const body = Http.errorBody(answer.text)
       return yield* new NotAuthorized({
         reason: "InvalidToken",
         status: 401,
         ...(body.message !== undefined ? { twitchMessage: body.message } : {}),
-        request: info
+        request: answer.info
       })
     }
-    if (response.status !== 200) return yield* Effect.flip(Http.httpError(info, response))
-    return yield* Http.decodeJson(Validation, info, response)
+    if (answer.status !== 200) return yield* Http.httpError(answer)
+    return yield* Http.decodeJson(Validation, answer)
   })
 
 /**
@@ -176,10 +183,10 @@ export const revoke = (
     const request = HttpClientRequest.post(`${config.idUrl}/oauth2/revoke`).pipe(
       HttpClientRequest.bodyUrlParams({ client_id: config.clientId, token: Redacted.value(token) })
     )
-    const { info, response } = yield* execute(request)
-    if (response.status === 200) return
-    const error = yield* Http.httpError(info, response)
-    if (response.status === 400 && error.twitchMessage?.toLowerCase() === "invalid token") return
+    const answer = yield* execute(request)
+    if (answer.status === 200) return
+    const error = Http.httpError(answer)
+    if (answer.status === 400 && error.twitchMessage?.toLowerCase() === "invalid token") return
     return yield* error
   })
 
@@ -209,11 +216,11 @@ export const token = (
       HttpClientRequest.bodyUrlParams({ client_id: config.clientId, ...params }),
       HttpClientRequest.acceptJson
     )
-    const { info, response } = yield* execute(request)
-    if (response.status >= 200 && response.status < 300) {
-      return { _tag: "Token" as const, token: yield* Http.decodeJson(TokenResponse, info, response) }
+    const answer = yield* execute(request)
+    if (answer.status >= 200 && answer.status < 300) {
+      return { _tag: "Token" as const, token: yield* Http.decodeJson(TokenResponse, answer) }
     }
-    return { _tag: "Refused" as const, error: yield* Http.httpError(info, response) }
+    return { _tag: "Refused" as const, error: Http.httpError(answer) }
   })
 
 const refusedAsLogin = (result: TokenResult): Effect.Effect<TokenResponse, LoginFailed | HttpError> => {
@@ -327,9 +334,9 @@ export const deviceCode = (
       HttpClientRequest.bodyUrlParams({ client_id: config.clientId, scopes: scopes.join(" ") }),
       HttpClientRequest.acceptJson
     )
-    const { info, response } = yield* execute(request)
-    if (response.status !== 200) return yield* Effect.flip(Http.httpError(info, response))
-    return yield* Http.decodeJson(DeviceCode, info, response)
+    const answer = yield* execute(request)
+    if (answer.status !== 200) return yield* Http.httpError(answer)
+    return yield* Http.decodeJson(DeviceCode, answer)
   })
 
 /**

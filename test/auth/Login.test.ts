@@ -12,7 +12,7 @@ import * as Login from "../../src/auth/Login.js"
 import * as OAuth from "../../src/auth/OAuth.js"
 import * as MockControl from "../../src/testing/mock/Control.js"
 import * as MockTwitch from "../../src/testing/MockTwitch.js"
-import { checkNoLeak, failure, playBrowser, send, someoneSleeps, withMock } from "./support.js"
+import { checkNoLeak, failure, playBrowser, send, sleepsUntil, withMock } from "./support.js"
 
 const tokenRoute = MockControl.routeCounter("POST", "/oauth2/token")
 
@@ -143,7 +143,7 @@ describe("Login", () => {
             onCode: (code) => Effect.sync(() => shown.push(code))
           })
         )
-        yield* someoneSleeps
+        yield* sleepsUntil(5_000)
         expect(shown).toHaveLength(1)
         expect(shown[0].interval).toBe(5)
         expect(shown[0].verificationUri).toContain(shown[0].userCode)
@@ -151,7 +151,7 @@ describe("Login", () => {
         yield* TestClock.adjust("4 seconds")
         expect(yield* mock.control.counter(tokenRoute)).toBe(0)
         yield* TestClock.adjust("1 second")
-        yield* someoneSleeps
+        yield* sleepsUntil(10_000)
         expect(yield* mock.control.counter(tokenRoute)).toBe(1) // authorization_pending
         yield* mock.approveDeviceCode(shown[0].userCode)
         yield* TestClock.adjust("5 seconds")
@@ -173,13 +173,13 @@ describe("Login", () => {
         const fiber = yield* Effect.fork(
           Login.deviceCode({ scopes: [], onCode: (code) => Effect.sync(() => shown.push(code)) })
         )
-        yield* someoneSleeps
+        yield* sleepsUntil(5_000)
         // Another poller (say a second copy of the app) polls at t=2s: our poll at t=5s is too soon.
         yield* TestClock.adjust("2 seconds")
         const other = yield* OAuth.pollDeviceCode({ deviceCode: shown[0].deviceCode, scopes: [] })
         expect(other._tag).toBe("Pending")
         yield* TestClock.adjust("3 seconds")
-        yield* someoneSleeps
+        yield* sleepsUntil(15_000)
         expect(yield* mock.control.counter(tokenRoute)).toBe(2) // theirs, then our slow_down
         yield* mock.approveDeviceCode(shown[0].userCode)
         yield* TestClock.adjust("9 seconds") // t=14s: the new interval is 10 s, no poll yet
@@ -199,9 +199,9 @@ describe("Login", () => {
         const fiber = yield* Effect.fork(
           Login.deviceCode({ scopes: [], onCode: (code) => Effect.sync(() => shown.push(code)) })
         )
-        yield* someoneSleeps
+        yield* sleepsUntil(5_000)
         yield* TestClock.adjust("1795 seconds")
-        yield* someoneSleeps
+        yield* sleepsUntil(1_800_000)
         yield* TestClock.adjust("5 seconds")
         const exit = yield* Fiber.await(fiber)
         expect(Exit.isFailure(exit)).toBe(true)
@@ -218,7 +218,7 @@ describe("Login", () => {
       Effect.gen(function*() {
         const mock = yield* MockTwitch.MockTwitch
         const fiber = yield* Effect.fork(Login.deviceCode({ scopes: [], onCode: () => Effect.void }))
-        yield* someoneSleeps
+        yield* sleepsUntil(5_000)
         yield* mock.denyDeviceCode()
         yield* TestClock.adjust("5 seconds")
         const error = yield* failure(Fiber.join(fiber))

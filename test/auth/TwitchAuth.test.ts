@@ -22,7 +22,7 @@ import * as TwitchAuth from "../../src/auth/TwitchAuth.js"
 import * as HelixClient from "../../src/helix/HelixClient.js"
 import * as MockControl from "../../src/testing/mock/Control.js"
 import * as MockTwitch from "../../src/testing/MockTwitch.js"
-import { checkNoLeak, eventually, failure, playBrowser, someoneSleeps, withMock } from "./support.js"
+import { checkNoLeak, eventually, failure, playBrowser, sleepsUntil, withMock } from "./support.js"
 
 const creds = MockTwitch.credentials
 const counter = (method: string, path: string) =>
@@ -362,7 +362,7 @@ describe("TwitchAuth", () => {
         }).pipe(Layer.provide(TokenStore.layerFile(file)), Layer.provide(NodeFileSystem.layer))
         const login = yield* Effect.fork(Effect.provide(currentValue, layer))
         yield* eventually(Effect.map(Ref.get(shown), (n) => n === 1))
-        yield* someoneSleeps
+        yield* sleepsUntil(5_000)
         yield* Effect.orDie(mock.approveDeviceCode())
         yield* TestClock.adjust("5 seconds")
         const first = yield* Fiber.join(login)

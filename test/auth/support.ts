@@ -160,8 +160,12 @@ export const eventually = <R>(condition: Effect.Effect<boolean, never, R>) =>
     return yield* Effect.dieMessage("condition not reached in time")
   })
 
-/** Waits until some fiber sleeps on the TestClock. */
-export const someoneSleeps = eventually(Effect.map(TestClock.sleeps(), (s) => Chunk.size(s) > 0))
+/**
+ * Waits until some fiber sleeps on the TestClock until exactly `millis` (the clock starts at 0).
+ * Exact times tell a poller's interval sleep from, say, a request timeout.
+ */
+export const sleepsUntil = (millis: number) =>
+  eventually(Effect.map(TestClock.sleeps(), (s) => Chunk.toReadonlyArray(s).includes(millis)))
 
 /** The leak check: no captured line contains any secret. */
 export const checkNoLeak = () => {

@@ -5,7 +5,6 @@
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -38,34 +37,32 @@ export const ErrorBody = Schema.Struct({
   message: Schema.optional(Schema.String)
 })
 
-/** The decoded error body of a response, or empty fields when it is not JSON. */
-export const errorBody = (
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<typeof ErrorBody.Type> =>
-  response.text.pipe(
-    Effect.map((text) => {
-      try {
-        return Schema.decodeUnknownOption(ErrorBody)(JSON.parse(text))
-      } catch {
-        return Option.none()
-      }
-    }),
-    Effect.map(Option.getOrElse(() => ({}))),
-    Effect.orElseSucceed(() => ({}))
-  )
+/** The decoded error body of a response text, or empty fields when it is not JSON. */
+export const errorBody = (text: string): typeof ErrorBody.Type => {
+  try {
+    return Option.getOrElse(Schema.decodeUnknownOption(ErrorBody)(JSON.parse(text)), () => ({}))
+  } catch {
+    return {}
+  }
+}
 
-/** An `HttpError` from a non-2xx response. */
-export const httpError = (
-  request: RequestInfo,
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<HttpError> =>
-  Effect.map(errorBody(response), (body) =>
-    new HttpError({
-      status: response.status,
-      ...(body.error !== undefined ? { error: body.error } : {}),
-      ...(body.message !== undefined ? { twitchMessage: body.message } : {}),
-      request
-    }))
+/** An answer read to the end. */
+export interface Answer {
+  readonly info: RequestInfo
+  readonly status: number
+  readonly text: string
+}
+
+/** An `HttpError` from a non-2xx answer. */
+export const httpError = (answer: Answer): HttpError => {
+  const body = errorBody(answer.text)
+  return new HttpError({
+    status: answer.status,
+    ...(body.error !== undefined ? { error: body.error } : {}),
+    ...(body.message !== undefined ? { twitchMessage: body.message } : {}),
+    request: answer.info
+  })
+}
 
 /** Removes every occurrence of the given secrets from a text. */
 export const scrub = (text: string, secrets: ReadonlyArray<string>): string =>
@@ -89,29 +86,24 @@ const secretsOf = (input: unknown): Array<string> => {
  */
 export const decodeJson = <A, I>(
   schema: Schema.Schema<A, I>,
-  request: RequestInfo,
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<A, DecodeError | TransportError> =>
-  response.text.pipe(
-    Effect.mapError(transportError(request)),
-    Effect.flatMap((text) => {
-      let json: unknown
-      try {
-        json = JSON.parse(text)
-      } catch {
-        return Effect.fail(new DecodeError({ path: "", detail: "the body is not JSON", request }))
-      }
-      return Schema.decodeUnknown(schema)(json).pipe(
-        Effect.mapError((error) => {
-          const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-          const first = issues[0]
-          const secrets = secretsOf(json)
-          return new DecodeError({
-            path: first ? first.path.join(".") : "",
-            detail: scrub((first?.message ?? "invalid").replace(/,? actual [\s\S]*$/, ""), secrets),
-            request
-          })
-        })
-      )
+  answer: Answer
+): Effect.Effect<A, DecodeError> => {
+  const request = answer.info
+  let json: unknown
+  try {
+    json = JSON.parse(answer.text)
+  } catch {
+    return Effect.fail(new DecodeError({ path: "", detail: "the body is not JSON", request }))
+  }
+  return Schema.decodeUnknown(schema)(json).pipe(
+    Effect.mapError((error) => {
+      const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+      const first = issues[0]
+      return new DecodeError({
+        path: first ? first.path.join(".") : "",
+        detail: scrub((first?.message ?? "invalid").replace(/,? actual [\s\S]*$/, ""), secretsOf(json)),
+        request
+      })
     })
   )
+}
