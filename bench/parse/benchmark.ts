@@ -28,7 +28,7 @@ const best = (a: CaseResult, b: CaseResult): CaseResult => ({
 })
 
 const run = async (options: RunOptions): Promise<void> => {
-  const count = options.quick ? 20_000 : 100_000
+  const count = options.quick ? 20_000 : 50_000
   const dir = mkdtempSync(join(tmpdir(), "effect-twitcher-bench-"))
   const corpusFile = join(dir, "corpus.json")
   const lines = generateCorpus(count)
@@ -90,8 +90,8 @@ const run = async (options: RunOptions): Promise<void> => {
     table([
       "parser",
       "group",
-      "parse lines/s",
-      "parse+read lines/s",
+      "parse lines/CPU-s",
+      "parse+read lines/CPU-s",
       "retained MiB/100k (parse)",
       "(parse+read)",
       "failures"
@@ -151,7 +151,7 @@ const run = async (options: RunOptions): Promise<void> => {
   console.log("")
   console.log(table(["ours vs best peer", "ratio", "peer", "target", "verdict"], verdicts))
   console.log(
-    "\nRates are the best of the timed rounds of all passes (the least disturbed on a shared machine);" +
+    "\nRates are lines per second of process CPU time (user + system), best round of all passes;" +
       "\nmemory is the smallest heap growth over the passes, after full GCs, scaled to 100k messages."
   )
 }

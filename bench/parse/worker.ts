@@ -33,8 +33,8 @@ if (spec === undefined) throw new Error(`unknown case ${id}`)
 const lines: Array<string> = (JSON.parse(readFileSync(corpusFile, "utf8")) as Array<string>).map((line) =>
   Buffer.from(line, "utf8").toString("utf8")
 )
-const sample = lines.slice(0, quick ? 5_000 : 20_000)
-const rounds = { rounds: quick ? 2 : 5, minMs: quick ? 100 : 250, warmupMs: quick ? 200 : 600 }
+const sample = lines.slice(0, quick ? 5_000 : 10_000)
+const rounds = { rounds: quick ? 2 : 5, minMs: quick ? 100 : 200, warmupMs: quick ? 200 : 500 }
 
 const run = async (): Promise<CaseResult> => {
   const { parse, read } = await spec.load()

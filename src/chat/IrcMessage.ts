@@ -24,7 +24,8 @@ export interface IrcPrefix {
  *
  * - `tags`: message tags with values unescaped (`\:` `\s` `\\` `\r` `\n`); a valueless tag maps
  *   to `""`; client-only (`+`) and vendor-prefixed (`vendor/key`) keys are kept as written. When a
- *   key repeats, the last value wins.
+ *   key repeats, the first value wins: Twitch never repeats a tag, and a lookup can then stop at
+ *   the first match (the ircdocs parser tests suggest the last; we trade that for speed).
  * - `prefix`: the source, if the line had one.
  * - `command`: as sent (`PRIVMSG`, `001`, ...).
  * - `params`: the middle parameters and the trailing one (without its `:`), in order.

@@ -529,7 +529,7 @@ export type TwitchMessage =
  * IRC at all (the {@link IrcParseError} carries it); a known command with unfitting parameters is
  * `Unknown`. Never throws.
  *
- * When a tag repeats, the last occurrence wins, for typed fields and `tags` alike.
+ * When a tag repeats, the first occurrence wins, for typed fields and `tags` alike.
  *
  * @since 0.1.0
  * @category parsing

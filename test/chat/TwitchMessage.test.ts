@@ -362,12 +362,12 @@ describe("parseTwitchLine", () => {
     as(":a!a@a JOIN", "Unknown")
   })
 
-  it("lets the last of repeated tags win, in typed fields and tags alike", () => {
+  it("lets the first of repeated tags win, in typed fields and tags alike", () => {
     const m = as("@color=#111111;badges=a/1;color=#222222;badges=b/2 :a!a@a PRIVMSG #c :x", "Privmsg")
-    expect(m.color).toEqual(Option.some("#222222"))
-    expect([...m.badges]).toEqual([["b", "2"]])
-    expect(m.tags.get("color")).toBe("#222222")
-    expect(Object.fromEntries(m.tags)).toEqual({ color: "#222222", badges: "b/2" })
+    expect(m.color).toEqual(Option.some("#111111"))
+    expect([...m.badges]).toEqual([["a", "1"]])
+    expect(m.tags.get("color")).toBe("#111111")
+    expect(Object.fromEntries(m.tags)).toEqual({ color: "#111111", badges: "a/1" })
   })
 
   it("does not take a tag name inside another tag's value or the text for the tag", () => {
