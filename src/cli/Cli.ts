@@ -1,0 +1,90 @@
+/**
+ * The `twitcher` command line: Helix queries, playlists, emotes, chat, login and the mock Twitch,
+ * over real Twitch when `TWITCH_CLIENT_ID` is set and over an in-process mock otherwise (or with
+ * `--mock`). {@link run} runs one command line in-process and returns its exit status; output goes
+ * through Effect's `Console` (tests record it), progress through the {@link Tty.Tty} service.
+ *
+ * ```ts
+ * const code = yield* Cli.run(["games", "top", "--limit", "5", "--json"])
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type * as CliApp from "@effect/cli/CliApp"
+import * as Command from "@effect/cli/Command"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Util from "node:util"
+import * as CliError from "./CliError.js"
+import * as Helix from "./internal/helix.js"
+import * as Tty from "./Tty.js"
+
+/**
+ * The version `--version` prints.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const version = "0.1.0"
+
+/**
+ * The root command with every subcommand.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make("twitcher").pipe(
+  Command.withDescription(
+    "Twitch from the command line. Uses Twitch when TWITCH_CLIENT_ID is set, else a built-in mock Twitch."
+  ),
+  Command.withSubcommands([...Helix.commands])
+)
+
+const cli = Command.run(command, { name: "twitcher", version })
+
+// Log lines (warnings from the auth layer, say) go to stderr, never into stdout's JSON.
+const logger = Logger.replace(
+  Logger.defaultLogger,
+  Logger.withConsoleError(
+    Logger.make(({ logLevel, message }) => {
+      const text = (Array.isArray(message) ? message : [message]).map((m) =>
+        typeof m === "string" ? m : Util.inspect(m, { depth: 3, breakLength: Infinity })
+      ).join(" ")
+      return `twitcher: ${logLevel.label.toLowerCase()}: ${text}`
+    })
+  )
+)
+
+/**
+ * Runs one command line (without `node` and the script name) and returns its exit status: 0 on
+ * success, 1 on a failure (printed as one line on stderr), 2 on bad usage, 70 on a bug. Never
+ * fails; interruption (Ctrl+C) propagates.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, CliApp.CliApp.Environment> =>
+  cli(["node", "twitcher", ...argv]).pipe(
+    Effect.as(CliError.ExitCode.ok),
+    Effect.catchAll((error) => {
+      const { exitCode, line } = CliError.describe(error)
+      // @effect/cli already printed what was wrong with the command line.
+      if (ValidationError.isValidationError(error) || line === "") return Effect.succeed(exitCode)
+      return Effect.as(Console.error(`twitcher: ${line}`), exitCode)
+    }),
+    Effect.catchAllCause((cause) =>
+      Cause.isInterruptedOnly(cause) ?
+        Effect.failCause(cause) as never :
+        Effect.as(
+          Console.error(`twitcher: internal error: ${CliError.describe(Cause.squash(cause)).line}`),
+          CliError.ExitCode.internal
+        )
+    ),
+    Effect.provideServiceEffect(Tty.Tty, Tty.current),
+    Effect.provide(logger),
+    Logger.withMinimumLogLevel(LogLevel.Warning)
+  )

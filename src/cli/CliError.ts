@@ -1,0 +1,108 @@
+/**
+ * The `twitcher` CLI's own failures (something not found, a bad argument the parser could not
+ * catch, a file that cannot be written) and how every failure becomes one line on stderr:
+ * `TwitchError`s (with what to do for `NotAuthorized`), config errors and these.
+ *
+ * @since 0.1.0
+ */
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as ConfigError from "effect/ConfigError"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import { isTwitchError, type TwitchError } from "../TwitchError.js"
+
+/**
+ * A failure of the CLI itself.
+ *
+ * - `NotFound`: no such game, channel, user, or the channel is offline (exit status 1).
+ * - `BadInput`: an argument the parser accepted but that makes no sense (exit status 2).
+ * - `Io`: a file could not be read or written; the mock could not start (exit status 1).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CliError extends Schema.TaggedError<CliError>("effect-twitcher/cli/CliError")("CliError", {
+  reason: Schema.Literal("NotFound", "BadInput", "Io"),
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return this.detail
+  }
+}
+
+/**
+ * Exit statuses: 0 success, 1 a failure (Twitch, network, not found), 2 bad usage, 70 a bug.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ExitCode = { ok: 0, failure: 1, usage: 2, internal: 70 } as const
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim()
+
+/**
+ * What to tell the user about a Twitch error; `NotAuthorized` says how to fix it.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const describeTwitchError = (error: TwitchError): string => {
+  switch (error._tag) {
+    case "NotAuthorized":
+      switch (error.reason) {
+        case "NoToken":
+          return "Not logged in: run `twitcher login` (or set TWITCH_TOKEN)."
+        case "MissingScope":
+          return `The token lacks the scope "${error.scope ?? "?"}": run \`twitcher login --scope ${
+            error.scope ?? "<scope>"
+          }\` to get a token with it.`
+        case "WrongTokenKind":
+          return `This needs a user token${
+            error.scope ? ` with the scope "${error.scope}"` : ""
+          }, not an app token: run \`twitcher login\`.`
+        case "InvalidToken":
+          return `Twitch rejected the token${
+            error.twitchMessage ? ` (${error.twitchMessage})` : ""
+          }: run \`twitcher login\` again.`
+      }
+      break
+    case "LoginFailed":
+      return `Login failed: ${error.message}`
+    default:
+      return error.message
+  }
+}
+
+/**
+ * One line for any failure the CLI can meet, and its exit status.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const describe = (error: unknown): { readonly line: string; readonly exitCode: number } => {
+  if (isTwitchError(error)) return { line: oneLine(describeTwitchError(error)), exitCode: ExitCode.failure }
+  if (error instanceof CliError) {
+    return {
+      line: oneLine(error.detail),
+      exitCode: error.reason === "BadInput" ? ExitCode.usage : ExitCode.failure
+    }
+  }
+  if (ConfigError.isConfigError(error)) {
+    return { line: oneLine(`Configuration error: ${configMessage(error)}`), exitCode: ExitCode.usage }
+  }
+  if (ValidationError.isValidationError(error)) return { line: "", exitCode: ExitCode.usage }
+  if (Predicate.hasProperty(error, "message") && typeof error.message === "string") {
+    return { line: oneLine(error.message), exitCode: ExitCode.failure }
+  }
+  return { line: oneLine(String(error)), exitCode: ExitCode.failure }
+}
+
+const configMessage = (error: ConfigError.ConfigError): string =>
+  ConfigError.reduceWithContext(error, undefined, {
+    andCase: (_, left: string, right: string) => `${left}; ${right}`,
+    orCase: (_, left: string, right: string) => `${left}; ${right}`,
+    invalidDataCase: (_, path, message) => `${path.join(".")}: ${message}`,
+    missingDataCase: (_, path, message) => `${path.join(".")}: ${message}`,
+    sourceUnavailableCase: (_, path, message) => `${path.join(".")}: ${message}`,
+    unsupportedCase: (_, path, message) => `${path.join(".")}: ${message}`
+  })

@@ -1,0 +1,214 @@
+import { describe, expect, it, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as MockWorld from "../../src/testing/mock/World.js"
+import * as MockTwitch from "../../src/testing/MockTwitch.js"
+import { cli, jsonLines } from "./support.js"
+
+const world = Effect.flatMap(MockWorld.World, (w) => w.snapshot)
+
+const byViewers = (a: MockWorld.LiveStream, b: MockWorld.LiveStream) =>
+  b.viewerCount - a.viewerCount || (a.id < b.id ? -1 : 1)
+
+const loginOf = (state: MockWorld.WorldState, userId: string) =>
+  state.users.find((u) => u.id === userId)!.login
+
+describe("twitcher CLI, fresh in-process mock", () => {
+  it.live(
+    "runs offline out of the box: no TWITCH_CLIENT_ID starts a mock for the command",
+    () =>
+      Effect.gen(function*() {
+        const r = yield* cli(["games", "top", "--limit", "3"])
+        expect(r.code).toBe(0)
+        expect(r.lines[0]).toMatch(/^\s*ID\s+NAME$/)
+        expect(r.lines).toHaveLength(4)
+        expect(r.err).toBe("")
+      }),
+    20_000
+  )
+})
+
+describe("twitcher CLI against a shared mock", () => {
+  layer(MockTwitch.layer({ irc: { chatterRate: 20 } }), { excludeTestServices: true })((it) => {
+    it.effect("--help works on the root, a group and a leaf", () =>
+      Effect.gen(function*() {
+        const root = yield* cli(["--help"])
+        expect(root.code).toBe(0)
+        for (const group of ["games", "streams", "channels", "users"]) expect(root.out).toContain(group)
+        const group = yield* cli(["streams", "--help"])
+        expect(group.code).toBe(0)
+        for (const leaf of ["list", "get", "search", "followed"]) expect(group.out).toContain(leaf)
+        const leaf = yield* cli(["games", "top", "--help"])
+        expect(leaf.code).toBe(0)
+        expect(leaf.out).toContain("--limit")
+        expect(leaf.out).toContain("--json")
+      }))
+
+    it.effect("games top --json: JSON lines of the world's games, paged with --limit/--offset", () =>
+      Effect.gen(function*() {
+        const state = yield* world
+        const all = jsonLines(yield* cli(["games", "top", "--json", "--limit", "100"]))
+        expect(all.length).toBe(state.games.length)
+        for (const g of all) {
+          expect(state.games.find((w) => w.id === g["id"])?.name).toBe(g["name"])
+          expect(typeof g["box_art_url"]).toBe("string")
+        }
+        const page = jsonLines(yield* cli(["games", "top", "--json", "--limit", "2", "--offset", "3"]))
+        expect(page.map((g) => g["id"])).toEqual(all.slice(3, 5).map((g) => g["id"]))
+      }))
+
+    it.effect("games search and get (viewer totals summed with progress on a terminal, quiet when piped)", () =>
+      Effect.gen(function*() {
+        const state = yield* world
+        const top = [...state.streams].sort(byViewers)[0]
+        const game = state.games.find((g) => g.id === top.gameId)!
+        const found = jsonLines(yield* cli(["games", "search", game.name, "--json"]))
+        expect(found.map((c) => c["id"])).toContain(game.id)
+
+        const live = state.streams.filter((s) => s.gameId === game.id)
+        const piped = yield* cli(["games", "get", game.name, "--json"])
+        expect(piped.code).toBe(0)
+        expect(piped.status).toEqual([])
+        expect(JSON.parse(piped.out)).toMatchObject({
+          id: game.id,
+          name: game.name,
+          viewers: live.reduce((n, s) => n + s.viewerCount, 0),
+          channels: live.length
+        })
+        const onTty = yield* cli(["games", "get", game.id, "--id"], { stderrTty: true })
+        expect(onTty.code).toBe(0)
+        expect(onTty.out).toContain(game.name)
+        expect(onTty.out).toMatch(new RegExp(`live channels\\s+${live.length}`))
+        expect(onTty.status[0]).toContain(`Summing the viewers of ${game.name}`)
+        expect(onTty.status.at(-1)).toBe("")
+
+        const missing = yield* cli(["games", "get", "No Such Game Anywhere"])
+        expect(missing.code).toBe(1)
+        expect(missing.err).toBe(`twitcher: No game named "No Such Game Anywhere".`)
+      }))
+
+    it.effect("streams list/get/search: the world's live streams, by viewers, filters, offline and unknown", () =>
+      Effect.gen(function*() {
+        const state = yield* world
+        const sorted = [...state.streams].sort(byViewers)
+        const listed = jsonLines(yield* cli(["streams", "list", "--json", "--limit", "5", "--offset", "1"]))
+        expect(listed.map((s) => s["id"])).toEqual(sorted.slice(1, 6).map((s) => s.id))
+        expect(listed.map((s) => s["viewer_count"])).toEqual(sorted.slice(1, 6).map((s) => s.viewerCount))
+
+        const game = state.games.find((g) => g.id === sorted[0].gameId)!
+        const ofGame = jsonLines(yield* cli(["streams", "list", "--json", "--game", game.name]))
+        expect(ofGame.map((s) => s["id"]).sort()).toEqual(
+          state.streams.filter((s) => s.gameId === game.id).map((s) => s.id).sort()
+        )
+        const table = yield* cli(["streams", "list", "--limit", "3"])
+        expect(table.code).toBe(0)
+        expect(table.lines[0]).toMatch(/^CHANNEL\s+VIEWERS\s+UPTIME\s+LANG\s+GAME\s+TITLE$/)
+        expect(table.lines[1]).toContain(loginOf(state, sorted[0].userId))
+
+        const login = loginOf(state, sorted[2].userId)
+        const one = yield* cli(["streams", "get", login, "--json"])
+        expect(one.code).toBe(0)
+        expect(JSON.parse(one.out)).toMatchObject({ user_login: login, viewer_count: sorted[2].viewerCount })
+
+        const offline = yield* cli(["streams", "get", MockWorld.defaultUserLogin])
+        expect(offline.code).toBe(1)
+        expect(offline.err).toBe("twitcher: Twitcher is offline.")
+        const unknown = yield* cli(["streams", "get", "nosuchchannel"])
+        expect(unknown.code).toBe(1)
+        expect(unknown.err).toBe(`twitcher: No channel named "nosuchchannel".`)
+
+        const search = jsonLines(yield* cli(["streams", "search", login, "--json"]))
+        expect(search.map((s) => s["user_login"])).toContain(login)
+      }))
+
+    it.effect("streams followed: the default user's follows; a token without the scope says how to fix it", () =>
+      Effect.gen(function*() {
+        const state = yield* world
+        const follows = state.follows.filter((f) => f.fromId === MockWorld.defaultUserId).map((f) => f.toId)
+        const live = state.streams.filter((s) => follows.includes(s.userId))
+        const followed = jsonLines(yield* cli(["streams", "followed", "--json", "--limit", "100"]))
+        expect(followed.map((s) => s["user_id"]).sort()).toEqual(live.map((s) => s.userId).sort())
+
+        const limited = yield* cli(["streams", "followed"], {
+          env: { TWITCH_TOKEN: MockTwitch.credentials.noFollowsUserToken }
+        })
+        expect(limited.code).toBe(1)
+        expect(limited.out).toBe("")
+        expect(limited.err).toBe(
+          "twitcher: The token lacks the scope \"user:read:follows\": run `twitcher login --scope user:read:follows` to get a token with it."
+        )
+        const expired = yield* cli(["users", "me"], {
+          env: { TWITCH_TOKEN: MockTwitch.credentials.expiredUserToken }
+        })
+        expect(expired.code).toBe(1)
+        // The auth layer's warning, then the one-line error.
+        expect(expired.err.split("\n")).toEqual([
+          "twitcher: warn: the token failed validation and it cannot be refreshed; the token was dropped: log in again",
+          "twitcher: Not logged in: run `twitcher login` (or set TWITCH_TOKEN)."
+        ])
+      }))
+
+    it.effect("channels get/search and users get/me match the world", () =>
+      Effect.gen(function*() {
+        const state = yield* world
+        const user = state.users[3]
+        const channel = JSON.parse((yield* cli(["channels", "get", user.login, "--json"])).out)
+        const info = state.channels.find((c) => c.broadcasterId === user.id)!
+        expect(channel.user).toMatchObject({ id: user.id, login: user.login, display_name: user.displayName })
+        expect(channel.information).toMatchObject({
+          broadcaster_id: user.id,
+          title: info.title,
+          game_id: info.gameId
+        })
+        expect(channel.followers).toBe(state.follows.filter((f) => f.toId === user.id).length)
+        const text = yield* cli(["channels", "get", user.login])
+        expect(text.out).toMatch(new RegExp(`^channel\\s+${user.displayName} \\(${user.login}\\)`, "m"))
+        expect((yield* cli(["channels", "get", "nosuchchannel"])).code).toBe(1)
+
+        const search = jsonLines(yield* cli(["channels", "search", user.login, "--json"]))
+        expect(search.map((c) => c["broadcaster_login"])).toContain(user.login)
+        const liveOnly = jsonLines(
+          yield* cli(["channels", "search", user.login.slice(0, 4), "--live", "--json"])
+        )
+        for (const c of liveOnly) expect(c["is_live"]).toBe(true)
+
+        const users = jsonLines(yield* cli(["users", "get", user.login, state.users[4].login, "--json"]))
+        expect(users.map((u) => u["id"]).sort()).toEqual([user.id, state.users[4].id].sort())
+        const byId = JSON.parse((yield* cli(["users", "get", "--id", user.id, "--json"])).out)
+        expect(byId.login).toBe(user.login)
+        const someMissing = yield* cli(["users", "get", user.login, "nosuchuser"])
+        expect(someMissing.code).toBe(1)
+        expect(someMissing.out).toContain(user.login)
+        expect(someMissing.err).toBe(`twitcher: No user named "nosuchuser".`)
+
+        const me = JSON.parse((yield* cli(["users", "me", "--json"])).out)
+        expect(me).toMatchObject({ id: MockWorld.defaultUserId, login: MockWorld.defaultUserLogin })
+        const app = yield* cli(["users", "me"], { env: { TWITCH_TOKEN: MockTwitch.credentials.appToken } })
+        expect(app.code).toBe(1)
+        expect(app.err).toMatch(/^twitcher: .*user token.*twitcher login/)
+      }))
+
+    it.effect("bad usage: unknown flag, bad integer, bad --limit, unknown command: exit status 2", () =>
+      Effect.gen(function*() {
+        const unknownFlag = yield* cli(["games", "top", "--nope"])
+        expect(unknownFlag.code).toBe(2)
+        expect(unknownFlag.out).toBe("")
+        const badInt = yield* cli(["games", "top", "--limit", "many"])
+        expect(badInt.code).toBe(2)
+        expect(badInt.err).toContain("many")
+        const zero = yield* cli(["games", "top", "--limit", "0"])
+        expect(zero.code).toBe(2)
+        expect(zero.err).toBe("twitcher: --limit must be at least 1 and --offset at least 0.")
+        expect((yield* cli(["nosuchcommand"])).code).toBe(2)
+      }))
+
+    it.effect("a bad config value is one line, not a stack trace", () =>
+      Effect.gen(function*() {
+        const r = yield* cli(["games", "top"], {
+          env: { TWITCH_CLIENT_ID: "x", TWITCH_IRC_PORT: "notaport" }
+        })
+        expect(r.code).toBe(2)
+        expect(r.err.split("\n")).toHaveLength(1)
+        expect(r.err).toMatch(/^twitcher: Configuration error: .*TWITCH_IRC_PORT/)
+      }))
+  })
+})
