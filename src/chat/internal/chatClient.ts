@@ -288,6 +288,12 @@ export interface Engine {
 export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotAuthorized, Scope.Scope> =>
   Effect.gen(function*() {
     const clientScope = yield* Effect.scope
+    // Connections and background fibers live in child scopes created before the client's own
+    // finalizer, so that the finalizer (PART, QUIT, flush) runs while they are still alive.
+    const connsScope = yield* Scope.fork(clientScope, ExecutionStrategy.sequential)
+    const fibersScope = yield* Scope.fork(clientScope, ExecutionStrategy.sequential)
+    let shutdown: Effect.Effect<void> = Effect.void
+    yield* Effect.addFinalizer(() => Effect.suspend(() => shutdown))
     const runtime = yield* Effect.runtime<never>()
     const runFork = Runtime.runFork(runtime)
     const limiter = yield* ChatRateLimits.make(settings.limits)
@@ -663,7 +669,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
     const connect: Effect.Effect<Either.Either<Conn, string>, ChatError | NotAuthorized> = Effect.gen(
       function*() {
         const id = ++connCounter
-        const scope = yield* Scope.fork(clientScope, ExecutionStrategy.sequential)
+        const scope = yield* Scope.fork(connsScope, ExecutionStrategy.sequential)
         const socket = yield* ChatConnection.make(settings.transport)
         const conn: Conn = {
           id,
@@ -881,7 +887,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             })
           )
         )
-        return Effect.zipRight(Effect.forkIn(run, clientScope), Deferred.await(done))
+        return Effect.zipRight(Effect.forkIn(run, fibersScope), Deferred.await(done))
       })
 
     const rejoinAll = Effect.suspend(() => {
@@ -1012,7 +1018,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         if (existing !== undefined) return Effect.succeed(existing)
         const queue = Effect.runSync(Queue.unbounded<SendRequest>())
         sendQueues.set(channel, queue)
-        return Effect.as(Effect.forkIn(worker(queue), clientScope), queue)
+        return Effect.as(Effect.forkIn(worker(queue), fibersScope), queue)
       })
 
     const enqueue = (
@@ -1157,7 +1163,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           if (fresh) {
             setCurrent(conn)
             emit({ _tag: "Connected", connection: conn.id, login, anonymous })
-            yield* Effect.forkIn(rejoinAll, clientScope)
+            yield* Effect.forkIn(rejoinAll, fibersScope)
           }
           const reason = yield* Deferred.await(conn.ended)
           if (closing || reason._tag === "Shutdown") return
@@ -1203,30 +1209,29 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
 
     // ---- start
     const first = yield* connectWithRetry(true, Math.max(1, settings.initialAttempts))
-    yield* Effect.forkIn(supervise(first), clientScope)
+    yield* Effect.forkIn(supervise(first), fibersScope)
 
-    yield* Effect.addFinalizer(() =>
-      Effect.gen(function*() {
-        closing = true
-        state = "Closed"
-        const closed = new ChatError({ reason: "Closed", detail: "the chat client was closed" })
-        for (const req of outstanding) Deferred.unsafeDone(req.done, Exit.fail(closed))
-        outstanding.clear()
-        completeReady(Exit.fail(closed))
-        const conn = current
-        if (conn !== undefined && conn.endReason === undefined) {
-          const bye: Array<OutLine> = [...joinedSet].map((c) => ({ text: `PART #${c}` }))
-          const flushed = yield* Deferred.make<void>()
-          bye.push({ text: "QUIT", onWritten: () => Deferred.unsafeDone(flushed, Exit.void) })
-          yield* Queue.offerAll(conn.outbox, bye)
-          yield* Deferred.await(flushed).pipe(Effect.timeout("1 second"), Effect.ignore)
-        }
-        if (conn !== undefined) yield* closeConn(conn)
-        for (const sub of subs) sub.mailbox.unsafeDone(Exit.void)
-        subs.clear()
-        emit({ _tag: "Closed" })
-      })
-    )
+    shutdown = Effect.gen(function*() {
+      closing = true
+      state = "Closed"
+      const closed = new ChatError({ reason: "Closed", detail: "the chat client was closed" })
+      for (const req of outstanding) Deferred.unsafeDone(req.done, Exit.fail(closed))
+      outstanding.clear()
+      completeReady(Exit.fail(closed))
+      const conn = current
+      if (conn !== undefined && conn.endReason === undefined) {
+        const bye: Array<OutLine> = [...joinedSet].map((c) => ({ text: `PART #${c}` }))
+        const flushed = yield* Deferred.make<void>()
+        bye.push({ text: "QUIT", onWritten: () => Deferred.unsafeDone(flushed, Exit.void) })
+        yield* Queue.offerAll(conn.outbox, bye)
+        // Finalizers are uninterruptible: the timeout needs an interruptible region to fire.
+        yield* Deferred.await(flushed).pipe(Effect.timeout("1 second"), Effect.ignore, Effect.interruptible)
+      }
+      if (conn !== undefined) yield* closeConn(conn)
+      for (const sub of subs) sub.mailbox.unsafeDone(Exit.void)
+      subs.clear()
+      emit({ _tag: "Closed" })
+    })
 
     return {
       login,

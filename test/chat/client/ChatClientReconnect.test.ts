@@ -1,0 +1,243 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Stream from "effect/Stream"
+import type * as ChatClient from "../../../src/chat/ChatClient.js"
+import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
+import * as World from "../../../src/testing/mock/World.js"
+import { client, setup } from "./fixture.js"
+
+const factor = 1 / 150
+const serverLimits = { messageWindowMs: 200, channelIntervalMs: 1000 * factor, duplicateWindowMs: 0 }
+const clientLimits = ChatRateLimits.scaled(ChatRateLimits.twitchLimits, factor)
+
+const waitEvent = (
+  chat: ChatClient.ChatClient.Service,
+  predicate: (e: ChatClient.ConnectionEvent) => boolean
+) =>
+  chat.events.pipe(
+    Stream.filter(predicate),
+    Stream.take(1),
+    Stream.runCollect,
+    Effect.map((c) => Chunk.unsafeHead(c)),
+    Effect.timeout("5 seconds")
+  )
+
+describe("ChatClient keepalive and reconnect", () => {
+  it.scopedLive("answers the server's PINGs at once and stays connected", () =>
+    Effect.gen(function*() {
+      const { config, control } = yield* setup({ pingInterval: "100 millis" })
+      const chat = yield* client(config)
+      yield* Effect.sleep("450 millis")
+      const counters = yield* control.counters
+      assert.isAtLeast(counters.pingsSent, 3)
+      assert.isAtLeast(counters.pongsReceived, counters.pingsSent - 1)
+      assert.strictEqual(counters.connections, 1)
+      assert.strictEqual((yield* chat.stats).reconnects, 0)
+    }))
+
+  it.scopedLive("detects a silent server (PING without PONG) and reconnects, rejoining its channels", () =>
+    Effect.gen(function*() {
+      const { config, control, live } = yield* setup()
+      const chat = yield* client(config, { keepalive: { idle: "150 millis", timeout: "150 millis" } })
+      yield* chat.join(live[0])
+      const disconnected = yield* Effect.fork(
+        waitEvent(chat, (e) => e._tag === "Disconnected")
+      )
+      const rejoined = yield* Effect.fork(
+        waitEvent(chat, (e) => e._tag === "Joined")
+      )
+      yield* control.setSilent(true)
+      const event = yield* Fiber.join(disconnected)
+      assert(event._tag === "Disconnected")
+      assert.strictEqual(event.reason, "Silent")
+      yield* Fiber.join(rejoined)
+      assert.deepStrictEqual(yield* chat.joined, [live[0]])
+      const outcome = yield* chat.say(live[0], "back again")
+      assert.strictEqual(outcome._tag, "Sent")
+      assert.strictEqual((yield* control.counters).logins, 2)
+    }))
+
+  it.scopedLive("RECONNECT mid-burst: new connection first, every send arrives exactly once, no message twice", () =>
+    Effect.gen(function*() {
+      const { config, control, live } = yield* setup({ limits: serverLimits })
+      const chat = yield* client(config, { limits: clientLimits })
+      const own = World.defaultUserLogin
+      yield* chat.joinAll([own, live[0]])
+      const inbound = yield* Effect.fork(
+        chat.channel(live[0]).pipe(
+          Stream.filter((m) => m._tag === "Privmsg"),
+          Stream.takeUntil((m) => m._tag === "Privmsg" && m.text === "last"),
+          Stream.runCollect,
+          Effect.timeout("10 seconds")
+        )
+      )
+      const burst = yield* Effect.fork(
+        Effect.forEach(
+          Array.from({ length: 200 }, (_, i) => i),
+          (i) => chat.say(own, `reconnect burst ${i}`),
+          { concurrency: "unbounded" }
+        )
+      )
+      yield* control.awaitPrivmsgs(own, 40)
+      const sent = yield* control.sendReconnect({ closeAfter: "300 millis" })
+      assert.strictEqual(sent, 1)
+      // Chat posted during the overlap reaches both connections; the stream has it once.
+      yield* Effect.sleep("30 millis")
+      const during = yield* control.postMessage({
+        channel: live[0],
+        login: World.secondUserLogin,
+        text: "overlap"
+      })
+      const outcomes = yield* Fiber.join(burst)
+      yield* control.postMessage({ channel: live[0], login: World.secondUserLogin, text: "last" })
+      assert.deepStrictEqual([...new Set(outcomes.map((o) => o._tag))], ["Sent"])
+      const received = yield* control.received(own)
+      assert.strictEqual(received.length, 200)
+      assert.strictEqual(new Set(received.map((r) => r.text)).size, 200)
+      const messages = Chunk.toArray(yield* Fiber.join(inbound))
+      assert.strictEqual(messages.filter((m) => m._tag === "Privmsg" && m.id === during.id).length, 1)
+      const counters = yield* control.counters
+      assert.strictEqual(counters.connections, 2)
+      assert.strictEqual(Object.values(counters.violations).reduce((a, b) => a + b, 0), 0)
+      assert.strictEqual((yield* chat.stats).reconnects, 1)
+      assert.deepStrictEqual(yield* chat.joined, [live[0], own].sort())
+    }))
+
+  it.scopedLive("a dropped socket mid-burst: queued sends go out after the reconnect, none twice", () =>
+    Effect.gen(function*() {
+      const { config, control, plain } = yield* setup({ limits: serverLimits })
+      const chat = yield* client(config, { limits: clientLimits })
+      const channels = plain.slice(0, 2)
+      yield* chat.joinAll(channels)
+      const burst = yield* Effect.fork(
+        Effect.forEach(
+          Array.from({ length: 120 }, (_, i) => i),
+          (i) => chat.say(channels[i % 2], `drop burst ${i}`),
+          { concurrency: "unbounded" }
+        )
+      )
+      yield* control.awaitPrivmsgs(channels[0], 15)
+      assert.strictEqual(yield* control.dropConnections(), 1)
+      const outcomes = yield* Fiber.join(burst)
+      const texts = [
+        ...(yield* control.received(channels[0])),
+        ...(yield* control.received(channels[1]))
+      ].map((r) => r.text)
+      // No text arrived twice.
+      assert.strictEqual(new Set(texts).size, texts.length)
+      // Every Sent arrived exactly once; an Unconfirmed one (written when the socket died) at most once.
+      const unconfirmed = outcomes.filter((o) => o._tag === "Unconfirmed")
+      assert.isAtMost(unconfirmed.length, 2)
+      for (const o of unconfirmed) assert(o._tag === "Unconfirmed" && o.reason === "ConnectionLost")
+      for (const o of outcomes) {
+        if (o._tag === "Sent") assert.strictEqual(texts.filter((t) => t === o.text).length, 1)
+      }
+      assert.strictEqual(outcomes.filter((o) => o._tag === "Sent").length + unconfirmed.length, 120)
+      assert.isAtLeast(texts.length, 120 - unconfirmed.length)
+      const counters = yield* control.counters
+      assert.strictEqual(counters.connections, 2)
+      assert.strictEqual(Object.values(counters.violations).reduce((a, b) => a + b, 0), 0)
+    }))
+
+  it.scopedLive("sends queued while disconnected go out after reconnecting", () =>
+    Effect.gen(function*() {
+      const { config, control } = yield* setup()
+      const chat = yield* client(config, { reconnect: { base: "200 millis", max: "200 millis" } })
+      const own = World.defaultUserLogin
+      yield* chat.join(own)
+      yield* control.dropConnections()
+      yield* waitEvent(chat, (e) => e._tag === "Reconnecting")
+      const outcomes = yield* Effect.forEach(["while", "disconnected"], (t) => chat.say(own, t), {
+        concurrency: "unbounded"
+      })
+      assert.deepStrictEqual(outcomes.map((o) => o._tag), ["Sent", "Sent"])
+      assert.deepStrictEqual((yield* control.received(own)).map((r) => r.text).sort(), [
+        "disconnected",
+        "while"
+      ])
+    }))
+})
+
+describe("ChatClient slow consumers", () => {
+  it.scopedLive("backpressure: a slow consumer gets every message in order, nothing dropped", () =>
+    Effect.gen(function*() {
+      const { config, control, live } = yield* setup()
+      const chat = yield* client(config, { bufferSize: 16, overflow: "backpressure" })
+      yield* chat.join(live[0])
+      let first = true
+      // The stream starts now; the consumer stalls 300 ms on its first message, then reads slowly.
+      const consumer = yield* Effect.fork(
+        chat.channel(live[0]).pipe(
+          Stream.filter((m) => m._tag === "Privmsg"),
+          Stream.mapEffect((m) =>
+            Effect.as(
+              first ? Effect.sleep("300 millis").pipe(Effect.tap(() => (first = false))) : Effect.void,
+              m
+            )
+          ),
+          Stream.take(3000),
+          Stream.map((m) => (m._tag === "Privmsg" ? m.id : "")),
+          Stream.runCollect,
+          Effect.timeout("20 seconds")
+        )
+      )
+      yield* Effect.sleep("20 millis")
+      const blast = yield* Effect.fork(control.blast(live[0], 3000))
+      const ids = Chunk.toArray(yield* Fiber.join(consumer))
+      assert.strictEqual(ids.length, 3000)
+      assert.strictEqual(new Set(ids).size, 3000)
+      // In the order the server sent them (its ids count up).
+      assert.deepStrictEqual(ids, [...ids].sort())
+      assert.strictEqual((yield* Fiber.join(blast)).lines, 3000)
+      assert.strictEqual((yield* chat.stats).dropped, 0)
+      assert.strictEqual((yield* control.connections).length, 1)
+    }))
+
+  it.scopedLive("dropOldest: reading never stops, the oldest are dropped and counted", () =>
+    Effect.gen(function*() {
+      const { config, control, live } = yield* setup()
+      const chat = yield* client(config, { bufferSize: 16, overflow: "dropOldest" })
+      yield* chat.join(live[0])
+      let consumed = 0
+      const consumer = yield* Effect.fork(
+        chat.stream({ channel: live[0] }).pipe(
+          Stream.filter((m) => m._tag === "Privmsg"),
+          Stream.tap(() => Effect.sleep("1 millis")),
+          Stream.runForEach(() => Effect.sync(() => consumed++))
+        )
+      )
+      yield* Effect.sleep("20 millis")
+      const blast = yield* control.blast(live[0], 3000)
+      assert.strictEqual(blast.lines, 3000)
+      yield* Effect.sleep("200 millis")
+      const dropped = (yield* chat.stats).dropped
+      assert.isAbove(dropped, 0)
+      // Everything was either consumed, dropped, or is still buffered (at most 16).
+      assert.isAtLeast(consumed + dropped, 3000 - 16)
+      assert.isAtMost(consumed + dropped, 3000)
+      yield* Fiber.interrupt(consumer)
+    }))
+})
+
+describe("ChatClient transports", () => {
+  it.scopedLive("TLS (trusting the mock's certificate) and WebSocket", () =>
+    Effect.gen(function*() {
+      const { config, control, server } = yield* setup()
+      const own = World.defaultUserLogin
+      const tls = yield* client(config, {
+        transport: "tls",
+        port: server.tlsPort,
+        tlsCa: server.tlsCertificatePem
+      })
+      yield* tls.join(own)
+      assert.strictEqual((yield* tls.say(own, "over tls"))._tag, "Sent")
+      const ws = yield* client(config, { transport: "websocket" })
+      yield* ws.join(own)
+      assert.strictEqual((yield* ws.say(own, "over websocket"))._tag, "Sent")
+      const transports = (yield* control.received(own)).map((r) => r.transport)
+      assert.strictEqual(transports.length, 2)
+      assert.notStrictEqual(transports[0], transports[1])
+    }))
+})
