@@ -141,6 +141,60 @@ describe("IrcServer blast", () => {
     }), 60_000)
 
   it.scopedLive(
+    "every blasted line has its own id and a strictly increasing tmi-sent-ts",
+    () =>
+      Effect.gen(function*() {
+        const { live, server } = yield* setup()
+        const ch = live[2]
+        const a = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+        yield* joined(a, ch)
+        // Two blasts, each longer than the 1,024-line pool: ids must not repeat within or across them.
+        yield* server.control.blast(ch, 3000)
+        yield* server.control.blast(ch, 1500)
+        const got = yield* a.count(Raw.is("PRIVMSG"), 4500, "20 seconds")
+        const ids = got.map((l) => Raw.tagsOf(l).id)
+        assert.strictEqual(new Set(ids).size, 4500)
+        assert.isTrue(
+          ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))
+        )
+        const ts = got.map((l) => Number(Raw.tagsOf(l)["tmi-sent-ts"]))
+        for (let i = 1; i < ts.length; i++) assert.isAbove(ts[i], ts[i - 1], `line ${i}`)
+        // The rest of the line still parses with an independent parser and keeps its room.
+        assert.isTrue(got.every((l) => parseMessage(l).tags.get("room-id") === Raw.tagsOf(got[0])["room-id"]))
+      }),
+    60_000
+  )
+
+  it.scopedLive(
+    "blasted and posted ids are the same for the same seed and differ for another",
+    () =>
+      Effect.gen(function*() {
+        const run = (seed: number) =>
+          Effect.gen(function*() {
+            const { live, server } = yield* setup({ seed })
+            const ch = live[2]
+            const a = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+            yield* joined(a, ch)
+            yield* server.control.blast(ch, 300)
+            const posted = yield* server.control.postMessage({
+              channel: ch,
+              login: World.secondUserLogin,
+              text: "hi"
+            })
+            const got = yield* a.count(Raw.is("PRIVMSG"), 301, "10 seconds")
+            const ids = got.map((l) => Raw.tagsOf(l).id)
+            assert.strictEqual(ids[300], posted.id)
+            return ids
+          })
+        const first = yield* run(7)
+        assert.deepStrictEqual(yield* run(7), first)
+        const other = yield* run(8)
+        assert.isTrue(other.every((id) => !first.includes(id)))
+      }),
+    30_000
+  )
+
+  it.scopedLive(
     "waits for a slow reader (back-pressure) and finishes when it reads",
     () =>
       Effect.gen(function*() {

@@ -306,8 +306,10 @@ export interface Control {
   readonly awaitLogins: (count: number) => Effect.Effect<void>
   /**
    * Pushes `count` generated PRIVMSG lines with full tags to everyone joined to `channel` as fast
-   * as the sockets take them (waits on `drain`). Lines cycle through a pool of distinct generated
-   * messages.
+   * as the sockets take them (waits on `drain`). Lines cycle through a pool of 1,024 generated
+   * messages, but every line gets its own `id` (seeded, counter-based: unique and reproducible) and
+   * a strictly increasing `tmi-sent-ts` (1 ms apart at least, so a large blast runs ahead of the
+   * clock), so a client that drops duplicate ids keeps them all.
    */
   readonly blast: (channel: string, count: number) => Effect.Effect<BlastResult, MockIrcError>
 }

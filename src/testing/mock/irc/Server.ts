@@ -15,7 +15,6 @@ import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
-import { randomUUID } from "node:crypto"
 import type * as World from "../World.js"
 import * as Certificate from "./Certificate.js"
 import * as Chatter from "./Chatter.js"
@@ -163,6 +162,8 @@ export const make = (
     const now = () => clock.unsafeCurrentTimeMillis()
     const limits: Limits = { ...defaultLimits, ...options.limits }
     const generator = Chatter.make(options.seed ?? world.seed)
+    // Ids of posted, relayed, noticed and blasted messages: seeded and counter-based (reproducible, unique).
+    const messageIds = Chatter.messageIds(options.seed ?? world.seed)
     const run = yield* FiberSet.makeRuntime<never>()
     const serverScope = yield* Effect.scope
 
@@ -642,7 +643,7 @@ export const make = (
           action = true
         }
         const r = rolesIn(user, ref.channel)
-        const id = randomUUID()
+        const id = messageIds.next()
         const firstKey = `${user.id}#${login}`
         const first = !firstSeen.has(firstKey)
         firstSeen.add(firstKey)
@@ -1090,7 +1091,36 @@ export const make = (
     const wsPort = yield* Transport.listenWebSocket({ port: options.wsPort ?? 0, onConnection })
 
     // ---------------------------------------------------------------- control
-    const blastPools = new Map<string, { readonly tagged: Array<string>; readonly plain: Array<string> }>()
+    /**
+     * A blast line pre-rendered around its `id` and `tmi-sent-ts` values: a line is
+     * `head + id + mid + ts + tail`, so every blasted line gets a fresh id and timestamp without
+     * re-rendering its tags.
+     */
+    interface BlastTemplate {
+      readonly head: string
+      readonly mid: string
+      readonly tail: string
+      readonly plain: string
+    }
+    const blastPools = new Map<string, ReadonlyArray<BlastTemplate>>()
+    /** Last `tmi-sent-ts` given to a blasted line: they strictly increase (1 ms apart at least). */
+    let lastBlastTs = 0
+    const blastTemplate = (g: Chatter.Generated, t: number): BlastTemplate => {
+      const line = g.line
+      const idKey = `;id=${g.id ?? ""};`
+      const idAt = line.indexOf(idKey)
+      const tsKey = `;tmi-sent-ts=${t};`
+      const tsAt = line.indexOf(tsKey, idAt)
+      if (g.id === undefined || idAt === -1 || tsAt === -1) {
+        throw new Error(`mock IRC: blast template without id or tmi-sent-ts: ${line}`)
+      }
+      return {
+        head: line.slice(0, idAt + 4),
+        mid: line.slice(idAt + idKey.length - 1, tsAt + 13),
+        tail: line.slice(tsAt + tsKey.length - 1) + "\r\n",
+        plain: Message.stripTags(line) + "\r\n"
+      }
+    }
     const BLAST_CHUNK = 256
 
     const control: Control = {
@@ -1133,7 +1163,7 @@ export const make = (
             "display-name": user.displayName,
             emotes: n.text === undefined ? "" : Message.emoteTag(n.text, yield* emoteMap(ref.user.id)),
             flags: "",
-            id: randomUUID(),
+            id: messageIds.next(),
             login: user.login,
             mod: r.moderator ? "1" : "0",
             "msg-id": n.msgId,
@@ -1358,9 +1388,10 @@ export const make = (
           if (pool === undefined) {
             const cc = yield* chatterChannel(ref)
             const blastGen = Chatter.make((options.seed ?? world.seed) ^ 0x5bd1e995)
-            const tagged: Array<string> = []
-            for (let i = 0; i < 1024; i++) tagged.push(blastGen.privmsg(cc, now()).line + "\r\n")
-            pool = { tagged, plain: tagged.map(Message.stripTags) }
+            const t = now()
+            const templates: Array<BlastTemplate> = []
+            for (let i = 0; i < 1024; i++) templates.push(blastTemplate(blastGen.privmsg(cc, t), t))
+            pool = templates
             blastPools.set(login, pool)
           }
           const targets = [...(rooms.get(login) ?? [])]
@@ -1369,16 +1400,21 @@ export const make = (
           let previous: Array<Deferred.Deferred<void>> = []
           for (let sent = 0; sent < count; sent += BLAST_CHUNK) {
             const n = Math.min(BLAST_CHUNK, count - sent)
+            const live = targets.filter((c) => conns.has(c))
+            const wantTagged = live.some((c) => c.caps.has(CAP_TAGS))
+            const wantPlain = live.some((c) => !c.caps.has(CAP_TAGS))
             let tagged = ""
             let plain = ""
-            for (let i = 0; i < n; i++) {
-              const k = (sent + i) % pool.tagged.length
-              tagged += pool.tagged[k]
-              plain += pool.plain[k]
+            const firstId = messageIds.reserve(n)
+            let ts = Math.max(now(), lastBlastTs + 1)
+            for (let i = 0; i < n; i++, ts++) {
+              const tpl = pool[(sent + i) % pool.length]
+              if (wantTagged) tagged += tpl.head + messageIds.format(firstId + i) + tpl.mid + ts + tpl.tail
+              if (wantPlain) plain += tpl.plain
             }
+            lastBlastTs = ts - 1
             const current: Array<Deferred.Deferred<void>> = []
-            for (const conn of targets) {
-              if (!conns.has(conn)) continue
+            for (const conn of live) {
               const done = Deferred.unsafeMake<void>(FiberId.none)
               const text = conn.caps.has(CAP_TAGS) ? tagged : plain
               bytes += Buffer.byteLength(text)
