@@ -21,14 +21,16 @@ export interface Benchmark {
 }
 
 /**
- * Runs `worker` (a TypeScript file) in a fresh Node process with tsx and `--expose-gc`, passing
- * `args`, and resolves with the first message it sends over IPC.
+ * Runs `worker` in a fresh Node process with `--expose-gc`, passing `args`, and resolves with the
+ * first message it sends over IPC. A `.ts` worker runs under tsx; a `.js` one (see
+ * `compileForNode`) under plain Node.
  */
 export const runInChild = <A>(worker: string | URL, args: ReadonlyArray<string>): Promise<A> =>
   new Promise((resolve, reject) => {
     const path = typeof worker === "string" ? worker : fileURLToPath(worker)
+    const loader = path.endsWith(".ts") ? ["--import", "tsx"] : []
     const child = fork(path, [...args], {
-      execArgv: ["--import", "tsx", "--expose-gc", "--max-old-space-size=4096"],
+      execArgv: [...loader, "--expose-gc", "--max-old-space-size=4096"],
       stdio: ["ignore", "inherit", "inherit", "ipc"]
     })
     let result: { readonly value: A } | undefined

@@ -1,0 +1,53 @@
+/**
+ * Compiles a benchmark worker and the project files it imports (relative imports, followed
+ * transitively) to plain ES2022 JavaScript with the TypeScript compiler, one file each like
+ * `npm run build` does, so that the figures are those of the code users run (tsx's on-the-fly
+ * transform runs our code measurably slower). Output goes to `node_modules/.cache`, where bare
+ * imports (`effect`, the peers) resolve as from the project.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { dirname, join, relative, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import ts from "typescript"
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
+
+const relativeImports = (source: string): Array<string> => {
+  const found: Array<string> = []
+  const pattern = /(?:from\s+|import\s*\(\s*)"(\.{1,2}\/[^"]+)"/g
+  for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) found.push(match[1])
+  return found
+}
+
+/** Compiles `entry` (a `.ts` file of the project) and its relative imports; returns the `.js` path. */
+export const compileForNode = (entry: string | URL): string => {
+  const entryPath = typeof entry === "string" ? entry : fileURLToPath(entry)
+  const outDir = join(root, "node_modules", ".cache", "effect-twitcher-bench")
+  rmSync(outDir, { recursive: true, force: true })
+  mkdirSync(outDir, { recursive: true })
+  writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "module" }))
+  const seen = new Set<string>()
+  const queue = [entryPath]
+  while (queue.length > 0) {
+    const file = queue.pop()!
+    if (seen.has(file)) continue
+    seen.add(file)
+    const source = readFileSync(file, "utf8")
+    const output = ts.transpileModule(source, {
+      fileName: file,
+      compilerOptions: {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        verbatimModuleSyntax: true,
+        useDefineForClassFields: true
+      }
+    })
+    const target = join(outDir, relative(root, file)).replace(/\.ts$/, ".js")
+    mkdirSync(dirname(target), { recursive: true })
+    writeFileSync(target, output.outputText)
+    for (const specifier of relativeImports(source)) {
+      queue.push(resolve(dirname(file), specifier.replace(/\.js$/, ".ts")))
+    }
+  }
+  return join(outDir, relative(root, entryPath)).replace(/\.ts$/, ".js")
+}
