@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import * as World from "../../src/testing/mock/World.js"
-import { joined, setup, user } from "./irc/fixture.js"
+import { joined, login, setup, user } from "./irc/fixture.js"
 import * as Raw from "./irc/RawClient.js"
 
 const sync = (c: Raw.RawClient, tag: string) =>
@@ -221,5 +221,102 @@ describe("IrcServer limits", () => {
       assert.strictEqual(received[20].text, "window passed")
       assert.strictEqual(received[20].at, 31_000)
       assert.strictEqual((yield* server.control.counters).violations.userRate, 2)
+    }))
+
+  it.scopedLive("authentication attempts: over the limit per window is Login unsuccessful and a close; anonymous is free", () =>
+    Effect.gen(function*() {
+      const { server } = yield* setup({ limits: { auths: 3, authWindowMs: 500 } })
+      const attempt = (nick: string, token: string | undefined) =>
+        Effect.gen(function*() {
+          const c = yield* Raw.connect({ _tag: "tcp", port: server.tcpPort })
+          yield* c.send("CAP REQ :twitch.tv/tags twitch.tv/commands")
+          if (token !== undefined) yield* c.send(`PASS oauth:${token}`)
+          yield* c.send(`NICK ${nick}`)
+          const answer = yield* c.next((l) => Raw.is("001")(l) || Raw.is("NOTICE")(l))
+          return { c, answer }
+        })
+      // A failed attempt counts too: 1 bad token + 2 good logins fill the window of 3.
+      const bad = yield* attempt(World.defaultUserLogin, "not-a-token")
+      assert.strictEqual(bad.answer, ":tmi.twitch.tv NOTICE * :Login authentication failed")
+      for (let i = 0; i < 2; i++) {
+        assert.isTrue(Raw.is("001")((yield* attempt(World.defaultUserLogin, World.defaultUserToken)).answer))
+      }
+      const over = yield* attempt(World.defaultUserLogin, World.defaultUserToken)
+      assert.strictEqual(over.answer, ":tmi.twitch.tv NOTICE * :Login unsuccessful")
+      yield* over.c.closed()
+      // Another user has a bucket of their own; anonymous logins are not counted at all.
+      assert.isTrue(Raw.is("001")((yield* attempt(World.secondUserLogin, World.secondUserToken)).answer))
+      for (let i = 0; i < 5; i++) {
+        assert.isTrue(Raw.is("001")((yield* attempt(`justinfan${100 + i}`, undefined)).answer))
+      }
+      let counters = yield* server.control.counters
+      assert.strictEqual(counters.violations.authRate, 1)
+      assert.strictEqual(counters.loginFailures, 2)
+      assert.strictEqual(counters.logins, 8)
+      // The window slides: once it has passed the user may log in again.
+      yield* Effect.sleep("550 millis")
+      assert.isTrue(Raw.is("001")((yield* attempt(World.defaultUserLogin, World.defaultUserToken)).answer))
+      counters = yield* server.control.counters
+      assert.strictEqual(counters.violations.authRate, 1)
+    }))
+
+  it.scoped("the authentication window runs on Effect's Clock (20 per 10 s by default)", () =>
+    Effect.gen(function*() {
+      const { server } = yield* setup()
+      for (let i = 0; i < 20; i++) {
+        const c = yield* Raw.connect({ _tag: "tcp", port: server.tcpPort })
+        yield* login(c, World.defaultUserLogin, World.defaultUserToken)
+      }
+      const over = yield* Raw.connect({ _tag: "tcp", port: server.tcpPort })
+      yield* over.send(`PASS oauth:${World.defaultUserToken}`, `NICK ${World.defaultUserLogin}`)
+      assert.strictEqual(yield* over.next(Raw.is("NOTICE")), ":tmi.twitch.tv NOTICE * :Login unsuccessful")
+      yield* TestClock.adjust("10 seconds")
+      const after = yield* Raw.connect({ _tag: "tcp", port: server.tcpPort })
+      yield* login(after, World.defaultUserLogin, World.defaultUserToken)
+      assert.strictEqual((yield* server.control.counters).violations.authRate, 1)
+    }))
+
+  it.scopedLive("concurrent rooms: past the cap a JOIN is refused with a NOTICE; own and moderated rooms are free", () =>
+    Effect.gen(function*() {
+      const { live, offline, server } = yield* setup({ limits: { concurrentRooms: 3 } })
+      const limit = (c: Raw.RawClient) =>
+        c.matching((l) => Raw.tagsOf(l)["msg-id"] === "msg_concurrent_channel_limit_reached")
+      // twitcherbot moderates every live channel: those do not count.
+      const a = yield* user(server, World.secondUserLogin, World.secondUserToken)
+      for (const ch of live.slice(0, 4)) yield* joined(a, ch)
+      yield* joined(a, World.secondUserLogin) // own channel
+      yield* joined(a, World.defaultUserLogin) // moderator there too
+      for (const ch of offline.slice(0, 3)) yield* joined(a, ch)
+      // The cap is per user over all connections: a second connection cannot add a 4th counted room...
+      const b = yield* user(server, World.secondUserLogin, World.secondUserToken)
+      yield* b.send(`JOIN #${offline[3]}`)
+      assert.strictEqual(
+        yield* b.next(Raw.is("NOTICE")),
+        `@msg-id=msg_concurrent_channel_limit_reached :tmi.twitch.tv NOTICE #${
+          offline[3]
+        } :You are connected to too many chat channels.`
+      )
+      // ...but may join a room the user is already in (it is not a new room)...
+      yield* joined(b, offline[0])
+      yield* sync(b, "rooms")
+      assert.strictEqual(limit(b).length, 1)
+      // ...and a PART frees a slot.
+      yield* a.send(`PART #${offline[1]}`)
+      yield* sync(a, "part")
+      yield* joined(b, offline[3])
+      const counters = yield* server.control.counters
+      assert.strictEqual(counters.violations.concurrentRooms, 1)
+      const info = yield* server.control.connections
+      assert.isFalse(info.some((c) => c.channels.includes(offline[1])))
+      assert.isTrue(info.some((c) => c.channels.includes(offline[3])))
+    }))
+
+  it.scopedLive("concurrent rooms: anonymous connections are not capped", () =>
+    Effect.gen(function*() {
+      const { live, offline, server } = yield* setup({ limits: { concurrentRooms: 2 } })
+      const c = yield* Raw.connect({ _tag: "tcp", port: server.tcpPort })
+      yield* login(c, "justinfan123", undefined)
+      for (const ch of [...live, ...offline].slice(0, 5)) yield* joined(c, ch)
+      assert.strictEqual((yield* server.control.counters).violations.concurrentRooms, 0)
     }))
 })

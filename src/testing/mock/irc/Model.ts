@@ -40,6 +40,18 @@ export interface Limits {
   readonly joinWindowMs: number
   /** JOIN attempts per window (20). */
   readonly joins: number
+  /** Window of the authentication bucket (10 s). */
+  readonly authWindowMs: number
+  /**
+   * Authentication attempts (a PASS+NICK pair; anonymous `justinfan` logins are not counted) per
+   * window per login (20). Over it: `NOTICE * :Login unsuccessful`, the connection closes.
+   */
+  readonly auths: number
+  /**
+   * Chat rooms a user may be in at once over all their connections (100 since 2024-05-15); rooms
+   * where the user is broadcaster or moderator and anonymous connections do not count.
+   */
+  readonly concurrentRooms: number
   /** Same text again within this window is `msg_duplicate` (30 s); 0 disables. */
   readonly duplicateWindowMs: number
   /** Longest accepted message in code points (500). */
@@ -59,6 +71,9 @@ export const defaultLimits: Limits = {
   channelIntervalMs: 1_000,
   joinWindowMs: 10_000,
   joins: 20,
+  authWindowMs: 10_000,
+  auths: 20,
+  concurrentRooms: 100,
   duplicateWindowMs: 30_000,
   maxMessageLength: 500
 }
@@ -115,6 +130,10 @@ export type ViolationKind =
   | "timedOut"
   /** Over 20 JOIN attempts per window: the JOIN is dropped silently. */
   | "joinRate"
+  /** Over 20 authentication attempts per window: `NOTICE * :Login unsuccessful`, connection closed. */
+  | "authRate"
+  /** A JOIN past 100 concurrent rooms: `msg_concurrent_channel_limit_reached`, not joined. */
+  | "concurrentRooms"
   /** An anonymous (`justinfan`) connection tried to send: dropped silently. */
   | "anonymousSend"
   /** The token lacks `chat:edit`: dropped silently. */

@@ -58,7 +58,10 @@ const noticeTexts = {
   msg_ratelimit: "Your message was not sent because you are sending messages too quickly.",
   msg_duplicate:
     "Your message was not sent because it is identical to the previous one you sent, less than 30 seconds ago.",
-  msg_channel_suspended: "This channel does not exist or has been suspended."
+  msg_channel_suspended: "This channel does not exist or has been suspended.",
+  // Not in Twitch's docs (neither the msg-id nor the text); the msg-id is what Twitch sends since
+  // the 100-room cap (twitch4j NoticeTag, PR #985, 2024-05-20), the text is the one reported for it.
+  msg_concurrent_channel_limit_reached: "You are connected to too many chat channels."
 } as const
 
 type Out =
@@ -172,6 +175,7 @@ export const make = (
     const rooms = new Map<string, Set<Conn>>()
     const userBuckets = new Map<string, Array<number>>()
     const joinBuckets = new Map<string, Array<number>>()
+    const authBuckets = new Map<string, Array<number>>()
     const lastInChannel = new Map<string, { at: number; text: string }>()
     const bans = new Map<string, Map<string, number>>()
     const history = new Map<string, Array<HistoryEntry>>()
@@ -192,6 +196,8 @@ export const make = (
       banned: 0,
       timedOut: 0,
       joinRate: 0,
+      authRate: 0,
+      concurrentRooms: 0,
       anonymousSend: 0,
       missingScope: 0,
       suspended: 0
@@ -390,17 +396,46 @@ export const make = (
     const prune = (bucket: Array<number>, t: number, window: number) => {
       while (bucket.length > 0 && bucket[0] <= t - window) bucket.shift()
     }
-    const joinAllowed = (key: string, t: number): boolean => {
-      let bucket = joinBuckets.get(key)
+    /** Takes one attempt from a sliding-window bucket; false when the window is full (the attempt is not recorded). */
+    const take = (
+      buckets: Map<string, Array<number>>,
+      key: string,
+      t: number,
+      window: number,
+      max: number
+    ): boolean => {
+      let bucket = buckets.get(key)
       if (bucket === undefined) {
         bucket = []
-        joinBuckets.set(key, bucket)
+        buckets.set(key, bucket)
       }
-      prune(bucket, t, limits.joinWindowMs)
-      if (bucket.length >= limits.joins) return false
+      prune(bucket, t, window)
+      if (bucket.length >= max) return false
       bucket.push(t)
       return true
     }
+    const joinAllowed = (key: string, t: number): boolean =>
+      take(joinBuckets, key, t, limits.joinWindowMs, limits.joins)
+    /**
+     * Rooms that count toward the concurrent-room cap for `user`: every room any of the user's
+     * connections is in, except those where the user is broadcaster or moderator (checked now, so a
+     * user modded after joining frees a slot).
+     */
+    const countedRooms = (user: World.User): Effect.Effect<number> =>
+      Effect.gen(function*() {
+        const joinedRooms = new Set<string>()
+        for (const c of conns) {
+          if (c.user?.id === user.id) { for (const login of c.channels) joinedRooms.add(login) }
+        }
+        let n = 0
+        for (const login of joinedRooms) {
+          const ref = yield* channelByLogin(login)
+          if (Option.isNone(ref)) continue
+          const r = rolesIn(user, ref.value.channel)
+          if (!r.broadcaster && !r.moderator) n++
+        }
+        return n
+      })
 
     // ---------------------------------------------------------------- registration
     const welcome = (conn: Conn, nick: string) => {
@@ -446,6 +481,13 @@ export const make = (
           welcome(conn, nick)
           yield* registered(conn)
           return
+        }
+        // 20 authentication attempts per 10 s per user (twitch-facts §5.8), counted by the login
+        // claimed in NICK whatever the outcome. Twitch documents the limit, not the answer: ours is
+        // the NOTICE Twitch sends for a refused login, then the connection closes.
+        if (!take(authBuckets, nick, now(), limits.authWindowMs, limits.auths)) {
+          violations.authRate++
+          return yield* loginFailed(conn, "Login unsuccessful")
         }
         if (conn.pass === undefined || !conn.pass.startsWith("oauth:")) {
           return yield* loginFailed(conn, "Improperly formatted auth")
@@ -563,6 +605,24 @@ export const make = (
           return
         }
         if (conn.channels.has(login)) return
+        const user = conn.user
+        if (user !== undefined) {
+          const r = rolesIn(user, ref.channel)
+          const alreadyIn = [...conns].some((c) => c.user?.id === user.id && c.channels.has(login))
+          if (
+            !r.broadcaster && !r.moderator && !alreadyIn &&
+            (yield* countedRooms(user)) >= limits.concurrentRooms
+          ) {
+            violations.concurrentRooms++
+            notice(
+              conn,
+              `#${login}`,
+              "msg_concurrent_channel_limit_reached",
+              noticeTexts.msg_concurrent_channel_limit_reached
+            )
+            return
+          }
+        }
         counters.joins++
         conn.channels.add(login)
         let room = rooms.get(login)
@@ -571,7 +631,6 @@ export const make = (
           rooms.set(login, room)
         }
         room.add(conn)
-        const user = conn.user
         if (user !== undefined) yield* Effect.ignore(world.addChatter(ref.user.id, user.id))
         send(conn, Message.format({ prefix: prefixOf(nick), command: "JOIN", params: [`#${login}`] }))
         const names = [nick]
