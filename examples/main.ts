@@ -1,6 +1,7 @@
 /**
  * The main job (`npm start`): a tour of Twitch through effect-twitcher — top games, live streams,
- * a channel and its user, its playlist qualities, followed streams, then chat.
+ * a channel and its user, its playlist qualities, followed streams, then chat: a few dozen
+ * messages of the channel with colors, badges and emotes, and one message sent with its outcome.
  *
  * Runs against the built-in mock Twitch unless `TWITCH_CLIENT_ID` and `TWITCH_TOKEN` are set, in
  * which case it talks to real Twitch (the token should be a user token with `user:read:follows`,
@@ -14,6 +15,7 @@ import { Environment } from "effect-twitcher/testing"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Output from "../src/cli/Output.js"
 import * as Tour from "../src/cli/Tour.js"
 
@@ -34,7 +36,16 @@ const main = Effect.gen(function*() {
     )
   )
   const started = Date.now()
-  const result = yield* Tour.helixSections({ style })
+  const helix = yield* Tour.helixSections({ style })
+  const chatFailed = yield* Option.match(helix.channel, {
+    onNone: () => Effect.succeed(false),
+    onSome: (channel) =>
+      Effect.map(
+        Tour.section(style, `Chat #${channel}`, Tour.chatSection({ style, channel, messages: 30 })),
+        Option.isNone
+      )
+  })
+  const result = { failed: chatFailed ? [...helix.failed, "Chat"] : helix.failed }
   yield* Console.log(
     Output.heading(style, "Done") + "\n  " +
       (result.failed.length === 0

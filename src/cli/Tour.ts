@@ -7,10 +7,16 @@
  *
  * @since 0.1.0
  */
+import * as Chunk from "effect/Chunk"
 import * as Console from "effect/Console"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { TwitchAuth } from "../auth/TwitchAuth.js"
+import * as ChatClient from "../chat/ChatClient.js"
+import type * as SendOutcome from "../chat/SendOutcome.js"
+import type { Privmsg, Sender, TwitchMessage } from "../chat/TwitchMessage.js"
 import { Channels } from "../helix/Channels.js"
 import type { Game } from "../helix/Game.js"
 import { Games } from "../helix/Games.js"
@@ -19,6 +25,7 @@ import type { Stream as LiveStream } from "../helix/Stream.js"
 import { Streams } from "../helix/Streams.js"
 import { Users } from "../helix/Users.js"
 import { Playlist } from "../playlist/Playlist.js"
+import type { TwitchConfig } from "../TwitchConfig.js"
 import type { TwitchError } from "../TwitchError.js"
 import * as Output from "./Output.js"
 
@@ -250,3 +257,163 @@ export const helixSections = (
 
     return { channel: login, failed }
   })
+
+const time = (date: Option.Option<Date>): string =>
+  Option.match(date, { onNone: () => "--:--:--", onSome: (d) => d.toISOString().slice(11, 19) })
+
+/** The message text with each emote occurrence marked, sliced by its UTF-16 offsets. */
+const withEmotes = (style: Output.Style, text: string, sender: Sender): string => {
+  let out = ""
+  let at = 0
+  for (const emote of sender.emotes) {
+    if (emote.utf16Start < at) continue
+    out += text.slice(at, emote.utf16Start) + Output.yellow(style, `[${emote.name}]`)
+    at = emote.utf16End
+  }
+  return out + text.slice(at)
+}
+
+const badgesOf = (sender: Sender): string =>
+  [...sender.badges.entries()].map(([set, version]) => {
+    const months = sender.badgeInfo.get(set)
+    return months === undefined ? `${set}/${version}` : `${set}/${version}(${months})`
+  }).join(",")
+
+const nameOf = (style: Output.Style, sender: Sender): string =>
+  Output.hex(
+    style,
+    Option.getOrUndefined(sender.color),
+    Output.bold(style, sender.displayName || sender.login)
+  )
+
+/**
+ * One chat message as a line a person reads: time, badges, the name in its chat color, the text
+ * with emotes marked; sub/raid/... notices, bans and deletions as system lines. `None` for
+ * protocol traffic (PING, numerics, USERSTATE...).
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const renderMessage = (style: Output.Style, message: TwitchMessage): Option.Option<string> => {
+  switch (message._tag) {
+    case "Privmsg": {
+      const badges = badgesOf(message)
+      const bits = Option.match(message.bits, {
+        onNone: () => "",
+        onSome: (b) => Output.yellow(style, ` (${b} bits)`)
+      })
+      const text = withEmotes(style, message.text, message)
+      return Option.some(
+        `${Output.dim(style, time(message.sentAt))} ${badges ? Output.dim(style, `[${badges}] `) : ""}${
+          nameOf(style, message)
+        }${message.isAction ? " " : ": "}${
+          message.isAction ? Output.hex(style, Option.getOrUndefined(message.color), text) : text
+        }${bits}`
+      )
+    }
+    case "UserNotice":
+      return Option.some(
+        `${Output.dim(style, time(message.sentAt))} ${
+          Output.cyan(style, `* ${message.kind}:`)
+        } ${message.systemMessage}${
+          Option.match(message.text, {
+            onNone: () => "",
+            onSome: (t) => ` — ${withEmotes(style, t, message)}`
+          })
+        }`
+      )
+    case "ClearChat":
+      return Option.some(
+        `${Output.dim(style, time(message.sentAt))} ${
+          Output.red(
+            style,
+            Option.match(message.targetLogin, {
+              onNone: () => "* chat cleared",
+              onSome: (login) =>
+                Option.match(message.banDuration, {
+                  onNone: () => `* ${login} banned`,
+                  onSome: (seconds) => `* ${login} timed out for ${seconds} s`
+                })
+            })
+          )
+        }`
+      )
+    case "ClearMsg":
+      return Option.some(Output.red(style, `* a message by ${message.login} was deleted`))
+    case "Notice":
+      return Option.some(Output.yellow(style, `* notice: ${message.text}`))
+    case "RoomState": {
+      const modes = [
+        Option.map(message.emoteOnly, (on) => `emote-only ${on ? "on" : "off"}`),
+        Option.map(message.followersOnly, (m) => m < 0 ? "followers-only off" : `followers-only ${m} min`),
+        Option.map(message.r9k, (on) => `unique-chat ${on ? "on" : "off"}`),
+        Option.map(message.slow, (s) => s === 0 ? "slow off" : `slow ${s} s`),
+        Option.map(message.subsOnly, (on) => `subs-only ${on ? "on" : "off"}`)
+      ].flatMap(Option.toArray)
+      return Option.some(Output.dim(style, `* room: ${modes.join(", ")}`))
+    }
+    default:
+      return Option.none()
+  }
+}
+
+const describeOutcome = (style: Output.Style, outcome: SendOutcome.SendOutcome): string => {
+  switch (outcome._tag) {
+    case "Sent":
+      return Output.green(
+        style,
+        `  ✓ sent as message ${outcome.id} (waited ${Duration.format(outcome.waited)})`
+      )
+    case "Refused":
+      return Output.red(style, `  ✗ refused by Twitch: ${outcome.reason} (${outcome.notice})`)
+    case "Unconfirmed":
+      return Output.yellow(style, `  ? no answer from Twitch (${outcome.reason})`)
+    case "Written":
+      return Output.dim(style, `  written: ${outcome.line}`)
+  }
+}
+
+/**
+ * The chat section: joins `channel`, prints up to `messages` chat messages (waiting at most
+ * `wait`), sends `text` and shows Twitch's answer. Uses the `TwitchAuth` token when there is one
+ * (with `chat:read` and `chat:edit`), anonymous read-only otherwise.
+ *
+ * @since 0.1.0
+ * @category tour
+ */
+export const chatSection = (options: {
+  readonly style: Output.Style
+  readonly channel: string
+  readonly messages?: number
+  readonly wait?: Duration.DurationInput
+  readonly text?: string
+  readonly client?: ChatClient.Options
+}): Effect.Effect<void, TwitchError, TwitchConfig> =>
+  Effect.scoped(Effect.gen(function*() {
+    const { style } = options
+    const chat = yield* ChatClient.make(options.client ?? {})
+    yield* Console.log(
+      `  connected as ${Output.bold(style, chat.login)}${chat.anonymous ? " (anonymous, read-only)" : ""}`
+    )
+    const reader = yield* chat.channel(options.channel).pipe(
+      Stream.filterMap((message) => renderMessage(style, message)),
+      Stream.take(options.messages ?? 30),
+      Stream.tap((line) => Console.log(`  ${line}`)),
+      Stream.interruptWhen(Effect.sleep(options.wait ?? Duration.seconds(15))),
+      Stream.runCollect,
+      Effect.fork
+    )
+    yield* chat.join(options.channel)
+    yield* Console.log(Output.dim(style, `  joined #${options.channel}`))
+    const shown = yield* reader.await.pipe(Effect.flatMap((exit) => exit), Effect.map(Chunk.size))
+    yield* Console.log(Output.dim(style, `  (${shown} messages shown)`))
+    if (chat.anonymous) return
+    const text = options.text ?? "Hello from effect-twitcher's tour 👋 Kappa"
+    yield* Console.log(`  ${Output.bold(style, "sending:")} ${text}`)
+    const outcome = yield* chat.say(options.channel, text)
+    yield* Console.log(describeOutcome(style, outcome))
+    if (outcome._tag === "Sent") {
+      const echoed: Privmsg = outcome.message
+      yield* Console.log(`  ${Option.getOrElse(renderMessage(style, echoed), () => "")}`)
+    }
+  }))

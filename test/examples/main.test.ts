@@ -22,12 +22,21 @@ describe("npm start (the main job)", () => {
         "== Channel ",
         "== Playlist qualities of ",
         "== Followed streams",
+        "== Chat #",
+        "joined #",
+        "messages shown)",
+        "✓ sent as message",
         "== Done"
       ]
     ) {
       expect(out).toContain(heading)
     }
     expect(out).toContain("every section ran")
+    // A few dozen chat messages, each a line with a time and a name.
+    const chatLines = out.slice(out.indexOf("== Chat #")).split("\n").filter((l) =>
+      /^ {2}\d\d:\d\d:\d\d /.test(l)
+    )
+    expect(chatLines.length).toBeGreaterThanOrEqual(20)
     // Piped output carries no color codes.
     expect(out).not.toContain("\u001b[")
   }, 90_000)
