@@ -20,8 +20,10 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Util from "node:util"
 import * as CliError from "./CliError.js"
+import * as Auth from "./internal/auth.js"
 import * as Helix from "./internal/helix.js"
 import * as Media from "./internal/media.js"
+import * as Mock from "./internal/mock.js"
 import * as Tty from "./Tty.js"
 
 /**
@@ -42,7 +44,7 @@ export const command = Command.make("twitcher").pipe(
   Command.withDescription(
     "Twitch from the command line. Uses Twitch when TWITCH_CLIENT_ID is set, else a built-in mock Twitch."
   ),
-  Command.withSubcommands([...Helix.commands, ...Media.commands])
+  Command.withSubcommands([...Helix.commands, ...Media.commands, ...Auth.commands, ...Mock.commands])
 )
 
 const cli = Command.run(command, { name: "twitcher", version })

@@ -24,20 +24,34 @@ export interface RunOptions {
   readonly stderrTty?: boolean
 }
 
+/** Output recorded so far by a {@link start}ed command. */
+export interface Recorder {
+  readonly out: Array<string>
+  readonly err: Array<string>
+  readonly status: Array<string>
+}
+
+/** The command as an Effect, recording into `recorder`. */
+export const runWith = (argv: ReadonlyArray<string>, recorder: Recorder, options: RunOptions = {}) => {
+  const tty: Tty.Tty.Service = options.stderrTty === true ?
+    { ...Tty.piped, stderr: true, status: (text) => Effect.sync(() => void recorder.status.push(text)) } :
+    Tty.piped
+  return Cli.run(argv).pipe(
+    Effect.withConsole(
+      Tty.console({ out: (l) => void recorder.out.push(l), err: (l) => void recorder.err.push(l) })
+    ),
+    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(options.env ?? {})))),
+    Effect.provideService(Tty.Tty, tty),
+    Effect.provide(NodeContext.layer)
+  )
+}
+
 export const cli = (argv: ReadonlyArray<string>, options: RunOptions = {}) =>
   Effect.gen(function*() {
     const out: Array<string> = []
     const err: Array<string> = []
     const status: Array<string> = []
-    const tty: Tty.Tty.Service = options.stderrTty === true ?
-      { ...Tty.piped, stderr: true, status: (text) => Effect.sync(() => void status.push(text)) } :
-      Tty.piped
-    const code = yield* Cli.run(argv).pipe(
-      Effect.withConsole(Tty.console({ out: (l) => void out.push(l), err: (l) => void err.push(l) })),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(options.env ?? {})))),
-      Effect.provideService(Tty.Tty, tty),
-      Effect.provide(NodeContext.layer)
-    )
+    const code = yield* runWith(argv, { out, err, status }, options)
     return {
       code,
       out: Tty.stripAnsi(out.join("\n")),
