@@ -21,6 +21,7 @@ import * as LogLevel from "effect/LogLevel"
 import * as Util from "node:util"
 import * as CliError from "./CliError.js"
 import * as Auth from "./internal/auth.js"
+import * as Chat from "./internal/chat.js"
 import * as Helix from "./internal/helix.js"
 import * as Media from "./internal/media.js"
 import * as Mock from "./internal/mock.js"
@@ -44,7 +45,13 @@ export const command = Command.make("twitcher").pipe(
   Command.withDescription(
     "Twitch from the command line. Uses Twitch when TWITCH_CLIENT_ID is set, else a built-in mock Twitch."
   ),
-  Command.withSubcommands([...Helix.commands, ...Media.commands, ...Auth.commands, ...Mock.commands])
+  Command.withSubcommands([
+    ...Helix.commands,
+    ...Media.commands,
+    ...Chat.commands,
+    ...Auth.commands,
+    ...Mock.commands
+  ])
 )
 
 const cli = Command.run(command, { name: "twitcher", version })

@@ -1,0 +1,239 @@
+/**
+ * `chat read` (a Stream of the channels' messages, printed as they arrive, JSON lines with
+ * `--json`) and `chat send` (one message, with Twitch's verdict).
+ */
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as TwitchAuth from "../../auth/TwitchAuth.js"
+import * as ChatClient from "../../chat/ChatClient.js"
+import type * as TwitchMessage from "../../chat/TwitchMessage.js"
+import { CliError } from "../CliError.js"
+import * as Output from "../Output.js"
+import { Tty } from "../Tty.js"
+import * as O from "./options.js"
+import * as Render from "./render.js"
+import * as Target from "./target.js"
+
+const chatTarget = (common: Target.Common) =>
+  Target.authLayer.pipe(Layer.provideMerge(Target.layer(common, { irc: true })))
+
+const time = (date: Option.Option<Date>) =>
+  Option.getOrElse(Option.map(date, (d) => d.toISOString().slice(11, 19)), () => "--:--:--")
+
+const mapToObject = (map: ReadonlyMap<string, string>) => Object.fromEntries(map)
+
+/** The JSON form of the messages people read; `undefined` for protocol chatter (PING, JOIN, ...). */
+export const toJson = (m: TwitchMessage.TwitchMessage): Record<string, unknown> | undefined => {
+  switch (m._tag) {
+    case "Privmsg":
+      return {
+        type: "message",
+        channel: m.channel,
+        id: m.id,
+        login: m.login,
+        display_name: m.displayName,
+        user_id: m.userId,
+        color: Option.getOrNull(m.color),
+        badges: mapToObject(m.badges),
+        text: m.text,
+        action: m.isAction,
+        bits: Option.getOrNull(m.bits),
+        reply_to: Option.getOrNull(Option.map(m.reply, (r) => r.msgId)),
+        emotes: m.emotes.map((e) => ({ id: e.id, name: e.name, start: e.start, end: e.end })),
+        sent_at: Option.getOrNull(Option.map(m.sentAt, (d) => d.toISOString()))
+      }
+    case "UserNotice":
+      return {
+        type: "usernotice",
+        channel: m.channel,
+        id: m.id,
+        kind: m.kind,
+        login: m.login,
+        display_name: m.displayName,
+        system_message: m.systemMessage,
+        text: Option.getOrNull(m.text),
+        sent_at: Option.getOrNull(Option.map(m.sentAt, (d) => d.toISOString()))
+      }
+    case "Notice":
+      return {
+        type: "notice",
+        channel: Option.getOrNull(m.channel),
+        msg_id: Option.getOrNull(m.msgId),
+        text: m.text
+      }
+    case "ClearChat":
+      return {
+        type: "clearchat",
+        channel: m.channel,
+        login: Option.getOrNull(m.targetLogin),
+        duration: Option.getOrNull(m.banDuration)
+      }
+    case "ClearMsg":
+      return { type: "clearmsg", channel: m.channel, login: m.login, target_id: m.targetMsgId, text: m.text }
+    case "RoomState":
+      return {
+        type: "roomstate",
+        channel: m.channel,
+        emote_only: Option.getOrNull(m.emoteOnly),
+        followers_only: Option.getOrNull(m.followersOnly),
+        r9k: Option.getOrNull(m.r9k),
+        slow: Option.getOrNull(m.slow),
+        subs_only: Option.getOrNull(m.subsOnly)
+      }
+    default:
+      return undefined
+  }
+}
+
+/** One line for people; `undefined` for protocol chatter. */
+const toText = (style: Output.Style, m: TwitchMessage.TwitchMessage): string | undefined => {
+  switch (m._tag) {
+    case "Privmsg": {
+      const name = Output.bold(style, Output.hex(style, Option.getOrUndefined(m.color), m.displayName))
+      const head = `${Output.dim(style, time(m.sentAt))} ${Output.dim(style, `#${m.channel}`)}`
+      return m.isAction ? `${head} * ${name} ${m.text}` : `${head} ${name}: ${m.text}`
+    }
+    case "UserNotice":
+      return `${Output.dim(style, time(m.sentAt))} ${Output.dim(style, `#${m.channel}`)} ${
+        Output.yellow(style, `* ${m.systemMessage}`)
+      }${Option.match(m.text, { onNone: () => "", onSome: (t) => ` ${t}` })}`
+    case "Notice":
+      return Output.yellow(style, `[notice] ${m.text}`)
+    case "ClearChat":
+      return Output.dim(
+        style,
+        Option.match(m.targetLogin, {
+          onNone: () => `#${m.channel}: chat cleared`,
+          onSome: (login) =>
+            `#${m.channel}: ${login} ${
+              Option.match(m.banDuration, { onNone: () => "banned", onSome: (s) => `timed out for ${s}s` })
+            }`
+        })
+      )
+    case "ClearMsg":
+      return Output.dim(style, `#${m.channel}: a message of ${m.login} was deleted`)
+    default:
+      return undefined
+  }
+}
+
+const channelsArg = Args.text({ name: "channel" }).pipe(
+  Args.atLeast(1),
+  Args.withDescription("Channel logins (with or without #)")
+)
+
+const read = Command.make(
+  "read",
+  {
+    ...O.common,
+    channels: channelsArg,
+    limit: Options.integer("limit").pipe(
+      Options.withDescription("Stop after this many chat messages (default: run until Ctrl+C)"),
+      Options.optional
+    ),
+    raw: Options.boolean("raw").pipe(Options.withDescription("Print every IRC line as received")),
+    anonymous: Options.boolean("anonymous").pipe(
+      Options.withDescription("Read without logging in (also the default when there is no token)")
+    )
+  },
+  (o) =>
+    Effect.gen(function*() {
+      if (Option.isSome(o.limit) && o.limit.value < 1) {
+        return yield* new CliError({ reason: "BadInput", detail: "--limit must be at least 1." })
+      }
+      const tty = yield* Tty
+      const anonymous = o.anonymous || !(yield* TwitchAuth.authorized)
+      yield* tty.status(`Connecting to chat${anonymous ? " anonymously" : ""}...`)
+      const print = (m: TwitchMessage.TwitchMessage) => {
+        if (o.raw) return Console.log(m.raw)
+        const line = o.json ?
+          Option.map(Option.fromNullable(toJson(m)), (j) => JSON.stringify(j)) :
+          Option.fromNullable(toText(tty.style, m))
+        return Option.match(line, { onNone: () => Effect.void, onSome: (l) => Console.log(l) })
+      }
+      yield* Effect.scoped(Effect.gen(function*() {
+        const client = yield* ChatClient.make({ anonymous })
+        const messages = client.messages
+        // Start reading before joining, so the first lines after the JOIN are not missed.
+        const counted = messages.pipe(
+          Stream.tap(print),
+          Stream.filter((m) => m._tag === "Privmsg"),
+          (s) => Option.isSome(o.limit) ? Stream.take(s, o.limit.value) : s,
+          Stream.runDrain
+        )
+        const fiber = yield* Effect.forkScoped(counted)
+        yield* Effect.yieldNow()
+        yield* client.joinAll(o.channels)
+        yield* tty.status("")
+        if (tty.stderr) {
+          yield* Console.error(
+            `Joined ${o.channels.map((c) => `#${c.replace(/^#/, "").toLowerCase()}`).join(", ")}${
+              anonymous ? " (anonymously)" : ` as ${client.login}`
+            }. Ctrl+C to stop.`
+          )
+        }
+        yield* fiber.await.pipe(Effect.flatten)
+      })).pipe(Effect.ensuring(tty.status("")))
+    }).pipe(Effect.provide(chatTarget(o)))
+).pipe(Command.withDescription("Print the chat of channels as it arrives (--json: JSON lines)"))
+
+const send = Command.make(
+  "send",
+  {
+    ...O.common,
+    me: Options.boolean("me").pipe(Options.withDescription("Send as an action (/me)")),
+    replyTo: Options.text("reply-to").pipe(
+      Options.withDescription("Reply to the message with this id"),
+      Options.optional
+    ),
+    channel: Args.text({ name: "channel" }).pipe(Args.withDescription("Channel login")),
+    text: Args.text({ name: "message" }).pipe(Args.withDescription("The message (quote it: one argument)"))
+  },
+  (o) =>
+    Effect.gen(function*() {
+      const text = o.text
+      const channel = o.channel.replace(/^#/, "").toLowerCase()
+      const outcome = yield* Effect.scoped(Effect.gen(function*() {
+        const client = yield* ChatClient.make({ channels: [channel] })
+        return yield* Option.isSome(o.replyTo) ?
+          client.reply(channel, o.replyTo.value, text) :
+          o.me ?
+          client.me(channel, text) :
+          client.say(channel, text)
+      }))
+      switch (outcome._tag) {
+        case "Sent":
+          return yield* o.json ?
+            Render.json({ outcome: "sent", channel: outcome.channel, id: outcome.id, parts: outcome.parts }) :
+            Console.log(`Sent to #${outcome.channel} (message id ${outcome.id}).`)
+        case "Refused":
+          return yield* new CliError({
+            reason: "Io",
+            detail: `Twitch refused the message in #${outcome.channel}: ${outcome.notice} [${outcome.reason}]`
+          })
+        case "Unconfirmed":
+          return yield* new CliError({
+            reason: "Io",
+            detail: `Twitch did not confirm the message in #${outcome.channel} (${
+              outcome.reason === "Timeout" ? "no answer in time" : "the connection was lost"
+            }); it may or may not have been sent.`
+          })
+        case "Written":
+          return yield* Console.log("Written.")
+      }
+    }).pipe(Effect.provide(chatTarget(o)))
+).pipe(Command.withDescription("Send a chat message (needs a user token with chat:edit)"))
+
+const chat = Command.make("chat").pipe(
+  Command.withDescription("Chat: read channels, send a message"),
+  Command.withSubcommands([read, send])
+)
+
+/** The chat commands. */
+export const commands = [chat] as const

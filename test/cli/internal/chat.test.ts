@@ -1,0 +1,143 @@
+import { describe, expect, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as MockWorld from "../../../src/testing/mock/World.js"
+import * as MockTwitch from "../../../src/testing/MockTwitch.js"
+import { cli, jsonLines, runWith } from "../support.js"
+
+const setup = Effect.gen(function*() {
+  const mock = yield* MockTwitch.MockTwitch
+  const irc = Option.getOrThrow(mock.irc).control
+  const state = yield* mock.world.snapshot
+  const live = state.streams.map((s) => state.users.find((u) => u.id === s.userId)!.login)
+  return { mock, irc, state, live }
+})
+
+describe("twitcher chat", () => {
+  layer(MockTwitch.layer({ irc: { chatterRate: 20 } }), { excludeTestServices: true })((it) => {
+    it.effect(
+      "chat read: a live channel's generated chat, --limit messages, JSON lines or text",
+      () =>
+        Effect.gen(function*() {
+          const { live } = yield* setup
+          const r = yield* cli(["chat", "read", live[0], "--limit", "3", "--json"])
+          expect(r.code).toBe(0)
+          const messages = jsonLines(r).filter((m) => m["type"] === "message")
+          expect(messages).toHaveLength(3)
+          for (const m of messages) {
+            expect(m["channel"]).toBe(live[0])
+            expect(typeof m["id"]).toBe("string")
+            expect(typeof m["text"]).toBe("string")
+          }
+          const text = yield* cli(["chat", "read", `#${live[1]}`, live[2], "--limit", "2"])
+          expect(text.code).toBe(0)
+          const lines = text.lines.filter((l) => /^\d\d:\d\d:\d\d #/.test(l))
+          expect(lines).toHaveLength(2)
+          for (const l of lines) {
+            expect(l).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d #(${live[1]}|${live[2]}) .+`))
+          }
+        }),
+      20_000
+    )
+
+    it.effect(
+      "chat read shows exactly what was posted (sender, color, /me), anonymously too",
+      () =>
+        Effect.gen(function*() {
+          const { irc, state } = yield* setup
+          const sender = state.users.find((u) => u.login === MockWorld.secondUserLogin)!
+          const channel = MockWorld.defaultUserLogin // offline: no generated chatter
+          const recorder = { out: [] as Array<string>, err: [] as Array<string>, status: [] as Array<string> }
+          const fiber = yield* Effect.fork(
+            runWith(["chat", "read", channel, "--limit", "2", "--json", "--anonymous"], recorder)
+          )
+          for (let i = 0; i < 200; i++) {
+            const joined = (yield* irc.connections).some((c) => c.anonymous && c.channels.includes(channel))
+            if (joined) break
+            yield* Effect.sleep("20 millis")
+          }
+          const first = yield* irc.postMessage({ channel, login: sender.login, text: "hello from the test" })
+          yield* irc.postMessage({ channel, login: sender.login, text: "waves", action: true })
+          expect(yield* Fiber.join(fiber)).toBe(0)
+          const messages = recorder.out.map((l) => JSON.parse(l) as Record<string, unknown>)
+            .filter((m) => m["type"] === "message")
+          expect(messages).toEqual([
+            expect.objectContaining({
+              channel,
+              id: first.id,
+              login: sender.login,
+              user_id: sender.id,
+              color: sender.chatColor,
+              text: "hello from the test",
+              action: false
+            }),
+            expect.objectContaining({ login: sender.login, text: "waves", action: true })
+          ])
+        }),
+      20_000
+    )
+
+    it.effect(
+      "chat send: Twitch's id back, the mock received it (and replies); refused and unauthorized exit 1",
+      () =>
+        Effect.gen(function*() {
+          const { irc, state } = yield* setup
+          const channel = state.users[6].login
+          const sent = yield* cli(["chat", "send", channel, "hello from twitcher", "--json"])
+          expect(sent.code).toBe(0)
+          const doc = JSON.parse(sent.out)
+          expect(doc).toMatchObject({ outcome: "sent", channel, parts: 1 })
+          const received = yield* irc.awaitPrivmsgs(channel, 1)
+          expect(received[0]).toMatchObject({
+            id: doc.id,
+            login: MockWorld.defaultUserLogin,
+            text: "hello from twitcher"
+          })
+
+          // Right away, Twitch's 1 s per channel limit refuses it (every run has its own limiter).
+          const tooSoon = yield* cli(["chat", "send", channel, "again"])
+          expect(tooSoon.code).toBe(1)
+          expect(tooSoon.err).toMatch(/\[msg_ratelimit\]$/)
+          yield* Effect.sleep("1100 millis")
+          const reply = yield* cli(["chat", "send", channel, "a reply", "--reply-to", doc.id])
+          expect(reply.code).toBe(0)
+          expect(reply.out).toMatch(new RegExp(`^Sent to #${channel} \\(message id \\S+\\)\\.$`))
+          expect((yield* irc.awaitPrivmsgs(channel, 2))[1]).toMatchObject({
+            text: "a reply",
+            replyParentMsgId: doc.id
+          })
+
+          yield* Effect.sleep("1100 millis")
+          yield* irc.ban({ channel, login: MockWorld.defaultUserLogin })
+          const refused = yield* cli(["chat", "send", channel, "let me in"])
+          yield* irc.unban(channel, MockWorld.defaultUserLogin)
+          expect(refused.code).toBe(1)
+          expect(refused.err).toMatch(
+            new RegExp(`^twitcher: Twitch refused the message in #${channel}: .+ \\[msg_banned\\]$`)
+          )
+
+          const app = yield* cli(["chat", "send", channel, "hi"], {
+            env: { TWITCH_TOKEN: MockTwitch.credentials.appToken }
+          })
+          expect(app.code).toBe(1)
+          expect(app.err).toMatch(/^twitcher: This needs a user token .*twitcher login/)
+
+          const twoLines = yield* cli(["chat", "send", channel, "a\nb"])
+          expect(twoLines).toMatchObject({ code: 1, out: "" })
+          expect(twoLines.err).toMatch(/^twitcher: Chat InvalidText/)
+        }),
+      20_000
+    )
+
+    it.effect("chat usage: --help, bad --limit, a stray flag", () =>
+      Effect.gen(function*() {
+        const help = yield* cli(["chat", "--help"])
+        expect(help.code).toBe(0)
+        expect(help.out).toContain("read")
+        expect(help.out).toContain("send")
+        expect((yield* cli(["chat", "read", "x", "--limit", "0"])).code).toBe(2)
+        expect((yield* cli(["chat", "send", "x", "hi", "--nope"])).code).toBe(2)
+      }))
+  })
+})
