@@ -9,11 +9,11 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -21,6 +21,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Crypto from "node:crypto"
 import type { AccessToken } from "../auth/AccessToken.js"
 import * as TwitchAuth from "../auth/TwitchAuth.js"
 import { TwitchConfig } from "../TwitchConfig.js"
@@ -132,6 +133,11 @@ export declare namespace HelixClient {
     readonly max429Retries?: number
     /** Points per minute assumed before Twitch's headers say (default 800). */
     readonly initialRateLimit?: number
+    /**
+     * How long one attempt may take, answer body included (default 30 s). An attempt that takes
+     * longer fails with a `TransportError` and is retried like one.
+     */
+    readonly requestTimeout?: Duration.DurationInput
   }
 }
 
@@ -176,8 +182,28 @@ const parseErrorToDecodeError = (
   })
 }
 
+type RequestInfo = { readonly method: string; readonly url: string }
+
 /** `https://host/helix/streams?first=1` without credentials (Helix puts none in the URL). */
-const describe = (method: string, url: string) => ({ method, url })
+const describe = (method: string, url: string): RequestInfo => ({ method, url })
+
+/**
+ * The rate-limit bucket a token draws from. Twitch keeps one bucket per client id and user for user
+ * tokens and one per client id for app tokens, so a refreshed token keeps its user's bucket. A
+ * token whose user is not known yet gets a bucket of its own, keyed by a digest: the token itself
+ * is never kept as a key.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const bucketKey = (token: AccessToken): string =>
+  token.kind === "app"
+    ? "app"
+    : Option.isSome(token.userId)
+    ? `user:${token.userId.value}`
+    : `token:${
+      Crypto.createHash("sha256").update(Redacted.value(token.value)).digest("base64url").slice(0, 22)
+    }`
 
 /**
  * Builds the transport from the config, the auth service and an `HttpClient`.
@@ -196,6 +222,7 @@ export const make = (
       options.initialRateLimit === undefined ? {} : { initialLimit: options.initialRateLimit }
     )
     const maxRetries = options.maxRetries ?? 3
+    const requestTimeout = Duration.decode(options.requestTimeout ?? Duration.seconds(30))
     const max429 = options.max429Retries ?? 5
     const backoff = Schedule.exponential(options.retryBase ?? Duration.millis(250), 2).pipe(
       Schedule.jittered,
@@ -222,29 +249,19 @@ export const make = (
       return { req, info: describe(method, url.toString()) }
     }
 
-    const readJson = (
-      response: HttpClientResponse.HttpClientResponse,
-      info: { method: string; url: string }
-    ) =>
-      Effect.flatMap(
-        Effect.mapError(
-          response.text,
-          (e) => new TransportError({ detail: `reading the body failed: ${e.reason}`, request: info })
-        ),
-        (text): Effect.Effect<unknown, DecodeError> => {
-          if (text === "") return Effect.succeed(null)
-          return Effect.try({
-            try: () => JSON.parse(text) as unknown,
-            catch: () =>
-              new DecodeError({ path: "<body>", detail: `not JSON: ${text.slice(0, 80)}`, request: info })
-          })
-        }
-      )
+    const parseJson = (text: string, info: RequestInfo): Effect.Effect<unknown, DecodeError> => {
+      if (text === "") return Effect.succeed(null)
+      return Effect.try({
+        try: () => JSON.parse(text) as unknown,
+        catch: () =>
+          new DecodeError({ path: "<body>", detail: `not JSON: ${text.slice(0, 80)}`, request: info })
+      })
+    }
 
     const failureOf = (
       status: number,
       body: unknown,
-      info: { method: string; url: string }
+      info: RequestInfo
     ): NotAuthorized | HttpError => {
       const decoded = Schema.decodeUnknownOption(TwitchErrorBody)(body)
       const error = Option.flatMap(decoded, (b) => Option.fromNullable(b.error))
@@ -270,6 +287,46 @@ export const make = (
       })
     }
 
+    /**
+     * One exchange with Twitch, answer body included, within `requestTimeout`. The point taken from
+     * the bucket is always given back or settled, even when the caller is interrupted mid-request.
+     */
+    const exchange = (key: string, req: HttpClientRequest.HttpClientRequest, info: RequestInfo) =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.zipRight(
+          restore(limiter.acquire(key)),
+          restore(
+            http.execute(req).pipe(
+              Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
+              Effect.mapError((e) =>
+                new TransportError({
+                  detail: e.message.replace(/Bearer\s+\S+/gi, "Bearer <redacted>"),
+                  request: info
+                })
+              ),
+              Effect.timeoutFail({
+                duration: requestTimeout,
+                onTimeout: () =>
+                  new TransportError({
+                    detail: `Helix did not answer within ${Duration.format(requestTimeout)}`,
+                    request: info
+                  })
+              })
+            )
+          ).pipe(
+            Effect.onExit((exit) =>
+              Exit.isSuccess(exit) ? Effect.void : limiter.settle(key, HelixRateLimit.noHeaders)
+            ),
+            Effect.flatMap(({ response, text }) => {
+              const headers = HelixRateLimit.parseHeaders(response.headers)
+              return response.status === 429
+                ? Effect.map(limiter.throttled(key, headers), (wait) => ({ response, text, wait }))
+                : Effect.as(limiter.settle(key, headers), { response, text, wait: Duration.zero })
+            })
+          )
+        )
+      )
+
     /** One attempt: acquire a point, send, settle the bucket; 429s are waited out here. */
     const send = (
       path: string,
@@ -277,36 +334,20 @@ export const make = (
       request: RequestOptions,
       throttledSoFar: number
     ): Effect.Effect<
-      { readonly status: number; readonly body: unknown; readonly info: { method: string; url: string } },
+      { readonly status: number; readonly body: unknown; readonly info: RequestInfo },
       HelixError
     > =>
       Effect.gen(function*() {
-        const key = Redacted.value(token.value)
         const { info, req } = buildRequest(path, token, request)
-        yield* limiter.acquire(key)
-        const response = yield* http.execute(req).pipe(
-          Effect.mapError((e) =>
-            new TransportError({
-              detail: e.message.replace(/Bearer\s+\S+/gi, "Bearer <redacted>"),
-              request: info
-            })
-          ),
-          Effect.tapError(() =>
-            limiter.settle(key, { limit: Option.none(), remaining: Option.none(), reset: Option.none() })
-          )
-        )
-        const headers = HelixRateLimit.parseHeaders(response.headers)
+        const { response, text, wait } = yield* exchange(bucketKey(token), req, info)
         if (response.status === 429 && throttledSoFar < max429) {
-          const wait = yield* limiter.throttled(key, headers)
           yield* Effect.logDebug("Helix 429: waiting for the rate-limit reset").pipe(
             Effect.annotateLogs({ method: info.method, url: info.url, waitMs: Duration.toMillis(wait) })
           )
           yield* Effect.sleep(wait)
           return yield* send(path, token, request, throttledSoFar + 1)
         }
-        if (response.status === 429) yield* limiter.throttled(key, headers)
-        else yield* limiter.settle(key, headers)
-        const body = yield* readJson(response, info)
+        const body = yield* parseJson(text, info)
         yield* Effect.logDebug("Helix response").pipe(
           Effect.annotateLogs({ method: info.method, url: info.url, status: response.status })
         )
@@ -394,7 +435,7 @@ export const make = (
         ))
     }
 
-    const rateLimit = Effect.flatMap(auth.current, (token) => limiter.state(Redacted.value(token.value)))
+    const rateLimit = Effect.flatMap(auth.current, (token) => limiter.state(bucketKey(token)))
 
     return HelixClient.of({ request, page, paginate, rateLimit })
   })

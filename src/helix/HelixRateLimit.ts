@@ -50,7 +50,20 @@ export interface RateLimitHeaders {
 }
 
 /**
- * A set of buckets keyed by token.
+ * The headers of an answer that never came (a transport failure or an interrupted request): the
+ * point is given back to the in-flight count and nothing else changes.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const noHeaders: RateLimitHeaders = {
+  limit: Option.none(),
+  remaining: Option.none(),
+  reset: Option.none()
+}
+
+/**
+ * A set of buckets keyed by bucket (see `HelixClient.bucketKey`: per user, or per app).
  *
  * @since 0.1.0
  * @category models

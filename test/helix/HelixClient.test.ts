@@ -11,6 +11,7 @@ import * as TestClock from "effect/TestClock"
 import * as AccessToken from "../../src/auth/AccessToken.js"
 import * as TwitchAuth from "../../src/auth/TwitchAuth.js"
 import * as Helix from "../../src/helix/Helix.js"
+import * as HelixClientModule from "../../src/helix/HelixClient.js"
 import { HelixClient, raw } from "../../src/helix/HelixClient.js"
 import * as Paging from "../../src/helix/Paging.js"
 import { Streams } from "../../src/helix/Streams.js"
@@ -286,4 +287,49 @@ describe("HelixClient", () => {
         Layer.provide(NodeHttpClient.layerUndici)
       )
     )))
+
+  it.effect("an attempt Helix never answers fails with a TransportError after requestTimeout (TestClock)", () =>
+    Effect.gen(function*() {
+      const helix = yield* HelixClient
+      const fiber = yield* Effect.fork(Effect.flip(helix.request("/users", Schema.Unknown)))
+      const error = yield* driveUntilDone(fiber)
+      expect(error._tag).toBe("TransportError")
+      expect(error._tag === "TransportError" && error.detail).toContain("did not answer within")
+      // The timeout is retried like any transport failure: one try and one retry.
+      expect((yield* seen).length).toBe(2)
+      const bucket = Option.getOrThrow(yield* helix.rateLimit)
+      expect(bucket.inFlight).toBe(0)
+    }).pipe(Effect.provide(layer(() => Effect.never, {
+      helix: { requestTimeout: "5 seconds", maxRetries: 1, retryBase: "10 millis" }
+    }))))
+
+  it.live("an interrupted request gives its in-flight point back to the bucket", () =>
+    Effect.gen(function*() {
+      const helix = yield* HelixClient
+      const fiber = yield* Effect.fork(helix.request("/users", Schema.Unknown))
+      while ((yield* seen).length === 0) yield* realPause
+      expect(Option.getOrThrow(yield* helix.rateLimit).inFlight).toBe(1)
+      yield* Fiber.interrupt(fiber)
+      expect(Option.getOrThrow(yield* helix.rateLimit).inFlight).toBe(0)
+    }).pipe(Effect.provide(layer(() => Effect.never))))
+
+  it.live("a user's bucket outlives a token refresh and is never keyed by the token itself", () =>
+    Effect.gen(function*() {
+      const helix = yield* HelixClient
+      const auth = yield* TwitchAuth.TwitchAuth
+      yield* helix.request("/users", Schema.Unknown)
+      const before = Option.getOrThrow(yield* helix.rateLimit)
+      expect(before.tokens).toBe(500)
+      // A refreshed token of the same user draws from the same Twitch bucket.
+      yield* auth.set(AccessToken.make("refreshedtokenvalue", { kind: "user", userId: "42" }))
+      const after = Option.getOrThrow(yield* helix.rateLimit)
+      expect(after.tokens).toBeLessThanOrEqual(501)
+      expect(after.tokens).toBeGreaterThanOrEqual(500)
+      expect(HelixClientModule.bucketKey(AccessToken.make(TOKEN))).not.toContain(TOKEN)
+      expect(HelixClientModule.bucketKey(AccessToken.make(TOKEN, { kind: "app" }))).toBe("app")
+    }).pipe(Effect.provide(layer(() =>
+      Effect.succeed({
+        body: { data: [] },
+        headers: { "Ratelimit-Limit": "800", "Ratelimit-Remaining": "500", "Ratelimit-Reset": "1" }
+      }), { token: AccessToken.make(TOKEN, { kind: "user", userId: "42" }) }))))
 })
