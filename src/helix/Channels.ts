@@ -51,7 +51,10 @@ export declare namespace Channels {
       query: string,
       options?: { readonly liveOnly?: boolean; readonly pageSize?: number }
     ) => Stream.Stream<ChannelSearchResult, HelixError>
-    /** How many users follow the channel (Get Channel Followers `total`; needs a user token). */
+    /**
+     * How many users follow the channel (Get Channel Followers `total`). Needs a user token: an app
+     * token fails with `NotAuthorized` ("WrongTokenKind") before any request.
+     */
     readonly followerCount: (broadcasterId: string) => Effect.Effect<number, HelixError>
   }
 }
@@ -96,7 +99,12 @@ export const make: Effect.Effect<Channels.Service, never, HelixClient> = Effect.
       }),
     followerCount: (broadcasterId) =>
       Effect.map(
-        helix.page("/channels/followers", Follower, { query: { broadcaster_id: broadcasterId, first: 1 } }),
+        // Get Channel Followers needs a user token: with an app token Twitch answers 401, which
+        // would otherwise count as a rejected token (dropped or renewed).
+        helix.page("/channels/followers", Follower, {
+          query: { broadcaster_id: broadcasterId, first: 1 },
+          userToken: true
+        }),
         (p) => Option.getOrElse(p.total, () => p.data.length)
       )
   })

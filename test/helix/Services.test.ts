@@ -147,6 +147,16 @@ describe("Helix services on the mock Twitch", () => {
       expect(yield* helixRequests("/helix/streams/followed")).toBe(0)
     }).pipe(Effect.provide(onMock(AccessToken.make(MockTwitch.credentials.appToken, { kind: "app" })))))
 
+  it.scopedLive("Channels: follower count with an app token fails before any request and keeps the token", () =>
+    Effect.gen(function*() {
+      const channels = yield* Channels
+      const error = yield* Effect.flip(channels.followerCount(MockWorld.defaultUserId))
+      expect(error._tag === "NotAuthorized" && error.reason).toBe("WrongTokenKind")
+      expect(yield* helixRequests("/helix/channels/followers")).toBe(0)
+      // The app token still serves the endpoints it is good for.
+      expect(yield* TwitchAuth.authorized).toBe(true)
+    }).pipe(Effect.provide(onMock(AccessToken.make(MockTwitch.credentials.appToken, { kind: "app" })))))
+
   it.scopedLive("Users and Channels: me, by login, batches, joined channel, channel search", () =>
     Effect.gen(function*() {
       const users = yield* Users
