@@ -132,7 +132,8 @@ export const stripAnsi = (text: string): string => text.replace(ansiPattern, "")
 export const console = (sink: Sink): Console.Console => {
   const text = (args: ReadonlyArray<unknown>) => Util.format(...args)
   const out = (...args: ReadonlyArray<unknown>) => sink.out(text(args))
-  const err = (...args: ReadonlyArray<unknown>) => sink.err(text(args))
+  // stderr lines are messages: no trailing blank lines (@effect/cli ends its own with one).
+  const err = (...args: ReadonlyArray<unknown>) => sink.err(text(args).trimEnd())
   const noop = () => {}
   const unsafe: Console.UnsafeConsole = {
     assert: (condition: boolean, ...args: ReadonlyArray<unknown>) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Control from "../../src/testing/mock/Control.js"
 import * as MockWorld from "../../src/testing/mock/World.js"
 import * as MockTwitch from "../../src/testing/MockTwitch.js"
 import { cli, jsonLines } from "./support.js"
@@ -211,4 +212,51 @@ describe("twitcher CLI against a shared mock", () => {
         expect(r.err).toMatch(/^twitcher: Configuration error: .*TWITCH_IRC_PORT/)
       }))
   })
+})
+
+describe("twitcher CLI on a big game", () => {
+  layer(MockTwitch.layer({ irc: false, http: { rateLimit: { limit: 10_000 } } }), {
+    excludeTestServices: true
+  })(
+    (it) => {
+      it.effect(
+        "games get sums 250 streams over 3 pages with a running count on a terminal; listings fetch only the pages they need",
+        () =>
+          Effect.gen(function*() {
+            const world = yield* MockWorld.World
+            const control = yield* Control.Control
+            const game = (yield* world.snapshot).games[5]
+            for (let i = 0; i < 250; i++) {
+              const user = yield* world.addUser({ login: `bulkstreamer${i}` })
+              yield* world.startStream({ userId: user.id, gameId: game.id, viewerCount: 10 + i })
+            }
+            const live = (yield* world.snapshot).streams.filter((s) => s.gameId === game.id)
+            const expected = live.reduce((n, s) => n + s.viewerCount, 0)
+            const streamsRoute = Control.routeCounter("GET", "/helix/streams")
+            const before = yield* control.counter(streamsRoute)
+            const r = yield* cli(["games", "get", game.name, "--json"], { stderrTty: true })
+            expect(r.code).toBe(0)
+            expect(JSON.parse(r.out)).toMatchObject({ id: game.id, viewers: expected, channels: live.length })
+            expect((yield* control.counter(streamsRoute)) - before).toBe(Math.ceil(live.length / 100))
+            expect(
+              r.status.filter((s) => /: \d+ channels, [\d,]+ viewers so far\.\.\.$/.test(s)).map((s) =>
+                /: (\d+) channels/.exec(s)![1]
+              )
+            ).toEqual(["100", "200"])
+            expect(r.status.at(-1)).toBe("")
+
+            // --limit 5 --offset 5 pulls one page of 10, not the whole list.
+            const gamesRoute = Control.routeCounter("GET", "/helix/games/top")
+            const gamesBefore = yield* control.counter(gamesRoute)
+            const page = jsonLines(yield* cli(["games", "top", "--json", "--limit", "5", "--offset", "5"]))
+            expect(page).toHaveLength(5)
+            expect((yield* control.counter(gamesRoute)) - gamesBefore).toBe(1)
+            const streamsBefore = yield* control.counter(streamsRoute)
+            expect(jsonLines(yield* cli(["streams", "list", "--json", "--limit", "150"]))).toHaveLength(150)
+            expect((yield* control.counter(streamsRoute)) - streamsBefore).toBe(2)
+          }),
+        30_000
+      )
+    }
+  )
 })
