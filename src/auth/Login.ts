@@ -142,8 +142,8 @@ export const printCode = (code: OAuth.DeviceCode): Effect.Effect<void> =>
 /**
  * The device code grant: show the user code and address, poll at the interval Twitch gives
  * (`authorization_pending` keeps polling, `slow_down` adds five seconds), fail with `LoginFailed`
- * ("Expired") when the code expires. Network failures while polling are logged and retried until
- * then. Needs no client secret (public clients).
+ * ("Expired") when the code expires. Network failures and Twitch server errors (5xx) while
+ * polling are logged and retried until then. Needs no client secret (public clients).
  *
  * @since 0.1.0
  * @category flows
@@ -164,11 +164,15 @@ export const deviceCode = (
       yield* Effect.sleep(Duration.seconds(interval))
       if ((yield* Clock.currentTimeMillis) >= deadline) return yield* expired
       const poll = yield* OAuth.pollDeviceCode({ deviceCode: code.deviceCode, scopes: options.scopes }).pipe(
-        Effect.catchTag("TransportError", (error) =>
-          Effect.as(
-            Effect.logWarning(`device code poll failed, retrying: ${error.message}`),
-            { _tag: "Pending" as const }
-          ))
+        // Neither a network failure nor a Twitch server error says anything about the code.
+        Effect.catchIf(
+          (error) => error._tag === "TransportError" || (error._tag === "HttpError" && error.status >= 500),
+          (error) =>
+            Effect.as(
+              Effect.logWarning(`device code poll failed, retrying: ${error.message}`),
+              { _tag: "Pending" as const }
+            )
+        )
       )
       switch (poll._tag) {
         case "Token":

@@ -223,18 +223,18 @@ export const token = (
     return { _tag: "Refused" as const, error: Http.httpError(answer) }
   })
 
+/** Twitch's refusal of a grant: status and message (never the request body). */
+const refused = (error: HttpError): LoginFailed =>
+  new LoginFailed({
+    reason: "Refused",
+    detail: `${error.status}${error.twitchMessage !== undefined ? ` ${error.twitchMessage}` : ""}`
+  })
+
 const refusedAsLogin = (result: TokenResult): Effect.Effect<TokenResponse, LoginFailed | HttpError> => {
   if (result._tag === "Token") return Effect.succeed(result.token)
   // A server error says nothing about the grant: keep it an HttpError so callers can retry.
   if (result.error.status >= 500) return Effect.fail(result.error)
-  return Effect.fail(
-    new LoginFailed({
-      reason: "Refused",
-      detail: `${result.error.status}${
-        result.error.twitchMessage !== undefined ? ` ${result.error.twitchMessage}` : ""
-      }`
-    })
-  )
+  return Effect.fail(refused(result.error))
 }
 
 /**
@@ -353,7 +353,8 @@ export type DevicePoll =
 /**
  * One poll of a device code login: the token, or Twitch's "not yet" (`authorization_pending`) or
  * "poll slower" (`slow_down`). An expired or used code fails with `LoginFailed` ("Expired"), a
- * denied one with "Denied", anything else with "Refused".
+ * denied one with "Denied", a Twitch server error (5xx) stays an `HttpError`, anything else is
+ * "Refused".
  *
  * @since 0.1.0
  * @category device code
@@ -363,7 +364,7 @@ export const pollDeviceCode = (options: {
   readonly scopes: ReadonlyArray<string>
 }): Effect.Effect<
   DevicePoll,
-  LoginFailed | DecodeError | TransportError,
+  LoginFailed | HttpError | DecodeError | TransportError,
   HttpClient.HttpClient | TwitchConfig
 > =>
   Effect.flatMap(
@@ -372,8 +373,10 @@ export const pollDeviceCode = (options: {
       grant_type: "urn:ietf:params:oauth:grant-type:device_code",
       scopes: options.scopes.join(" ")
     }),
-    (result): Effect.Effect<DevicePoll, LoginFailed> => {
+    (result): Effect.Effect<DevicePoll, LoginFailed | HttpError> => {
       if (result._tag === "Token") return Effect.succeed(result)
+      // A server error says nothing about the code: keep it an HttpError so the poller goes on.
+      if (result.error.status >= 500) return Effect.fail(result.error)
       // Twitch puts the OAuth error code in `message` (and some servers in `error`).
       const codes = [result.error.twitchMessage, result.error.error].map((s) => (s ?? "").toLowerCase())
       if (codes.includes("authorization_pending")) return Effect.succeed({ _tag: "Pending" as const })
@@ -386,14 +389,7 @@ export const pollDeviceCode = (options: {
       ) {
         return Effect.fail(new LoginFailed({ reason: "Expired" }))
       }
-      return Effect.fail(
-        new LoginFailed({
-          reason: "Refused",
-          detail: `${result.error.status}${
-            result.error.twitchMessage !== undefined ? ` ${result.error.twitchMessage}` : ""
-          }`
-        })
-      )
+      return Effect.fail(refused(result.error))
     }
   )
 

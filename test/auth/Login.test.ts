@@ -12,7 +12,7 @@ import * as Login from "../../src/auth/Login.js"
 import * as OAuth from "../../src/auth/OAuth.js"
 import * as MockControl from "../../src/testing/mock/Control.js"
 import * as MockTwitch from "../../src/testing/MockTwitch.js"
-import { checkNoLeak, failure, playBrowser, send, sleepsUntil, withMock } from "./support.js"
+import { captured, checkNoLeak, failure, playBrowser, send, sleepsUntil, withMock } from "./support.js"
 
 const tokenRoute = MockControl.routeCounter("POST", "/oauth2/token")
 
@@ -188,6 +188,28 @@ describe("Login", () => {
         const token = yield* Fiber.join(fiber)
         expect(yield* mock.control.counter(tokenRoute)).toBe(3)
         expect(token.userId).toEqual(Option.some(mock.defaultUser.id))
+      }),
+      MockTwitch.credentials.publicClientId
+    ))
+
+  it.scoped("device code: a Twitch 5xx while polling is logged and polled again, not a failed login", () =>
+    withMock(
+      Effect.gen(function*() {
+        const mock = yield* MockTwitch.MockTwitch
+        const shown: Array<OAuth.DeviceCode> = []
+        const fiber = yield* Effect.fork(
+          Login.deviceCode({ scopes: [], onCode: (code) => Effect.sync(() => shown.push(code)) })
+        )
+        yield* sleepsUntil(5_000)
+        yield* mock.approveDeviceCode(shown[0].userCode)
+        yield* mock.control.failWith(503, { surface: "oauth", times: 1 })
+        yield* TestClock.adjust("5 seconds")
+        yield* sleepsUntil(10_000)
+        expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+        yield* TestClock.adjust("5 seconds")
+        const token = yield* Fiber.join(fiber)
+        expect(token.userId).toEqual(Option.some(mock.defaultUser.id))
+        expect(captured.some((line) => line.includes("device code poll failed, retrying"))).toBe(true)
       }),
       MockTwitch.credentials.publicClientId
     ))
