@@ -16,6 +16,8 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as HashSet from "effect/HashSet"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Util from "node:util"
@@ -57,16 +59,14 @@ export const command = Command.make("twitcher").pipe(
 const cli = Command.run(command, { name: "twitcher", version })
 
 // Log lines (warnings from the auth layer, say) go to stderr, never into stdout's JSON.
-const logger = Logger.replace(
-  Logger.defaultLogger,
-  Logger.withConsoleError(
-    Logger.make(({ logLevel, message }) => {
-      const text = (Array.isArray(message) ? message : [message]).map((m) =>
-        typeof m === "string" ? m : Util.inspect(m, { depth: 3, breakLength: Infinity })
-      ).join(" ")
-      return `twitcher: ${logLevel.label.toLowerCase()}: ${text}`
-    })
-  )
+// The only logger: a runtime's own (runMain's pretty logger, say) would print the same line twice.
+const logger = Logger.withConsoleError(
+  Logger.make(({ logLevel, message }) => {
+    const text = (Array.isArray(message) ? message : [message]).map((m) =>
+      typeof m === "string" ? m : Util.inspect(m, { depth: 3, breakLength: Infinity })
+    ).join(" ")
+    return `twitcher: ${logLevel.label.toLowerCase()}: ${text}`
+  })
 )
 
 /**
@@ -95,6 +95,6 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, C
         )
     ),
     Effect.provideServiceEffect(Tty.Tty, Tty.current),
-    Effect.provide(logger),
+    Effect.locally(FiberRef.currentLoggers, HashSet.make(logger)),
     Logger.withMinimumLogLevel(LogLevel.Warning)
   )

@@ -38,6 +38,7 @@ Cli.run(process.argv.slice(2)).pipe(
   Effect.provide(NodeContext.layer),
   NodeRuntime.runMain({
     disableErrorReporting: true,
+    disablePrettyLogger: true,
     teardown: (exit, onExit) =>
       onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : 130)
   })

@@ -202,6 +202,30 @@ describe("twitcher CLI against a shared mock", () => {
         expect((yield* cli(["nosuchcommand"])).code).toBe(2)
       }))
 
+    it.effect(
+      "--mock wins over TWITCH_CLIENT_ID; an unreachable Twitch is a warning and one error line",
+      () =>
+        Effect.gen(function*() {
+          const nowhere = {
+            TWITCH_CLIENT_ID: "x",
+            TWITCH_HELIX_URL: "http://127.0.0.1:1/helix",
+            TWITCH_ID_URL: "http://127.0.0.1:1"
+          }
+          const mocked = yield* cli(["games", "top", "--mock", "--limit", "1", "--json"], { env: nowhere })
+          expect(mocked.code).toBe(0)
+          expect(mocked.lines).toHaveLength(1)
+          const down = yield* cli(["games", "top"], { env: { ...nowhere, TWITCH_TOKEN: "sometoken" } })
+          expect(down.code).toBe(1)
+          expect(down.out).toBe("")
+          const lines = down.err.split("\n")
+          expect(lines).toHaveLength(2)
+          expect(lines[0]).toMatch(/^twitcher: warn: could not validate the token, keeping it: /)
+          expect(lines[1]).toMatch(/^twitcher: GET http:\/\/127\.0\.0\.1:1\/helix\/games\/top\?first=25: /)
+          expect(down.err).not.toContain("sometoken")
+        }),
+      20_000
+    )
+
     it.effect("a bad config value is one line, not a stack trace", () =>
       Effect.gen(function*() {
         const r = yield* cli(["games", "top"], {
