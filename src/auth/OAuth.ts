@@ -19,17 +19,28 @@ import { LoginFailed, NotAuthorized, TransportError } from "../TwitchError.js"
 import * as AccessToken from "./AccessToken.js"
 import * as Http from "./internal/http.js"
 
+/** A field Twitch leaves out, sends as `null`, or as `""` (app tokens): `None` in all three cases. */
+const OptionalName = Schema.optionalWith(
+  Schema.transform(Schema.NullOr(Schema.String), Schema.OptionFromSelf(Schema.String), {
+    strict: true,
+    decode: (s) => (s === null || s.trim() === "" ? Option.none() : Option.some(s)),
+    encode: Option.getOrNull
+  }),
+  { default: () => Option.none() }
+)
+
 /**
- * What `/oauth2/validate` says about a token. App tokens have no `login`/`userId`.
+ * What `/oauth2/validate` says about a token. App tokens have no `login`/`userId` (`None`).
  *
  * @since 0.1.0
  * @category models
  */
 export class Validation extends Schema.Class<Validation>("effect-twitcher/auth/Validation")({
   clientId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("client_id")),
-  login: Schema.optional(Schema.NullOr(Schema.String)),
-  userId: Schema.optional(Schema.NullOr(Schema.String)).pipe(Schema.fromKey("user_id")),
-  scopes: Schema.optional(Schema.NullOr(Schema.Array(Schema.String))),
+  login: OptionalName,
+  userId: OptionalName.pipe(Schema.fromKey("user_id")),
+  /** The token's scopes; `[]` when Twitch sends none (or `null`, as it does for app tokens). */
+  scopes: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true, default: () => [] }),
   expiresIn: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("expires_in"))
 }) {}
 
@@ -428,10 +439,10 @@ export const applyValidation = (
 ): Effect.Effect<AccessToken.AccessToken> =>
   Effect.map(Clock.currentTimeMillis, (now) => ({
     ...token,
-    kind: validation.userId != null && validation.userId !== "" ? "user" as const : "app" as const,
-    scopes: Option.some(validation.scopes ?? []),
-    userId: Option.fromNullable(validation.userId || undefined),
-    login: Option.fromNullable(validation.login || undefined),
+    kind: Option.isSome(validation.userId) ? "user" as const : "app" as const,
+    scopes: Option.some(validation.scopes),
+    userId: validation.userId,
+    login: validation.login,
     clientId: Option.some(validation.clientId),
     expiresAt: validation.expiresIn > 0
       ? Option.some(new Date(now + validation.expiresIn * 1000))

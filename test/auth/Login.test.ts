@@ -60,7 +60,7 @@ describe("Login", () => {
       expect(Option.isNone(token.refreshToken)).toBe(true)
       // The token is the one the mock issued for this login and Twitch accepts it.
       const validation = yield* OAuth.validate(token.value)
-      expect(validation.userId).toBe(mock.defaultUser.id)
+      expect(validation.userId).toEqual(Option.some(mock.defaultUser.id))
 
       // The server closed once the token arrived.
       const port = new URL(authorizeUrl.origin).port

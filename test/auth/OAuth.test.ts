@@ -5,7 +5,10 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as AccessToken from "../../src/auth/AccessToken.js"
 import * as OAuth from "../../src/auth/OAuth.js"
 import * as TwitchConfig from "../../src/TwitchConfig.js"
 import { captured, checkNoLeak, failure, secrets } from "./support.js"
@@ -89,7 +92,12 @@ describe("OAuth", () => {
     const seen: Array<Seen> = []
     return Effect.gen(function*() {
       const v = yield* OAuth.validate(Redacted.make(SECRET_TOKEN))
-      expect(v).toMatchObject({ clientId: "client0", login: "twitcher", userId: "1", scopes: ["chat:read"] })
+      expect(v).toMatchObject({
+        clientId: "client0",
+        login: Option.some("twitcher"),
+        userId: Option.some("1"),
+        scopes: ["chat:read"]
+      })
       expect(seen[0].url).toBe("http://id.test/oauth2/validate")
       expect(seen[0].headers["authorization"]).toBe(`OAuth ${SECRET_TOKEN}`)
     }).pipe(
@@ -102,6 +110,28 @@ describe("OAuth", () => {
       )
     )
   })
+
+  it.effect("validate: an app token (no login or user_id, null scopes) has None for both; applied, kind app", () =>
+    Effect.gen(function*() {
+      const v = yield* OAuth.validate(Redacted.make(SECRET_TOKEN))
+      expect(v.login).toEqual(Option.none())
+      expect(v.userId).toEqual(Option.none())
+      expect(v.scopes).toEqual([])
+      const applied = yield* OAuth.applyValidation(AccessToken.make(SECRET_TOKEN), v)
+      expect(applied.kind).toBe("app")
+      expect(applied.userId).toEqual(Option.none())
+      expect(applied.scopes).toEqual(Option.some([]))
+      // Some servers send empty strings instead of leaving the fields out.
+      const empty = yield* Schema.decodeUnknown(OAuth.Validation)({
+        client_id: "c",
+        login: "",
+        user_id: "",
+        scopes: null,
+        expires_in: 10
+      })
+      expect(empty.userId).toEqual(Option.none())
+      expect(empty.login).toEqual(Option.none())
+    }).pipe(Effect.provide(fakeTwitch(200, { client_id: "client0", scopes: null, expires_in: 5000 }))))
 
   it.effect("validate: 401 is NotAuthorized InvalidToken with Twitch's message", () =>
     Effect.gen(function*() {

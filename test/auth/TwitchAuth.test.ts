@@ -112,7 +112,7 @@ describe("TwitchAuth", () => {
         expect((yield* tokenPosts) - tokensBefore).toBe(1)
         const fresh = yield* currentValue
         expect(fresh).not.toBe(creds.userToken)
-        expect((yield* OAuth.validate(Redacted.make(fresh))).userId).toBe(mock.defaultUser.id)
+        expect((yield* OAuth.validate(Redacted.make(fresh))).userId).toEqual(Option.some(mock.defaultUser.id))
       }).pipe(
         Effect.provide(
           HelixClient.layer().pipe(
