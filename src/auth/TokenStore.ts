@@ -127,13 +127,15 @@ export const layerMemory = (
 
 /**
  * The default file of a CLI's stored token: `$XDG_CONFIG_HOME/effect-twitcher/token.json`, or
- * `~/.config/effect-twitcher/token.json`.
+ * `~/.config/effect-twitcher/token.json` when `XDG_CONFIG_HOME` is unset, empty or relative (the
+ * XDG spec says to ignore those: a relative one would put the token under the working directory).
  *
  * @since 0.1.0
  * @category constants
  */
 export const defaultPath = (): string => {
-  const config = process.env["XDG_CONFIG_HOME"] ?? Path.join(Os.homedir(), ".config")
+  const xdg = process.env["XDG_CONFIG_HOME"]
+  const config = xdg !== undefined && Path.isAbsolute(xdg) ? xdg : Path.join(Os.homedir(), ".config")
   return Path.join(config, "effect-twitcher", "token.json")
 }
 
@@ -173,9 +175,12 @@ export const makeFile = (path: string): Effect.Effect<TokenStore.Service, never,
       Effect.gen(function*() {
         yield* fs.makeDirectory(dirname(path), { recursive: true, mode: 0o700 })
         const tmp = `${path}.${process.pid}.${Date.now()}.tmp`
-        yield* fs.writeFileString(tmp, JSON.stringify(encode(token)), { mode: 0o600, flag: "wx" })
-        yield* fs.chmod(tmp, 0o600)
-        yield* fs.rename(tmp, path).pipe(Effect.tapError(() => Effect.ignore(fs.remove(tmp))))
+        // Whatever fails after the temporary file exists (a short write, chmod, rename) removes it.
+        yield* Effect.all([
+          fs.writeFileString(tmp, JSON.stringify(encode(token)), { mode: 0o600, flag: "wx" }),
+          fs.chmod(tmp, 0o600),
+          fs.rename(tmp, path)
+        ], { discard: true }).pipe(Effect.tapError(() => Effect.ignore(fs.remove(tmp, { force: true }))))
       }).pipe(Effect.catchAll(warn("write")))
     const clear = fs.remove(path, { force: true }).pipe(Effect.catchAll(warn("clear")))
     return { load, save, clear }

@@ -70,6 +70,19 @@ describe("TokenStore", () => {
       expect(Option.isNone(yield* store.load)).toBe(true)
     }).pipe(Effect.provide(NodeFileSystem.layer)))
 
+  it.scoped("file store: a save that cannot land leaves no temporary file and does not fail", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      // The target is a non-empty directory: the final rename fails.
+      const path = Path.join(dir, "token.json")
+      Fs.mkdirSync(path)
+      Fs.writeFileSync(Path.join(path, "keep"), "")
+      const store = yield* TokenStore.makeFile(path)
+      yield* store.save(token)
+      expect(Fs.readdirSync(dir)).toEqual(["token.json"])
+      expect(Option.isNone(yield* store.load)).toBe(true)
+    }).pipe(Effect.provide(NodeFileSystem.layer)))
+
   it.effect("memory store", () =>
     Effect.gen(function*() {
       const store = yield* TokenStore.makeMemory()
@@ -87,6 +100,13 @@ describe("TokenStore", () => {
     try {
       process.env["XDG_CONFIG_HOME"] = "/tmp/xdg-test"
       expect(TokenStore.defaultPath()).toBe("/tmp/xdg-test/effect-twitcher/token.json")
+      // Empty or relative values are ignored, as the XDG spec says.
+      for (const ignored of ["", "relative/config"]) {
+        process.env["XDG_CONFIG_HOME"] = ignored
+        expect(TokenStore.defaultPath()).toBe(
+          Path.join(Os.homedir(), ".config", "effect-twitcher", "token.json")
+        )
+      }
       delete process.env["XDG_CONFIG_HOME"]
       expect(TokenStore.defaultPath()).toBe(
         Path.join(Os.homedir(), ".config", "effect-twitcher", "token.json")
