@@ -278,6 +278,10 @@ describe("twitcher CLI on a big game", () => {
             const streamsBefore = yield* control.counter(streamsRoute)
             expect(jsonLines(yield* cli(["streams", "list", "--json", "--limit", "150"]))).toHaveLength(150)
             expect((yield* control.counter(streamsRoute)) - streamsBefore).toBe(2)
+            // A long table shows how far it got on a terminal.
+            const table = yield* cli(["streams", "list", "--limit", "250"], { stderrTty: true })
+            expect(table.lines).toHaveLength(251)
+            expect(table.status).toEqual(["Fetched 100 items...", "Fetched 200 items...", ""])
           }),
         30_000
       )

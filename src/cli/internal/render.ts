@@ -27,6 +27,7 @@ export const fields = (
 export const opt = (value: Option.Option<string | number>): string =>
   Option.match(value, { onNone: () => "-", onSome: String })
 
+/** How {@link list} prints. */
 export interface ListOptions<A> {
   readonly json: boolean
   readonly limit: number
@@ -54,7 +55,18 @@ export const list = <A, E, R>(
   }
   return Effect.gen(function*() {
     const tty = yield* Tty
-    const rows = Chunk.toReadonlyArray(yield* Stream.runCollect(items))
+    // A table waits for its last row: on a terminal, show how far the pages got.
+    const rows = Chunk.toReadonlyArray(
+      yield* items.pipe(
+        Stream.zipWithIndex,
+        Stream.tap((
+          [, i]
+        ) => ((i + 1) % 100 === 0 ? tty.status(`Fetched ${Output.count(i + 1)} items...`) : Effect.void)),
+        Stream.map(([item]) => item),
+        Stream.runCollect,
+        Effect.ensuring(tty.status(""))
+      )
+    )
     if (rows.length === 0) yield* Console.error("Nothing found.")
     else yield* Console.log(Output.table(tty.style, rows, options.columns))
     return rows.length

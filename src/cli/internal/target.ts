@@ -30,6 +30,7 @@ export interface Common {
   readonly tokenFile: Option.Option<string>
 }
 
+/** What a command talks to. */
 export interface Target {
   readonly kind: "twitch" | "mock"
   /** The running mock, in mock mode. */
@@ -40,6 +41,7 @@ export interface Target {
   readonly tokenFileExplicit: boolean
 }
 
+/** The target of the running command. */
 export class TargetTag extends Context.Tag("effect-twitcher/cli/Target")<TargetTag, Target>() {}
 
 /** The token file: `--token-file`, `TWITCHER_TOKEN_FILE`, else under `XDG_CONFIG_HOME` or `~/.config`. */
@@ -64,6 +66,7 @@ const realClientId = Config.option(
   )
 )
 
+/** What the command needs from the target. */
 export interface TargetOptions {
   /** Start the mock's IRC server (chat commands). */
   readonly irc?: boolean
