@@ -44,7 +44,7 @@ export interface Target {
 /** The target of the running command. */
 export class TargetTag extends Context.Tag("effect-twitcher/cli/Target")<TargetTag, Target>() {}
 
-/** The token file: `--token-file`, `TWITCHER_TOKEN_FILE`, else under `XDG_CONFIG_HOME` or `~/.config`. */
+/** The token file: `--token-file`, `TWITCHER_TOKEN_FILE`, else under an absolute `XDG_CONFIG_HOME` or `~/.config`. */
 export const tokenFile = (flag: Option.Option<string>): Effect.Effect<{
   readonly path: string
   readonly explicit: boolean
@@ -55,7 +55,11 @@ export const tokenFile = (flag: Option.Option<string>): Effect.Effect<{
     if (Option.isSome(env)) return { path: env.value, explicit: true }
     const xdg = yield* Config.option(Config.nonEmptyString("XDG_CONFIG_HOME"))
     const home = yield* Config.option(Config.nonEmptyString("HOME"))
-    const base = Option.getOrElse(xdg, () => Path.join(Option.getOrElse(home, () => Os.homedir()), ".config"))
+    // As TokenStore.defaultPath, read through Config: a relative XDG_CONFIG_HOME is ignored (XDG spec).
+    const base = Option.getOrElse(
+      Option.filter(xdg, (dir) => Path.isAbsolute(dir)),
+      () => Path.join(Option.getOrElse(home, () => Os.homedir()), ".config")
+    )
     return { path: Path.join(base, "effect-twitcher", "token.json"), explicit: false }
   }).pipe(Effect.orDie)
 
