@@ -1,6 +1,6 @@
 /**
  * All Helix services in one layer, and pytwitcherapi's `kraken_request` for endpoints we do not
- * wrap: any Helix path with a caller's schema, through the same transport.
+ * wrap: every Helix path, with a caller's schema, through the same transport.
  *
  * @since 0.1.0
  */

@@ -390,7 +390,7 @@ export const WorldData = Schema.Struct({
 export type WorldData = typeof WorldData.Type
 
 /**
- * A world file (`npm run mock -- --world file.json`): any subset of {@link WorldData}'s arrays.
+ * A world file (`npm run mock -- --world file.json`): some or all of {@link WorldData}'s arrays.
  * Turn it into a world with {@link fromFile}.
  *
  * @since 0.1.0
