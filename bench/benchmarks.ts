@@ -2,7 +2,7 @@
  * Every benchmark `npm run bench` knows, in the order they run. To add one (e.g. a chat client
  * end to end), write `bench/<name>/benchmark.ts` exporting a `Benchmark` and list it here.
  */
-import { chatClientBenchmark } from "./chat-client.js"
+import { chatClientBenchmark } from "./chat-client/benchmark.js"
 import type { Benchmark } from "./lib/harness.js"
 import { parseBenchmark } from "./parse/benchmark.js"
 

@@ -3,10 +3,11 @@
  * transitively) to plain ES2022 JavaScript with the TypeScript compiler, one file each like
  * `npm run build` does, so that the figures are those of the code users run (tsx's on-the-fly
  * transform runs our code measurably slower). Output goes to `node_modules/.cache`, where bare
- * imports (`effect`, the peers) resolve as from the project.
+ * imports (`effect`, the peers) resolve as from the project; each entry's folder (e.g. `parse`)
+ * gets its own output folder, rebuilt on every call.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { dirname, join, relative, resolve } from "node:path"
+import { basename, dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import ts from "typescript"
 
@@ -22,7 +23,7 @@ const relativeImports = (source: string): Array<string> => {
 /** Compiles `entry` (a `.ts` file of the project) and its relative imports; returns the `.js` path. */
 export const compileForNode = (entry: string | URL): string => {
   const entryPath = typeof entry === "string" ? entry : fileURLToPath(entry)
-  const outDir = join(root, "node_modules", ".cache", "effect-twitcher-bench")
+  const outDir = join(root, "node_modules", ".cache", "effect-twitcher-bench", basename(dirname(entryPath)))
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
   writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "module" }))

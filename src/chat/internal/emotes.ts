@@ -7,7 +7,8 @@
  */
 import type { Emote } from "../TwitchMessage.js"
 
-const noEmotes: ReadonlyArray<Emote> = Object.freeze([])
+/** The empty emote list, shared. */
+export const noEmotes: ReadonlyArray<Emote> = Object.freeze([])
 
 // Scratch space reused across calls (decoding is synchronous): ids and ranges as parsed.
 const ids: Array<string> = []

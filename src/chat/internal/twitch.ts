@@ -10,7 +10,7 @@ import * as Option from "effect/Option"
 import type { IrcParseError } from "../IrcError.js"
 import type { IrcMessage } from "../IrcMessage.js"
 import type * as TM from "../TwitchMessage.js"
-import { decodeEmotes } from "./emotes.js"
+import { decodeEmotes, noEmotes } from "./emotes.js"
 import {
   decodePrefix,
   failure,
@@ -321,7 +321,12 @@ abstract class SenderBase extends TwitchBase {
   }
   abstract emoteText(): string
   get emotes(): ReadonlyArray<TM.Emote> {
-    return (this._m1 ??= decodeEmotes(this.s(K.emotes), this.emoteText())) as ReadonlyArray<TM.Emote>
+    if (this._m1 !== undefined) return this._m1 as ReadonlyArray<TM.Emote>
+    const spec = this.s(K.emotes)
+    // the text is only sliced when there are emotes to place in it
+    return (this._m1 = spec === undefined || spec.length === 0
+      ? noEmotes
+      : decodeEmotes(spec, this.emoteText()))
   }
   sharedChatOf(): Option.Option<TM.SharedChatSource> {
     const roomId = this.s(K.sourceRoomId)

@@ -1,0 +1,181 @@
+/**
+ * Child process of the chat-client benchmark: one client (ours, tmi.js or Twurple) connects to the
+ * mock IRC server, joins the channel anonymously, says it is ready, and on "go" consumes every
+ * chat message as a user's code would: text, display name, color, badges, emotes and the time it
+ * was sent, each through the library's own API. On the end sentinel it reports how many messages
+ * it handed over, the wall and CPU time since "go", and its peak memory growth.
+ *
+ * Usage (spawned by `benchmark.ts`): worker.js <kind> <host> <port> <channel>
+ */
+import type { ChatMessage } from "@twurple/chat"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as net from "node:net"
+import type { ChatUserstate } from "tmi.js"
+
+import { type Kind, SENTINEL, type WorkerResult } from "./shared.js"
+
+const len = (s: string | null | undefined): number => s == null ? 0 : s.length
+
+const worker = async (kind: Kind, host: string, port: number, channel: string): Promise<void> => {
+  let count = 0
+  let touched = 0
+  let goAt = 0
+  let goCpu = 0
+  let finished = false
+  let baseRss = 0
+  let baseHeap = 0
+  let peakRss = 0
+  let peakHeap = 0
+  const sample = () => {
+    const m = process.memoryUsage()
+    if (m.rss > peakRss) peakRss = m.rss
+    if (m.heapUsed > peakHeap) peakHeap = m.heapUsed
+  }
+  const cpuMs = () => {
+    const u = process.cpuUsage()
+    return (u.user + u.system) / 1000
+  }
+  const timer = setInterval(sample, 5)
+  let stop: () => Promise<void> = async () => {}
+
+  /** Every client calls this once per chat message, with what it read from it. */
+  const onMessage = (text: string, read: number) => {
+    touched += text.length + read
+    count++
+    if (text === SENTINEL && !finished) {
+      finished = true
+      const millis = performance.now() - goAt
+      const cpuMillis = cpuMs() - goCpu
+      sample()
+      clearInterval(timer)
+      const result: WorkerResult = {
+        kind,
+        count,
+        millis,
+        cpuMillis,
+        peakRssMb: (peakRss - baseRss) / 2 ** 20,
+        peakHeapMb: (peakHeap - baseHeap) / 2 ** 20,
+        touched
+      }
+      process.send?.(result, () => {
+        void stop().finally(() => process.exit(0))
+      })
+    }
+  }
+  const ready = () => {
+    globalThis.gc?.()
+    const m = process.memoryUsage()
+    baseRss = peakRss = m.rss
+    baseHeap = peakHeap = m.heapUsed
+    process.once("message", () => {
+      goAt = performance.now()
+      goCpu = cpuMs()
+    })
+    process.send?.({ ready: true })
+  }
+
+  if (kind === "ours-tcp" || kind === "ours-ws") {
+    const ChatClient = await import("../../src/chat/ChatClient.js")
+    const TwitchConfig = await import("../../src/TwitchConfig.js")
+    const program = Effect.gen(function*() {
+      // the defaults users get: a 4096-message buffer per stream, back-pressure when full
+      const chat = yield* ChatClient.make({
+        transport: kind === "ours-tcp" ? "tcp" : "websocket",
+        host,
+        port,
+        webSocketUrl: `ws://${host}:${port}`,
+        anonymous: true
+      })
+      yield* chat.join(channel)
+      const consumer = yield* chat.channel(channel).pipe(
+        Stream.runForEachChunk((chunk) =>
+          Effect.sync(() => {
+            for (const m of chunk) {
+              if (m._tag !== "Privmsg") continue
+              let read = 0
+              for (const e of m.emotes) read += len(e.id) + e.utf16Start
+              const color = m.color
+              const sentAt = m.sentAt
+              read += len(m.displayName) + (color._tag === "Some" ? color.value.length : 0) + m.badges.size +
+                (sentAt._tag === "Some" ? sentAt.value.getTime() & 1 : 0)
+              onMessage(m.text, read)
+            }
+          })
+        ),
+        Effect.fork
+      )
+      // the stream subscribes as soon as its fiber runs; messages before that are kept for it
+      yield* Effect.sleep("20 millis")
+      yield* Effect.sync(ready)
+      yield* consumer.await
+    })
+    await Effect.runPromise(
+      Effect.scoped(program).pipe(
+        Effect.provide(TwitchConfig.layer({ clientId: "bench", ircHost: host, ircPort: port, ircTls: false }))
+      )
+    )
+  } else if (kind === "tmi.js-ws") {
+    const tmi = (await import("tmi.js")).default
+    const client = new tmi.Client({
+      connection: { server: host, port, secure: false, reconnect: false },
+      channels: [channel],
+      logger: { info: () => {}, warn: () => {}, error: () => {} }
+    })
+    // tmi.js emits a PRIVMSG with bits as "cheer" only (not "message"): both are chat messages
+    const handle = (tags: ChatUserstate, message: string) => {
+      let read = 0
+      const emotes = tags.emotes
+      if (emotes) { for (const id in emotes) read += len(id) + emotes[id].length }
+      const badges = tags.badges
+      read += len(tags["display-name"]) + len(tags.color) + (badges ? Object.keys(badges).length : 0) +
+        (new Date(Number(tags["tmi-sent-ts"])).getTime() & 1)
+      onMessage(message, read)
+    }
+    client.on("message", (_channel, tags, message) => handle(tags, message))
+    client.on("cheer", (_channel, tags, message) => handle(tags, message))
+    client.on("join", (_channel, _username, self) => {
+      if (self) ready()
+    })
+    stop = async () => {
+      await client.disconnect().catch(() => undefined)
+    }
+    await client.connect()
+  } else {
+    const { ChatClient } = await import("@twurple/chat")
+    const ws = kind === "twurple-ws"
+    const client = new ChatClient({
+      channels: [channel],
+      hostName: host,
+      ssl: false,
+      webSocket: ws,
+      logger: { minLevel: "critical" },
+      // Twurple has no port option: over WebSocket, `ws` is given the socket to our port (the
+      // URL still says port 80); over TCP the mock listens on 127.0.0.1:6667, Twurple's default
+      ...(ws ? { connectionOptions: { wsOptions: { createConnection: () => net.connect(port, host) } } } : {})
+    })
+    // Twurple emits a `/me` PRIVMSG as onAction only (not onMessage): both are chat messages
+    const handle = (text: string, msg: ChatMessage) => {
+      let read = 0
+      for (const [id, ranges] of msg.emoteOffsets) read += len(id) + ranges.length
+      const user = msg.userInfo
+      read += len(user.displayName) + len(user.color) + user.badges.size + (msg.date.getTime() & 1)
+      onMessage(text, read)
+    }
+    client.onMessage((_channel, _user, text, msg) => handle(text, msg))
+    client.onAction((_channel, _user, text, msg) => handle(text, msg))
+    client.onJoin((_channel, user) => {
+      if (user === client.irc.currentNick) ready()
+    })
+    stop = async () => {
+      client.quit()
+    }
+    client.connect()
+  }
+}
+
+const [kind, host, port, channel] = process.argv.slice(2)
+worker(kind as Kind, host, Number(port), channel).catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})
