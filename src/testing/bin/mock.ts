@@ -2,7 +2,7 @@
  * `npm run mock`: the mock Twitch for people. Starts every surface on fixed ports on 127.0.0.1
  * (HTTP 8080 like twitch-cli's mock, IRC 6667 plain / 6697 TLS / 8081 WebSocket), prints the
  * URLs, a ready client id and tokens and the environment that points effect-twitcher (or Twurple)
- * at it, and runs until Ctrl+C.
+ * at it, and runs until Ctrl+C (SIGINT) or SIGTERM, which close every server and exit with code 0.
  *
  * ```sh
  * npm run mock                                    # default world, seed 42
@@ -132,6 +132,24 @@ const command = Command.make("mock", options, (o) =>
   }))
 
 const cli = Command.run(command, { name: "effect-twitcher mock", version: "0.1.0" })
+
+// Ctrl+C in a terminal signals the whole foreground group (npm, tsx and this process), and npm and
+// tsx forward theirs: one keypress can deliver SIGINT here two or three times. `runMain` stops the
+// program on the first signal and then drops its listeners, so a repeat would kill the process
+// mid-shutdown (exit 130). These listeners stay for the process lifetime: a repeat within a short
+// grace is ignored, a later one (the user pressing Ctrl+C again on a hung shutdown) forces an exit.
+let firstSignalAt: number | undefined
+const onSignal = (signal: NodeJS.Signals) => {
+  const t = Date.now()
+  if (firstSignalAt === undefined) {
+    firstSignalAt = t
+  } else if (t - firstSignalAt > 2_000) {
+    process.stderr.write(`\nMock Twitch: ${signal} again, exiting without a clean shutdown.\n`)
+    process.exit(signal === "SIGINT" ? 130 : 143)
+  }
+}
+process.on("SIGINT", onSignal)
+process.on("SIGTERM", onSignal)
 
 cli(process.argv).pipe(
   Effect.provide(Layer.mergeAll(NodeContext.layer)),
