@@ -207,7 +207,13 @@ export const make = (
       }
       return yield* router
     }).pipe(
-      Effect.catchTag("RouteNotFound", () => Effect.succeed(helixError(404, "Not Found")))
+      Effect.catchTag(
+        "RouteNotFound",
+        (e) =>
+          surfaceOf(new URL(e.request.originalUrl, "http://127.0.0.1").pathname) === "helix"
+            ? Helix.notFound(ctx)
+            : Effect.succeed(helixError(404, "Not Found"))
+      )
     )
     const app = Effect.map(handle, HttpServerResponse.setHeader("access-control-allow-origin", "*"))
 

@@ -63,8 +63,8 @@ const authenticate = (ctx: RouteContext) =>
     return { token, user } satisfies Caller
   })
 
-/** Wraps a Helix handler with authentication, the token bucket and its headers. */
-const helix = (ctx: RouteContext, handler: Handler) =>
+/** Authenticates the caller and takes a point from their bucket (per client id and user, or app). */
+const authenticateAndTake = (ctx: RouteContext) =>
   Effect.gen(function*() {
     const req = yield* HttpServerRequest.HttpServerRequest
     const auth = yield* Effect.either(authenticate(ctx))
@@ -75,8 +75,43 @@ const helix = (ctx: RouteContext, handler: Handler) =>
     const bucket = yield* takeFromBucket(ctx, key)
     if (!bucket.allowed) {
       yield* ctx.control.increment(Control.counterNames.tooManyRequests)
-      return helixError(429, "Rate limit exceeded; retry after the time in Ratelimit-Reset", bucket.headers)
     }
+    return { auth, bucket }
+  })
+
+const rateLimited = (headers: Record<string, string>) =>
+  helixError(429, "Rate limit exceeded; retry after the time in Ratelimit-Reset", headers)
+
+/**
+ * A fixed answer that still costs a point and carries the `Ratelimit-*` headers, as Helix counts
+ * every request under `/helix` (unknown paths, removed endpoints).
+ */
+const counting = (ctx: RouteContext, response: HttpServerResponse.HttpServerResponse) =>
+  Effect.map(
+    authenticateAndTake(ctx),
+    ({ bucket }) =>
+      bucket.allowed ? HttpServerResponse.setHeaders(response, bucket.headers) : rateLimited(bucket.headers)
+  )
+
+/**
+ * The answer to a path under `/helix` that no route matches: 404 with Twitch's error body
+ * (`{"error":"Not Found","status":404,"message":""}`, the body Helix sends for a 404, e.g.
+ * twitchdev/issues#643) and the `Ratelimit-*` headers, taking a point from the caller's bucket
+ * like any other Helix request (429 once it is empty).
+ *
+ * @since 0.1.0
+ * @category routers
+ */
+export const notFound = (
+  ctx: RouteContext
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest> =>
+  counting(ctx, helixError(404, ""))
+
+/** Wraps a Helix handler with authentication, the token bucket and its headers. */
+const helix = (ctx: RouteContext, handler: Handler) =>
+  Effect.gen(function*() {
+    const { auth, bucket } = yield* authenticateAndTake(ctx)
+    if (!bucket.allowed) return rateLimited(bucket.headers)
     const response = Either.isLeft(auth)
       ? auth.left.response
       : yield* replying(
@@ -541,8 +576,8 @@ export const routes = (
     get("/chat/emotes/set", emoteSets(ctx)),
     get("/chat/emotes/user", userEmotes(ctx)),
     get("/chat/chatters", chatters),
-    HttpRouter.get("/users/follows", counted("GET", "/helix/users/follows", Effect.succeed(gone))),
-    HttpRouter.get("/tags/streams", counted("GET", "/helix/tags/streams", Effect.succeed(gone))),
-    HttpRouter.get("/streams/tags", counted("GET", "/helix/streams/tags", Effect.succeed(gone)))
+    HttpRouter.get("/users/follows", counted("GET", "/helix/users/follows", counting(ctx, gone))),
+    HttpRouter.get("/tags/streams", counted("GET", "/helix/tags/streams", counting(ctx, gone))),
+    HttpRouter.get("/streams/tags", counted("GET", "/helix/streams/tags", counting(ctx, gone)))
   )
 }

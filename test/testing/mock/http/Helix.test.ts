@@ -383,6 +383,36 @@ describe("mock Helix", () => {
         expect(yield* mock.control.counter("429")).toBe(1)
       }), { http: { rateLimit: { limit: 5 } } }))
 
+  it.live("unknown /helix paths: 404 with Twitch's body, still counted by the bucket (headers, then 429)", () =>
+    withMock((mock) =>
+      Effect.gen(function*() {
+        const first = yield* get(`${mock.http.helixUrl}/no/such/endpoint?x=1`, user)
+        expect(first.status).toBe(404)
+        expect(first.json()).toEqual({ error: "Not Found", status: 404, message: "" })
+        expect(first.headers.get("ratelimit-limit")).toBe("3")
+        expect(first.headers.get("ratelimit-remaining")).toBe("2")
+        expect(Number(first.headers.get("ratelimit-reset"))).toBeGreaterThan(0)
+        // The twitch-cli layout counts the same, and removed endpoints (410) too: one bucket per user.
+        const other = yield* get(`${mock.http.mockHelixUrl}/nothing`, user)
+        expect(other.status).toBe(404)
+        expect(other.headers.get("ratelimit-remaining")).toBe("1")
+        const gone = yield* get(`${mock.http.helixUrl}/users/follows`, user)
+        expect(gone.status).toBe(410)
+        expect(gone.headers.get("ratelimit-remaining")).toBe("0")
+        const limited = yield* get(`${mock.http.helixUrl}/no/such/endpoint`, user)
+        expect(limited.status).toBe(429)
+        expect(limited.headers.get("ratelimit-remaining")).toBe("0")
+        // Without a token the request is still counted (in a bucket of its own), and still a 404.
+        const anonymous = yield* get(`${mock.http.helixUrl}/no/such/endpoint`)
+        expect(anonymous.status).toBe(404)
+        expect(anonymous.headers.get("ratelimit-remaining")).toBe("2")
+        // Outside /helix an unknown path has no Ratelimit headers.
+        const outside = yield* get(`${mock.http.baseUrl}/nothing/here`, user)
+        expect(outside.status).toBe(404)
+        expect(outside.headers.get("ratelimit-limit")).toBeNull()
+        expect(yield* mock.control.counter("429")).toBe(1)
+      }), { http: { rateLimit: { limit: 3 } } }))
+
   it.live("token bucket refills over its window", () =>
     withMock((mock) =>
       Effect.gen(function*() {
