@@ -119,7 +119,8 @@ const command = Command.make("mock", options, (o) =>
       seed: o.seed,
       ...(Option.isSome(world) ? { world: world.value } : {}),
       http: { port: o.httpPort, rateLimit: { limit: o.rateLimit } },
-      irc: { tcpPort: o.ircPort, tlsPort: o.ircTlsPort, wsPort: o.ircWsPort }
+      // People and other projects' clients get Twitch's behaviour, room modes included.
+      irc: { tcpPort: o.ircPort, tlsPort: o.ircTlsPort, wsPort: o.ircWsPort, enforceRoomModes: true }
     })
     yield* Effect.gen(function*() {
       const mock = yield* MockTwitch.MockTwitch

@@ -102,6 +102,13 @@ export interface Options {
   readonly seed?: number | undefined
   /** Limit overrides. */
   readonly limits?: Partial<Limits> | undefined
+  /**
+   * Enforce the room modes on client PRIVMSGs as Twitch does: `r9k`, `emote-only`, `subs-only` and
+   * `followers-only` refuse with `msg_r9k`, `msg_emoteonly`, `msg_subsonly`,
+   * `msg_followersonly(_zero|_followed)` (default false: the default world has live channels in
+   * those modes, and existing tests send plain text there; `npm run mock` turns it on).
+   */
+  readonly enforceRoomModes?: boolean | undefined
   /** Certificate and key for TLS (default: the shipped self-signed localhost fixture). */
   readonly certificatePem?: string | undefined
   readonly privateKeyPem?: string | undefined
@@ -140,6 +147,14 @@ export type ViolationKind =
   | "missingScope"
   /** Sending to a suspended channel: `msg_channel_suspended`. */
   | "suspended"
+  /** Unique-chat (`r9k`) mode, a message over 9 characters seen before in the room: `msg_r9k`. */
+  | "r9k"
+  /** Emote-only mode, a message with anything but emotes: `msg_emoteonly`. */
+  | "emoteOnly"
+  /** Subscribers-only mode, not a subscriber: `msg_subsonly`. */
+  | "subsOnly"
+  /** Followers-only mode, not following (long enough): `msg_followersonly`, `_zero` or `_followed`. */
+  | "followersOnly"
 
 /**
  * What the server counted since it started.

@@ -107,6 +107,13 @@ interface HistoryEntry {
   }
 }
 
+/** A refused client PRIVMSG: what is counted and the NOTICE (if any) the sender gets. */
+interface Violation {
+  readonly kind: ViolationKind
+  readonly msgId?: string
+  readonly text?: string
+}
+
 interface ChannelRef {
   readonly user: World.User
   readonly channel: World.Channel
@@ -200,7 +207,11 @@ export const make = (
       concurrentRooms: 0,
       anonymousSend: 0,
       missingScope: 0,
-      suspended: 0
+      suspended: 0,
+      r9k: 0,
+      emoteOnly: 0,
+      subsOnly: 0,
+      followersOnly: 0
     }
     const counters = {
       connections: 0,
@@ -750,13 +761,99 @@ export const make = (
         return { id, line, wire }
       })
 
-    /** Checks Twitch's rules for a client PRIVMSG; returns the violation or undefined when accepted. */
+    /**
+     * Room modes (`r9k`, `emote-only`, `subs-only`, `followers-only`) for a client PRIVMSG, with the
+     * documented NOTICE msg-ids. Broadcaster and moderators are exempt from all of them; VIPs from
+     * subscribers-only and followers-only (Twitch's VIP rules), not from emote-only or unique chat.
+     */
+    const checkRoomModes = (
+      user: World.User,
+      ref: ChannelRef,
+      rawText: string,
+      t: number
+    ): Effect.Effect<Violation | undefined> =>
+      Effect.gen(function*() {
+        if (options.enforceRoomModes !== true) return undefined
+        const modes = ref.channel.roomState
+        const r = rolesIn(user, ref.channel)
+        if (r.broadcaster || r.moderator) return undefined
+        const login = ref.user.login
+        const body = rawText.startsWith("\x01ACTION ") && rawText.endsWith("\x01")
+          ? rawText.slice(8, -1)
+          : rawText.startsWith("/me ")
+          ? rawText.slice(4)
+          : rawText
+        if (modes.emoteOnly) {
+          const emotes = yield* emoteMap(ref.user.id)
+          const words = body.split(" ").filter((w) => w.length > 0)
+          if (words.length === 0 || !words.every((w) => emotes.has(w))) {
+            return { kind: "emoteOnly", msgId: "msg_emoteonly", text: "This room is in emote-only mode." }
+          }
+        }
+        if (modes.subsOnly && !r.subscriber && !r.vip) {
+          return {
+            kind: "subsOnly",
+            msgId: "msg_subsonly",
+            text:
+              `This room is in subscribers-only mode. To talk, purchase a channel subscription at https://www.twitch.tv/products/${login}/ticket?ref=subscriber_only_mode_chat.`
+          }
+        }
+        if (modes.followersOnly >= 0 && !r.vip) {
+          const minutes = modes.followersOnly
+          const follow = (yield* world.snapshot).follows.find((f) =>
+            f.fromId === user.id && f.toId === ref.user.id
+          )
+          if (follow === undefined) {
+            return minutes === 0
+              ? {
+                kind: "followersOnly",
+                msgId: "msg_followersonly_zero",
+                text: `This room is in followers-only mode. Follow ${login} to join the community!`
+              }
+              : {
+                kind: "followersOnly",
+                msgId: "msg_followersonly",
+                text:
+                  `This room is in ${minutes} minutes followers-only mode. Follow ${login} to join the community!`
+              }
+          }
+          const followedMinutes = Math.floor((t - Date.parse(follow.followedAt)) / 60_000)
+          if (minutes > 0 && followedMinutes < minutes) {
+            return {
+              kind: "followersOnly",
+              msgId: "msg_followersonly_followed",
+              text: `This room is in ${minutes} minutes followers-only mode. You have been following for ${
+                Math.max(0, followedMinutes)
+              } minutes. Continue following to chat!`
+            }
+          }
+        }
+        // Unique chat: a message over 9 characters that was already said in the room (by anyone).
+        if (modes.r9k && Array.from(body).length > 9) {
+          const wire = body === rawText ? body : `\x01ACTION ${body}\x01`
+          if ((history.get(login) ?? []).some((e) => e.body === wire)) {
+            return {
+              kind: "r9k",
+              msgId: "msg_r9k",
+              text: "This room is in unique-chat mode and the message you attempted to send is not unique."
+            }
+          }
+        }
+        return undefined
+      })
+
+    /**
+     * Checks Twitch's rules for a client PRIVMSG; returns the violation or undefined when accepted.
+     * `modes` is the room-mode verdict ({@link checkRoomModes}), applied after bans and length and
+     * before slow mode and the rate limits, so a refused message does not use up a send.
+     */
     const checkSend = (
       user: World.User,
       ref: ChannelRef,
       text: string,
-      t: number
-    ): { readonly kind: ViolationKind; readonly msgId?: string; readonly text?: string } | undefined => {
+      t: number,
+      modes: Violation | undefined
+    ): Violation | undefined => {
       const login = ref.user.login
       if (ref.channel.suspended) {
         return { kind: "suspended", msgId: "msg_channel_suspended", text: noticeTexts.msg_channel_suspended }
@@ -779,6 +876,7 @@ export const make = (
         }
       }
       if (Array.from(text).length > limits.maxMessageLength) return { kind: "tooLong" }
+      if (modes !== undefined) return modes
       const r = rolesIn(user, ref.channel)
       const last = lastInChannel.get(`${user.id}#${login}`)
       const slow = ref.channel.roomState.slow
@@ -838,7 +936,7 @@ export const make = (
         if (Option.isNone(found)) return
         const ref = found.value
         const t = now()
-        const violation = checkSend(user, ref, text, t)
+        const violation = checkSend(user, ref, text, t, yield* checkRoomModes(user, ref, text, t))
         if (violation !== undefined) {
           violations[violation.kind]++
           if (violation.msgId !== undefined) notice(conn, `#${login}`, violation.msgId, violation.text ?? "")
