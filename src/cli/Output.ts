@@ -183,3 +183,42 @@ export const heading = (style: Style, text: string): string => `\n${bold(style, 
  * @category utils
  */
 export const count = (n: number): string => n.toLocaleString("en-US")
+
+// Terminal escape sequences, 7-bit and 8-bit forms: CSI (`ESC [` / U+009B) up to its final byte;
+// OSC, DCS, SOS, PM, APC strings up to BEL or ST (or to the end when never terminated); any other
+// two-byte escape (`ESC c`, `ESC 7`, ...).
+const escapeSequence = new RegExp(
+  [
+    "(?:\\u001b\\[|\\u009b)[0-?]*[ -/]*[@-~]",
+    "(?:\\u001b[\\]PX^_]|[\\u0090\\u0098\\u009d-\\u009f])[\\s\\S]*?(?:\\u0007|\\u001b\\\\|\\u009c|$)",
+    "\\u001b[ -/]*[0-~]"
+  ].join("|"),
+  "g"
+)
+
+const lineBreakOrTab = /[\t\n\r]/g
+// eslint-disable-next-line no-control-regex
+const control = /[\u0000-\u001f\u007f-\u009f]/g
+
+/**
+ * Makes text from elsewhere (chat messages, names, notices) safe to print on a terminal: removes
+ * ANSI/VT escape sequences (colors, cursor moves, screen clears, OSC titles and clipboard writes)
+ * and every other C0/C1 control character; tabs and line breaks become spaces. Printable text,
+ * emoji included, is kept.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const sanitize = (text: string): string =>
+  text.replace(escapeSequence, "").replace(lineBreakOrTab, " ").replace(control, "")
+
+/**
+ * Shows every C0/C1 control character of `text` as a visible `\xNN` escape (ESC as `\x1b`), for
+ * output meant to stay close to the bytes received (`chat read --raw`) without letting them act on
+ * the terminal.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const escapeControls = (text: string): string =>
+  text.replace(control, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)

@@ -1,8 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as FastCheck from "effect/FastCheck"
 import * as Output from "../../src/cli/Output.js"
 
 const plain: Output.Style = { color: false }
 const colored: Output.Style = { color: true }
+
+/** Whether `text` holds a C0 or C1 control character (ESC, BEL, CSI...). */
+const hasControl = (text: string) =>
+  [...text].some((c) => {
+    const n = c.codePointAt(0) ?? 0
+    return n < 0x20 || (n >= 0x7f && n <= 0x9f)
+  })
 
 describe("Output", () => {
   it("aligns columns, right-aligns numbers and truncates long cells", () => {
@@ -45,5 +53,29 @@ describe("Output", () => {
     } finally {
       process.env = saved
     }
+  })
+})
+
+describe("Output.sanitize", () => {
+  it("removes escape sequences and control characters, keeps printable text", () => {
+    expect(Output.sanitize("hi\u001b]0;pwn\u0007\u001b[2Jthere")).toBe("hithere")
+    expect(Output.sanitize("a\u001b]52;c;ZXZpbA==\u001b\\b")).toBe("ab")
+    expect(Output.sanitize("\u001b[31mred\u001b[0m \u009b1;2Hx \u001bcreset")).toBe("red x reset")
+    expect(Output.sanitize("bell\u0007 nul\u0000 del\u007f c1\u0085")).toBe("bell nul del c1")
+    expect(Output.sanitize("line\nbreak\ttab\r")).toBe("line break tab ")
+    expect(Output.sanitize("unterminated \u001b]0;title")).toBe("unterminated ")
+    expect(Output.sanitize("日本 👍 ÄÖü — ok")).toBe("日本 👍 ÄÖü — ok")
+  })
+
+  it("leaves no ESC, BEL or C1 byte whatever the input (property)", () => {
+    FastCheck.assert(
+      FastCheck.property(FastCheck.string({ unit: "binary" }), (s) => {
+        expect(hasControl(Output.sanitize(s))).toBe(false)
+      })
+    )
+  })
+
+  it("escapeControls shows controls as \\xNN", () => {
+    expect(Output.escapeControls("a\u001b[2J\u0001b")).toBe("a\\x1b[2J\\x01b")
   })
 })

@@ -91,33 +91,38 @@ export const toJson = (m: TwitchMessage.TwitchMessage): Record<string, unknown> 
   }
 }
 
-/** One line for people; `undefined` for protocol chatter. */
-const toText = (style: Output.Style, m: TwitchMessage.TwitchMessage): string | undefined => {
+/**
+ * One line for people; `undefined` for protocol chatter. Every string that came from Twitch (text,
+ * names, logins, notices, channels) goes through {@link Output.sanitize}: chat cannot move the
+ * cursor, clear or retitle the terminal, or write the clipboard.
+ */
+export const toText = (style: Output.Style, m: TwitchMessage.TwitchMessage): string | undefined => {
+  const s = Output.sanitize
   switch (m._tag) {
     case "Privmsg": {
-      const name = Output.bold(style, Output.hex(style, Option.getOrUndefined(m.color), m.displayName))
-      const head = `${Output.dim(style, time(m.sentAt))} ${Output.dim(style, `#${m.channel}`)}`
-      return m.isAction ? `${head} * ${name} ${m.text}` : `${head} ${name}: ${m.text}`
+      const name = Output.bold(style, Output.hex(style, Option.getOrUndefined(m.color), s(m.displayName)))
+      const head = `${Output.dim(style, time(m.sentAt))} ${Output.dim(style, `#${s(m.channel)}`)}`
+      return m.isAction ? `${head} * ${name} ${s(m.text)}` : `${head} ${name}: ${s(m.text)}`
     }
     case "UserNotice":
-      return `${Output.dim(style, time(m.sentAt))} ${Output.dim(style, `#${m.channel}`)} ${
-        Output.yellow(style, `* ${m.systemMessage}`)
-      }${Option.match(m.text, { onNone: () => "", onSome: (t) => ` ${t}` })}`
+      return `${Output.dim(style, time(m.sentAt))} ${Output.dim(style, `#${s(m.channel)}`)} ${
+        Output.yellow(style, `* ${s(m.systemMessage)}`)
+      }${Option.match(m.text, { onNone: () => "", onSome: (t) => ` ${s(t)}` })}`
     case "Notice":
-      return Output.yellow(style, `[notice] ${m.text}`)
+      return Output.yellow(style, `[notice] ${s(m.text)}`)
     case "ClearChat":
       return Output.dim(
         style,
         Option.match(m.targetLogin, {
-          onNone: () => `#${m.channel}: chat cleared`,
+          onNone: () => `#${s(m.channel)}: chat cleared`,
           onSome: (login) =>
-            `#${m.channel}: ${login} ${
-              Option.match(m.banDuration, { onNone: () => "banned", onSome: (s) => `timed out for ${s}s` })
+            `#${s(m.channel)}: ${s(login)} ${
+              Option.match(m.banDuration, { onNone: () => "banned", onSome: (d) => `timed out for ${d}s` })
             }`
         })
       )
     case "ClearMsg":
-      return Output.dim(style, `#${m.channel}: a message of ${m.login} was deleted`)
+      return Output.dim(style, `#${s(m.channel)}: a message of ${s(m.login)} was deleted`)
     default:
       return undefined
   }
@@ -137,7 +142,11 @@ const read = Command.make(
       Options.withDescription("Stop after this many chat messages (default: run until Ctrl+C)"),
       Options.optional
     ),
-    raw: Options.boolean("raw").pipe(Options.withDescription("Print every IRC line as received")),
+    raw: Options.boolean("raw").pipe(
+      Options.withDescription(
+        "Print every IRC line as received (control characters shown as \\xNN; with --json, as JSON strings)"
+      )
+    ),
     anonymous: Options.boolean("anonymous").pipe(
       Options.withDescription("Read without logging in (also the default when there is no token)")
     )
@@ -151,7 +160,7 @@ const read = Command.make(
       const anonymous = o.anonymous || !(yield* TwitchAuth.authorized)
       yield* tty.status(`Connecting to chat${anonymous ? " anonymously" : ""}...`)
       const print = (m: TwitchMessage.TwitchMessage) => {
-        if (o.raw) return Console.log(m.raw)
+        if (o.raw) return Console.log(o.json ? JSON.stringify(m.raw) : Output.escapeControls(m.raw))
         const line = o.json ?
           Option.map(Option.fromNullable(toJson(m)), (j) => JSON.stringify(j)) :
           Option.fromNullable(toText(tty.style, m))

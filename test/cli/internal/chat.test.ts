@@ -6,6 +6,13 @@ import * as MockWorld from "../../../src/testing/mock/World.js"
 import * as MockTwitch from "../../../src/testing/MockTwitch.js"
 import { cli, jsonLines, runWith } from "../support.js"
 
+/** Whether `text` holds a C0 or C1 control character (ESC, BEL, CSI...). */
+const hasControl = (text: string) =>
+  [...text].some((c) => {
+    const n = c.codePointAt(0) ?? 0
+    return n < 0x20 || (n >= 0x7f && n <= 0x9f)
+  })
+
 const setup = Effect.gen(function*() {
   const mock = yield* MockTwitch.MockTwitch
   const irc = Option.getOrThrow(mock.irc).control
@@ -74,6 +81,56 @@ describe("twitcher chat", () => {
             }),
             expect.objectContaining({ login: sender.login, text: "waves", action: true })
           ])
+        }),
+      20_000
+    )
+
+    it.effect(
+      "chat read prints no escape sequence or control character from chat in text mode; JSON and --raw keep the data",
+      () =>
+        Effect.gen(function*() {
+          const { irc } = yield* setup
+          const channel = MockWorld.defaultUserLogin // offline: no generated chatter
+          const evil = "hi \u001b]0;pwn\u0007\u001b[2J\u009b31mthere\u0007"
+          const line =
+            `@badges=;color=#FF0000;display-name=Ev\u001b[5mil;id=0b7e5a8c-1;tmi-sent-ts=1700000000000;` +
+            `user-id=999 :evil!evil@evil.tmi.twitch.tv PRIVMSG #${channel} :${evil}`
+          const readWith = (flags: ReadonlyArray<string>) =>
+            Effect.gen(function*() {
+              const recorder = {
+                out: [] as Array<string>,
+                err: [] as Array<string>,
+                status: [] as Array<string>
+              }
+              const joined = Effect.map(
+                irc.connections,
+                (cs) => cs.some((c) => c.anonymous && c.channels.includes(channel))
+              )
+              // The previous run's connection must be gone, or its JOIN would be mistaken for this one's.
+              for (let i = 0; i < 200 && (yield* joined); i++) yield* Effect.sleep("20 millis")
+              const fiber = yield* Effect.fork(
+                runWith(["chat", "read", channel, "--limit", "1", "--anonymous", ...flags], recorder)
+              )
+              for (let i = 0; i < 200 && !(yield* joined); i++) yield* Effect.sleep("20 millis")
+              yield* irc.sendRaw(`@msg-id=x :tmi.twitch.tv NOTICE #${channel} :beware\u001b[2J`, { channel })
+              yield* irc.sendRaw(line, { channel })
+              expect(yield* Fiber.join(fiber)).toBe(0)
+              return recorder.out
+            })
+          const text = yield* readWith([])
+          for (const l of text) expect(hasControl(l)).toBe(false)
+          expect(text).toContain("[notice] beware")
+          expect(text.find((l) => l.includes("Evil"))).toMatch(/^\d\d:\d\d:\d\d #\S+ Evil: hi there$/)
+
+          const json = (yield* readWith(["--json"])).map((l) => JSON.parse(l) as Record<string, unknown>)
+          expect(json.find((m) => m["type"] === "message")).toMatchObject({
+            display_name: "Ev\u001b[5mil",
+            text: evil
+          })
+
+          const raw = yield* readWith(["--raw"])
+          for (const l of raw) expect(hasControl(l)).toBe(false)
+          expect(raw.find((l) => l.includes("PRIVMSG"))).toContain("\\x1b]0;pwn\\x07")
         }),
       20_000
     )
