@@ -44,6 +44,9 @@ const kinds: ReadonlyArray<{ readonly kind: Kind; readonly label: string; readon
 
 const TWURPLE_TCP_PORT = 6667
 
+// BENCH_CHAT_KINDS="ours-tcp ours-ws" runs only those cases (for profiling; not for publishing)
+const onlyKinds = (process.env["BENCH_CHAT_KINDS"] ?? "").split(" ").filter((k) => k.length > 0)
+
 const childFlags = (process.env["BENCH_CHILD_FLAGS"] ?? "").split(" ").filter((f) => f.length > 0)
 
 const runCase = (
@@ -114,7 +117,10 @@ const run = async (options: RunOptions): Promise<void> => {
           server.control.postMessage({ channel, login: World.secondUserLogin, text: SENTINEL })
         ).pipe(Effect.asVoid)
       )
-    const runnable = kinds.filter((k) => k.kind !== "twurple-tcp" || server.tcpPort === TWURPLE_TCP_PORT)
+    const runnable = kinds.filter((k) =>
+      (k.kind !== "twurple-tcp" || server.tcpPort === TWURPLE_TCP_PORT) &&
+      (onlyKinds.length === 0 || onlyKinds.includes(k.kind))
+    )
     const results = new Map<Kind, Array<WorkerResult>>()
     const errors = new Map<Kind, Array<string>>()
     console.log(

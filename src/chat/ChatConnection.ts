@@ -92,7 +92,6 @@ const openDuplex = (
       socket.once(ready, () => {
         socket.off("error", onError)
         socket.setNoDelay(true)
-        socket.setEncoding("utf8")
         onSocket(socket)
         resume(Effect.succeed(socket))
       })
@@ -100,6 +99,111 @@ const openDuplex = (
     }),
     (socket) => Effect.sync(() => socket.destroy())
   )
+
+const CR = 13
+const LF = 10
+
+/**
+ * Line framing of received data. Bytes (TCP, TLS, binary WebSocket frames) are split on LF
+ * before decoding, and each line is decoded on its own: a line is then a flat string of its own,
+ * one byte per character unless it holds characters beyond Latin-1, and never a slice of the whole
+ * read. (Decoding a 64 KiB read into one string, then slicing lines out of it, made every message
+ * keep the read alive: two bytes per character as soon as one emoji was in it, and large enough
+ * to be promoted to the old generation. The peak heap during a burst was mostly such reads.)
+ * UTF-8 never has byte 10 inside a multi-byte character, so a character split across reads is
+ * decoded whole. Text (WebSocket text frames, already decoded) is split on LF as is. A line longer
+ * than {@link maxLineLength} is dropped up to its LF and reported through `onOversized`.
+ *
+ * @since 0.1.0
+ * @category internal
+ */
+export const lineSplitter = (frameIsLine: boolean, onOversized: () => void) => {
+  /** The start of a line whose end has not arrived yet (bytes). */
+  let pending: Array<Buffer> = []
+  let pendingBytes = 0
+  /** Skipping the rest of an oversized line, up to its LF. */
+  let skipping = false
+  const toBuffer = (data: Uint8Array): Buffer =>
+    Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  const pushLine = (lines: Array<string>, buf: Buffer, start: number, end: number) => {
+    if (end > start && buf[end - 1] === CR) end--
+    if (end > start) lines.push(buf.toString("utf8", start, end))
+  }
+  const keep = (buf: Buffer, start: number) => {
+    if (start >= buf.length) return
+    pendingBytes += buf.length - start
+    if (pendingBytes > maxLineLength) {
+      onOversized()
+      pending = []
+      pendingBytes = 0
+      skipping = true
+      return
+    }
+    // copy: the socket may reuse its read buffer
+    pending.push(Buffer.from(buf.subarray(start)))
+  }
+  const bytes = (data: Uint8Array): Array<string> => {
+    const buf = toBuffer(data)
+    const lines: Array<string> = []
+    let start = 0
+    if (skipping || pendingBytes > 0) {
+      const nl = buf.indexOf(LF)
+      if (nl < 0) {
+        if (frameIsLine) {
+          if (!skipping) {
+            pending.push(buf)
+            const joined = Buffer.concat(pending)
+            pushLine(lines, joined, 0, joined.length)
+          }
+          pending = []
+          pendingBytes = 0
+          skipping = false
+        } else if (!skipping) keep(buf, 0)
+        return lines
+      }
+      if (!skipping) {
+        pending.push(buf.subarray(0, nl))
+        const joined = Buffer.concat(pending)
+        pushLine(lines, joined, 0, joined.length)
+      }
+      pending = []
+      pendingBytes = 0
+      skipping = false
+      start = nl + 1
+    }
+    for (;;) {
+      const nl = buf.indexOf(LF, start)
+      if (nl < 0) break
+      pushLine(lines, buf, start, nl)
+      start = nl + 1
+    }
+    if (start < buf.length) {
+      // A WebSocket frame ends its last line even without CRLF.
+      if (frameIsLine) pushLine(lines, buf, start, buf.length)
+      else keep(buf, start)
+    }
+    return lines
+  }
+  const text = (data: string): Array<string> => {
+    // text from a stream transport (not one of ours) joins the bytes of a pending line
+    if (!frameIsLine) return bytes(Buffer.from(data, "utf8"))
+    const lines: Array<string> = []
+    let start = 0
+    for (;;) {
+      const nl = data.indexOf("\n", start)
+      if (nl < 0) break
+      let end = nl
+      if (end > start && data.charCodeAt(end - 1) === CR) end--
+      if (end > start) lines.push(data.slice(start, end))
+      start = nl + 1
+    }
+    // A WebSocket frame ends its last line even without CRLF.
+    const end = data.charCodeAt(data.length - 1) === CR ? data.length - 1 : data.length
+    if (end > start) lines.push(data.slice(start, end))
+    return lines
+  }
+  return { bytes, text }
+}
 
 /**
  * Builds a socket for `transport`; nothing is opened until `run`. WebSockets use the
@@ -143,36 +247,11 @@ export const make = (transport: Transport): Effect.Effect<LineSocket> =>
 
     const run = (onLines: (lines: Array<string>) => void, onOpen: Effect.Effect<void>) =>
       Effect.suspend(() => {
-        let partial = ""
-        const decoder = new TextDecoder()
+        const splitter = lineSplitter(frameIsLine, () => {
+          oversized++
+        })
         return socket.runRaw((data) => {
-          let text = typeof data === "string" ? data : decoder.decode(data, { stream: true })
-          if (partial.length > 0) {
-            text = partial + text
-            partial = ""
-          }
-          const lines: Array<string> = []
-          let start = 0
-          for (;;) {
-            const nl = text.indexOf("\n", start)
-            if (nl < 0) break
-            let end = nl
-            if (end > start && text.charCodeAt(end - 1) === 13) end--
-            if (end > start) lines.push(text.slice(start, end))
-            start = nl + 1
-          }
-          if (start < text.length) {
-            const rest = start === 0 ? text : text.slice(start)
-            if (frameIsLine) {
-              // A WebSocket frame ends its last line even without CRLF.
-              const trimmed = rest.charCodeAt(rest.length - 1) === 13 ? rest.slice(0, -1) : rest
-              if (trimmed.length > 0) lines.push(trimmed)
-            } else if (rest.length > maxLineLength) {
-              oversized++
-            } else {
-              partial = rest
-            }
-          }
+          const lines = typeof data === "string" ? splitter.text(data) : splitter.bytes(data)
           if (lines.length > 0) onLines(lines)
         }, { onOpen })
       })

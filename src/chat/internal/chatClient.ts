@@ -484,8 +484,12 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       if (seenIds.has(id)) return true
       const old = ring[ringPos]
       if (old !== undefined) seenIds.delete(old)
-      ring[ringPos] = id
-      seenIds.add(id)
+      // A copy: the id is a slice of the received line, which would keep the line (and, before
+      // ChatConnection decoded lines one by one, the whole socket read) alive for `dedupeSize`
+      // messages.
+      const own = (" " + id).slice(1)
+      ring[ringPos] = own
+      seenIds.add(own)
       ringPos = (ringPos + 1) % ring.length
       return false
     }
