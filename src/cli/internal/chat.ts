@@ -133,6 +133,25 @@ const channelsArg = Args.text({ name: "channel" }).pipe(
   Args.withDescription("Channel logins (with or without #)")
 )
 
+/**
+ * Whether `chat read` must read anonymously: no token (silently), or a token that cannot log in to
+ * chat, an app token or one without `chat:read` (with a one-line note on stderr: reading is still
+ * possible, read-only).
+ */
+const readsAnonymously: Effect.Effect<boolean, never, TwitchAuth.TwitchAuth> = Effect.gen(function*() {
+  const auth = yield* TwitchAuth.TwitchAuth
+  if (!(yield* TwitchAuth.authorized)) return true
+  const checked = yield* Effect.either(TwitchAuth.tokenWithScope(auth, "chat:read"))
+  if (checked._tag === "Right") return false
+  const why = checked.left.reason === "WrongTokenKind" ?
+    "an app token cannot log in to chat" :
+    checked.left.reason === "MissingScope" ?
+    "the token lacks the chat:read scope" :
+    "the token cannot log in to chat"
+  yield* Console.error(`twitcher: note: ${why}; reading anonymously (read-only).`)
+  return true
+})
+
 const read = Command.make(
   "read",
   {
@@ -148,7 +167,9 @@ const read = Command.make(
       )
     ),
     anonymous: Options.boolean("anonymous").pipe(
-      Options.withDescription("Read without logging in (also the default when there is no token)")
+      Options.withDescription(
+        "Read without logging in (also when there is no token, or it is an app token or lacks chat:read)"
+      )
     )
   },
   (o) =>
@@ -157,7 +178,7 @@ const read = Command.make(
         return yield* new CliError({ reason: "BadInput", detail: "--limit must be at least 1." })
       }
       const tty = yield* Tty
-      const anonymous = o.anonymous || !(yield* TwitchAuth.authorized)
+      const anonymous = o.anonymous || (yield* readsAnonymously)
       yield* tty.status(`Connecting to chat${anonymous ? " anonymously" : ""}...`)
       const print = (m: TwitchMessage.TwitchMessage) => {
         if (o.raw) return Console.log(o.json ? JSON.stringify(m.raw) : Output.escapeControls(m.raw))

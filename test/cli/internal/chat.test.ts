@@ -136,6 +136,49 @@ describe("twitcher chat", () => {
     )
 
     it.effect(
+      "chat read with an app token or a token without chat:read reads anonymously, with a note on stderr",
+      () =>
+        Effect.gen(function*() {
+          const { irc, mock, state } = yield* setup
+          const channel = MockWorld.defaultUserLogin // offline: no generated chatter
+          const sender = state.users.find((u) => u.login === MockWorld.secondUserLogin)!
+          const noChat = yield* mock.world.issueToken({
+            clientId: mock.credentials.clientId,
+            userId: state.users.find((u) => u.login === MockWorld.defaultUserLogin)!.id,
+            scopes: ["user:read:email"]
+          })
+          const joined = Effect.map(
+            irc.connections,
+            (cs) => cs.some((c) => c.anonymous && c.channels.includes(channel))
+          )
+          for (
+            const [token, why] of [[mock.credentials.appToken, "an app token"], [noChat.value, "chat:read"]]
+          ) {
+            for (let i = 0; i < 200 && (yield* joined); i++) yield* Effect.sleep("20 millis")
+            const recorder = {
+              out: [] as Array<string>,
+              err: [] as Array<string>,
+              status: [] as Array<string>
+            }
+            const fiber = yield* Effect.fork(
+              runWith(["chat", "read", channel, "--limit", "1", "--json"], recorder, {
+                env: { TWITCH_TOKEN: token }
+              })
+            )
+            for (let i = 0; i < 200 && !(yield* joined); i++) yield* Effect.sleep("20 millis")
+            yield* irc.postMessage({ channel, login: sender.login, text: `read with ${why}` })
+            expect(yield* Fiber.join(fiber)).toBe(0)
+            expect(recorder.err).toHaveLength(1)
+            expect(recorder.err[0]).toMatch(new RegExp(`^twitcher: note: .*${why}.*; reading anonymously`))
+            expect(recorder.out.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(
+              expect.objectContaining({ type: "message", text: `read with ${why}` })
+            )
+          }
+        }),
+      20_000
+    )
+
+    it.effect(
       "chat send: Twitch's id back, the mock received it (and replies); refused and unauthorized exit 1",
       () =>
         Effect.gen(function*() {
