@@ -71,8 +71,9 @@ const logger = Logger.withConsoleError(
 
 /**
  * Runs one command line (without `node` and the script name) and returns its exit status: 0 on
- * success, 1 on a failure (printed as one line on stderr), 2 on bad usage, 70 on a bug. Never
- * fails; interruption (Ctrl+C) propagates.
+ * success, 1 on a failure (printed as one line on stderr), 2 on bad usage, 3/4 when Twitch
+ * refused/did not confirm a chat message, 70 on a bug (see `CliError.ExitCode`). Never fails;
+ * interruption (Ctrl+C) propagates.
  *
  * @since 0.1.0
  * @category running

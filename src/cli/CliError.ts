@@ -17,12 +17,18 @@ import { isTwitchError, type TwitchError } from "../TwitchError.js"
  * - `NotFound`: no such game, channel, user, or the channel is offline (exit status 1).
  * - `BadInput`: an argument the parser accepted but that makes no sense (exit status 2).
  * - `Io`: a file could not be read or written; the mock could not start (exit status 1).
+ * - `Refused`: Twitch refused a chat message (a NOTICE: banned, slow mode, rate limit...) (exit
+ *   status 3).
+ * - `Unconfirmed`: Twitch did not confirm a chat message; it may or may not have been sent (exit
+ *   status 4).
+ *
+ * An empty `detail` means the problem was already printed: nothing more goes to stderr.
  *
  * @since 0.1.0
  * @category errors
  */
 export class CliError extends Schema.TaggedError<CliError>("effect-twitcher/cli/CliError")("CliError", {
-  reason: Schema.Literal("NotFound", "BadInput", "Io"),
+  reason: Schema.Literal("NotFound", "BadInput", "Io", "Refused", "Unconfirmed"),
   detail: Schema.String
 }) {
   override get message(): string {
@@ -31,12 +37,27 @@ export class CliError extends Schema.TaggedError<CliError>("effect-twitcher/cli/
 }
 
 /**
- * Exit statuses: 0 success, 1 a failure (Twitch, network, not found), 2 bad usage, 70 a bug.
+ * Exit statuses: 0 success, 1 a failure (Twitch, network, auth, not found), 2 bad usage (an
+ * invalid chat message too), 3 Twitch refused a chat message, 4 Twitch did not confirm a chat
+ * message, 70 a bug.
  *
  * @since 0.1.0
  * @category constants
  */
-export const ExitCode = { ok: 0, failure: 1, usage: 2, internal: 70 } as const
+export const ExitCode = { ok: 0, failure: 1, usage: 2, refused: 3, unconfirmed: 4, internal: 70 } as const
+
+const exitCodeOf = (reason: CliError["reason"]): number => {
+  switch (reason) {
+    case "BadInput":
+      return ExitCode.usage
+    case "Refused":
+      return ExitCode.refused
+    case "Unconfirmed":
+      return ExitCode.unconfirmed
+    default:
+      return ExitCode.failure
+  }
+}
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, " ").trim()
 
@@ -80,13 +101,12 @@ export const describeTwitchError = (error: TwitchError): string => {
  * @category rendering
  */
 export const describe = (error: unknown): { readonly line: string; readonly exitCode: number } => {
-  if (isTwitchError(error)) return { line: oneLine(describeTwitchError(error)), exitCode: ExitCode.failure }
-  if (error instanceof CliError) {
-    return {
-      line: oneLine(error.detail),
-      exitCode: error.reason === "BadInput" ? ExitCode.usage : ExitCode.failure
-    }
+  if (isTwitchError(error)) {
+    // A chat message that can never be sent (empty, line breaks, too long) is bad input.
+    const usage = error._tag === "ChatError" && (error.reason === "InvalidText" || error.reason === "TooLong")
+    return { line: oneLine(describeTwitchError(error)), exitCode: usage ? ExitCode.usage : ExitCode.failure }
   }
+  if (error instanceof CliError) return { line: oneLine(error.detail), exitCode: exitCodeOf(error.reason) }
   if (ConfigError.isConfigError(error)) {
     return { line: oneLine(`Configuration error: ${configMessage(error)}`), exitCode: ExitCode.usage }
   }

@@ -12,7 +12,10 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TwitchAuth from "../../auth/TwitchAuth.js"
 import * as ChatClient from "../../chat/ChatClient.js"
+import type * as SendOutcome from "../../chat/SendOutcome.js"
 import type * as TwitchMessage from "../../chat/TwitchMessage.js"
+import type { ChatError } from "../../TwitchError.js"
+import * as CliErrorModule from "../CliError.js"
 import { CliError } from "../CliError.js"
 import * as Output from "../Output.js"
 import { Tty } from "../Tty.js"
@@ -213,6 +216,78 @@ const read = Command.make(
     }).pipe(Effect.provide(chatTarget(o)))
 ).pipe(Command.withDescription("Print the chat of channels as it arrives (--json: JSON lines)"))
 
+/** What happened to one message of `chat send`. */
+type Result =
+  | { readonly _tag: "Outcome"; readonly outcome: SendOutcome.SendOutcome }
+  | { readonly _tag: "Invalid"; readonly error: ChatError }
+
+/** The JSON form of a result: one line per message, whatever happened to it. */
+export const resultJson = (channel: string, result: Result): Record<string, unknown> => {
+  if (result._tag === "Invalid") {
+    return { outcome: "invalid", channel, reason: result.error.reason, detail: result.error.message }
+  }
+  const o = result.outcome
+  switch (o._tag) {
+    case "Sent":
+      return { outcome: "sent", channel: o.channel, id: o.id, parts: o.parts }
+    case "Refused":
+      return { outcome: "refused", channel: o.channel, reason: o.reason, notice: o.notice, parts: o.parts }
+    case "Unconfirmed":
+      return { outcome: "unconfirmed", channel: o.channel, reason: o.reason, parts: o.parts }
+    case "Written":
+      return { outcome: "written", channel }
+  }
+}
+
+/** The text form of a result: for stdout (sent) or stderr (the rest). */
+const resultText = (result: Result): { readonly out: boolean; readonly line: string } => {
+  if (result._tag === "Invalid") return { out: false, line: `twitcher: ${result.error.message}` }
+  const o = result.outcome
+  switch (o._tag) {
+    case "Sent":
+      return { out: true, line: `Sent to #${o.channel} (message id ${o.id}).` }
+    case "Refused":
+      return {
+        out: false,
+        line: `twitcher: Twitch refused the message in #${o.channel}: ${Output.sanitize(o.notice)} [${
+          Output.sanitize(o.reason)
+        }]`
+      }
+    case "Unconfirmed":
+      return {
+        out: false,
+        line: `twitcher: Twitch did not confirm the message in #${o.channel} (${
+          o.reason === "Timeout" ? "no answer in time" : "the connection was lost"
+        }); it may or may not have been sent.`
+      }
+    case "Written":
+      return { out: true, line: "Written." }
+  }
+}
+
+/** The exit status of a run from its results: any invalid message 2, else refused 3, else unconfirmed 4. */
+const verdict = (results: ReadonlyArray<Result>): Effect.Effect<void, CliError> => {
+  const has = (p: (r: Result) => boolean) => results.some(p)
+  // Every problem was printed already: an empty detail prints nothing more.
+  if (has((r) => r._tag === "Invalid")) return Effect.fail(new CliError({ reason: "BadInput", detail: "" }))
+  if (has((r) => r._tag === "Outcome" && r.outcome._tag === "Refused")) {
+    return Effect.fail(new CliError({ reason: "Refused", detail: "" }))
+  }
+  if (has((r) => r._tag === "Outcome" && r.outcome._tag === "Unconfirmed")) {
+    return Effect.fail(new CliError({ reason: "Unconfirmed", detail: "" }))
+  }
+  return Effect.void
+}
+
+const sendHelp = [
+  "Send a chat message (needs a user token with chat:edit) and print Twitch's verdict.",
+  "With --json, one JSON line per message: {\"outcome\":\"sent\",\"id\":...},",
+  "{\"outcome\":\"refused\",\"reason\":<NOTICE msg-id>,\"notice\":...}, {\"outcome\":\"unconfirmed\",\"reason\":\"Timeout\"|\"ConnectionLost\"},",
+  "{\"outcome\":\"invalid\",...}, or {\"outcome\":\"error\",...} when chat could not be used at all.",
+  "Exit status: 0 sent; 1 could not connect or log in (network, token, scope); 2 bad usage or an invalid message",
+  "(empty, line breaks); 3 Twitch refused a message; 4 Twitch did not confirm a message (it may have been sent)."
+].join(" ")
+
 const send = Command.make(
   "send",
   {
@@ -227,38 +302,46 @@ const send = Command.make(
   },
   (o) =>
     Effect.gen(function*() {
-      const text = o.text
       const channel = o.channel.replace(/^#/, "").toLowerCase()
-      const outcome = yield* Effect.scoped(Effect.gen(function*() {
-        const client = yield* ChatClient.make({ channels: [channel] })
-        return yield* Option.isSome(o.replyTo) ?
-          client.reply(channel, o.replyTo.value, text) :
-          o.me ?
-          client.me(channel, text) :
-          client.say(channel, text)
-      }))
-      switch (outcome._tag) {
-        case "Sent":
-          return yield* o.json ?
-            Render.json({ outcome: "sent", channel: outcome.channel, id: outcome.id, parts: outcome.parts }) :
-            Console.log(`Sent to #${outcome.channel} (message id ${outcome.id}).`)
-        case "Refused":
-          return yield* new CliError({
-            reason: "Io",
-            detail: `Twitch refused the message in #${outcome.channel}: ${outcome.notice} [${outcome.reason}]`
-          })
-        case "Unconfirmed":
-          return yield* new CliError({
-            reason: "Io",
-            detail: `Twitch did not confirm the message in #${outcome.channel} (${
-              outcome.reason === "Timeout" ? "no answer in time" : "the connection was lost"
-            }); it may or may not have been sent.`
-          })
-        case "Written":
-          return yield* Console.log("Written.")
+      const texts = [o.text]
+      const print = (result: Result) => {
+        if (o.json) return Render.json(resultJson(channel, result))
+        const { line, out } = resultText(result)
+        return out ? Console.log(line) : Console.error(line)
       }
+      const results = yield* Effect.scoped(Effect.gen(function*() {
+        const client = yield* ChatClient.make({ channels: [channel] })
+        const sendOne = (text: string) =>
+          (Option.isSome(o.replyTo) ?
+            client.reply(channel, o.replyTo.value, text) :
+            o.me ?
+            client.me(channel, text) :
+            client.say(channel, text)).pipe(
+              Effect.map((outcome): Result => ({ _tag: "Outcome", outcome })),
+              Effect.catchIf(
+                (e): e is ChatError =>
+                  e._tag === "ChatError" && (e.reason === "InvalidText" || e.reason === "TooLong"),
+                (error) => Effect.succeed<Result>({ _tag: "Invalid", error })
+              ),
+              Effect.tap(print)
+            )
+        return yield* Effect.forEach(texts, sendOne)
+      })).pipe(
+        // Chat could not be used at all (connect, login, token, scope): JSON readers get a line too.
+        Effect.tapError((error) =>
+          o.json ?
+            Render.json({
+              outcome: "error",
+              channel,
+              error: error._tag,
+              detail: CliErrorModule.describe(error).line
+            }) :
+            Effect.void
+        )
+      )
+      yield* verdict(results)
     }).pipe(Effect.provide(chatTarget(o)))
-).pipe(Command.withDescription("Send a chat message (needs a user token with chat:edit)"))
+).pipe(Command.withDescription(sendHelp))
 
 const chat = Command.make("chat").pipe(
   Command.withDescription("Chat: read channels, send a message"),

@@ -179,7 +179,7 @@ describe("twitcher chat", () => {
     )
 
     it.effect(
-      "chat send: Twitch's id back, the mock received it (and replies); refused and unauthorized exit 1",
+      "chat send: Twitch's id back, the mock received it (and replies); a JSON line and a distinct exit status for every outcome",
       () =>
         Effect.gen(function*() {
           const { irc, state } = yield* setup
@@ -197,7 +197,7 @@ describe("twitcher chat", () => {
 
           // Right away, Twitch's 1 s per channel limit refuses it (every run has its own limiter).
           const tooSoon = yield* cli(["chat", "send", channel, "again"])
-          expect(tooSoon.code).toBe(1)
+          expect(tooSoon.code).toBe(3)
           expect(tooSoon.err).toMatch(/\[msg_ratelimit\]$/)
           yield* Effect.sleep("1100 millis")
           const reply = yield* cli(["chat", "send", channel, "a reply", "--reply-to", doc.id])
@@ -211,21 +211,35 @@ describe("twitcher chat", () => {
           yield* Effect.sleep("1100 millis")
           yield* irc.ban({ channel, login: MockWorld.defaultUserLogin })
           const refused = yield* cli(["chat", "send", channel, "let me in"])
+          yield* Effect.sleep("1100 millis")
+          const refusedJson = yield* cli(["chat", "send", channel, "let me in", "--json"])
           yield* irc.unban(channel, MockWorld.defaultUserLogin)
-          expect(refused.code).toBe(1)
+          expect(refused).toMatchObject({ code: 3, out: "" })
           expect(refused.err).toMatch(
             new RegExp(`^twitcher: Twitch refused the message in #${channel}: .+ \\[msg_banned\\]$`)
           )
+          expect(refusedJson).toMatchObject({ code: 3, err: "" })
+          expect(JSON.parse(refusedJson.out)).toEqual({
+            outcome: "refused",
+            channel,
+            reason: "msg_banned",
+            notice: expect.stringMatching(/banned/),
+            parts: 1
+          })
 
-          const app = yield* cli(["chat", "send", channel, "hi"], {
+          const app = yield* cli(["chat", "send", channel, "hi", "--json"], {
             env: { TWITCH_TOKEN: MockTwitch.credentials.appToken }
           })
           expect(app.code).toBe(1)
           expect(app.err).toMatch(/^twitcher: This needs a user token .*twitcher login/)
+          expect(JSON.parse(app.out)).toMatchObject({ outcome: "error", channel, error: "NotAuthorized" })
 
           const twoLines = yield* cli(["chat", "send", channel, "a\nb"])
-          expect(twoLines).toMatchObject({ code: 1, out: "" })
+          expect(twoLines).toMatchObject({ code: 2, out: "" })
           expect(twoLines.err).toMatch(/^twitcher: Chat InvalidText/)
+          const empty = yield* cli(["chat", "send", channel, "", "--json"])
+          expect(empty).toMatchObject({ code: 2, err: "" })
+          expect(JSON.parse(empty.out)).toMatchObject({ outcome: "invalid", channel, reason: "InvalidText" })
         }),
       20_000
     )
