@@ -10,7 +10,11 @@ interface Ran {
 }
 
 /** Runs the real executable (through tsx) with a clean environment; `onOut` may signal it. */
-const bin = (args: ReadonlyArray<string>, onOut?: (text: string, child: ChildProcess.ChildProcess) => void) =>
+const bin = (
+  args: ReadonlyArray<string>,
+  onOut?: (text: string, child: ChildProcess.ChildProcess) => void,
+  input?: string
+) =>
   Effect.async<Ran>((resume) => {
     const env: Record<string, string> = {
       PATH: process.env["PATH"] ?? "",
@@ -18,8 +22,9 @@ const bin = (args: ReadonlyArray<string>, onOut?: (text: string, child: ChildPro
     }
     const child = ChildProcess.spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], {
       env,
-      stdio: ["ignore", "pipe", "pipe"]
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"]
     })
+    if (input !== undefined) child.stdin?.end(input)
     let out = ""
     let err = ""
     child.stdout.on("data", (chunk: Buffer) => {
@@ -44,6 +49,26 @@ describe("the twitcher executable", () => {
         expect(help.out).toContain("followed")
         expect(help.out).not.toContain("\u001b[")
         expect(offline).toMatchObject({ code: 1, out: "", err: "twitcher: Twitcher is offline.\n" })
+      }),
+    30_000
+  )
+
+  it.live(
+    "chat send - sends the lines piped to stdin (one JSON line each, exit 0)",
+    () =>
+      Effect.gen(function*() {
+        const ran = yield* bin(
+          ["chat", "send", "--mock", "twitcher", "-", "--json"],
+          undefined,
+          "first\r\n\nsecond\n"
+        )
+        expect(ran.err).toBe("")
+        expect(ran.code).toBe(0)
+        const docs = ran.out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>)
+        expect(docs).toEqual([
+          expect.objectContaining({ outcome: "sent", channel: "twitcher" }),
+          expect.objectContaining({ outcome: "sent", channel: "twitcher" })
+        ])
       }),
     30_000
   )

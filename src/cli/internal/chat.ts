@@ -4,7 +4,9 @@
  */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import * as Chunk from "effect/Chunk"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -21,6 +23,8 @@ import * as Output from "../Output.js"
 import { Tty } from "../Tty.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
+import * as SendLog from "./sendLog.js"
+import * as Stdin from "./stdin.js"
 import * as Target from "./target.js"
 
 const chatTarget = (common: Target.Common) =>
@@ -279,14 +283,28 @@ const verdict = (results: ReadonlyArray<Result>): Effect.Effect<void, CliError> 
   return Effect.void
 }
 
-const sendHelp = [
-  "Send a chat message (needs a user token with chat:edit) and print Twitch's verdict.",
-  "With --json, one JSON line per message: {\"outcome\":\"sent\",\"id\":...},",
-  "{\"outcome\":\"refused\",\"reason\":<NOTICE msg-id>,\"notice\":...}, {\"outcome\":\"unconfirmed\",\"reason\":\"Timeout\"|\"ConnectionLost\"},",
-  "{\"outcome\":\"invalid\",...}, or {\"outcome\":\"error\",...} when chat could not be used at all.",
-  "Exit status: 0 sent; 1 could not connect or log in (network, token, scope); 2 bad usage or an invalid message",
-  "(empty, line breaks); 3 Twitch refused a message; 4 Twitch did not confirm a message (it may have been sent)."
-].join(" ")
+const sendHelp = HelpDoc.blocks([
+  HelpDoc.p("Send a chat message (needs a user token with chat:edit) and print Twitch's verdict."),
+  HelpDoc.p(
+    "Limits: Twitch allows a plain user 20 messages per 30 s across channels and one per second per channel " +
+      "(100 per 30 s as broadcaster, moderator or VIP); breaking them gets the account ignored for an hour. " +
+      "To send many messages, use one run: `-` sends each line of stdin through one connection, spaced as " +
+      "Twitch requires. Runs that follow one another (a script's loop) also wait for these limits, using the " +
+      "times of recent sends kept next to the token file (chat-sends.json; on real Twitch, or with " +
+      "--token-file/TWITCHER_TOKEN_FILE); runs started at the same moment are not protected."
+  ),
+  HelpDoc.p(
+    "With --json, one JSON line per message: {\"outcome\":\"sent\",\"id\":...}, " +
+      "{\"outcome\":\"refused\",\"reason\":<NOTICE msg-id>,\"notice\":...}, " +
+      "{\"outcome\":\"unconfirmed\",\"reason\":\"Timeout\"|\"ConnectionLost\"}, {\"outcome\":\"invalid\",...}; " +
+      "{\"outcome\":\"error\",...} when chat could not be used at all."
+  ),
+  HelpDoc.p(
+    "Exit status: 0 sent; 1 could not connect or log in (network, token, scope); 2 bad usage or an invalid " +
+      "message (empty, line breaks); 3 Twitch refused a message; 4 Twitch did not confirm a message (it may " +
+      "have been sent). With several messages: 2 if any was invalid, else 3 if any was refused, else 4."
+  )
+])
 
 const send = Command.make(
   "send",
@@ -298,12 +316,29 @@ const send = Command.make(
       Options.optional
     ),
     channel: Args.text({ name: "channel" }).pipe(Args.withDescription("Channel login")),
-    text: Args.text({ name: "message" }).pipe(Args.withDescription("The message (quote it: one argument)"))
+    text: Args.text({ name: "message" }).pipe(
+      Args.withDescription(
+        "The message (quote it: one argument), or - to send each line of stdin as a message (blank lines skipped)"
+      )
+    )
   },
   (o) =>
     Effect.gen(function*() {
       const channel = o.channel.replace(/^#/, "").toLowerCase()
-      const texts = [o.text]
+      const tty = yield* Tty
+      const target = yield* Target.TargetTag
+      const texts: Stream.Stream<string, CliError> = o.text === "-" ?
+        Stream.filter(
+          Stream.map((yield* Stdin.Stdin).lines, (line) => line.replace(/\r$/, "")),
+          (line) => line.trim() !== ""
+        ) :
+        Stream.make(o.text)
+      // Runs follow one another (a script's loop): share the send times through a file next to the
+      // token store, where the token store is used (real Twitch, or a named token file).
+      const logPath = target.kind === "twitch" || target.tokenFileExplicit ?
+        Option.some(SendLog.pathFor(target.tokenFile)) :
+        Option.none()
+      let logWarned = false
       const print = (result: Result) => {
         if (o.json) return Render.json(resultJson(channel, result))
         const { line, out } = resultText(result)
@@ -311,6 +346,35 @@ const send = Command.make(
       }
       const results = yield* Effect.scoped(Effect.gen(function*() {
         const client = yield* ChatClient.make({ channels: [channel] })
+        const waitForLimits = Option.match(logPath, {
+          onNone: () => Effect.void,
+          onSome: (path) =>
+            Effect.gen(function*() {
+              const limits = (yield* client.isElevated(channel)) ? SendLog.elevatedLimits : SendLog.userLimits
+              const log = yield* SendLog.load(path)
+              const delay = SendLog.delayFor(log, client.login, channel, Date.now(), limits)
+              if (delay <= 0) return
+              yield* tty.status(
+                `Waiting ${(delay / 1000).toFixed(1)} s for Twitch's chat limits (recent sends)...`
+              )
+              yield* Effect.sleep(delay).pipe(Effect.ensuring(tty.status("")))
+            })
+        })
+        const recordSend = (result: Result) =>
+          Option.match(logPath, {
+            onNone: () => Effect.void,
+            onSome: (path) =>
+              result._tag === "Outcome" && result.outcome._tag !== "Written" ?
+                SendLog.record(path, client.login, channel, Date.now()).pipe(
+                  Effect.catchAll((why) =>
+                    logWarned ? Effect.void : Effect.zipRight(
+                      Effect.sync(() => void (logWarned = true)),
+                      Console.error(`twitcher: warning: ${why}; later runs cannot see this send.`)
+                    )
+                  )
+                ) :
+                Effect.void
+          })
         const sendOne = (text: string) =>
           (Option.isSome(o.replyTo) ?
             client.reply(channel, o.replyTo.value, text) :
@@ -323,9 +387,15 @@ const send = Command.make(
                   e._tag === "ChatError" && (e.reason === "InvalidText" || e.reason === "TooLong"),
                 (error) => Effect.succeed<Result>({ _tag: "Invalid", error })
               ),
+              Effect.tap(recordSend),
               Effect.tap(print)
             )
-        return yield* Effect.forEach(texts, sendOne)
+        // One client for every message: its limiter spaces them as Twitch requires.
+        return yield* texts.pipe(
+          Stream.mapEffect((text) => Effect.zipRight(waitForLimits, sendOne(text))),
+          Stream.runCollect,
+          Effect.map(Chunk.toReadonlyArray)
+        )
       })).pipe(
         // Chat could not be used at all (connect, login, token, scope): JSON readers get a line too.
         Effect.tapError((error) =>

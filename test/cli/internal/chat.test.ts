@@ -2,6 +2,10 @@ import { describe, expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as Stdin from "../../../src/cli/internal/stdin.js"
 import * as MockWorld from "../../../src/testing/mock/World.js"
 import * as MockTwitch from "../../../src/testing/MockTwitch.js"
 import { cli, jsonLines, runWith } from "../support.js"
@@ -178,13 +182,19 @@ describe("twitcher chat", () => {
       20_000
     )
 
-    it.effect(
+    it.scoped(
       "chat send: Twitch's id back, the mock received it (and replies); a JSON line and a distinct exit status for every outcome",
       () =>
         Effect.gen(function*() {
           const { irc, state } = yield* setup
           const channel = state.users[6].login
-          const sent = yield* cli(["chat", "send", channel, "hello from twitcher", "--json"])
+          // Runs share their send times through a file next to the named token file.
+          const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "twitcher-chat-"))
+          yield* Effect.addFinalizer(() =>
+            Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
+          )
+          const tokenFile = ["--token-file", Path.join(dir, "token.json")]
+          const sent = yield* cli(["chat", "send", channel, "hello from twitcher", "--json", ...tokenFile])
           expect(sent.code).toBe(0)
           const doc = JSON.parse(sent.out)
           expect(doc).toMatchObject({ outcome: "sent", channel, parts: 1 })
@@ -195,18 +205,22 @@ describe("twitcher chat", () => {
             text: "hello from twitcher"
           })
 
-          // Right away, Twitch's 1 s per channel limit refuses it (every run has its own limiter).
-          const tooSoon = yield* cli(["chat", "send", channel, "again"])
-          expect(tooSoon.code).toBe(3)
-          expect(tooSoon.err).toMatch(/\[msg_ratelimit\]$/)
-          yield* Effect.sleep("1100 millis")
-          const reply = yield* cli(["chat", "send", channel, "a reply", "--reply-to", doc.id])
+          // Right away: the second run waits for Twitch's 1 s per channel (the send log of the first run).
+          const firstDone = Date.now()
+          const reply = yield* cli(["chat", "send", channel, "a reply", "--reply-to", doc.id, ...tokenFile])
+          expect(Date.now() - firstDone).toBeGreaterThanOrEqual(900)
           expect(reply.code).toBe(0)
           expect(reply.out).toMatch(new RegExp(`^Sent to #${channel} \\(message id \\S+\\)\\.$`))
           expect((yield* irc.awaitPrivmsgs(channel, 2))[1]).toMatchObject({
             text: "a reply",
             replyParentMsgId: doc.id
           })
+          expect(Fs.existsSync(Path.join(dir, "chat-sends.json"))).toBe(true)
+
+          // Without a token file (mock mode) runs share nothing: Twitch's 1 s per channel refuses it.
+          const tooSoon = yield* cli(["chat", "send", channel, "again"])
+          expect(tooSoon.code).toBe(3)
+          expect(tooSoon.err).toMatch(/\[msg_ratelimit\]$/)
 
           yield* Effect.sleep("1100 millis")
           yield* irc.ban({ channel, login: MockWorld.defaultUserLogin })
@@ -240,6 +254,32 @@ describe("twitcher chat", () => {
           const empty = yield* cli(["chat", "send", channel, "", "--json"])
           expect(empty).toMatchObject({ code: 2, err: "" })
           expect(JSON.parse(empty.out)).toMatchObject({ outcome: "invalid", channel, reason: "InvalidText" })
+        }),
+      20_000
+    )
+
+    it.effect(
+      "chat send -: every stdin line through one client, spaced by Twitch's 1 s per channel, a JSON line each",
+      () =>
+        Effect.gen(function*() {
+          const { irc, state } = yield* setup
+          const channel = state.users[7].login
+          const recorder = { out: [] as Array<string>, err: [] as Array<string>, status: [] as Array<string> }
+          const logins = (yield* irc.counters).logins
+          const started = Date.now()
+          const code = yield* runWith(["chat", "send", channel, "-", "--json"], recorder).pipe(
+            Effect.provideService(Stdin.Stdin, Stdin.fromLines(["one", "", "two\r", "   ", "three"]))
+          )
+          expect(code).toBe(0)
+          expect(Date.now() - started).toBeGreaterThanOrEqual(1900)
+          const docs = recorder.out.map((l) => JSON.parse(l) as Record<string, unknown>)
+          expect(docs.map((d) => d["outcome"])).toEqual(["sent", "sent", "sent"])
+          const received = yield* irc.awaitPrivmsgs(channel, 3)
+          expect(received.map((m) => m.text)).toEqual(["one", "two", "three"])
+          expect(received.map((m) => m.id)).toEqual(docs.map((d) => d["id"]))
+          // One connection (one login) for the whole batch.
+          expect((yield* irc.counters).logins - logins).toBe(1)
+          expect(recorder.err).toEqual([])
         }),
       20_000
     )
