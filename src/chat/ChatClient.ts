@@ -15,8 +15,12 @@
  *
  * What it does for you:
  * - **Login** with the auth layer's user token (`chat:read`; `chat:edit` to send), or anonymously
- *   (read-only). CAP REQ for tags, commands and membership. A refused login is a typed
- *   `ChatError` (`LoginFailed`) after one refresh attempt of the token.
+ *   (read-only). Capabilities follow IRCv3: one `CAP REQ` for tags, commands and membership
+ *   (what Twitch grants); after a NAK (the REQ is atomic) each is asked for alone; `CAP END` once
+ *   every REQ is answered (IRCv3 servers hold the welcome until then; Twitch ignores it). The
+ *   granted set is `capabilities`; without tags and commands a server never answers a PRIVMSG, so
+ *   sends complete `Unconfirmed` (`NoConfirmation`) as soon as they are written. A refused login is
+ *   a typed `ChatError` (`LoginFailed`) after one refresh attempt of the token.
  * - **Joins** go through Twitch's JOIN limit (20 per 10 s) and complete when Twitch confirms them;
  *   they fail with `JoinFailed` (Twitch's NOTICE, e.g. `msg_channel_suspended`) or `JoinTimeout`,
  *   counted from when the JOIN was written, not from when it was queued.
@@ -232,6 +236,12 @@ export declare namespace ChatClient {
     /** Whether the account is broadcaster, moderator or VIP in the channel (from USERSTATE). */
     readonly isElevated: (channel: string) => Effect.Effect<boolean>
     readonly stats: Effect.Effect<Stats>
+    /**
+     * The IRCv3 capabilities the server granted on the current connection (empty while
+     * disconnected). Without `twitch.tv/tags` and `twitch.tv/commands` sends cannot be confirmed
+     * and complete `Unconfirmed` (`NoConfirmation`) once written.
+     */
+    readonly capabilities: Effect.Effect<ReadonlyArray<string>>
     /** The number of the current connection (1 for the first), none while disconnected. */
     readonly connectionId: Effect.Effect<Option.Option<number>>
   }
@@ -419,6 +429,7 @@ export const make = (
       sendRaw: engine.sendRaw,
       isElevated: engine.isElevated,
       stats: engine.stats,
+      capabilities: engine.capabilities,
       connectionId: engine.connectionId
     })
   })

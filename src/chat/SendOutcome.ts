@@ -15,11 +15,14 @@ import type { Privmsg } from "./TwitchMessage.js"
  *   after a rate-limit violation).
  * - `ConnectionLost`: the connection ended after the line was written and before Twitch answered.
  *   The message may or may not have arrived; it is not sent again (at most once).
+ * - `NoConfirmation`: written, but the server did not grant the `twitch.tv/tags` and
+ *   `twitch.tv/commands` capabilities, so it never answers a PRIVMSG (an IRC server other than
+ *   Twitch, or one that NAKed them). Completes as soon as the line is written.
  *
  * @since 0.1.0
  * @category models
  */
-export type UnconfirmedReason = "Timeout" | "ConnectionLost"
+export type UnconfirmedReason = "Timeout" | "ConnectionLost" | "NoConfirmation"
 
 /**
  * The outcome of one line (one part of a split text).

@@ -192,6 +192,8 @@ type Answer =
   | { readonly _tag: "Sent"; readonly state: TM.UserState }
   | { readonly _tag: "Refused"; readonly notice: TM.Notice }
   | { readonly _tag: "Lost" }
+  /** Written, but the server did not grant `twitch.tv/tags` and `twitch.tv/commands`: no answer will come. */
+  | { readonly _tag: "NoConfirmation" }
 
 type JoinAnswer =
   | { readonly _tag: "Joined" }
@@ -233,7 +235,18 @@ interface Conn {
   socketClosed: boolean
   endReason: EndReason | undefined
   welcomeDone: boolean
+  /** Capabilities the server acknowledged. */
+  readonly caps: Set<string>
+  /** CAP REQs not answered yet; `CAP END` goes out when this reaches 0. */
+  capOutstanding: number
+  capEnded: boolean
 }
+
+/** What the client asks for; with `tags` and `commands` Twitch answers every PRIVMSG. */
+const wantedCaps = ["twitch.tv/tags", "twitch.tv/commands", "twitch.tv/membership"] as const
+
+/** Whether sends on this connection can be confirmed (USERSTATE with `id`, NOTICE with `msg-id`). */
+const confirmable = (conn: Conn) => conn.caps.has("twitch.tv/tags") && conn.caps.has("twitch.tv/commands")
 
 interface SendRequest {
   readonly channel: string
@@ -280,6 +293,7 @@ export interface Engine {
   readonly sendRaw: (line: string) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
   readonly isElevated: (channel: string) => Effect.Effect<boolean>
   readonly stats: Effect.Effect<StatsShape>
+  readonly capabilities: Effect.Effect<ReadonlyArray<string>>
   readonly connectionId: Effect.Effect<Option.Option<number>>
 }
 
@@ -515,6 +529,33 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       return Either.isRight(parsed) && parsed.right._tag === "Privmsg" ? parsed.right : undefined
     }
 
+    // ---- capability negotiation (IRCv3 CAP)
+    // The REQ is atomic: one unsupported capability NAKs the whole list. Twitch grants all three
+    // at once; on a NAK of several the client asks for each one alone, so that a server without
+    // `membership` still gives `tags` and `commands`. `CAP END` goes out once every REQ has been
+    // answered: IRCv3 servers hold the welcome until then (Twitch does not wait for it and
+    // ignores it).
+    const onCap = (conn: Conn, m: TM.Cap) => {
+      const sub = m.subcommand.toUpperCase()
+      if (sub !== "ACK" && sub !== "NAK") return
+      if (sub === "ACK") {
+        for (const c of m.capabilities) {
+          if (c.startsWith("-")) conn.caps.delete(c.slice(1))
+          else conn.caps.add(c)
+        }
+      } else if (m.capabilities.length > 1 && !conn.capEnded) {
+        for (const c of m.capabilities) {
+          conn.capOutstanding++
+          conn.outbox.unsafeOffer({ text: `CAP REQ :${c}` })
+        }
+      }
+      conn.capOutstanding = Math.max(0, conn.capOutstanding - 1)
+      if (conn.capOutstanding === 0 && !conn.capEnded) {
+        conn.capEnded = true
+        conn.outbox.unsafeOffer({ text: "CAP END" })
+      }
+    }
+
     // ---- inbound
     const endConn = (conn: Conn, reason: EndReason) => {
       if (conn.endReason !== undefined) return
@@ -553,7 +594,16 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             unsetCurrent(conn)
             endConn(conn, { _tag: "Reconnect" })
             break
+          case "Cap":
+            onCap(conn, m)
+            break
           case "Numeric":
+            if (m.code === 421 && m.irc.params[1]?.toUpperCase() === "CAP") {
+              // A server without IRCv3 capabilities: nothing to negotiate, nothing to end.
+              conn.capOutstanding = 0
+              conn.capEnded = true
+            }
+            if (m.code === 1) conn.capEnded = true
             if (m.code === 1 && !conn.welcomeDone) {
               conn.welcomeDone = true
               Deferred.unsafeDone(conn.welcomed, Exit.void)
@@ -690,7 +740,10 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           draining: false,
           socketClosed: false,
           endReason: undefined,
-          welcomeDone: false
+          welcomeDone: false,
+          caps: new Set(),
+          capOutstanding: 1,
+          capEnded: false
         }
         yield* socket.run((lines) => onLines(conn, lines), Effect.void).pipe(
           Effect.matchCause({
@@ -704,9 +757,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           Effect.forkIn(scope)
         )
         yield* Effect.forkIn(writerLoop(conn), scope)
-        const hello: Array<OutLine> = [{
-          text: "CAP REQ :twitch.tv/tags twitch.tv/commands twitch.tv/membership"
-        }]
+        const hello: Array<OutLine> = [{ text: `CAP REQ :${wantedCaps.join(" ")}` }]
         const known = token
         if (known !== undefined && settings.auth !== undefined) {
           const latest = Option.getOrElse(yield* Effect.option(settings.auth.current), () => known)
@@ -741,6 +792,13 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           return Either.left(welcome.right.left)
         }
         yield* Effect.forkIn(keepalive(conn), scope)
+        if (!confirmable(conn)) {
+          yield* Effect.logWarning(
+            "chat: the server did not grant twitch.tv/tags and twitch.tv/commands; " +
+              "sends complete Unconfirmed (NoConfirmation) once written",
+            { granted: [...conn.caps] }
+          )
+        }
         return Either.right(conn)
       }
     )
@@ -960,10 +1018,12 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           const answer = yield* Deferred.make<Answer>()
           const pending: Pending = { answer, text: req.text, replyTo: req.replyTo, written: false }
           conn.pending.set(req.channel, pending)
+          const canConfirm = confirmable(conn)
           yield* Queue.offer(conn.outbox, {
             text: req.line,
             onWritten: () => {
               pending.written = true
+              if (!canConfirm) Deferred.unsafeDone(answer, Exit.succeed({ _tag: "NoConfirmation" }))
             }
           })
           const result = yield* Deferred.await(answer).pipe(
@@ -978,6 +1038,9 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           const waited = DurationM.millis(writtenAt - req.enqueuedAt)
           const base = { channel: req.channel, text: req.text, waited, part: req.part, parts: req.parts }
           if (result === undefined) return SendOutcome.Unconfirmed({ ...base, reason: "Timeout" })
+          if (result._tag === "NoConfirmation") {
+            return SendOutcome.Unconfirmed({ ...base, reason: "NoConfirmation" })
+          }
           if (result._tag === "Lost") {
             if (!pending.written) continue
             return SendOutcome.Unconfirmed({ ...base, reason: "ConnectionLost" })
@@ -1250,6 +1313,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       sendRaw,
       isElevated: (channel) => Effect.sync(() => roles.get(normalizeChannel(channel) ?? channel) === true),
       stats: Effect.sync(() => ({ ...stats })),
+      capabilities: Effect.sync(() => current === undefined ? [] : [...current.caps].sort()),
       connectionId: Effect.sync(() => Option.fromNullable(current?.id))
     }
   })

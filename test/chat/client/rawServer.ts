@@ -1,0 +1,128 @@
+/**
+ * A tiny raw-TCP IRC server on 127.0.0.1 for fault tests the mock Twitch does not model (servers
+ * that follow IRCv3 CAP strictly, NAK capabilities, answer late or flap). Each test scripts it with
+ * a per-line handler; the server records every line it received, per connection.
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Net from "node:net"
+import * as AccessToken from "../../../src/auth/AccessToken.js"
+import * as TwitchAuth from "../../../src/auth/TwitchAuth.js"
+import * as ChatClient from "../../../src/chat/ChatClient.js"
+import * as TwitchConfig from "../../../src/TwitchConfig.js"
+
+export interface RawConn {
+  /** 1 for the first connection. */
+  readonly index: number
+  readonly lines: Array<string>
+  nick: string
+  readonly write: (line: string) => void
+  readonly end: () => void
+}
+
+export const token = AccessToken.make("abcdefghijklmnopqrstuvwxyz0123", {
+  kind: "user",
+  login: "bot",
+  scopes: ["chat:read", "chat:edit"]
+})
+
+export const welcome = (nick: string) => `:tmi.twitch.tv 001 ${nick} :Welcome, GLHF!`
+export const joinEcho = (nick: string, channel: string) =>
+  `:${nick}!${nick}@${nick}.tmi.twitch.tv JOIN #${channel}`
+export const userState = (channel: string, id?: string) =>
+  `@badge-info=;badges=;color=;display-name=Bot;emote-sets=0${
+    id === undefined ? "" : `;id=${id}`
+  };mod=0;subscriber=0;user-type= :tmi.twitch.tv USERSTATE #${channel}`
+
+/** Starts the server; `onLine` sees every line a client sends. Closed with the scope. */
+export const start = (onLine: (conn: RawConn, line: string) => void) =>
+  Effect.gen(function*() {
+    const conns: Array<RawConn> = []
+    const sockets = new Set<Net.Socket>()
+    const server = Net.createServer((socket) => {
+      sockets.add(socket)
+      socket.on("close", () => sockets.delete(socket))
+      socket.on("error", () => {})
+      socket.setEncoding("utf8")
+      const conn: RawConn = {
+        index: conns.length + 1,
+        lines: [],
+        nick: "",
+        write: (line) => {
+          if (!socket.destroyed) socket.write(line + "\r\n")
+        },
+        end: () => {
+          socket.end()
+        }
+      }
+      conns.push(conn)
+      let buffer = ""
+      socket.on("data", (data: string) => {
+        buffer += data
+        let i: number
+        while ((i = buffer.indexOf("\r\n")) >= 0) {
+          const line = buffer.slice(0, i)
+          buffer = buffer.slice(i + 2)
+          conn.lines.push(line)
+          const nick = /^NICK (\S+)/.exec(line)
+          if (nick !== null) conn.nick = nick[1]
+          onLine(conn, line)
+        }
+      })
+    })
+    const port = yield* Effect.acquireRelease(
+      Effect.async<number>((resume) => {
+        server.listen(
+          0,
+          "127.0.0.1",
+          () => resume(Effect.succeed((server.address() as Net.AddressInfo).port))
+        )
+      }),
+      () =>
+        Effect.async<void>((resume) => {
+          for (const s of sockets) s.destroy()
+          server.close(() => resume(Effect.void))
+        })
+    )
+    const config = TwitchConfig.layer({
+      clientId: "abcdefghijklmnopqrstuvwxyz0123",
+      ircHost: "127.0.0.1",
+      ircPort: port,
+      ircTls: false,
+      ircWebSocketUrl: "ws://127.0.0.1:1"
+    })
+    const client = (options: ChatClient.Options = {}) =>
+      ChatClient.make({
+        sendTimeout: "1 second",
+        joinTimeout: "1 second",
+        loginTimeout: "1 second",
+        reconnect: { base: "10 millis", max: "100 millis" },
+        ...options
+      }).pipe(Effect.provide(Layer.merge(config, TwitchAuth.layerStatic(token))))
+    return { conns, client, port }
+  })
+
+/** A Twitch-like default: ACK every CAP REQ, welcome on NICK, echo JOIN/PART. */
+export const twitchLike = (conn: RawConn, line: string): boolean => {
+  const req = /^CAP REQ :(.*)$/.exec(line)
+  if (req !== null) {
+    conn.write(`:tmi.twitch.tv CAP * ACK :${req[1]}`)
+    return true
+  }
+  if (line.startsWith("NICK ")) {
+    conn.write(welcome(conn.nick))
+    return true
+  }
+  const join = /^JOIN #(\S+)$/.exec(line)
+  if (join !== null) {
+    conn.write(joinEcho(conn.nick, join[1]))
+    conn.write(userState(join[1]))
+    return true
+  }
+  const part = /^PART #(\S+)$/.exec(line)
+  if (part !== null) {
+    conn.write(`:${conn.nick}!${conn.nick}@${conn.nick}.tmi.twitch.tv PART #${part[1]}`)
+    return true
+  }
+  return false
+}
