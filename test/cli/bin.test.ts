@@ -22,9 +22,9 @@ const bin = (
     }
     const child = ChildProcess.spawn(process.execPath, ["--import", "tsx", "src/cli/bin.ts", ...args], {
       env,
-      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"]
+      stdio: ["pipe", "pipe", "pipe"]
     })
-    if (input !== undefined) child.stdin?.end(input)
+    child.stdin.end(input ?? "")
     let out = ""
     let err = ""
     child.stdout.on("data", (chunk: Buffer) => {
