@@ -30,6 +30,8 @@ import * as Target from "./target.js"
 const chatTarget = (common: Target.Common) =>
   Target.authLayer.pipe(Layer.provideMerge(Target.layer(common, { irc: true })))
 
+const channelName = (channel: string) => channel.replace(/^#/, "").toLowerCase()
+
 const time = (date: Option.Option<Date>) =>
   Option.getOrElse(Option.map(date, (d) => d.toISOString().slice(11, 19)), () => "--:--:--")
 
@@ -206,16 +208,41 @@ const read = Command.make(
         )
         const fiber = yield* Effect.forkScoped(counted)
         yield* Effect.yieldNow()
-        yield* client.joinAll(o.channels)
-        yield* tty.status("")
-        if (tty.stderr) {
-          yield* Console.error(
-            `Joined ${o.channels.map((c) => `#${c.replace(/^#/, "").toLowerCase()}`).join(", ")}${
-              anonymous ? " (anonymously)" : ` as ${client.login}`
-            }. Ctrl+C to stop.`
+        // Twitch drops a JOIN to a channel that does not exist (the join times out) and refuses a
+        // suspended one: warn and keep reading the channels that were joined; fail if none was.
+        const joining = Effect.gen(function*() {
+          const results = yield* Effect.forEach(
+            o.channels,
+            (c) => Effect.map(Effect.either(client.join(c)), (r) => [channelName(c), r] as const),
+            { concurrency: "unbounded" }
           )
-        }
-        yield* fiber.await.pipe(Effect.flatten)
+          const joined = results.filter(([, r]) => r._tag === "Right").map(([c]) => c)
+          const failed = results.flatMap(([c, r]) => r._tag === "Left" ? [[c, r.left] as const] : [])
+          if (joined.length === 0 && failed.length > 0) {
+            return yield* failed.length === 1 ? Effect.fail(failed[0][1]) : new CliError({
+              reason: "NotFound",
+              detail: `Could not join any channel: ${
+                failed.map(([c, e]) => `#${c}: ${CliErrorModule.describe(e).line}`).join("; ")
+              }`
+            })
+          }
+          for (const [c, e] of failed) {
+            yield* Console.error(`twitcher: warning: not reading #${c}: ${CliErrorModule.describe(e).line}`)
+          }
+          yield* tty.status("")
+          if (tty.stderr) {
+            yield* Console.error(
+              `Joined ${joined.map((c) => `#${c}`).join(", ")}${
+                anonymous ? " (anonymously)" : ` as ${client.login}`
+              }. Ctrl+C to stop.`
+            )
+          }
+        })
+        // Done when the reader is (--limit), or when no channel could be joined.
+        yield* Effect.raceFirst(
+          Effect.flatten(fiber.await),
+          Effect.zipRight(joining, Effect.flatten(fiber.await))
+        )
       })).pipe(Effect.ensuring(tty.status("")))
     }).pipe(Effect.provide(chatTarget(o)))
 ).pipe(Command.withDescription("Print the chat of channels as it arrives (--json: JSON lines)"))
@@ -324,7 +351,7 @@ const send = Command.make(
   },
   (o) =>
     Effect.gen(function*() {
-      const channel = o.channel.replace(/^#/, "").toLowerCase()
+      const channel = channelName(o.channel)
       const tty = yield* Tty
       const target = yield* Target.TargetTag
       const texts: Stream.Stream<string, CliError> = o.text === "-" ?

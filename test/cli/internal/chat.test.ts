@@ -53,6 +53,30 @@ describe("twitcher chat", () => {
     )
 
     it.effect(
+      "chat read: a channel that cannot be joined is a warning while others are read; none joined fails",
+      () =>
+        Effect.gen(function*() {
+          const { live, state } = yield* setup
+          const suspended = state.users[state.users.length - 1].login
+          const r = yield* cli(["chat", "read", live[0], `#${suspended}`, "--limit", "10", "--json"])
+          expect(r.code).toBe(0)
+          expect(jsonLines(r).filter((m) => m["type"] === "message")).toHaveLength(10)
+          expect(r.err).toMatch(
+            new RegExp(`^twitcher: warning: not reading #${suspended}: .*msg_channel_suspended`)
+          )
+          expect(r.err.split("\n")).toHaveLength(1)
+
+          const none = yield* cli(["chat", "read", suspended, "--limit", "1"])
+          expect(none.code).toBe(1)
+          expect(none.err).toMatch(
+            new RegExp(`^twitcher: Chat JoinFailed in #${suspended} \\[msg_channel_suspended\\]`)
+          )
+          expect(none.err.split("\n")).toHaveLength(1)
+        }),
+      20_000
+    )
+
+    it.effect(
       "chat read shows exactly what was posted (sender, color, /me), anonymously too",
       () =>
         Effect.gen(function*() {
