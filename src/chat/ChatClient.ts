@@ -101,7 +101,10 @@ export type ConnectionEvent = Data.TaggedEnum<{
   Disconnected: { readonly connection: number; readonly reason: string }
   /** Waiting `delay` before reconnect attempt `attempt`. */
   Reconnecting: { readonly attempt: number; readonly delay: Duration.Duration }
-  /** The client gave up (login refused or the token lacks a scope); sends and joins fail. */
+  /**
+   * The client gave up (login refused or the token lacks a scope): message streams fail with
+   * `error`, sends and joins (queued or new) fail with it at once.
+   */
   Failed: { readonly error: ChatError | NotAuthorized }
   /** The client's scope closed. */
   Closed: { readonly at?: undefined }
@@ -192,12 +195,16 @@ export declare namespace ChatClient {
     /** The login in use (`justinfan…` when anonymous). */
     readonly login: string
     readonly anonymous: boolean
-    /** Every message of every channel (and server messages), from when the stream starts. */
-    readonly messages: Stream.Stream<TwitchMessage>
-    /** The messages of one channel. */
-    readonly channel: (channel: string) => Stream.Stream<TwitchMessage>
-    /** Messages with per-stream buffer options. */
-    readonly stream: (options: StreamOptions) => Stream.Stream<TwitchMessage>
+    /**
+     * Every message of every channel (and server messages), from when the stream starts. It ends
+     * when the client's scope closes, and fails with the client's error when it gives up
+     * (`Failed`: login refused on a reconnect, token without scope).
+     */
+    readonly messages: Stream.Stream<TwitchMessage, ChatError | NotAuthorized>
+    /** The messages of one channel (ends like `messages`). */
+    readonly channel: (channel: string) => Stream.Stream<TwitchMessage, ChatError | NotAuthorized>
+    /** Messages with per-stream buffer options (ends like `messages`). */
+    readonly stream: (options: StreamOptions) => Stream.Stream<TwitchMessage, ChatError | NotAuthorized>
     /** Connection state changes, from when the stream starts. */
     readonly events: Stream.Stream<ConnectionEvent>
     readonly state: Effect.Effect<ConnectionState>

@@ -261,7 +261,7 @@ interface SendRequest {
 }
 
 interface Sub {
-  readonly mailbox: Mailbox.Mailbox<TM.TwitchMessage>
+  readonly mailbox: Mailbox.Mailbox<TM.TwitchMessage, ChatError | NotAuthorized>
   readonly filter: ((m: TM.TwitchMessage) => boolean) | undefined
   readonly overflow: Overflow
   readonly capacity: number
@@ -275,7 +275,7 @@ export interface Engine {
     readonly filter?: ((m: TM.TwitchMessage) => boolean) | undefined
     readonly bufferSize?: number | undefined
     readonly overflow?: Overflow | undefined
-  }) => Stream.Stream<TM.TwitchMessage>
+  }) => Stream.Stream<TM.TwitchMessage, ChatError | NotAuthorized>
   readonly events: Stream.Stream<ConnectionEventShape>
   readonly state: Effect.Effect<StateShape>
   readonly join: (channel: string) => Effect.Effect<void, ChatError | NotAuthorized>
@@ -457,7 +457,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         Effect.gen(function*() {
           const capacity = options.bufferSize ?? settings.bufferSize
           const overflow = options.overflow ?? settings.overflow
-          const mailbox = yield* Mailbox.make<TM.TwitchMessage>(
+          const mailbox = yield* Mailbox.make<TM.TwitchMessage, ChatError | NotAuthorized>(
             capacity > 0
               ? { capacity, strategy: overflow === "dropOldest" ? "sliding" : "suspend" }
               : undefined
@@ -465,6 +465,10 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           const sub: Sub = { mailbox, filter: options.filter, overflow, capacity, stalled: undefined }
           yield* Effect.acquireRelease(
             Effect.sync(() => {
+              if (fatal !== undefined) {
+                mailbox.unsafeDone(Exit.fail(fatal))
+                return
+              }
               if (closing) {
                 mailbox.unsafeDone(Exit.void)
                 return
@@ -1270,6 +1274,12 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             state = "Failed"
             emit({ _tag: "Failed", error })
             completeReady(Exit.fail(error))
+            // Nothing more will arrive: every message stream ends with the error (after the
+            // messages already buffered), queued sends and joins fail.
+            for (const sub of subs) sub.mailbox.unsafeDone(Exit.fail(error))
+            subs.clear()
+            for (const req of outstanding) Deferred.unsafeDone(req.done, Exit.fail(error))
+            outstanding.clear()
           })
         )
       )

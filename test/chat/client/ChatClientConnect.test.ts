@@ -10,7 +10,7 @@ import type { TwitchMessage } from "../../../src/chat/TwitchMessage.js"
 import * as World from "../../../src/testing/mock/World.js"
 import { client, setup } from "./fixture.js"
 
-const take = (stream: Stream.Stream<TwitchMessage>, until: (m: TwitchMessage) => boolean) =>
+const take = <E>(stream: Stream.Stream<TwitchMessage, E>, until: (m: TwitchMessage) => boolean) =>
   stream.pipe(
     Stream.takeUntil(until),
     Stream.runCollect,
