@@ -16,11 +16,22 @@ import * as Tty from "./Tty.js"
 const tty = Tty.fromProcess()
 const keepColor = (isTTY: boolean) => tty.style.color && isTTY
 
-// A closed pipe (`twitcher ... | head`) is the reader's choice, not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0)
-  throw error
-})
+// A closed pipe (`twitcher ... | head`) is the reader's choice, not an error: stdout's ends the
+// command (exit 0); stderr's is ignored (the output still goes to stdout). Any other write error
+// is one line and exit status 1, never a stack trace.
+const writeFailed = (stream: string) => (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") {
+    if (stream === "stdout") process.exit(0)
+    return
+  }
+  try {
+    process.stderr.write(`twitcher: cannot write to ${stream}: ${error.code ?? error.message}\n`)
+  } finally {
+    process.exit(1)
+  }
+}
+process.stdout.on("error", writeFailed("stdout"))
+process.stderr.on("error", writeFailed("stderr"))
 
 const console = Tty.console({
   out: (line) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as ChildProcess from "node:child_process"
+import * as MockWorld from "../../src/testing/mock/World.js"
 
 interface Ran {
   readonly code: number | null
@@ -69,6 +70,26 @@ describe("the twitcher executable", () => {
           expect.objectContaining({ outcome: "sent", channel: "twitcher" }),
           expect.objectContaining({ outcome: "sent", channel: "twitcher" })
         ])
+      }),
+    30_000
+  )
+
+  it.live(
+    "chat read | head -1: the closed pipe ends the command with exit 0 and nothing on stderr",
+    () =>
+      Effect.gen(function*() {
+        const world = MockWorld.defaultWorldData(Date.now())
+        const live = world.users.find((u) => u.id === world.streams[0].userId)!.login
+        let closed = false
+        const ran = yield* bin(["chat", "read", "--mock", live, "--json"], (out, child) => {
+          if (!closed && out.includes("\n")) {
+            closed = true
+            child.stdout?.destroy()
+          }
+        })
+        expect(closed).toBe(true)
+        expect(ran.code).toBe(0)
+        expect(ran.err).toBe("")
       }),
     30_000
   )

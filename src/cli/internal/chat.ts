@@ -32,8 +32,14 @@ const chatTarget = (common: Target.Common) =>
 
 const channelName = (channel: string) => channel.replace(/^#/, "").toLowerCase()
 
+/** The local time of day (`HH:MM:SS`) a message was sent. */
 const time = (date: Option.Option<Date>) =>
-  Option.getOrElse(Option.map(date, (d) => d.toISOString().slice(11, 19)), () => "--:--:--")
+  Option.getOrElse(
+    Option.map(date, (d) =>
+      [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":")),
+    () =>
+      "--:--:--"
+  )
 
 const mapToObject = (map: ReadonlyMap<string, string>) => Object.fromEntries(map)
 
@@ -270,6 +276,17 @@ export const resultJson = (channel: string, result: Result): Record<string, unkn
   }
 }
 
+const unconfirmedWhy = (reason: SendOutcome.UnconfirmedReason): string => {
+  switch (reason) {
+    case "Timeout":
+      return "no answer in time"
+    case "ConnectionLost":
+      return "the connection was lost"
+    default:
+      return `${reason}: the server sends no confirmations`
+  }
+}
+
 /** The text form of a result: for stdout (sent) or stderr (the rest). */
 const resultText = (result: Result): { readonly out: boolean; readonly line: string } => {
   if (result._tag === "Invalid") return { out: false, line: `twitcher: ${result.error.message}` }
@@ -287,9 +304,9 @@ const resultText = (result: Result): { readonly out: boolean; readonly line: str
     case "Unconfirmed":
       return {
         out: false,
-        line: `twitcher: Twitch did not confirm the message in #${o.channel} (${
-          o.reason === "Timeout" ? "no answer in time" : "the connection was lost"
-        }); it may or may not have been sent.`
+        line: `twitcher: Twitch did not confirm the message in #${o.channel} (${unconfirmedWhy(o.reason)}); ${
+          o.reason === "NoConfirmation" ? "it was written" : "it may or may not have been sent"
+        }.`
       }
     case "Written":
       return { out: true, line: "Written." }
@@ -323,7 +340,7 @@ const sendHelp = HelpDoc.blocks([
   HelpDoc.p(
     "With --json, one JSON line per message: {\"outcome\":\"sent\",\"id\":...}, " +
       "{\"outcome\":\"refused\",\"reason\":<NOTICE msg-id>,\"notice\":...}, " +
-      "{\"outcome\":\"unconfirmed\",\"reason\":\"Timeout\"|\"ConnectionLost\"}, {\"outcome\":\"invalid\",...}; " +
+      "{\"outcome\":\"unconfirmed\",\"reason\":\"Timeout\"|\"ConnectionLost\"|\"NoConfirmation\"}, {\"outcome\":\"invalid\",...}; " +
       "{\"outcome\":\"error\",...} when chat could not be used at all."
   ),
   HelpDoc.p(
@@ -352,6 +369,9 @@ const send = Command.make(
   (o) =>
     Effect.gen(function*() {
       const channel = channelName(o.channel)
+      if (o.me && Option.isSome(o.replyTo)) {
+        return yield* new CliError({ reason: "BadInput", detail: "--me and --reply-to cannot be combined." })
+      }
       const tty = yield* Tty
       const target = yield* Target.TargetTag
       const texts: Stream.Stream<string, CliError> = o.text === "-" ?

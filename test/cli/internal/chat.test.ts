@@ -316,6 +316,9 @@ describe("twitcher chat", () => {
         expect(help.out).toContain("send")
         expect((yield* cli(["chat", "read", "x", "--limit", "0"])).code).toBe(2)
         expect((yield* cli(["chat", "send", "x", "hi", "--nope"])).code).toBe(2)
+        // --me was silently dropped with --reply-to.
+        const meReply = yield* cli(["chat", "send", "x", "hi", "--me", "--reply-to", "abc"])
+        expect(meReply).toMatchObject({ code: 2, err: "twitcher: --me and --reply-to cannot be combined." })
       }))
   })
 })
