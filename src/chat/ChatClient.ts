@@ -34,8 +34,10 @@
  * - **Own messages** appear in the stream as PRIVMSGs synthesized from Twitch's USERSTATE answer.
  * - **Keepalive and reconnects**: PING answered at once; a silent server (no traffic for
  *   `keepalive.idle`, then no PONG within `keepalive.timeout`) and socket errors lead to a
- *   reconnect with capped exponential backoff and jitter, a login with the current token and a
- *   rejoin of every channel. On Twitch's RECONNECT the new connection is opened and joined before
+ *   reconnect with capped exponential backoff and jitter (the backoff keeps growing until a
+ *   connection stays up for `reconnect.stableAfter`, 30 s), a login with the current token and a
+ *   rejoin of every channel. Every login goes through Twitch's 20 authentication attempts per
+ *   10 s (`limits.auths`). On Twitch's RECONNECT the new connection is opened and joined before
  *   the old one is dropped, and messages seen on both are delivered once (deduplicated by id).
  *   Sends queued while disconnected go out after the reconnect; a send written just before the
  *   connection died is `Unconfirmed` (`ConnectionLost`) and not sent again.
@@ -294,10 +296,15 @@ export interface Options {
     readonly idle?: Duration.DurationInput | undefined
     readonly timeout?: Duration.DurationInput | undefined
   } | undefined
-  /** Reconnect backoff: first delay (default 250 ms), doubled per attempt up to `max` (30 s), jittered. */
+  /**
+   * Reconnect backoff: first delay (default 250 ms), doubled per attempt up to `max` (30 s),
+   * jittered. The attempt count is reset only by a connection that stayed up for `stableAfter`
+   * (default 30 s): a server that welcomes and then drops the client gets ever longer waits.
+   */
   readonly reconnect?: {
     readonly base?: Duration.DurationInput | undefined
     readonly max?: Duration.DurationInput | undefined
+    readonly stableAfter?: Duration.DurationInput | undefined
   } | undefined
   /** Connection attempts before `make` fails (default 3). */
   readonly initialAttempts?: number | undefined
@@ -378,6 +385,7 @@ export const make = (
       keepaliveTimeout: ms(options.keepalive?.timeout, "10 seconds"),
       reconnectBase: ms(options.reconnect?.base, "250 millis"),
       reconnectMax: ms(options.reconnect?.max, "30 seconds"),
+      reconnectStable: ms(options.reconnect?.stableAfter, "30 seconds"),
       initialAttempts: options.initialAttempts ?? 3,
       maxLength: options.maxLength ?? 500,
       tooLong: options.tooLong ?? "split",

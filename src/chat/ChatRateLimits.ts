@@ -40,6 +40,10 @@ export interface Limits {
   readonly joinWindow: Duration.DurationInput
   /** JOIN attempts per window (20). */
   readonly joins: number
+  /** Window of the authentication count (10 s when absent). */
+  readonly authWindow?: Duration.DurationInput | undefined
+  /** Logins (a PASS+NICK pair) per window (20 when absent; 200 for a verified bot). */
+  readonly auths?: number | undefined
 }
 
 /**
@@ -54,7 +58,9 @@ export const twitchLimits: Limits = {
   elevatedMessages: 100,
   channelInterval: Duration.seconds(1),
   joinWindow: Duration.seconds(10),
-  joins: 20
+  joins: 20,
+  authWindow: Duration.seconds(10),
+  auths: 20
 }
 
 /**
@@ -68,7 +74,8 @@ export const verifiedBotLimits: Limits = {
   ...twitchLimits,
   userMessages: 7_500,
   elevatedMessages: 7_500,
-  joins: 2_000
+  joins: 2_000,
+  auths: 200
 }
 
 /**
@@ -84,7 +91,8 @@ export const scaled = (limits: Limits, factor: number): Limits => {
     ...limits,
     messageWindow: scale(limits.messageWindow),
     channelInterval: scale(limits.channelInterval),
-    joinWindow: scale(limits.joinWindow)
+    joinWindow: scale(limits.joinWindow),
+    authWindow: scale(limits.authWindow ?? Duration.seconds(10))
   }
 }
 
@@ -121,6 +129,11 @@ export interface ChatRateLimiter {
   ) => Effect.Effect<Permit>
   /** Waits until a JOIN fits, then takes a slot. */
   readonly acquireJoin: Effect.Effect<Permit>
+  /**
+   * Waits until a login (PASS+NICK, Twitch's "authentication attempt") fits, then takes a slot;
+   * settle it when the server answered the login or the attempt ended.
+   */
+  readonly acquireAuth: Effect.Effect<Permit>
   /** The wait a JOIN would have now (for join timeouts). */
   readonly joinDelay: Effect.Effect<Duration.Duration>
   /** Messages counted in the current window (pending ones included). */
@@ -146,6 +159,9 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
     const joinWindow = millis(limits.joinWindow)
     const messages: Array<Slot> = []
     const joins: Array<Slot> = []
+    const auths: Array<Slot> = []
+    const authWindow = millis(limits.authWindow ?? Duration.seconds(10))
+    const authLimit = limits.auths ?? 20
     const lastInChannel = new Map<string, Slot>()
     let changed = Deferred.unsafeMake<void>(FiberId.none)
 
@@ -228,9 +244,22 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
         ([slot, waited]): Permit => ({ waited, settle: settleSlot(slot) })
       ))
 
+    const acquireAuth: Effect.Effect<Permit> = Effect.flatMap(Clock.currentTimeMillis, (start) =>
+      Effect.map(
+        attempt(start, (now) => {
+          const wait = windowWait(auths, now, authWindow, authLimit)
+          if (wait > 0) return { wait }
+          const slot: Slot = { at: Infinity }
+          auths.push(slot)
+          return { slot }
+        }),
+        ([slot, waited]): Permit => ({ waited, settle: settleSlot(slot) })
+      ))
+
     return {
       acquireSend,
       acquireJoin,
+      acquireAuth,
       joinDelay: Effect.map(Clock.currentTimeMillis, (now) => {
         const wait = windowWait(joins, now, joinWindow, limits.joins)
         return Duration.millis(wait === Infinity ? joinWindow : wait)

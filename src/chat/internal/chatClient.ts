@@ -6,6 +6,7 @@
  * @internal
  */
 import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as DurationM from "effect/Duration"
@@ -83,6 +84,7 @@ export interface Settings {
   readonly keepaliveTimeout: Duration.Duration
   readonly reconnectBase: Duration.Duration
   readonly reconnectMax: Duration.Duration
+  readonly reconnectStable: Duration.Duration
   readonly initialAttempts: number
   readonly maxLength: number
   readonly tooLong: "split" | "refuse"
@@ -724,7 +726,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
     }
 
     /** Opens a connection and logs in. Failures: `Left` = transient (retry), error = fatal. */
-    const connect: Effect.Effect<Either.Either<Conn, string>, ChatError | NotAuthorized> = Effect.gen(
+    const openAndLogin: Effect.Effect<Either.Either<Conn, string>, ChatError | NotAuthorized> = Effect.gen(
       function*() {
         const id = ++connCounter
         const scope = yield* Scope.fork(connsScope, ExecutionStrategy.sequential)
@@ -807,6 +809,15 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       }
     )
 
+    /**
+     * One login. Every login, anonymous ones too, counts against Twitch's 20 authentication
+     * attempts per 10 s per account: the slot is stamped when the login was answered or gave up.
+     */
+    const connect = Effect.flatMap(
+      limiter.acquireAuth,
+      (permit) => Effect.ensuring(openAndLogin, permit.settle)
+    )
+
     /** Connects with a refresh of a refused token once. */
     const connectOnce: Effect.Effect<Either.Either<Conn, string>, ChatError | NotAuthorized> = connect.pipe(
       Effect.catchIf(
@@ -837,19 +848,20 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
     /** Connects, retrying transient failures with capped exponential backoff and jitter. */
     const connectWithRetry = (
       immediate: boolean,
-      maxAttempts: number
-    ): Effect.Effect<Conn, ChatError | NotAuthorized> =>
+      maxAttempts: number,
+      firstAttempt = 1
+    ): Effect.Effect<readonly [Conn, number], ChatError | NotAuthorized> =>
       Effect.gen(function*() {
         let lastFailure = ""
-        for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-          if (!(immediate && attempt === 1)) {
+        for (let attempt = firstAttempt; attempt < firstAttempt + maxAttempts; attempt++) {
+          if (!(immediate && attempt === firstAttempt)) {
             const delay = yield* backoff(attempt)
             emit({ _tag: "Reconnecting", attempt, delay })
             yield* Effect.sleep(delay)
           }
           emit({ _tag: "Connecting", attempt })
           const result = yield* connectOnce
-          if (Either.isRight(result)) return result.right
+          if (Either.isRight(result)) return [result.right, attempt] as const
           lastFailure = result.left
           yield* Effect.logDebug(`chat: connection attempt ${attempt} failed: ${lastFailure}`)
         }
@@ -1230,6 +1242,10 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       Effect.gen(function*() {
         let conn = first
         let fresh = true
+        // Backoff level: grows with every connection that did not stay up for `reconnectStable`
+        // (a server that welcomes and then drops us, again and again), reset by a stable one.
+        let level = 0
+        let upSince = yield* Clock.currentTimeMillis
         for (;;) {
           if (fresh) {
             setCurrent(conn)
@@ -1238,6 +1254,8 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           }
           const reason = yield* Deferred.await(conn.ended)
           if (closing || reason._tag === "Shutdown") return
+          const now = yield* Clock.currentTimeMillis
+          if (now - upSince >= DurationM.toMillis(settings.reconnectStable)) level = 0
           stats.reconnects++
           settings.onReconnect()
           if (reason._tag === "Reconnect") {
@@ -1245,7 +1263,8 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             const old = conn
             // Open the new connection while the old one still delivers, rejoin every channel on
             // it, let answers to sends already written on the old one arrive, then drop the old.
-            const next = yield* connectWithRetry(true, Number.POSITIVE_INFINITY)
+            const [next] = yield* connectWithRetry(true, Number.POSITIVE_INFINITY)
+            upSince = yield* Clock.currentTimeMillis
             setCurrent(next)
             emit({ _tag: "Connected", connection: next.id, login, anonymous })
             yield* rejoinAll.pipe(
@@ -1262,7 +1281,10 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           } else {
             yield* closeConn(conn)
             emit({ _tag: "Disconnected", connection: conn.id, reason: reason._tag })
-            conn = yield* connectWithRetry(false, Number.POSITIVE_INFINITY)
+            const [next, attempt] = yield* connectWithRetry(false, Number.POSITIVE_INFINITY, level + 1)
+            level = attempt
+            upSince = yield* Clock.currentTimeMillis
+            conn = next
             fresh = true
           }
         }
@@ -1285,7 +1307,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       )
 
     // ---- start
-    const first = yield* connectWithRetry(true, Math.max(1, settings.initialAttempts))
+    const [first] = yield* connectWithRetry(true, Math.max(1, settings.initialAttempts))
     yield* Effect.forkIn(supervise(first), fibersScope)
 
     shutdown = Effect.gen(function*() {
