@@ -60,6 +60,9 @@ export interface Result {
   readonly failed: ReadonlyArray<string>
 }
 
+/** Remote text (titles, names, chat) without terminal escape sequences or control characters. */
+const clean = Output.sanitize
+
 const describeError = (error: TwitchError): string => `${error._tag}: ${error.message}`
 
 /**
@@ -90,11 +93,11 @@ const ago = (date: Date): string => {
 
 const streamTable = (style: Output.Style, streams: ReadonlyArray<LiveStream>) =>
   Output.table(style, streams, [
-    { header: "CHANNEL", cell: (s) => s.userName, maxWidth: 20 },
+    { header: "CHANNEL", cell: (s) => clean(s.userName), maxWidth: 20 },
     { header: "VIEWERS", cell: (s) => Output.count(s.viewerCount), align: "right" },
     { header: "LIVE FOR", cell: (s) => ago(s.startedAt), align: "right" },
-    { header: "LANG", cell: (s) => s.language },
-    { header: "TITLE", cell: (s) => s.title, maxWidth: 48 }
+    { header: "LANG", cell: (s) => clean(s.language) },
+    { header: "TITLE", cell: (s) => clean(s.title), maxWidth: 48 }
   ])
 
 /**
@@ -126,7 +129,7 @@ export const helixSections = (
     const top: ReadonlyArray<Game> = yield* Paging.collect(games.top({ pageSize: limit }), { limit })
     yield* Console.log(Output.table(style, top.map((game, i) => ({ game, rank: i + 1 })), [
       { header: "#", cell: (r) => String(r.rank), align: "right" },
-      { header: "GAME", cell: (r) => r.game.name, maxWidth: 40 },
+      { header: "GAME", cell: (r) => clean(r.game.name), maxWidth: 40 },
       { header: "ID", cell: (r) => r.game.id, align: "right" },
       { header: "IGDB", cell: (r) => Option.getOrElse(r.game.igdbId, () => "-"), align: "right" }
     ]))
@@ -183,7 +186,7 @@ export const helixSections = (
             ]
             yield* Console.log(Output.table(style, rows, [
               { header: "FIELD", cell: (r) => r[0] },
-              { header: "VALUE", cell: (r) => r[1], maxWidth: 70 }
+              { header: "VALUE", cell: (r) => clean(r[1]), maxWidth: 70 }
             ]))
           })
         )
@@ -198,7 +201,7 @@ export const helixSections = (
           Effect.gen(function*() {
             const master = yield* playlist.masterPlaylist(login.value)
             yield* Console.log(Output.table(style, master.variants, [
-              { header: "QUALITY", cell: (v) => v.isSource ? `${v.name} (source)` : v.name },
+              { header: "QUALITY", cell: (v) => clean(v.isSource ? `${v.name} (source)` : v.name) },
               {
                 header: "RESOLUTION",
                 cell: (v) =>
@@ -211,7 +214,7 @@ export const helixSections = (
                 align: "right"
               },
               { header: "KBIT/S", cell: (v) => Output.count(Math.round(v.bandwidth / 1000)), align: "right" },
-              { header: "CODECS", cell: (v) => v.codecs.join(",") }
+              { header: "CODECS", cell: (v) => clean(v.codecs.join(",")) }
             ]))
             if (master.restrictedQualities.length > 0) {
               yield* Console.log(
@@ -267,10 +270,10 @@ const withEmotes = (style: Output.Style, text: string, sender: Sender): string =
   let at = 0
   for (const emote of sender.emotes) {
     if (emote.utf16Start < at) continue
-    out += text.slice(at, emote.utf16Start) + Output.yellow(style, `[${emote.name}]`)
+    out += clean(text.slice(at, emote.utf16Start)) + Output.yellow(style, `[${clean(emote.name)}]`)
     at = emote.utf16End
   }
-  return out + text.slice(at)
+  return out + clean(text.slice(at))
 }
 
 const badgesOf = (sender: Sender): string =>
@@ -283,7 +286,7 @@ const nameOf = (style: Output.Style, sender: Sender): string =>
   Output.hex(
     style,
     Option.getOrUndefined(sender.color),
-    Output.bold(style, sender.displayName || sender.login)
+    Output.bold(style, clean(sender.displayName || sender.login))
   )
 
 /**
@@ -313,9 +316,9 @@ export const renderMessage = (style: Output.Style, message: TwitchMessage): Opti
     }
     case "UserNotice":
       return Option.some(
-        `${Output.dim(style, time(message.sentAt))} ${
-          Output.cyan(style, `* ${message.kind}:`)
-        } ${message.systemMessage}${
+        `${Output.dim(style, time(message.sentAt))} ${Output.cyan(style, `* ${clean(message.kind)}:`)} ${
+          clean(message.systemMessage)
+        }${
           Option.match(message.text, {
             onNone: () => "",
             onSome: (t) => ` — ${withEmotes(style, t, message)}`
@@ -331,17 +334,17 @@ export const renderMessage = (style: Output.Style, message: TwitchMessage): Opti
               onNone: () => "* chat cleared",
               onSome: (login) =>
                 Option.match(message.banDuration, {
-                  onNone: () => `* ${login} banned`,
-                  onSome: (seconds) => `* ${login} timed out for ${seconds} s`
+                  onNone: () => `* ${clean(login)} banned`,
+                  onSome: (seconds) => `* ${clean(login)} timed out for ${seconds} s`
                 })
             })
           )
         }`
       )
     case "ClearMsg":
-      return Option.some(Output.red(style, `* a message by ${message.login} was deleted`))
+      return Option.some(Output.red(style, `* a message by ${clean(message.login)} was deleted`))
     case "Notice":
-      return Option.some(Output.yellow(style, `* notice: ${message.text}`))
+      return Option.some(Output.yellow(style, `* notice: ${clean(message.text)}`))
     case "RoomState": {
       const modes = [
         Option.map(message.emoteOnly, (on) => `emote-only ${on ? "on" : "off"}`),
