@@ -180,7 +180,13 @@ export const splitText = (text: string, max: number): Array<string> => {
   return parts
 }
 
-const isSendRefusal = (msgId: string) => msgId.startsWith("msg_") || msgId === "tos_ban"
+/**
+ * NOTICEs Twitch sends to a room on its own (room mode changes), which answer no PRIVMSG. While a
+ * send is pending in a channel, any other NOTICE for that channel is its answer: besides the
+ * documented `msg_*` refusals, Twitch answers text it reads as a command with `unrecognized_cmd`,
+ * `no_permission`, `usage_*`, `bad_*`, `cmds_available`... (review #7).
+ */
+const isRoomNotice = (msgId: string) => /^(emote_only|followers|slow|subs|r9k|host)_/.test(msgId)
 const isJoinRefusal = (msgId: string) =>
   msgId === "msg_channel_suspended" || msgId === "tos_ban" || msgId === "msg_banned" ||
   msgId === "msg_channel_blocked"
@@ -229,6 +235,8 @@ interface Conn {
   readonly pending: Map<string, Pending>
   readonly joins: Map<string, Deferred.Deferred<JoinAnswer>>
   readonly parts: Map<string, Deferred.Deferred<void>>
+  /** Channels whose last send timed out: the answer Twitch may still send (see `sendOne`). */
+  readonly owed: Map<string, Deferred.Deferred<void>>
   readonly welcomed: Deferred.Deferred<void, ChatError>
   readonly ended: Deferred.Deferred<EndReason>
   seen: number
@@ -562,6 +570,14 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       }
     }
 
+    /** A late answer to a send that timed out arrived: drop it, the channel is in sync again. */
+    const payOwed = (conn: Conn, channel: string) => {
+      const owed = conn.owed.get(channel)
+      if (owed === undefined) return
+      conn.owed.delete(channel)
+      Deferred.unsafeDone(owed, Exit.void)
+    }
+
     // ---- inbound
     const endConn = (conn: Conn, reason: EndReason) => {
       if (conn.endReason !== undefined) return
@@ -639,10 +655,13 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
               Deferred.unsafeDone(join, Exit.succeed({ _tag: "Refused", notice: m }))
               break
             }
+            if (isRoomNotice(msgId)) break
             const pending = conn.pending.get(channel)
-            if (pending !== undefined && isSendRefusal(msgId)) {
+            if (pending !== undefined) {
               conn.pending.delete(channel)
               Deferred.unsafeDone(pending.answer, Exit.succeed({ _tag: "Refused", notice: m }))
+            } else {
+              payOwed(conn, channel)
             }
             break
           }
@@ -655,6 +674,8 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
               own = synthesize(m, id, pending)
               if (own !== undefined) isDuplicate(id)
               Deferred.unsafeDone(pending.answer, Exit.succeed({ _tag: "Sent", state: m }))
+            } else if (id !== undefined) {
+              payOwed(conn, m.channel)
             }
             break
           }
@@ -739,6 +760,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           pending: new Map(),
           joins: new Map(),
           parts: new Map(),
+          owed: new Map(),
           welcomed: yield* Deferred.make<void, ChatError>(),
           ended: yield* Deferred.make<EndReason>(),
           seen: 0,
@@ -1020,6 +1042,19 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         for (;;) {
           const first = yield* awaitReady
           if (req.cancelled) return undefined
+          // Twitch's answers carry nothing that names the PRIVMSG they answer (USERSTATE has the
+          // new message's id, a NOTICE its msg-id; neither echoes the text or a nonce), so they
+          // are matched by order: one send in flight per channel, and its answer is the next
+          // USERSTATE-with-id or non-room NOTICE there. After a send timed out, its answer may
+          // still come and would be taken for the next send's (wrong id, wrong text in the own
+          // message). So the next send in that channel is held until that late answer arrived
+          // (and was dropped) or another `sendTimeout` passed (then it is taken as never coming).
+          const owed = first.owed.get(req.channel)
+          if (owed !== undefined) {
+            yield* Deferred.await(owed).pipe(Effect.timeout(settings.sendTimeout), Effect.ignore)
+            if (first.owed.get(req.channel) === owed) first.owed.delete(req.channel)
+            continue
+          }
           const permit = yield* limiter.acquireSend(
             req.channel,
             () => roles.get(req.channel) === true,
@@ -1053,7 +1088,10 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           yield* permit.settle
           const waited = DurationM.millis(writtenAt - req.enqueuedAt)
           const base = { channel: req.channel, text: req.text, waited, part: req.part, parts: req.parts }
-          if (result === undefined) return SendOutcome.Unconfirmed({ ...base, reason: "Timeout" })
+          if (result === undefined) {
+            if (pending.written) conn.owed.set(req.channel, yield* Deferred.make<void>())
+            return SendOutcome.Unconfirmed({ ...base, reason: "Timeout" })
+          }
           if (result._tag === "NoConfirmation") {
             return SendOutcome.Unconfirmed({ ...base, reason: "NoConfirmation" })
           }
