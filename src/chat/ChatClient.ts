@@ -94,7 +94,10 @@ export type ConnectionEvent = Data.TaggedEnum<{
   /** Logged in on connection number `connection`. */
   Connected: { readonly connection: number; readonly login: string; readonly anonymous: boolean }
   Joined: { readonly channel: string }
-  /** A join or rejoin failed; the channel is no longer joined. */
+  /**
+   * A join or rejoin attempt failed. After a user's `join`, and after Twitch refused a rejoin, the
+   * channel is no longer wanted; a rejoin that timed out is retried with backoff.
+   */
   JoinFailed: { readonly channel: string; readonly error: ChatError }
   Parted: { readonly channel: string }
   /** Twitch sent RECONNECT on this connection. */
@@ -210,7 +213,10 @@ export declare namespace ChatClient {
     /** Connection state changes, from when the stream starts. */
     readonly events: Stream.Stream<ConnectionEvent>
     readonly state: Effect.Effect<ConnectionState>
-    /** Joins a channel; completes when Twitch confirms. Rejoined after every reconnect. */
+    /**
+     * Joins a channel; completes when Twitch confirms. The channel stays wanted until `part` and is
+     * rejoined after every reconnect (timeouts of a rejoin are retried with backoff).
+     */
     readonly join: (channel: string) => Effect.Effect<void, ChatError | NotAuthorized>
     /** Joins several channels concurrently (through the JOIN limit). */
     readonly joinAll: (channels: Iterable<string>) => Effect.Effect<void, ChatError | NotAuthorized>

@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
@@ -959,7 +960,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         }
       })
 
-    const join = (raw: string): Effect.Effect<void, ChatError | NotAuthorized> =>
+    const join = (raw: string, rejoining = false): Effect.Effect<void, ChatError | NotAuthorized> =>
       Effect.suspend(() => {
         const channel = normalizeChannel(raw)
         if (channel === undefined) {
@@ -976,7 +977,12 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         const run = joinOn(channel).pipe(
           Effect.tapError((error) =>
             Effect.sync(() => {
-              desired.delete(channel)
+              // A user's join that failed is not wanted any more (a typo times out: Twitch drops
+              // JOINs of nonexistent channels silently). A rejoin of a channel the user joined
+              // before is given up only on Twitch's refusal; a timeout is retried (`rejoin`).
+              if (!rejoining || (error._tag === "ChatError" && error.reason === "JoinFailed")) {
+                desired.delete(channel)
+              }
               if (error._tag === "ChatError") emit({ _tag: "JoinFailed", channel, error })
             })
           ),
@@ -990,13 +996,23 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         return Effect.zipRight(Effect.forkIn(run, fibersScope), Deferred.await(done))
       })
 
+    /** Rejoins a wanted channel after a reconnect, retrying timeouts with backoff while it is wanted. */
+    const rejoin = (channel: string): Effect.Effect<void> =>
+      Effect.gen(function*() {
+        for (let attempt = 1;; attempt++) {
+          if (!desired.has(channel) || closing || fatal !== undefined) return
+          const result = yield* Effect.either(join(channel, true))
+          if (Either.isRight(result)) return
+          const error = result.left
+          if (!(error._tag === "ChatError" && error.reason === "JoinTimeout")) return
+          yield* Effect.sleep(yield* backoff(attempt))
+        }
+      })
+
+    /** Rejoins every channel the user wants (`desired`), not only those joined when the connection died. */
     const rejoinAll = Effect.suspend(() => {
       joinedSet.clear()
-      return Effect.forEach(
-        [...desired],
-        (channel) => Effect.ignore(join(channel)),
-        { concurrency: "unbounded", discard: true }
-      )
+      return Effect.forEach([...desired], rejoin, { concurrency: "unbounded", discard: true })
     })
 
     const part = (raw: string): Effect.Effect<void, ChatError> =>
@@ -1006,6 +1022,10 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           return yield* new ChatError({ reason: "JoinFailed", channel: raw, detail: "not a Twitch login" })
         }
         desired.delete(channel)
+        // A join in flight: let it finish (it does not write JOIN any more, or its confirmation
+        // adds the channel to `joinedSet`), then part what Twitch has us in.
+        const inFlight = joining.get(channel)
+        if (inFlight !== undefined) yield* Effect.ignore(Deferred.await(inFlight))
         const wasJoined = joinedSet.delete(channel)
         const conn = current
         if (conn === undefined || !wasJoined) return
@@ -1263,7 +1283,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         }
         if (command === "JOIN" || command === "PART") {
           const channels = (irc.params[0] ?? "").split(",").filter((c) => c.length > 0)
-          yield* Effect.forEach(channels, command === "JOIN" ? join : part, {
+          yield* Effect.forEach(channels, (c) => command === "JOIN" ? join(c) : part(c), {
             concurrency: "unbounded",
             discard: true
           })
@@ -1305,7 +1325,9 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             upSince = yield* Clock.currentTimeMillis
             setCurrent(next)
             emit({ _tag: "Connected", connection: next.id, login, anonymous })
-            yield* rejoinAll.pipe(
+            // Wait for the rejoin, bounded, without interrupting it (its retries go on).
+            const rejoining = yield* Effect.forkIn(rejoinAll, fibersScope)
+            yield* Fiber.await(rejoining).pipe(
               Effect.timeout(DurationM.sum(settings.joinTimeout, DurationM.seconds(1))),
               Effect.ignore
             )
