@@ -30,7 +30,9 @@
  *   channel, and complete with a {@link SendOutcome} once Twitch answered: USERSTATE with the
  *   message id (`Sent`), a NOTICE (`Refused` with its `msg-id`), or nothing (`Unconfirmed`).
  *   Text with CR, LF or NUL is refused before it is queued; text over 500 characters is split on
- *   grapheme boundaries, or refused (`tooLong: "refuse"`).
+ *   grapheme boundaries, or refused (`tooLong: "refuse"`). Text starting with `/` or `.` gets a
+ *   zero-width space in front so Twitch does not run it as a command (`commands: "allow"` to
+ *   send it as is; `me` for actions).
  * - **Own messages** appear in the stream as PRIVMSGs synthesized from Twitch's USERSTATE answer.
  * - **Keepalive and reconnects**: PING answered at once; a silent server (no traffic for
  *   `keepalive.idle`, then no PONG within `keepalive.timeout`) and socket errors lead to a
@@ -161,6 +163,13 @@ export interface Stats {
 export interface SendOptions {
   /** Over 500 characters: split into several messages (default) or fail with `TooLong`. */
   readonly tooLong?: "split" | "refuse" | undefined
+  /**
+   * A text starting with `/` or `.` (after spaces) could be read by Twitch as a chat command (a
+   * bot repeating viewers' text would run commands as itself). `escape` (the client's default)
+   * puts a zero-width space (U+200B, {@link commandEscape}) before it; `allow` sends it as is.
+   * Use `me` for actions; `me` texts are never escaped (they go inside `\x01ACTION`).
+   */
+  readonly commands?: "escape" | "allow" | undefined
 }
 
 /**
@@ -318,6 +327,8 @@ export interface Options {
   readonly maxLength?: number | undefined
   /** Default for over-long texts (default `split`). */
   readonly tooLong?: "split" | "refuse" | undefined
+  /** Default for texts that start like a chat command (default `escape`; see {@link SendOptions}). */
+  readonly commands?: "escape" | "allow" | undefined
   /** How many recent message ids are remembered to drop duplicates (default 4096). */
   readonly dedupeSize?: number | undefined
 }
@@ -395,6 +406,7 @@ export const make = (
       initialAttempts: options.initialAttempts ?? 3,
       maxLength: options.maxLength ?? 500,
       tooLong: options.tooLong ?? "split",
+      commands: options.commands ?? "escape",
       dedupeSize: options.dedupeSize ?? 4096,
       onReceived: (n) => metrics.received.unsafeUpdate(n, []),
       onDropped: (n) => metrics.dropped.unsafeUpdate(n, []),
@@ -443,9 +455,9 @@ export const make = (
       joinAll,
       part: engine.part,
       joined: engine.joined,
-      say: (channel, text, o) => engine.send(channel, text, { tooLong: o?.tooLong }),
+      say: (channel, text, o) => engine.send(channel, text, { tooLong: o?.tooLong, commands: o?.commands }),
       reply: (channel, parentId, text, o) =>
-        engine.send(channel, text, { replyTo: parentId, tooLong: o?.tooLong }),
+        engine.send(channel, text, { replyTo: parentId, tooLong: o?.tooLong, commands: o?.commands }),
       me: (channel, text, o) => engine.send(channel, text, { action: true, tooLong: o?.tooLong }),
       sendRaw: engine.sendRaw,
       isElevated: engine.isElevated,
@@ -483,3 +495,12 @@ export const isInChannel = (message: TwitchMessage, channel: string): boolean =>
  */
 export const splitText: (text: string, max?: number) => ReadonlyArray<string> = (text, max = 500) =>
   internal.splitText(text, max)
+
+/**
+ * What `say` and `reply` put before a text that starts with `/` or `.` (U+200B ZERO WIDTH SPACE),
+ * unless `commands: "allow"`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const commandEscape: string = internal.commandEscape

@@ -89,6 +89,7 @@ export interface Settings {
   readonly initialAttempts: number
   readonly maxLength: number
   readonly tooLong: "split" | "refuse"
+  readonly commands: "escape" | "allow"
   readonly dedupeSize: number
   readonly onReceived: (n: number) => void
   readonly onSent: (outcome: SendOutcome) => void
@@ -188,6 +189,21 @@ export const splitText = (text: string, max: number): Array<string> => {
  * `no_permission`, `usage_*`, `bad_*`, `cmds_available`... (review #7).
  */
 const isRoomNotice = (msgId: string) => /^(emote_only|followers|slow|subs|r9k|host)_/.test(msgId)
+/**
+ * Whether Twitch could read the text as a chat command (`/color red`, `.me`, ...). Over IRC Twitch
+ * still runs `/me` and answers most others with NOTICEs, and what it interprets may change.
+ */
+const looksLikeCommand = (text: string) => /^\s*[./]/.test(text)
+
+/**
+ * What `say` puts before such a text (option `commands: "escape"`, the default): U+200B ZERO WIDTH
+ * SPACE. Other libraries: dank-twitch-irc prefixes `/ ` (relying on Twitch's command parser to
+ * print the rest), tmi.js runs the command, twurple sends the text as is. A zero-width space does
+ * not depend on Twitch's parser (nor on the server being Twitch), is invisible, and the text Twitch
+ * shows is exactly the one sent, so the own message put in the stream is right.
+ */
+export const commandEscape = "\u200B"
+
 const isJoinRefusal = (msgId: string) =>
   msgId === "msg_channel_suspended" || msgId === "tos_ban" || msgId === "msg_banned" ||
   msgId === "msg_channel_blocked"
@@ -299,6 +315,7 @@ export interface Engine {
       readonly replyTo?: string | undefined
       readonly action?: boolean | undefined
       readonly tooLong?: "split" | "refuse" | undefined
+      readonly commands?: "escape" | "allow" | undefined
     }
   ) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
   readonly sendRaw: (line: string) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
@@ -1252,6 +1269,21 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           parts = splitText(text, max)
         } else {
           parts = [text]
+        }
+        if (!options.action && (options.commands ?? settings.commands) === "escape") {
+          // A leading ZERO WIDTH SPACE keeps the text from being read as a chat command; it counts
+          // as one character, so parts that would go over the limit are split again.
+          if (parts.some((p) => looksLikeCommand(p) && codePoints(p) + 1 > max)) {
+            if (tooLong === "refuse") {
+              return yield* new ChatError({
+                reason: "TooLong",
+                channel,
+                detail: `${codePoints(text) + 1} characters with the command escape; Twitch accepts ${max}`
+              })
+            }
+            parts = splitText(text, max - 1)
+          }
+          parts = parts.map((p) => looksLikeCommand(p) ? commandEscape + p : p)
         }
         const lines = parts.map((part) => {
           const wire = options.action ? `\x01ACTION ${part}\x01` : part

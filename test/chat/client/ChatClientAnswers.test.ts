@@ -1,5 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as ChatClient from "../../../src/chat/ChatClient.js"
+import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
 import * as RawServer from "./rawServer.js"
 
 describe("ChatClient answer correlation", () => {
@@ -70,5 +72,56 @@ describe("ChatClient answer correlation", () => {
       const sent = yield* chat.say("room", "hello")
       assert(sent._tag === "Sent")
       assert.strictEqual(sent.id, "msg-ok")
+    }))
+})
+
+describe("ChatClient command texts", () => {
+  it.scopedLive("say neutralises a leading / or . with a zero-width space; commands: allow and me do not", () =>
+    Effect.gen(function*() {
+      let n = 0
+      const { client, conns } = yield* RawServer.start((conn, line) => {
+        const m = /^PRIVMSG #(\S+) :/.exec(line)
+        if (m !== null) return conn.write(RawServer.userState(m[1], `msg-${++n}`))
+        RawServer.twitchLike(conn, line)
+      })
+      const chat = yield* client({ limits: { ...ChatRateLimits.twitchLimits, channelInterval: 0 } })
+      const sent = yield* chat.say("room", "/color red")
+      assert(sent._tag === "Sent")
+      assert.strictEqual(sent.message.text, "\u200B/color red")
+      yield* chat.say("room", ".ban someone")
+      yield* chat.reply("room", "abc-123", " /vip me")
+      yield* chat.say("room", "/me raw", { commands: "allow" })
+      yield* chat.me("room", "waves")
+      yield* chat.say("room", "plain.text/ok")
+      yield* Effect.sleep("100 millis")
+      const privmsgs = conns[0].lines.filter((l) => l.includes("PRIVMSG"))
+      assert.deepStrictEqual(privmsgs, [
+        "PRIVMSG #room :\u200B/color red",
+        "PRIVMSG #room :\u200B.ban someone",
+        "@reply-parent-msg-id=abc-123 PRIVMSG #room :\u200B /vip me",
+        "PRIVMSG #room :/me raw",
+        "PRIVMSG #room :\x01ACTION waves\x01",
+        "PRIVMSG #room :plain.text/ok"
+      ])
+      assert.strictEqual(ChatClient.commandEscape, "\u200B")
+    }))
+
+  it.scopedLive("splits again when the escape would take a part over the limit", () =>
+    Effect.gen(function*() {
+      const { client, conns } = yield* RawServer.start((conn, line) => {
+        const m = /^PRIVMSG #(\S+) :/.exec(line)
+        if (m !== null) return conn.write(RawServer.userState(m[1], "x"))
+        RawServer.twitchLike(conn, line)
+      })
+      const chat = yield* client({ limits: { ...ChatRateLimits.twitchLimits, channelInterval: 0 } })
+      const outcome = yield* chat.say("room", "/" + "a".repeat(499))
+      assert.strictEqual(outcome._tag, "Sent")
+      yield* Effect.sleep("100 millis")
+      const texts = conns[0].lines.filter((l) => l.startsWith("PRIVMSG")).map((l) =>
+        l.slice("PRIVMSG #room :".length)
+      )
+      assert.strictEqual(texts.length, 2)
+      assert.strictEqual(texts[0], "\u200B/" + "a".repeat(498))
+      for (const t of texts) assert.isAtMost([...t].length, 500)
     }))
 })
