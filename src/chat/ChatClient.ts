@@ -49,7 +49,8 @@
  * - `overflow: "backpressure"` (default): the client stops reading the socket until the consumer
  *   catches up. Nothing is lost, but while paused the client does not see PINGs either, and a
  *   consumer stalled for minutes gets the connection dropped by Twitch (the client then
- *   reconnects; messages sent meanwhile are lost at Twitch's side).
+ *   reconnects; messages sent meanwhile are lost at Twitch's side). The client's own keepalive
+ *   does not count silence while it is paused (no reconnect of its own for it).
  * - `overflow: "dropOldest"`: the oldest buffered messages are dropped and counted
  *   (`stats.dropped`, metric `effect_twitcher_chat_messages_dropped`); reading never stops.
  * Before the first stream subscribes, the latest `bufferSize` messages are kept for it.

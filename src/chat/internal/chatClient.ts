@@ -744,7 +744,9 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         let lastSeen = conn.seen
         for (;;) {
           yield* Effect.sleep(settings.keepaliveIdle)
-          if (conn.seen !== lastSeen) {
+          // Silence while the client itself stopped reading (a stalled consumer under
+          // backpressure) is ours, not the server's: no Silent verdict, no reconnect for it.
+          if (conn.seen !== lastSeen || pausedConns.has(conn)) {
             lastSeen = conn.seen
             continue
           }
@@ -1245,10 +1247,9 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             detail: `CR, LF or NUL at index ${bad}: a chat message is one line`
           })
         }
-        if (
-          options.replyTo !== undefined &&
-          (forbiddenIndex(options.replyTo) >= 0 || /[ ;]/.test(options.replyTo))
-        ) {
+        // Twitch's message ids are UUIDs: nothing else may reach the tag (no empty value, no `;`,
+        // space, backslash or line break).
+        if (options.replyTo !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(options.replyTo)) {
           return yield* new ChatError({ reason: "InvalidText", channel, detail: "invalid reply parent id" })
         }
         if (text.trim().length === 0) {
