@@ -134,6 +134,12 @@ export interface ChatRateLimiter {
    * settle it when the server answered the login or the attempt ended.
    */
   readonly acquireAuth: Effect.Effect<Permit>
+  /**
+   * Twitch said the account sends too fast (`msg_ratelimit`): its count differs from ours (other
+   * instances or connections of the account). Counts the message window as full from now, so
+   * nothing more is sent for one window, whatever the role.
+   */
+  readonly penalize: Effect.Effect<void>
   /** The wait a JOIN would have now (for join timeouts). */
   readonly joinDelay: Effect.Effect<Duration.Duration>
   /** Messages counted in the current window (pending ones included). */
@@ -256,10 +262,17 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
         ([slot, waited]): Permit => ({ waited, settle: settleSlot(slot) })
       ))
 
+    const penalize = Effect.map(Clock.currentTimeMillis, (now) => {
+      prune(messages, now, messageWindow)
+      const full = Math.max(limits.userMessages, limits.elevatedMessages)
+      for (let i = messages.length; i < full; i++) messages.push({ at: now })
+    })
+
     return {
       acquireSend,
       acquireJoin,
       acquireAuth,
+      penalize,
       joinDelay: Effect.map(Clock.currentTimeMillis, (now) => {
         const wait = windowWait(joins, now, joinWindow, limits.joins)
         return Duration.millis(wait === Infinity ? joinWindow : wait)

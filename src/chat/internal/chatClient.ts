@@ -1139,6 +1139,14 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             return SendOutcome.Unconfirmed({ ...base, reason: "ConnectionLost" })
           }
           if (result._tag === "Refused") {
+            if (Option.getOrUndefined(result.notice.msgId) === "msg_ratelimit") {
+              // Breaking the limit again means being ignored for an hour: stop for one window.
+              yield* limiter.penalize
+              yield* Effect.logWarning(
+                "chat: Twitch answered msg_ratelimit (another client of this account sends too?); " +
+                  "no message is sent for one message window"
+              )
+            }
             return SendOutcome.Refused({
               ...base,
               reason: Option.getOrElse(result.notice.msgId, () => "unknown"),

@@ -125,3 +125,34 @@ describe("ChatClient command texts", () => {
       for (const t of texts) assert.isAtMost([...t].length, 500)
     }))
 })
+
+describe("ChatClient msg_ratelimit", () => {
+  it.scopedLive("after msg_ratelimit nothing is sent for one message window", () =>
+    Effect.gen(function*() {
+      const written: Array<number> = []
+      const { client } = yield* RawServer.start((conn, line) => {
+        const m = /^PRIVMSG #(\S+) :/.exec(line)
+        if (m !== null) {
+          written.push(Date.now())
+          if (written.length === 1) {
+            return conn.write(
+              `@msg-id=msg_ratelimit :tmi.twitch.tv NOTICE #${
+                m[1]
+              } :Your message was not sent because you are sending messages too quickly.`
+            )
+          }
+          return conn.write(RawServer.userState(m[1], `msg-${written.length}`))
+        }
+        RawServer.twitchLike(conn, line)
+      })
+      const chat = yield* client({
+        limits: { ...ChatRateLimits.twitchLimits, messageWindow: "600 millis", channelInterval: 0 }
+      })
+      const first = yield* chat.say("room", "one")
+      assert(first._tag === "Refused")
+      assert.strictEqual(first.reason, "msg_ratelimit")
+      const second = yield* chat.say("other", "two")
+      assert.strictEqual(second._tag, "Sent")
+      assert.isAtLeast(written[1] - written[0], 550)
+    }))
+})
