@@ -234,7 +234,11 @@ export declare namespace ChatClient {
     readonly part: (channel: string) => Effect.Effect<void, ChatError>
     /** Channels joined on the current connection. */
     readonly joined: Effect.Effect<ReadonlyArray<string>>
-    /** Sends a message. */
+    /**
+     * Sends a message. A text split into parts completes with the outcome of the first part that
+     * was not `Sent` (later parts are not sent) or of the last part; `ids` lists the id of every
+     * part Twitch accepted.
+     */
     readonly say: (
       channel: string,
       text: string,

@@ -37,6 +37,12 @@ export type UnconfirmedReason = "Timeout" | "ConnectionLost" | "NoConfirmation"
  * `waited` is the time spent in the send queue and the rate limiter; `part`/`parts` say which part
  * of a split text the outcome is for (1 of 1 when not split).
  *
+ * A split text is sent part by part and stops at the first part that is not `Sent`; `say` and
+ * `reply` then complete with that part's outcome (or the last part's when all were sent), and
+ * `ids` lists the ids Twitch gave every part it accepted, in order (this part's own id last when
+ * it is `Sent`), so parts already in chat can be found (moderation, deletion) even when a later
+ * one was refused. For a text that was not split, `ids` is `[id]` when `Sent`, `[]` otherwise.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -49,6 +55,8 @@ export type SendOutcome = Data.TaggedEnum<{
     readonly waited: Duration.Duration
     readonly part: number
     readonly parts: number
+    /** Ids of the parts of this text that Twitch accepted, in order (see above). */
+    readonly ids: ReadonlyArray<string>
   }
   Refused: {
     readonly channel: string
@@ -58,6 +66,8 @@ export type SendOutcome = Data.TaggedEnum<{
     readonly waited: Duration.Duration
     readonly part: number
     readonly parts: number
+    /** Ids of the parts of this text that Twitch accepted, in order (see above). */
+    readonly ids: ReadonlyArray<string>
   }
   Unconfirmed: {
     readonly channel: string
@@ -66,6 +76,8 @@ export type SendOutcome = Data.TaggedEnum<{
     readonly waited: Duration.Duration
     readonly part: number
     readonly parts: number
+    /** Ids of the parts of this text that Twitch accepted, in order (see above). */
+    readonly ids: ReadonlyArray<string>
   }
   Written: {
     readonly line: string

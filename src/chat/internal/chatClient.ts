@@ -282,6 +282,8 @@ interface SendRequest {
   readonly replyTo: string | undefined
   readonly part: number
   readonly parts: number
+  /** Ids Twitch gave the parts of this text it accepted so far: one array shared by the parts. */
+  readonly accepted: Array<string>
   readonly enqueuedAt: number
   readonly done: Deferred.Deferred<SendOutcome, ChatError | NotAuthorized>
   cancelled: boolean
@@ -1126,7 +1128,14 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           if (conn.pending.get(req.channel) === pending) conn.pending.delete(req.channel)
           yield* permit.settle
           const waited = DurationM.millis(writtenAt - req.enqueuedAt)
-          const base = { channel: req.channel, text: req.text, waited, part: req.part, parts: req.parts }
+          const base = {
+            channel: req.channel,
+            text: req.text,
+            waited,
+            part: req.part,
+            parts: req.parts,
+            ids: [...req.accepted]
+          }
           if (result === undefined) {
             if (pending.written) conn.owed.set(req.channel, yield* Deferred.make<void>())
             return SendOutcome.Unconfirmed({ ...base, reason: "Timeout" })
@@ -1156,7 +1165,8 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           const id = Option.getOrElse(result.state.id, () => "")
           const message = synthesize(result.state, id, pending)
           if (message === undefined) return SendOutcome.Unconfirmed({ ...base, reason: "Timeout" })
-          return SendOutcome.Sent({ ...base, id, message })
+          req.accepted.push(id)
+          return SendOutcome.Sent({ ...base, id, message, ids: [...req.accepted] })
         }
       })
 
@@ -1198,6 +1208,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         if (closing) return yield* new ChatError({ reason: "Closed", channel })
         const queue = yield* queueFor(channel)
         const now = Date.now()
+        const accepted: Array<string> = []
         const reqs: Array<SendRequest> = lines.map((l, i) => ({
           channel,
           line: l.line,
@@ -1205,6 +1216,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           replyTo,
           part: i + 1,
           parts: lines.length,
+          accepted,
           enqueuedAt: now,
           done: Deferred.unsafeMake<SendOutcome, ChatError | NotAuthorized>(FiberId.none),
           cancelled: false

@@ -50,6 +50,39 @@ describe("ChatClient answer correlation", () => {
       assert.strictEqual(third.id, "msg-3")
     }))
 
+  it.scopedLive("a split text whose second part is refused reports the first part's id", () =>
+    Effect.gen(function*() {
+      let n = 0
+      const { client, conns } = yield* RawServer.start((conn, line) => {
+        const m = /^PRIVMSG #(\S+) :/.exec(line)
+        if (m !== null) {
+          const k = ++n
+          if (k === 2) {
+            return conn.write(
+              `@msg-id=msg_duplicate :tmi.twitch.tv NOTICE #${
+                m[1]
+              } :Your message is identical to the previous one.`
+            )
+          }
+          return conn.write(RawServer.userState(m[1], `msg-${k}`))
+        }
+        RawServer.twitchLike(conn, line)
+      })
+      const chat = yield* client({ limits: { ...ChatRateLimits.twitchLimits, channelInterval: 0 } })
+      const text = ["a".repeat(400), "b".repeat(400), "c".repeat(400)].join(" ")
+      const refused = yield* chat.say("room", text)
+      assert(refused._tag === "Refused")
+      assert.strictEqual(refused.part, 2)
+      assert.strictEqual(refused.parts, 3)
+      assert.strictEqual(refused.reason, "msg_duplicate")
+      assert.deepStrictEqual(refused.ids, ["msg-1"])
+      // The third part is not sent after a refusal.
+      assert.strictEqual(conns[0].lines.filter((l) => l.startsWith("PRIVMSG")).length, 2)
+      const single = yield* chat.say("room", "short")
+      assert(single._tag === "Sent")
+      assert.deepStrictEqual(single.ids, ["msg-3"])
+    }))
+
   it.scopedLive("a NOTICE the client does not know answers the pending send (Refused), room notices do not", () =>
     Effect.gen(function*() {
       const { client } = yield* RawServer.start((conn, line) => {

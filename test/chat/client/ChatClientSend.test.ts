@@ -174,6 +174,9 @@ describe("ChatClient send", () => {
       const received = yield* control.received(channel)
       assert.strictEqual(received.length, outcome.parts)
       assert.isTrue(received.length >= 3)
+      // Every part's id is reported, not only the last one's (review #16).
+      assert.deepStrictEqual(outcome.ids, received.map((r) => r.id))
+      assert.strictEqual(outcome.ids[outcome.ids.length - 1], outcome.id)
       for (const r of received) {
         assert.isAtMost(Array.from(r.text).length, 500)
         assert.isFalse(/\uD83D$/.test(r.text), "no dangling surrogate")
