@@ -313,7 +313,7 @@ const resultText = (result: Result): { readonly out: boolean; readonly line: str
   }
 }
 
-/** The exit status of a run from its results: any invalid message 2, else refused 3, else unconfirmed 4. */
+/** The exit status of a run from its results: an invalid message 2, else refused 3, else unconfirmed 4. */
 const verdict = (results: ReadonlyArray<Result>): Effect.Effect<void, CliError> => {
   const has = (p: (r: Result) => boolean) => results.some(p)
   // Every problem was printed already: an empty detail prints nothing more.
