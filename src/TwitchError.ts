@@ -237,7 +237,8 @@ export class LoginFailed
 
 /**
  * A chat operation failed: login refused by the server, a join that Twitch refused or did not
- * confirm, a message with forbidden characters, or a closed connection.
+ * confirm, a message with forbidden characters, a closed connection, or a send that found no
+ * connection for the client's `offlineSendTimeout` (`NotConnected`: the message was not sent).
  *
  * @since 0.1.0
  * @category errors
@@ -250,7 +251,8 @@ export class ChatError extends Schema.TaggedError<ChatError>("effect-twitcher/Ch
     "InvalidText",
     "TooLong",
     "Closed",
-    "Refused"
+    "Refused",
+    "NotConnected"
   ),
   channel: Schema.optional(Schema.String),
   noticeId: Schema.optional(Schema.String),
