@@ -12,7 +12,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { deflateSync } from "node:zlib"
-import { helixError, type RouteContext } from "./shared.js"
+import { type Counted, helixError, type RouteContext } from "./shared.js"
 
 const crcTable = (() => {
   const table = new Uint32Array(256)
@@ -198,11 +198,7 @@ const emoteImage = (ctx: RouteContext, v1: boolean) =>
  */
 export const routes = (
   ctx: RouteContext,
-  counted: <E, R>(
-    method: string,
-    pattern: string,
-    handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-  ) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+  counted: Counted
 ): HttpRouter.HttpRouter<never, HttpServerRequest.HttpServerRequest> =>
   HttpRouter.empty.pipe(
     HttpRouter.get(

@@ -16,6 +16,7 @@ import type * as MockWorld from "../World.js"
 import {
   authorizationToken,
   checkRepeats,
+  type Counted,
   failHelix,
   helixError,
   json,
@@ -553,11 +554,7 @@ const gone = json({ error: "Gone", status: 410, message: "The API is deprecated.
  */
 export const routes = (
   ctx: RouteContext,
-  counted: <E, R>(
-    method: string,
-    pattern: string,
-    handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-  ) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+  counted: Counted
 ): HttpRouter.HttpRouter<never, HttpServerRequest.HttpServerRequest> => {
   const get = (path: `/${string}`, handler: Handler) =>
     HttpRouter.get(path, counted("GET", `/helix${path}`, helix(ctx, handler)))

@@ -16,6 +16,7 @@ import * as Control from "../Control.js"
 import * as MockWorld from "../World.js"
 import {
   authorizationToken,
+  type Counted,
   json,
   oauthError,
   type Params,
@@ -327,11 +328,7 @@ const activate = (ctx: RouteContext) =>
  */
 export const routes = (
   ctx: RouteContext,
-  counted: <E, R>(
-    method: string,
-    pattern: string,
-    handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-  ) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+  counted: Counted
 ): HttpRouter.HttpRouter<never, HttpServerRequest.HttpServerRequest> =>
   HttpRouter.empty.pipe(
     HttpRouter.get("/authorize", counted("GET", "/oauth2/authorize", authorize(ctx))),

@@ -17,7 +17,7 @@ import * as Schema from "effect/Schema"
 import { createHmac, timingSafeEqual } from "node:crypto"
 import * as Control from "../Control.js"
 import * as MockWorld from "../World.js"
-import { authorizationToken, json, params, type RouteContext } from "./shared.js"
+import { authorizationToken, type Counted, json, params, type RouteContext } from "./shared.js"
 
 /**
  * Persisted-query hashes of `PlaybackAccessToken` the mock accepts (current and previous).
@@ -496,11 +496,7 @@ const segment = HttpServerResponse.uint8Array(nullSegment, { contentType: "video
  */
 export const routes = (
   ctx: RouteContext,
-  counted: <E, R>(
-    method: string,
-    pattern: string,
-    handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-  ) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+  counted: Counted
 ): HttpRouter.HttpRouter<never, HttpServerRequest.HttpServerRequest> =>
   HttpRouter.empty.pipe(
     HttpRouter.post("/gql", counted("POST", "/gql", gql(ctx))),

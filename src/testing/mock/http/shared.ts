@@ -14,6 +14,18 @@ import type * as Control from "../Control.js"
 import type * as MockWorld from "../World.js"
 
 /**
+ * Wraps a route's handler so that the mock counts its requests (per method and pattern).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Counted = <E, R>(
+  method: string,
+  pattern: string,
+  handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+
+/**
  * What every route needs: the world, the control plane, its own base URL and the limits.
  *
  * @since 0.1.0
