@@ -41,8 +41,10 @@
  *   rejoin of every channel. Every login goes through Twitch's 20 authentication attempts per
  *   10 s (`limits.auths`). On Twitch's RECONNECT the new connection is opened and joined before
  *   the old one is dropped, and messages seen on both are delivered once (deduplicated by id).
- *   Sends queued while disconnected go out after the reconnect; a send written just before the
- *   connection died is `Unconfirmed` (`ConnectionLost`) and not sent again.
+ *   Sends queued while disconnected go out after the reconnect, unless the client has been
+ *   offline for `offlineSendTimeout` (60 s): then they fail `ChatError("NotConnected")`, not sent;
+ *   a send written just before the connection died is `Unconfirmed` (`ConnectionLost`) and not
+ *   sent again.
  *
  * **Slow consumers.** Each message stream has its own buffer of `bufferSize` messages
  * (default 4096; 0 = unbounded, as pytwitcherapi's `queuesize=0`). When it is full:
@@ -307,6 +309,14 @@ export interface Options {
   readonly verifiedBot?: boolean | undefined
   /** How long to wait for Twitch's answer to a message (default 10 s). */
   readonly sendTimeout?: Duration.DurationInput | undefined
+  /**
+   * How long sends wait for a connection while the client is disconnected (default 60 s), counted
+   * from when the connection was lost: once the client has been offline that long, every send
+   * waiting for a connection (queued ones included) and every new one fails with
+   * `ChatError("NotConnected")`, until a connection is back. Such a message was not written, so it
+   * was not sent (unlike `Unconfirmed`). Reconnect attempts go on meanwhile.
+   */
+  readonly offlineSendTimeout?: Duration.DurationInput | undefined
   /** How long to wait for a JOIN confirmation once the JOIN was written (default 10 s). */
   readonly joinTimeout?: Duration.DurationInput | undefined
   /** How long to wait for the server's welcome (default 10 s). */
@@ -401,6 +411,7 @@ export const make = (
       limits: options.limits ??
         (options.verifiedBot ? ChatRateLimits.verifiedBotLimits : ChatRateLimits.twitchLimits),
       sendTimeout: ms(options.sendTimeout, "10 seconds"),
+      offlineSendTimeout: ms(options.offlineSendTimeout, "60 seconds"),
       joinTimeout: ms(options.joinTimeout, "10 seconds"),
       loginTimeout: ms(options.loginTimeout, "10 seconds"),
       keepaliveIdle: ms(options.keepalive?.idle, "60 seconds"),

@@ -79,6 +79,7 @@ export interface Settings {
   readonly overflow: Overflow
   readonly limits: ChatRateLimits.Limits
   readonly sendTimeout: Duration.Duration
+  readonly offlineSendTimeout: Duration.Duration
   readonly joinTimeout: Duration.Duration
   readonly loginTimeout: Duration.Duration
   readonly keepaliveIdle: Duration.Duration
@@ -397,14 +398,18 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       invalidLines: 0
     }
 
+    /** When the client lost its last usable connection (undefined while connected). */
+    let offlineSince: number | undefined
     const setCurrent = (conn: Conn) => {
       current = conn
+      offlineSince = undefined
       state = "Connected"
       completeReady(Exit.void)
     }
     const unsetCurrent = (conn: Conn) => {
       if (current !== conn) return
       current = undefined
+      offlineSince = Date.now()
       if (state === "Connected") state = "Reconnecting"
       if (readyDone && fatal === undefined && !closing) {
         readySignal = Deferred.unsafeMake(FiberId.none)
@@ -420,6 +425,40 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       }
       return Effect.zipRight(Deferred.await(readySignal), awaitReady)
     })
+    /**
+     * `awaitReady` for sends: the wait is bounded by `offlineSendTimeout` counted from when the
+     * client lost its connection, so every send queued during an outage (not only the first one
+     * of each channel) fails `NotConnected` once the client has been offline that long, and sends
+     * made later in the outage fail at once. The line was not written: nothing was sent.
+     */
+    const awaitSendConnection = (
+      channel: string | undefined
+    ): Effect.Effect<Conn, ChatError | NotAuthorized> =>
+      Effect.suspend(() => {
+        if (fatal !== undefined) return Effect.fail(fatal)
+        if (closing) return Effect.fail(new ChatError({ reason: "Closed" }))
+        const conn = current
+        if (conn !== undefined && !conn.draining && conn.endReason === undefined) {
+          return Effect.succeed(conn)
+        }
+        const now = Date.now()
+        const left = (offlineSince ?? now) + DurationM.toMillis(settings.offlineSendTimeout) - now
+        if (left <= 0) {
+          return Effect.fail(
+            new ChatError({
+              reason: "NotConnected",
+              ...(channel === undefined ? {} : { channel }),
+              detail: `no connection for ${DurationM.format(settings.offlineSendTimeout)} ` +
+                "(the client keeps reconnecting); the message was not sent"
+            })
+          )
+        }
+        return Deferred.await(readySignal).pipe(
+          Effect.timeout(DurationM.millis(left)),
+          Effect.catchTag("TimeoutException", () => Effect.void),
+          Effect.zipRight(awaitSendConnection(channel))
+        )
+      })
 
     // ---- hub
     const subs = new Set<Sub>()
@@ -1081,7 +1120,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
     const sendOne = (req: SendRequest): Effect.Effect<SendOutcome | undefined, ChatError | NotAuthorized> =>
       Effect.gen(function*() {
         for (;;) {
-          const first = yield* awaitReady
+          const first = yield* awaitSendConnection(req.channel)
           if (req.cancelled) return undefined
           // Twitch's answers carry nothing that names the PRIVMSG they answer (USERSTATE has the
           // new message's id, a NOTICE its msg-id; neither echoes the text or a nonce), so they
@@ -1226,9 +1265,10 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         let last: SendOutcome | undefined
         for (let i = 0; i < reqs.length; i++) {
           const outcome = yield* Deferred.await(reqs[i].done).pipe(
-            Effect.onInterrupt(() =>
+            // Interrupted, or failed (NotConnected, Closed...): the other parts are not sent.
+            Effect.onExit((exit) =>
               Effect.sync(() => {
-                for (const r of reqs) r.cancelled = true
+                if (Exit.isFailure(exit)) { for (const r of reqs) r.cancelled = true }
               })
             )
           )
@@ -1343,7 +1383,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           return SendOutcome.Written({ line, waited: DurationM.zero })
         }
         const start = Date.now()
-        const conn = yield* awaitReady
+        const conn = yield* awaitSendConnection(undefined)
         yield* Queue.offer(conn.outbox, { text: line })
         return SendOutcome.Written({ line, waited: DurationM.millis(Date.now() - start) })
       })
