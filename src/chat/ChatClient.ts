@@ -40,7 +40,9 @@
  *   connection stays up for `reconnect.stableAfter`, 30 s), a login with the current token and a
  *   rejoin of every channel. Every login goes through Twitch's 20 authentication attempts per
  *   10 s (`limits.auths`). On Twitch's RECONNECT the new connection is opened and joined before
- *   the old one is dropped, and messages seen on both are delivered once (deduplicated by id).
+ *   the old one is dropped, and messages seen on both are delivered once (PRIVMSG and USERNOTICE
+ *   by id; CLEARCHAT, CLEARMSG, NOTICE and ROOMSTATE by command, params and tags, only while both
+ *   connections are live, so identical ones outside the overlap are all delivered).
  *   Sends queued while disconnected go out after the reconnect, unless the client has been
  *   offline for `offlineSendTimeout` (60 s): then they fail `ChatError("NotConnected")`, not sent;
  *   a send written just before the connection died is `Unconfirmed` (`ConnectionLost`) and not
@@ -150,7 +152,10 @@ export interface Stats {
   readonly unconfirmed: number
   /** Messages dropped for slow consumers (`dropOldest`, or the pre-subscription backlog). */
   readonly dropped: number
-  /** Inbound messages dropped because their id was already seen. */
+  /**
+   * Inbound messages dropped as copies: a PRIVMSG/USERNOTICE whose id was already seen, or a
+   * CLEARCHAT/CLEARMSG/NOTICE/ROOMSTATE seen on both connections of a RECONNECT overlap.
+   */
   readonly duplicates: number
   readonly reconnects: number
   /** Lines that were not IRC (logged and skipped). */

@@ -581,6 +581,55 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       return false
     }
 
+    // ---- dedupe across a RECONNECT overlap
+    // While the old and the new connection are both live, Twitch sends each room event to both.
+    // PRIVMSG and USERNOTICE carry an id (above); CLEARCHAT, CLEARMSG, NOTICE and ROOMSTATE do
+    // not, so they are matched by a key (command, params, every tag: tmi-sent-ts, target-msg-id,
+    // target-user-id, msg-id...): a message is dropped when the same key arrived on the *other*
+    // connection and was not matched yet. Copies are counted, so an event that legitimately comes
+    // twice (a mode switched on twice) still comes twice. Only during the overlap: outside it,
+    // identical messages are all delivered.
+    let overlapOld: Conn | undefined
+    const overlapSeen = new Map<string, { conn: number; count: number }>()
+    const overlapKey = (m: TM.TwitchMessage): string | undefined => {
+      switch (m._tag) {
+        case "ClearChat":
+        case "ClearMsg":
+        case "Notice":
+        case "RoomState": {
+          let key = `${m.irc.command} ${m.irc.params.join(" ")}`
+          for (const [k, v] of [...m.irc.tags].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+            key += `;${k}=${v}`
+          }
+          return key
+        }
+        default:
+          return undefined
+      }
+    }
+    const isOverlapDuplicate = (conn: Conn, m: TM.TwitchMessage): boolean => {
+      if (overlapOld === undefined) return false
+      const key = overlapKey(m)
+      if (key === undefined) return false
+      const entry = overlapSeen.get(key)
+      if (entry === undefined || entry.conn === conn.id) {
+        if (entry === undefined) overlapSeen.set(key, { conn: conn.id, count: 1 })
+        else entry.count++
+        if (overlapSeen.size > Math.max(1, settings.dedupeSize)) {
+          const oldest = overlapSeen.keys().next()
+          if (oldest.done !== true) overlapSeen.delete(oldest.value)
+        }
+        return false
+      }
+      entry.count--
+      if (entry.count === 0) overlapSeen.delete(key)
+      return true
+    }
+    const endOverlap = () => {
+      overlapOld = undefined
+      overlapSeen.clear()
+    }
+
     // ---- own messages
     const synthesize = (state: TM.UserState, id: string, pending: Pending): TM.Privmsg | undefined => {
       const tags = new Map<string, string>()
@@ -671,6 +720,8 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             conn.pongs++
             break
           case "Reconnect":
+            overlapOld = conn
+            overlapSeen.clear()
             conn.draining = true
             unsetCurrent(conn)
             endConn(conn, { _tag: "Reconnect" })
@@ -752,6 +803,10 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             break
           default:
             break
+        }
+        if (isOverlapDuplicate(conn, m)) {
+          stats.duplicates++
+          continue
         }
         batch.push(m)
         if (own !== undefined) batch.push(own)
@@ -1428,6 +1483,7 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
               while (old.pending.size > 0 && !old.socketClosed && !closing) yield* Effect.sleep("5 millis")
             }).pipe(Effect.timeout(settings.sendTimeout), Effect.ignore)
             yield* closeConn(old)
+            if (overlapOld === old) endOverlap()
             emit({ _tag: "Disconnected", connection: old.id, reason: "Reconnect" })
             conn = next
             fresh = false
