@@ -238,7 +238,8 @@ export class LoginFailed
 /**
  * A chat operation failed: login refused by the server, a join that Twitch refused or did not
  * confirm, a message with forbidden characters, a closed connection, or a send that found no
- * connection for the client's `offlineSendTimeout` (`NotConnected`: the message was not sent).
+ * connection for the client's `offlineSendTimeout` (`NotConnected`: the message was not sent),
+ * or a send refused because its channel already had `sendQueueSize` messages waiting (`QueueFull`).
  *
  * @since 0.1.0
  * @category errors
@@ -252,7 +253,8 @@ export class ChatError extends Schema.TaggedError<ChatError>("effect-twitcher/Ch
     "TooLong",
     "Closed",
     "Refused",
-    "NotConnected"
+    "NotConnected",
+    "QueueFull"
   ),
   channel: Schema.optional(Schema.String),
   noticeId: Schema.optional(Schema.String),
