@@ -322,6 +322,13 @@ export interface Options {
    * was not sent (unlike `Unconfirmed`). Reconnect attempts go on meanwhile.
    */
   readonly offlineSendTimeout?: Duration.DurationInput | undefined
+  /**
+   * How many messages (parts of split texts counted one by one) may wait in one channel, queued or
+   * in flight (default 1000; 0 = unbounded). A send that would go over fails at once with
+   * `ChatError("QueueFull")` and is not sent: at 20 messages per 30 s, 1000 is 25 minutes of chat,
+   * so a producer that outruns Twitch's limits learns it instead of growing memory without bound.
+   */
+  readonly sendQueueSize?: number | undefined
   /** How long to wait for a JOIN confirmation once the JOIN was written (default 10 s). */
   readonly joinTimeout?: Duration.DurationInput | undefined
   /** How long to wait for the server's welcome (default 10 s). */
@@ -417,6 +424,7 @@ export const make = (
         (options.verifiedBot ? ChatRateLimits.verifiedBotLimits : ChatRateLimits.twitchLimits),
       sendTimeout: ms(options.sendTimeout, "10 seconds"),
       offlineSendTimeout: ms(options.offlineSendTimeout, "60 seconds"),
+      sendQueueSize: Math.max(0, options.sendQueueSize ?? 1000),
       joinTimeout: ms(options.joinTimeout, "10 seconds"),
       loginTimeout: ms(options.loginTimeout, "10 seconds"),
       keepaliveIdle: ms(options.keepalive?.idle, "60 seconds"),

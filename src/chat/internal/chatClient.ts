@@ -80,6 +80,7 @@ export interface Settings {
   readonly limits: ChatRateLimits.Limits
   readonly sendTimeout: Duration.Duration
   readonly offlineSendTimeout: Duration.Duration
+  readonly sendQueueSize: number
   readonly joinTimeout: Duration.Duration
   readonly loginTimeout: Duration.Duration
   readonly keepaliveIdle: Duration.Duration
@@ -386,6 +387,8 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
     const slowModes = new Map<string, number>()
     let userId = ""
     const sendQueues = new Map<string, Queue.Queue<SendRequest>>()
+    /** Lines of `say`/`reply`/`me`/`sendRaw` calls not completed yet, per channel (`sendQueueSize`). */
+    const waitingLines = new Map<string, number>()
     const outstanding = new Set<SendRequest>()
     const stats = {
       received: 0,
@@ -1300,6 +1303,31 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
     ): Effect.Effect<SendOutcome, ChatError | NotAuthorized> =>
       Effect.gen(function*() {
         if (closing) return yield* new ChatError({ reason: "Closed", channel })
+        const waiting = waitingLines.get(channel) ?? 0
+        if (settings.sendQueueSize > 0 && waiting + lines.length > settings.sendQueueSize) {
+          return yield* new ChatError({
+            reason: "QueueFull",
+            channel,
+            detail:
+              `${waiting} messages already waiting in this channel (sendQueueSize ${settings.sendQueueSize}); ` +
+              "not sent"
+          })
+        }
+        waitingLines.set(channel, waiting + lines.length)
+        const release = Effect.sync(() => {
+          const left = (waitingLines.get(channel) ?? lines.length) - lines.length
+          if (left > 0) waitingLines.set(channel, left)
+          else waitingLines.delete(channel)
+        })
+        return yield* Effect.ensuring(enqueueCounted(channel, lines, replyTo), release)
+      })
+
+    const enqueueCounted = (
+      channel: string,
+      lines: ReadonlyArray<{ readonly line: string; readonly text: string }>,
+      replyTo: string | undefined
+    ): Effect.Effect<SendOutcome, ChatError | NotAuthorized> =>
+      Effect.gen(function*() {
         const queue = yield* queueFor(channel)
         const now = Date.now()
         const accepted: Array<string> = []

@@ -60,3 +60,46 @@ describe("ChatClient sends while offline", () => {
       assert.strictEqual(again._tag, "Sent")
     }))
 })
+
+describe("ChatClient send queue bound", () => {
+  it.scopedLive("a channel with sendQueueSize messages waiting refuses more with QueueFull, at once", () =>
+    Effect.gen(function*() {
+      const { client, conns } = yield* RawServer.start((conn, line) => {
+        const m = /^PRIVMSG #(\S+) :(.*)$/.exec(line)
+        if (m !== null) {
+          // Messages in #room are never answered, except "ok".
+          if (m[1] !== "room" || m[2] === "ok") {
+            conn.write(RawServer.userState(m[1], `msg-${conn.lines.length}`))
+          }
+          return
+        }
+        RawServer.twitchLike(conn, line)
+      })
+      const chat = yield* client({
+        sendQueueSize: 3,
+        sendTimeout: "1 second",
+        limits: { ...ChatRateLimits.twitchLimits, channelInterval: 0 }
+      })
+      const waiting = yield* Effect.forEach(
+        ["a", "b", "c"],
+        (t) => Effect.fork(chat.say("room", t)),
+        { concurrency: "unbounded" }
+      )
+      yield* Effect.sleep("100 millis")
+      const start = Date.now()
+      const full = yield* Effect.either(chat.say("room", "d"))
+      assert(Either.isLeft(full) && full.left._tag === "ChatError", JSON.stringify(full))
+      assert.strictEqual(full.left.reason, "QueueFull")
+      assert.isBelow(Date.now() - start, 200)
+      // Parts count one by one; other channels have their own bound.
+      const long = yield* Effect.either(chat.say("other", "word ".repeat(400)))
+      assert(Either.isLeft(long) && long.left._tag === "ChatError")
+      assert.strictEqual(long.left.reason, "QueueFull")
+      assert.strictEqual((yield* chat.say("other", "fine"))._tag, "Sent")
+      // Callers that give up free their places.
+      for (const f of waiting) yield* Fiber.interrupt(f)
+      assert.strictEqual((yield* chat.say("room", "ok").pipe(Effect.timeout("8 seconds")))._tag, "Sent")
+      const written = conns[0].lines.filter((l) => l.startsWith("PRIVMSG"))
+      assert.isFalse(written.some((l) => l.endsWith(" :d")))
+    }))
+})
