@@ -266,11 +266,18 @@ export const resultJson = (channel: string, result: Result): Record<string, unkn
   const o = result.outcome
   switch (o._tag) {
     case "Sent":
-      return { outcome: "sent", channel: o.channel, id: o.id, parts: o.parts }
+      return { outcome: "sent", channel: o.channel, id: o.id, ids: o.ids, parts: o.parts }
     case "Refused":
-      return { outcome: "refused", channel: o.channel, reason: o.reason, notice: o.notice, parts: o.parts }
+      return {
+        outcome: "refused",
+        channel: o.channel,
+        reason: o.reason,
+        notice: o.notice,
+        ids: o.ids,
+        parts: o.parts
+      }
     case "Unconfirmed":
-      return { outcome: "unconfirmed", channel: o.channel, reason: o.reason, parts: o.parts }
+      return { outcome: "unconfirmed", channel: o.channel, reason: o.reason, ids: o.ids, parts: o.parts }
     case "Written":
       return { outcome: "written", channel }
   }

@@ -222,6 +222,7 @@ describe("twitcher chat", () => {
           expect(sent.code).toBe(0)
           const doc = JSON.parse(sent.out)
           expect(doc).toMatchObject({ outcome: "sent", channel, parts: 1 })
+          expect(doc.ids).toEqual([doc.id])
           const received = yield* irc.awaitPrivmsgs(channel, 1)
           expect(received[0]).toMatchObject({
             id: doc.id,
