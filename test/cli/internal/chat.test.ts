@@ -260,6 +260,7 @@ describe("twitcher chat", () => {
           expect(refusedJson).toMatchObject({ code: 3, err: "" })
           expect(JSON.parse(refusedJson.out)).toEqual({
             outcome: "refused",
+            ids: [],
             channel,
             reason: "msg_banned",
             notice: expect.stringMatching(/banned/),
