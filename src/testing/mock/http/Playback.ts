@@ -17,7 +17,7 @@ import * as Schema from "effect/Schema"
 import { createHmac, timingSafeEqual } from "node:crypto"
 import * as Control from "../Control.js"
 import * as MockWorld from "../World.js"
-import { authorizationToken, type Counted, json, params, type RouteContext } from "./shared.js"
+import { authorizationToken, type Counted, json, type Params, params, type RouteContext } from "./shared.js"
 
 /**
  * Persisted-query hashes of `PlaybackAccessToken` the mock accepts (current and previous).
@@ -340,6 +340,52 @@ const shapeFor = (ctx: RouteContext, pathIsV2: boolean) =>
 const file = (name: string | undefined): string | undefined =>
   name !== undefined && name.endsWith(".m3u8") ? name.slice(0, -5) : undefined
 
+/**
+ * What a live stream and a VOD share when usher serves their master playlist: the signed token
+ * must be ours, unexpired and for this target; geo-blocked content is refused; the renditions the
+ * token may see are listed in the shape in force.
+ */
+const serveMaster = (
+  ctx: RouteContext,
+  p: Params,
+  url: string,
+  target: {
+    readonly id: string
+    readonly kind: "live" | "vod"
+    readonly geoBlocked: boolean
+    readonly qualities: ReadonlyArray<MockWorld.Quality>
+    readonly restrictedQualities: ReadonlyArray<string>
+    readonly tokenIsFor: (token: typeof TokenValue.Type) => boolean
+  },
+  v2: boolean
+) =>
+  Effect.gen(function*() {
+    const { signature, value } = credentials(p)
+    const now = yield* Clock.currentTimeMillis
+    const decoded = value !== undefined && signature !== undefined && verify(ctx.signingKey, value, signature)
+      ? decodeTokenValue(value)
+      : Option.none()
+    if (Option.isNone(decoded) || !target.tokenIsFor(decoded.value) || decoded.value.expires * 1000 <= now) {
+      return usherError(url, 403, "Unauthorized", "unauthorized")
+    }
+    if (target.geoBlocked) {
+      return usherError(url, 403, "Content Restricted In Region", "content_geoblocked")
+    }
+    const renditions = visible(
+      target.qualities,
+      target.restrictedQualities,
+      decoded.value.subscriber === true,
+      p
+    )
+      .map((quality) => ({
+        quality,
+        url: `${ctx.baseUrl}/hls/${target.kind}/${target.id}/${quality.groupId}/index.m3u8`
+      }))
+    const info = { broadcastId: target.id, serverTime: now / 1000, vod: target.kind === "vod" }
+    const shape = yield* shapeFor(ctx, v2)
+    return playlistResponse(shape === "v2" ? masterV2(renditions, info) : masterV1(renditions, info))
+  })
+
 const liveMaster = (ctx: RouteContext, v2: boolean) =>
   Effect.gen(function*() {
     const p = yield* params
@@ -351,32 +397,11 @@ const liveMaster = (ctx: RouteContext, v2: boolean) =>
     const channel = yield* ctx.world.channel(user.value.id)
     const stream = yield* ctx.world.stream(user.value.id)
     if (Option.isNone(stream) || Option.isNone(channel) || channel.value.suspended) return offline(url)
-    const { signature, value } = credentials(p)
-    const now = yield* Clock.currentTimeMillis
-    const decoded = value !== undefined && signature !== undefined && verify(ctx.signingKey, value, signature)
-      ? decodeTokenValue(value)
-      : Option.none()
-    if (
-      Option.isNone(decoded) || decoded.value.channel?.toLowerCase() !== login ||
-      decoded.value.expires * 1000 <= now
-    ) {
-      return usherError(url, 403, "Unauthorized", "unauthorized")
-    }
-    if (stream.value.geoBlocked) {
-      return usherError(url, 403, "Content Restricted In Region", "content_geoblocked")
-    }
-    const renditions = visible(
-      stream.value.qualities,
-      stream.value.restrictedQualities,
-      decoded.value.subscriber === true,
-      p
-    ).map((quality) => ({
-      quality,
-      url: `${ctx.baseUrl}/hls/live/${stream.value.id}/${quality.groupId}/index.m3u8`
-    }))
-    const info = { broadcastId: stream.value.id, serverTime: now / 1000, vod: false }
-    const shape = yield* shapeFor(ctx, v2)
-    return playlistResponse(shape === "v2" ? masterV2(renditions, info) : masterV1(renditions, info))
+    return yield* serveMaster(ctx, p, url, {
+      ...stream.value,
+      kind: "live",
+      tokenIsFor: (token) => token.channel?.toLowerCase() === login
+    }, v2)
   })
 
 const vodMaster = (ctx: RouteContext, v2: boolean) =>
@@ -388,33 +413,11 @@ const vodMaster = (ctx: RouteContext, v2: boolean) =>
     if (Option.isNone(vod)) {
       return usherError(url, 404, "twirp error not_found: vod does not exist", "vod_manifest_restricted")
     }
-    const { signature, value } = credentials(p)
-    const now = yield* Clock.currentTimeMillis
-    const decoded = value !== undefined && signature !== undefined && verify(ctx.signingKey, value, signature)
-      ? decodeTokenValue(value)
-      : Option.none()
-    if (
-      Option.isNone(decoded) || String(decoded.value.vod_id) !== vod.value.id ||
-      decoded.value.expires * 1000 <= now
-    ) {
-      return usherError(url, 403, "Unauthorized", "unauthorized")
-    }
-    if (vod.value.geoBlocked) {
-      return usherError(url, 403, "Content Restricted In Region", "content_geoblocked")
-    }
-    const renditions = visible(
-      vod.value.qualities,
-      vod.value.restrictedQualities,
-      decoded.value.subscriber === true,
-      p
-    )
-      .map((quality) => ({
-        quality,
-        url: `${ctx.baseUrl}/hls/vod/${vod.value.id}/${quality.groupId}/index.m3u8`
-      }))
-    const info = { broadcastId: vod.value.id, serverTime: now / 1000, vod: true }
-    const shape = yield* shapeFor(ctx, v2)
-    return playlistResponse(shape === "v2" ? masterV2(renditions, info) : masterV1(renditions, info))
+    return yield* serveMaster(ctx, p, url, {
+      ...vod.value,
+      kind: "vod",
+      tokenIsFor: (token) => String(token.vod_id) === vod.value.id
+    }, v2)
   })
 
 const SEGMENT_SECONDS = 2
