@@ -15,6 +15,7 @@ import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import { seededLadder } from "./http/PlaybackMasters.js"
 
 // ---------------------------------------------------------------------------------------------
 // Models
@@ -1072,7 +1073,8 @@ export const defaultWorldData = (now: number, options: DefaultWorldOptions = {})
       viewerCount,
       startedAt: rfc3339(now - (10 + g.int(0, 600)) * 60_000),
       language: channel.language,
-      qualities: user.broadcasterType === "partner" ? fullLadder : k % 2 === 0 ? fullLadder : sourceOnly,
+      qualities: seededLadder(k, liveCount) ??
+        (user.broadcasterType === "partner" || k % 2 === 0 ? fullLadder : sourceOnly),
       restrictedQualities: k === 0 ? ["1080p60", "720p60"] : [],
       geoBlocked: k === 1
     })

@@ -1,8 +1,9 @@
 /**
  * The mock's GQL `PlaybackAccessToken` (persisted-query and `PlaybackAccessToken_Template` forms,
  * live and VOD) and usher: master playlists in both shapes Twitch serves (v1 with `EXT-X-MEDIA`,
- * v2 with `IVS-NAME`/`STABLE-VARIANT-ID`), checked against the signed token GQL issued; 404 for
- * offline channels, 403 `content_geoblocked`, subscriber-only qualities left out. Media playlists
+ * v2 with `IVS-NAME`/`STABLE-VARIANT-ID`; see `PlaybackMasters`), checked against the signed token
+ * GQL issued; 404 for offline channels, 403 `content_geoblocked`, subscriber-only qualities left
+ * out, HEVC and AV1 renditions only for a request whose `supported_codecs` asks for them. Media playlists
  * and MPEG-TS segments (null packets) are served too, so variant URLs resolve.
  *
  * @since 0.1.0
@@ -17,6 +18,7 @@ import * as Schema from "effect/Schema"
 import { createHmac, timingSafeEqual } from "node:crypto"
 import * as Control from "../Control.js"
 import * as MockWorld from "../World.js"
+import * as PlaybackMasters from "./PlaybackMasters.js"
 import { authorizationToken, type Counted, json, type Params, params, type RouteContext } from "./shared.js"
 
 /**
@@ -227,101 +229,15 @@ const offline = (url: string) =>
 const playlistResponse = (body: string) =>
   HttpServerResponse.text(body, { contentType: "application/vnd.apple.mpegurl" })
 
-const hex = (seed: string, length: number) =>
-  createHmac("sha1", "mock").update(seed).digest("hex").slice(0, length)
-
-interface Rendition {
-  readonly quality: MockWorld.Quality
-  readonly url: string
-}
-
-const streamInf = (q: MockWorld.Quality) =>
-  [
-    `BANDWIDTH=${q.bandwidth}`,
-    ...(q.resolution !== undefined ? [`RESOLUTION=${q.resolution}`] : []),
-    `CODECS="${q.codecs}"`
-  ].join(",")
-
-const frameRate = (q: MockWorld.Quality) =>
-  q.frameRate !== undefined ? `,FRAME-RATE=${q.frameRate.toFixed(3)}` : ""
-
-/**
- * Renders a usher v1 master playlist (`EXT-X-TWITCH-INFO`, one `EXT-X-MEDIA` per rendition,
- * `GROUP-ID="chunked"` for the source).
- *
- * @since 0.1.0
- * @category playlists
- */
-export const masterV1 = (
-  renditions: ReadonlyArray<Rendition>,
-  info: { readonly broadcastId: string; readonly serverTime: number; readonly vod: boolean }
-): string => {
-  const lines = [
-    "#EXTM3U",
-    `#EXT-X-TWITCH-INFO:NODE="video-edge-mock.loopback",MANIFEST-NODE-TYPE="weaver_cluster",` +
-    `MANIFEST-NODE="video-weaver.mock",SUPPRESS="false",SERVER-TIME="${info.serverTime.toFixed(2)}",` +
-    `TRANSCODESTACK="2023-Transcode-QS-V1",USER-IP="127.0.0.1",SERVING-ID="${
-      hex(info.broadcastId, 32)
-    }",CLUSTER="mock",` +
-    `ABS="false",BROADCAST-ID="${info.broadcastId}",USER-COUNTRY="US",MANIFEST-CLUSTER="mock",ORIGIN="mock",` +
-    `C="false",D="false"`
-  ]
-  for (const { quality: q, url } of renditions) {
-    if (q.audioOnly) {
-      lines.push(
-        `#EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID="audio_only",NAME="Audio Only",AUTOSELECT=NO,DEFAULT=NO`,
-        `#EXT-X-STREAM-INF:${streamInf(q)},VIDEO="audio_only"`,
-        url
-      )
-    } else {
-      const name = q.source ? (info.vod ? "Source" : `${q.name} (source)`) : q.name
-      lines.push(
-        `#EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID="${q.groupId}",NAME="${name}",AUTOSELECT=YES,DEFAULT=YES`,
-        `#EXT-X-STREAM-INF:${streamInf(q)},VIDEO="${q.groupId}"${frameRate(q)}`,
-        url
-      )
-    }
-  }
-  return lines.join("\n") + "\n"
-}
-
-/**
- * Renders a usher v2 master playlist (no `EXT-X-MEDIA`; `STABLE-VARIANT-ID`, `IVS-NAME` and
- * `IVS-VARIANT-SOURCE` on each `EXT-X-STREAM-INF`; VOD audio is named `audio`).
- *
- * @since 0.1.0
- * @category playlists
- */
-export const masterV2 = (
-  renditions: ReadonlyArray<Rendition>,
-  info: { readonly broadcastId: string; readonly serverTime: number; readonly vod: boolean }
-): string => {
-  const lines = [
-    "#EXTM3U",
-    `#EXT-X-SESSION-DATA:DATA-ID="NODE",VALUE="video-edge-mock.loopback"`,
-    `#EXT-X-SESSION-DATA:DATA-ID="SERVER-TIME",VALUE="${info.serverTime.toFixed(2)}"`,
-    `#EXT-X-SESSION-DATA:DATA-ID="USER-COUNTRY",VALUE="US"`
-  ]
-  for (const { quality: q, url } of renditions) {
-    const stable = q.audioOnly ? "audio_only" : q.source ? q.name : q.groupId
-    const ivsName = q.audioOnly ? (info.vod ? "audio" : "audio_only") : q.name
-    lines.push(
-      `#EXT-X-STREAM-INF:${streamInf(q)}${
-        frameRate(q)
-      },STABLE-VARIANT-ID="${stable}",IVS-NAME="${ivsName}",` +
-        `IVS-VARIANT-SOURCE="${q.source ? "source" : "transcode"}"`,
-      url
-    )
-  }
-  return lines.join("\n") + "\n"
-}
-
 const credentials = (p: { readonly get: (key: string) => string | undefined }) => ({
   value: p.get("token") ?? p.get("nauth"),
   signature: p.get("sig") ?? p.get("nauthsig")
 })
 
-/** Picks the renditions a token may see, honouring `allow_source` and `allow_audio_only`. */
+/**
+ * Picks the renditions a token may see, honouring `allow_source`, `allow_audio_only` and
+ * `supported_codecs`.
+ */
 const visible = (
   qualities: ReadonlyArray<MockWorld.Quality>,
   restricted: ReadonlyArray<string>,
@@ -331,7 +247,8 @@ const visible = (
   qualities.filter((q) =>
     (subscriber || !restricted.includes(q.name)) &&
     !(q.source && p.get("allow_source") === "false") &&
-    !(q.audioOnly && p.get("allow_audio_only") !== "true")
+    !(q.audioOnly && p.get("allow_audio_only") !== "true") &&
+    PlaybackMasters.served(q, p.get("supported_codecs"))
   )
 
 const shapeFor = (ctx: RouteContext, pathIsV2: boolean) =>
@@ -383,7 +300,9 @@ const serveMaster = (
       }))
     const info = { broadcastId: target.id, serverTime: now / 1000, vod: target.kind === "vod" }
     const shape = yield* shapeFor(ctx, v2)
-    return playlistResponse(shape === "v2" ? masterV2(renditions, info) : masterV1(renditions, info))
+    return playlistResponse(
+      shape === "v2" ? PlaybackMasters.masterV2(renditions, info) : PlaybackMasters.masterV1(renditions, info)
+    )
   })
 
 const liveMaster = (ctx: RouteContext, v2: boolean) =>

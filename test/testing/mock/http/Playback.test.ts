@@ -213,6 +213,69 @@ describe("mock GQL and usher", () => {
       })
     ))
 
+  it.live("usher: enhanced broadcasting lists portrait and landscape renditions under one IVS-NAME", () =>
+    withMock((mock) =>
+      Effect.gen(function*() {
+        const stream = (yield* mock.world.streams).find((x) =>
+          x.qualities.some((q) => q.resolution === "1080x1920")
+        )!
+        const login = yield* loginOf(mock, stream.userId)
+        const token = yield* liveToken(mock, login)
+        const v2 = yield* get(`${mock.http.usherUrl}/api/v2/channel/hls/${login}.m3u8?${usherQuery(token)}`)
+        const m2 = parse(v2.text)
+        expect(m2.playlists).toHaveLength(stream.qualities.length)
+        const attributes = m2.playlists!.map((p) => p.attributes)
+        const size = (a: (typeof attributes)[number]) => `${a.RESOLUTION?.width}x${a.RESOLUTION?.height}`
+        expect(attributes.filter((a) => a["IVS-NAME"] === "1080p60").map(size)).toEqual([
+          "1080x1920",
+          "1920x1080"
+        ])
+        expect(attributes.filter((a) => a["IVS-NAME"] === "480p").map(size)).toEqual(["480x852", "852x480"])
+        // Every rendition is the broadcaster's (audio too); the stable ids are unique.
+        expect(attributes.every((a) => a["IVS-VARIANT-SOURCE"] === "source")).toBe(true)
+        expect(new Set(attributes.map((a) => a["STABLE-VARIANT-ID"])).size).toBe(attributes.length)
+
+        const v1 = yield* get(`${mock.http.usherUrl}/api/channel/hls/${login}.m3u8?${usherQuery(token)}`)
+        const m1 = parse(v1.text)
+        expect(Object.keys(m1.mediaGroups?.VIDEO ?? {})).toHaveLength(stream.qualities.length)
+        expect(v1.text.match(/NAME="1080p60 \(source\)"/g)).toHaveLength(2)
+
+        // The portrait rendition's media playlist resolves to segments.
+        const portrait = m2.playlists!.find((p) => p.attributes.RESOLUTION?.height === 1920)!
+        const media = parse((yield* get(portrait.uri)).text)
+        expect(media.segments?.length).toBeGreaterThan(0)
+      })
+    ))
+
+  it.live("usher lists HEVC and AV1 renditions only when supported_codecs asks for them", () =>
+    withMock((mock) =>
+      Effect.gen(function*() {
+        const stream = (yield* mock.world.streams).find((x) =>
+          x.qualities.some((q) => q.codecs.startsWith("av01"))
+        )!
+        const login = yield* loginOf(mock, stream.userId)
+        const token = yield* liveToken(mock, login)
+        const videoCodecs = (codecs: string | undefined) =>
+          Effect.map(
+            get(
+              `${mock.http.usherUrl}/api/v2/channel/hls/${login}.m3u8?${usherQuery(token)}${
+                codecs === undefined ? "" : `&supported_codecs=${codecs}`
+              }`
+            ),
+            (r) => parse(r.text).playlists!.map((p) => String(p.attributes.CODECS).split(",")[0]!.slice(0, 4))
+          )
+        const h264Only = ["avc1", "avc1", "avc1", "avc1", "avc1", "mp4a"]
+        expect(yield* videoCodecs(undefined)).toEqual(h264Only)
+        expect(yield* videoCodecs("h264")).toEqual(h264Only)
+        expect(yield* videoCodecs("h265,h264")).toEqual(
+          ["hev1", "hev1", "avc1", "avc1", "avc1", "avc1", "avc1", "mp4a"]
+        )
+        const all = yield* videoCodecs("av1,h265,h264")
+        expect(all).toHaveLength(stream.qualities.length)
+        expect(all).toEqual(["hev1", "av01", "hev1", "avc1", "av01", "avc1", "avc1", "avc1", "avc1", "mp4a"])
+      })
+    ))
+
   it.live("restricted qualities are absent unless the token belongs to a subscriber", () =>
     withMock((mock) =>
       Effect.gen(function*() {
