@@ -15,7 +15,9 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { Parser } from "m3u8-parser"
 import { DecodeError } from "../TwitchError.js"
+import * as Codec from "./Codec.js"
 import { withoutQuery } from "./internal/http.js"
+import * as Ladder from "./internal/ladder.js"
 
 /**
  * A video resolution in pixels.
@@ -29,15 +31,22 @@ export class Resolution extends Schema.Class<Resolution>("effect-twitcher/Resolu
 }) {}
 
 /**
- * One variant (quality) of a master playlist.
+ * One variant (rendition) of a master playlist.
  *
- * - `name` is Twitch's quality name with the ` (source)` marker removed: `1080p60`, `720p60`,
- *   `480p`, `audio_only`. A VOD source named just `Source` gets a name from its resolution.
- * - `quality` is the pytwitcherapi-style option: `source` for the source rendition, `audio` for
- *   the audio-only one, else `name`.
- *
- * Wire ids (`GROUP-ID`, `STABLE-VARIANT-ID`) are left out on purpose: they differ between the two
- * shapes for the same rendition (`chunked` vs `1080p60`), and both shapes parse to equal variants.
+ * - `name` is unique within the playlist and is what Twitch's player and streamlink show:
+ *   Twitch's quality name without the ` (source)` marker (`1080p60`, `720p60`, `480p`,
+ *   `audio_only`); a portrait rendition (enhanced broadcasting) is `1080p60-portrait`; of
+ *   renditions sharing a name in several codecs, H.264 keeps the name and the others get their
+ *   codec (`1080p60-av1`, `1080p60-h265`); `_alt` as streamlink for anything left. A VOD source
+ *   named just `Source` gets a name from its resolution.
+ * - `quality` is the pytwitcherapi-style option: `source` for the one rendition `source` picks
+ *   (the best landscape one flagged as source), `audio` for audio only, else `name`.
+ * - `isSource` is Twitch's flag as served: with enhanced broadcasting every rendition the
+ *   broadcaster encodes has it.
+ * - `videoCodec` is H.264, HEVC or AV1 (`None` for audio or another codec); `portrait` is true
+ *   when the picture is taller than wide.
+ * - `stableVariantId` is usher v2's `STABLE-VARIANT-ID` (the older shape has none); a rendition
+ *   can be chosen by it as well as by its name.
  *
  * @since 0.1.0
  * @category models
@@ -51,6 +60,9 @@ export class Variant extends Schema.Class<Variant>("effect-twitcher/Variant")({
   frameRate: Schema.OptionFromUndefinedOr(Schema.Number),
   bandwidth: Schema.Number,
   codecs: Schema.Array(Schema.String),
+  videoCodec: Schema.OptionFromUndefinedOr(Codec.Codec),
+  portrait: Schema.Boolean,
+  stableVariantId: Schema.OptionFromUndefinedOr(Schema.String),
   url: Schema.String
 }) {
   /**
@@ -62,8 +74,21 @@ export class Variant extends Schema.Class<Variant>("effect-twitcher/Variant")({
   get height(): Option.Option<number> {
     if (this.isAudioOnly) return Option.none()
     if (Option.isSome(this.resolution)) return Option.some(this.resolution.value.height)
-    const match = qualityNamePattern.exec(this.name)
-    return match ? Option.some(Number(match[1])) : Option.none()
+    return nameLevel(this.name)
+  }
+
+  /**
+   * The number in a quality name: the short side in pixels (1080 for 1920x1080 and for
+   * 1080x1920), from the resolution or else the name; `None` for audio only.
+   *
+   * @since 0.1.0
+   */
+  get shortSide(): Option.Option<number> {
+    if (this.isAudioOnly) return Option.none()
+    if (Option.isSome(this.resolution)) {
+      return Option.some(Math.min(this.resolution.value.width, this.resolution.value.height))
+    }
+    return nameLevel(this.name)
   }
 
   /**
@@ -74,7 +99,7 @@ export class Variant extends Schema.Class<Variant>("effect-twitcher/Variant")({
   get fps(): Option.Option<number> {
     if (this.isAudioOnly) return Option.none()
     if (Option.isSome(this.frameRate)) return Option.some(Math.round(this.frameRate.value))
-    const match = qualityNamePattern.exec(this.name)
+    const match = namePrefixPattern.exec(this.name)
     if (!match) return Option.none()
     return Option.some(match[2] === undefined ? 30 : Number(match[2]))
   }
@@ -123,13 +148,21 @@ export class MasterPlaylist extends Schema.Class<MasterPlaylist>("effect-twitche
  */
 export const qualityNamePattern = /^(\d+)p(\d+)?$/
 
+/** A quality name at the start of a longer name: `1080p60-portrait`, `720p60-av1`. */
+const namePrefixPattern = /^(\d+)p(\d+)?(?=$|[-_\s])/
+
+const nameLevel = (name: string): Option.Option<number> => {
+  const match = namePrefixPattern.exec(name)
+  return match ? Option.some(Number(match[1])) : Option.none()
+}
+
 const audioNames = new Set(["audio_only", "audio only", "audio"])
 const sourceNames = new Set(["source", "chunked"])
 const audioCodecPattern = /^(mp4a|opus|ac-3|ec-3|flac|mp3)/i
 
 /**
- * Today's name for a quality derived from a resolution and frame rate: `1080p60`, and `480p` for
- * 30 fps, as usher names them.
+ * Today's name for a quality derived from the short side of a resolution and a frame rate:
+ * `1080p60`, and `480p` for 30 fps, as usher names them.
  *
  * @since 0.1.0
  * @category utils
@@ -159,21 +192,22 @@ export const normalizeName = (
   if (sourceNames.has(lower) || lower === "") {
     return Option.match(resolution, {
       onNone: () => "source",
-      onSome: (r) => nameFromResolution(r.height, frameRate)
+      onSome: (r) => nameFromResolution(Math.min(r.width, r.height), frameRate)
     })
   }
   return cleaned
 }
 
 /**
- * The pytwitcherapi-style quality option of a variant: `source`, `audio`, or its name.
+ * The pytwitcherapi-style quality option of a variant: `audio`, `source` when it is the
+ * rendition `source` picks (a playlist has at most one), or its name.
  *
  * @since 0.1.0
  * @category utils
  */
 export const qualityOf = (
   variant: { readonly isSource: boolean; readonly isAudioOnly: boolean; readonly name: string }
-) => variant.isSource ? "source" : variant.isAudioOnly ? "audio" : variant.name
+) => variant.isAudioOnly ? "audio" : variant.isSource ? "source" : variant.name
 
 const attributePattern = /([A-Z0-9-]+)=("[^"]*"|[^,]*)/g
 
@@ -289,16 +323,17 @@ const toVariant = (
 
   // Older shape: VIDEO="<group>" links to an EXT-X-MEDIA rendition whose NAME is the quality.
   const groupId = stringAttr(attributes, "VIDEO")
+  // A group holding several names (one GROUP-ID for many renditions) cannot tell which is ours.
   const mediaName = Option.flatMap(groupId, (id) => {
-    const group = mediaGroups["VIDEO"]?.[id]
-    return group ? Option.fromNullable(Object.keys(group)[0]) : Option.none()
+    const names = Object.keys(mediaGroups["VIDEO"]?.[id] ?? {})
+    return names.length === 1 ? Option.some(names[0]!) : Option.none()
   })
   // Usher v2 shape: vendor attributes.
   const ivsName = stringAttr(attributes, "IVS-NAME")
   const stableId = stringAttr(attributes, "STABLE-VARIANT-ID")
   const ivsSource = stringAttr(attributes, "IVS-VARIANT-SOURCE")
 
-  const rawName = Option.firstSomeOf([mediaName, groupId, ivsName, stableId])
+  const rawName = Option.firstSomeOf([mediaName, ivsName, groupId, stableId])
   const fromMedia = Option.isSome(mediaName) || Option.isSome(groupId)
   const isSource = Option.contains(groupId, "chunked") ||
     Option.exists(mediaName, (n) => /\(source\)/i.test(n) || n.trim().toLowerCase() === "source") ||
@@ -307,7 +342,7 @@ const toVariant = (
     onNone: () =>
       Option.match(resolution, {
         onNone: () => Option.none<string>(),
-        onSome: (r) => Option.some(nameFromResolution(r.height, frameRate))
+        onSome: (r) => Option.some(nameFromResolution(Math.min(r.width, r.height), frameRate))
       }),
     onSome: (n) => Option.some(normalizeName(n, resolution, frameRate))
   })
@@ -317,15 +352,19 @@ const toVariant = (
   const isAudioOnly = name.value === "audio_only" ||
     (Option.isNone(resolution) && codecs.length > 0 && codecs.every((c) => audioCodecPattern.test(c)))
   const finalName = isAudioOnly ? "audio_only" : name.value
+  // `name` and `quality` are Twitch's here; `parse` makes them unique across the playlist.
   const variant = new Variant({
     name: finalName,
-    quality: qualityOf({ isSource, isAudioOnly, name: finalName }),
+    quality: finalName,
     isSource,
     isAudioOnly,
     resolution,
     frameRate,
     bandwidth: bandwidth.value,
     codecs,
+    videoCodec: isAudioOnly ? Option.none() : Codec.fromCodecs(codecs),
+    portrait: !isAudioOnly && Option.exists(resolution, (r) => r.height > r.width),
+    stableVariantId: stableId,
     url: resolveUrl(uri, base)
   })
   return { variant, fromMedia }
@@ -333,6 +372,7 @@ const toVariant = (
 
 /**
  * Parses a master playlist. `url` (where it was fetched from) resolves relative variant URLs.
+ * Names are made unique (see {@link Variant}) and at most one variant has the quality `source`.
  * Variants without a URI, a `BANDWIDTH`, or any way to name them are skipped with a logged
  * warning; text that is not a master playlist, or has no usable variant, fails with
  * `DecodeError`.
@@ -376,6 +416,19 @@ export const parse = (
       else ivs++
     }
     if (variants.length === 0) return yield* decodeError("no usable variant", url)
+    const names = Ladder.uniqueNames(variants)
+    const source = Ladder.primarySource(variants)
+    const named = variants.map((v, i) =>
+      new Variant({
+        ...v,
+        name: names[i]!,
+        quality: qualityOf({
+          isSource: Option.contains(source, i),
+          isAudioOnly: v.isAudioOnly,
+          name: names[i]!
+        })
+      })
+    )
     const info: Record<string, string> = {}
     for (const line of raw.twitchInfo) Object.assign(info, parseAttributeList(line))
     for (const line of raw.sessionData) {
@@ -383,7 +436,7 @@ export const parse = (
       if (id !== undefined && value !== undefined) info[id] = value
     }
     return new MasterPlaylist({
-      variants,
+      variants: named,
       shape: media > 0 && ivs > 0 ? "mixed" : media > 0 ? "media" : "ivs",
       info,
       url: Option.fromNullable(url),

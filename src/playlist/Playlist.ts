@@ -27,6 +27,7 @@ import * as Schema from "effect/Schema"
 import * as TwitchConfig from "../TwitchConfig.js"
 import type { HttpError, QualityRestricted, TransportError } from "../TwitchError.js"
 import { ChannelOffline, DecodeError, GeoBlocked } from "../TwitchError.js"
+import * as Codec from "./Codec.js"
 import * as Http from "./internal/http.js"
 import * as MasterPlaylist from "./MasterPlaylist.js"
 import * as PlaybackAccessToken from "./PlaybackAccessToken.js"
@@ -116,15 +117,20 @@ export declare namespace Playlist {
       vodId: string,
       options?: CallOptions
     ) => Effect.Effect<MasterPlaylist.MasterPlaylist, PlaylistError>
-    /** The channel's quality options: `source` first, `audio` last (see `Quality.options`). */
+    /**
+     * The channel's quality options: the name of every distinct rendition, the source first,
+     * `audio_only` last (see `Quality.options`).
+     */
     readonly qualityOptions: (
       channel: string,
       options?: CallOptions
     ) => Effect.Effect<ReadonlyArray<string>, PlaylistError>
     /**
-     * The variant to play for a quality (`source`, `best`, `720p60`, `audio`...; see
-     * `Quality.select`). Fails with `QualityRestricted` when the quality is subscriber-only
-     * (`reason: "SubscriberOnly"`), or when nothing at or below it is offered (`"Unavailable"`).
+     * The variant to play for a quality: a name from `qualityOptions` (`1080p60`,
+     * `1080p60-portrait`, `audio_only`...) picks exactly that rendition; `source`, `best`,
+     * `720p`... select (landscape first, codecs as preferred; see `Quality.select`). Fails with
+     * `QualityRestricted` when the quality is subscriber-only (`reason: "SubscriberOnly"`), or
+     * when nothing at or below it is offered (`"Unavailable"`).
      */
     readonly variant: (
       channel: string,
@@ -158,6 +164,11 @@ export declare namespace Playlist {
     readonly headers?: Readonly<Record<string, string>> | undefined
     /** `supported_codecs` for usher; default `["h264"]`. */
     readonly supportedCodecs?: ReadonlyArray<Usher.Codec> | undefined
+    /**
+     * Codecs from the most wanted, deciding between renditions of one size and frame rate in
+     * `variant` (`best`, `720p`...); default the order of `supportedCodecs`, then H.264, HEVC, AV1.
+     */
+    readonly preferredCodecs?: ReadonlyArray<Codec.Codec> | undefined
     /** `persisted` (default, as streamlink) or `template` (the non-persisted query). */
     readonly query?: "persisted" | "template" | undefined
     /** GQL `playerType`; default `embed` (persisted) or `site` (template). */
@@ -177,6 +188,8 @@ export declare namespace Playlist {
     readonly headers?: Readonly<Record<string, string>> | undefined
     /** `supported_codecs` for this call. */
     readonly supportedCodecs?: ReadonlyArray<Usher.Codec> | undefined
+    /** Codec preference for this call (see `Options.preferredCodecs`). */
+    readonly preferredCodecs?: ReadonlyArray<Codec.Codec> | undefined
   }
 }
 
@@ -345,6 +358,11 @@ export const make = (
         return new MasterPlaylist.MasterPlaylist({ ...parsed, restrictedQualities: t.restrictedQualities })
       }).pipe(Effect.withSpan("Playlist.fetchMaster", { attributes: { kind: t.kind, target: t.target } }))
 
+    const preference = (call?: Playlist.CallOptions): Quality.SelectOptions => ({
+      preferredCodecs: call?.preferredCodecs ?? options.preferredCodecs ?? call?.supportedCodecs ??
+        options.supportedCodecs ?? Codec.compatibilityOrder
+    })
+
     const masterPlaylist = (channel: string, call?: Playlist.CallOptions) =>
       Effect.flatMap(token("live", channel, call), (t) => fetchMaster(t, call))
     const vodPlaylist = (vodId: string, call?: Playlist.CallOptions) =>
@@ -362,10 +380,13 @@ export const make = (
       variant: (channel, quality, call) =>
         Effect.flatMap(
           masterPlaylist(channel, call),
-          (playlist) => Quality.choose(playlist, quality, channel.toLowerCase())
+          (playlist) => Quality.choose(playlist, quality, channel.toLowerCase(), preference(call))
         ),
       vodVariant: (vodId, quality, call) =>
-        Effect.flatMap(vodPlaylist(vodId, call), (playlist) => Quality.choose(playlist, quality, vodId))
+        Effect.flatMap(
+          vodPlaylist(vodId, call),
+          (playlist) => Quality.choose(playlist, quality, vodId, preference(call))
+        )
     })
   })
 

@@ -4,15 +4,17 @@
  *
  * @since 0.1.0
  */
+import type * as Codecs from "./Codec.js"
 import type { PlaybackAccessToken } from "./PlaybackAccessToken.js"
 
 /**
- * A codec usher may offer. Higher qualities can need `h265` or `av1` (then served as fMP4).
+ * A codec usher may offer (see the `Codec` module). Higher qualities can need `h265` or `av1`
+ * (then served as fMP4).
  *
  * @since 0.1.0
  * @category models
  */
-export type Codec = "h264" | "h265" | "av1"
+export type Codec = Codecs.Codec
 
 /**
  * The codecs asked for by default: `h264` only, which every player can decode.

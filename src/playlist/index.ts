@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+export * as Codec from "./Codec.js"
 export * as Emotes from "./Emotes.js"
 export * as MasterPlaylist from "./MasterPlaylist.js"
 export * as PlaybackAccessToken from "./PlaybackAccessToken.js"

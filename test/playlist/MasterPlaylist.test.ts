@@ -6,7 +6,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as MasterPlaylist from "../../src/playlist/MasterPlaylist.js"
-import { fixture } from "./fixtures.js"
+import { fixture, withoutWireIds } from "./fixtures.js"
 
 const summary = (playlist: MasterPlaylist.MasterPlaylist) =>
   playlist.variants.map((v) => ({
@@ -111,7 +111,11 @@ describe("MasterPlaylist.parse", () => {
       expect(v1.variants.map((v) => v.name)).toEqual(["1080p60", "720p60", "480p", "160p", "audio_only"])
       expect(v1.variants[0]!.isSource).toBe(true)
       expect(v1.variants[0]!.quality).toBe("source")
-      expect(v2.variants).toEqual(v1.variants)
+      expect(withoutWireIds(v2.variants)).toEqual(withoutWireIds(v1.variants))
+      expect(v1.variants.every((v) => Option.isNone(v.stableVariantId))).toBe(true)
+      expect(v2.variants.map((v) => Option.getOrNull(v.stableVariantId))).toEqual(
+        ["chunked", "720p60", "480p30", "160p30", "audio_only"]
+      )
       expect(v1.info["ORIGIN"]).toBe("s3")
       expect(v2.info["ORIGIN"]).toBe("s3")
     }))
@@ -197,6 +201,125 @@ describe("MasterPlaylist.parse", () => {
   })
 })
 
+const row = (v: MasterPlaylist.Variant) =>
+  [
+    v.name,
+    v.quality,
+    Option.getOrNull(Option.map(v.resolution, (r) => `${r.width}x${r.height}`)),
+    Option.getOrNull(v.videoCodec),
+    v.portrait,
+    v.isSource
+  ] as const
+
+describe("MasterPlaylist.parse with enhanced broadcasting and several codecs", () => {
+  it.effect("names portrait renditions apart and picks one landscape source", () =>
+    Effect.gen(function*() {
+      const playlist = yield* MasterPlaylist.parse(fixture("live-enhanced-broadcasting.m3u8"))
+      expect(playlist.shape).toBe("ivs")
+      // Twitch's IVS-NAME is `1080p60` for both 1080x1920 and 1920x1080, and every rendition
+      // (audio too) is flagged as the source.
+      expect(playlist.variants.map(row)).toEqual([
+        ["1080p60-portrait", "1080p60-portrait", "1080x1920", "h264", true, true],
+        ["1080p60", "source", "1920x1080", "h264", false, true],
+        ["720p60", "720p60", "1280x720", "h264", false, true],
+        ["480p-portrait", "480p-portrait", "480x852", "h264", true, true],
+        ["480p", "480p", "852x480", "h264", false, true],
+        ["360p-portrait", "360p-portrait", "360x640", "h264", true, true],
+        ["360p", "360p", "640x360", "h264", false, true],
+        ["audio_only", "audio", null, null, false, true]
+      ])
+      expect(playlist.variants.map((v) => Option.getOrNull(v.stableVariantId))).toEqual([
+        "1080p60_vertical",
+        "1080p60",
+        "720p60",
+        "480p30_vertical",
+        "480p30",
+        "360p30_vertical",
+        "360p30",
+        "audio_only"
+      ])
+      const portrait = playlist.variants[0]!
+      expect(portrait.shortSide).toEqual(Option.some(1080))
+      expect(portrait.height).toEqual(Option.some(1920))
+      expect(portrait.fps).toEqual(Option.some(60))
+      expect(portrait.url).toBe("https://fra06.playlist.live-video.net/v1/playlist/EbV1080p60.m3u8")
+    }))
+
+  it.effect("names renditions of one quality in several codecs by codec, H.264 keeping the name", () =>
+    Effect.gen(function*() {
+      const playlist = yield* MasterPlaylist.parse(fixture("live-multi-codec.m3u8"))
+      expect(playlist.shape).toBe("media")
+      expect(playlist.variants.map(row)).toEqual([
+        ["1440p60", "source", "2560x1440", "h265", false, true],
+        ["1080p60-av1", "1080p60-av1", "1920x1080", "av1", false, false],
+        ["1080p60-h265", "1080p60-h265", "1920x1080", "h265", false, false],
+        ["1080p60", "1080p60", "1920x1080", "h264", false, false],
+        ["720p60-av1", "720p60-av1", "1280x720", "av1", false, false],
+        ["720p60", "720p60", "1280x720", "h264", false, false],
+        ["480p", "480p", "852x480", "h264", false, false],
+        ["360p", "360p", "640x360", "h264", false, false],
+        ["160p", "160p", "284x160", "h264", false, false],
+        ["audio_only", "audio", null, null, false, false]
+      ])
+      expect(playlist.variants[1]!.fps).toEqual(Option.some(60))
+      expect(playlist.variants[1]!.shortSide).toEqual(Option.some(1080))
+    }))
+
+  it.effect("the same ladder in the v1 shape (EXT-X-MEDIA names) gets the same names", () =>
+    Effect.gen(function*() {
+      const v2 = yield* MasterPlaylist.parse(fixture("live-enhanced-broadcasting.m3u8"))
+      // Rewritten as usher v1 would serve it: NAME="<name> (source)", GROUP-ID per rendition.
+      const v1 = ["#EXTM3U"]
+      for (const v of v2.variants) {
+        const group = Option.getOrThrow(v.stableVariantId)
+        const plain = v.isAudioOnly ? "audio_only" : v.name.replace(/-portrait$/, "")
+        const twitchName = v.isSource ? `${plain} (source)` : plain
+        const size = Option.match(v.resolution, {
+          onNone: () => "",
+          onSome: (r) => `,RESOLUTION=${r.width}x${r.height}`
+        })
+        const rate = Option.match(v.frameRate, { onNone: () => "", onSome: (f) => `,FRAME-RATE=${f}` })
+        v1.push(
+          `#EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID="${group}",NAME="${twitchName}",AUTOSELECT=YES,DEFAULT=YES`,
+          `#EXT-X-STREAM-INF:BANDWIDTH=${v.bandwidth}${size},CODECS="${
+            v.codecs.join(",")
+          }",VIDEO="${group}"${rate}`,
+          v.url
+        )
+      }
+      const parsed = yield* MasterPlaylist.parse(v1.join("\n"))
+      expect(parsed.shape).toBe("media")
+      expect(parsed.variants.map(row)).toEqual(v2.variants.map(row))
+    }))
+
+  it.effect("a VIDEO group naming several renditions does not lend one name to all", () =>
+    Effect.gen(function*() {
+      const playlist = yield* MasterPlaylist.parse([
+        "#EXTM3U",
+        `#EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID="chunked",NAME="1080p60 (source)",AUTOSELECT=YES,DEFAULT=YES`,
+        `#EXT-X-MEDIA:TYPE=VIDEO,GROUP-ID="chunked",NAME="720p60 (source)",AUTOSELECT=YES,DEFAULT=YES`,
+        `#EXT-X-STREAM-INF:BANDWIDTH=8000000,RESOLUTION=1920x1080,CODECS="avc1.64002A,mp4a.40.2",VIDEO="chunked",FRAME-RATE=60.000`,
+        "https://edge.example/a.m3u8",
+        `#EXT-X-STREAM-INF:BANDWIDTH=3000000,RESOLUTION=720x1280,CODECS="avc1.4D401F,mp4a.40.2",VIDEO="chunked",FRAME-RATE=60.000`,
+        "https://edge.example/b.m3u8"
+      ].join("\n"))
+      expect(playlist.variants.map((v) => [v.name, v.quality])).toEqual([
+        ["1080p60", "source"],
+        ["720p60-portrait", "720p60-portrait"]
+      ])
+    }))
+
+  it("derives names from the short side of a portrait resolution", () => {
+    expect(
+      MasterPlaylist.normalizeName(
+        "chunked",
+        Option.some(new MasterPlaylist.Resolution({ width: 1080, height: 1920 })),
+        Option.some(60)
+      )
+    ).toBe("1080p60")
+  })
+})
+
 // Renders the same ladder in either shape, as usher would.
 interface Rung {
   readonly height: number
@@ -252,8 +375,11 @@ describe("MasterPlaylist.parse properties", () => {
       FastCheck.property(FastCheck.array(rungArb, { minLength: 1, maxLength: 8 }), (rungs) => {
         const media = Effect.runSync(MasterPlaylist.parse(render(rungs, "media")))
         const ivs = Effect.runSync(MasterPlaylist.parse(render(rungs, "ivs")))
-        expect(ivs.variants).toEqual(media.variants)
-        expect(media.variants.map((v) => v.name)).toEqual([...rungs.map(nameOf), "audio_only"])
+        expect(withoutWireIds(ivs.variants)).toEqual(withoutWireIds(media.variants))
+        // Names are unique: a rung served twice is Twitch's name plus `_alt`, as streamlink names it.
+        const names = media.variants.map((v) => v.name)
+        expect(new Set(names).size).toBe(names.length)
+        expect(names.map((n) => n.replace(/_alt\d*$/, ""))).toEqual([...rungs.map(nameOf), "audio_only"])
         expect(media.variants.filter((v) => v.isSource).length).toBe(1)
         expect(media.variants.map((v) => v.bandwidth)).toEqual([...rungs.map((r) => r.bandwidth), 160000])
       }),

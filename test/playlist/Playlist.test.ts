@@ -10,7 +10,7 @@ import * as MockTwitch from "../../src/testing/MockTwitch.js"
 import * as TwitchConfig from "../../src/TwitchConfig.js"
 import { TWITCH_WEB_CLIENT_ID } from "../../src/TwitchConfig.js"
 import * as FakeTwitch from "./fakeTwitch.js"
-import { fixture } from "./fixtures.js"
+import { enhancedOptions, fixture, multiCodecOptions, withoutWireIds } from "./fixtures.js"
 
 const withPlaylist = (options: Playlist.Playlist.Options = {}) =>
   Playlist.layer(options).pipe(Layer.provideMerge(FakeTwitch.layer))
@@ -60,7 +60,7 @@ describe("Playlist against MockTwitch", () => {
       expect(v1.shape).toBe("media")
       expect(v2.shape).toBe("ivs")
       expect(v1.variants.map((v) => v.name)).toEqual(stream.qualities.map((q) => q.name))
-      expect(v2.variants).toEqual(v1.variants)
+      expect(withoutWireIds(v2.variants)).toEqual(withoutWireIds(v1.variants))
       const source = v1.variants[0]!
       expect(source.isSource).toBe(true)
       expect(source.quality).toBe("source")
@@ -90,7 +90,7 @@ describe("Playlist against MockTwitch", () => {
       const v2 = yield* playlist.vodPlaylist(vod.id)
       // The v1 VOD source is NAME="Source"; the v2 VOD audio is IVS-NAME="audio".
       expect(v1.variants.map((v) => v.name)).toEqual(fullLadderNames)
-      expect(v2.variants).toEqual(v1.variants)
+      expect(withoutWireIds(v2.variants)).toEqual(withoutWireIds(v1.variants))
       expect((yield* playlist.vodVariant(vod.id, "audio")).name).toBe("audio_only")
       expect((yield* playlist.vodVariant(vod.id, "source")).name).toBe("1080p60")
     }).pipe(Effect.provide(onMock())))
@@ -153,10 +153,7 @@ describe("Playlist against MockTwitch", () => {
       const best = yield* playlist.variant(login, "best")
       expect(stream.restrictedQualities).not.toContain(best.name)
       expect(yield* playlist.qualityOptions(login)).toEqual(
-        ["source", ...fullLadderNames.slice(1, -1), "audio"].filter((q) =>
-          !stream.restrictedQualities.includes(q)
-        )
-          .filter((q) => q !== "source" || !stream.restrictedQualities.includes("1080p60"))
+        fullLadderNames.filter((q) => !stream.restrictedQualities.includes(q))
       )
     }).pipe(Effect.provide(onMock())))
 
@@ -173,11 +170,8 @@ describe("Playlist against MockTwitch", () => {
     Effect.gen(function*() {
       const { login } = yield* liveWhere((s) => plain(s) && s.qualities.length > 2)
       const playlist = yield* Playlist.Playlist
-      expect(yield* playlist.qualityOptions(login)).toEqual([
-        "source",
-        ...fullLadderNames.slice(1, -1),
-        "audio"
-      ])
+      expect(yield* playlist.qualityOptions(login)).toEqual(fullLadderNames)
+      expect(fullLadderNames.at(-1)).toBe("audio_only")
       expect((yield* playlist.variant(login, "source")).name).toBe("1080p60")
       expect((yield* playlist.variant(login, "720p60")).name).toBe("720p60")
       expect((yield* playlist.variant(login, "720p")).name).toBe("480p")
@@ -187,12 +181,12 @@ describe("Playlist against MockTwitch", () => {
       const none = yield* Effect.flip(playlist.variant(login, "100p"))
       expect(none).toMatchObject({ _tag: "QualityRestricted", reason: "Unavailable" })
       const sourceOnly = yield* liveWhere((s) => plain(s) && s.qualities.length === 2)
-      expect(yield* playlist.qualityOptions(sourceOnly.login)).toEqual(["source", "audio"])
+      expect(yield* playlist.qualityOptions(sourceOnly.login)).toEqual(["1080p60", "audio_only"])
       // Nothing at or below 480p on a stream without transcodes: the source is not silently picked.
       expect(yield* Effect.flip(playlist.variant(sourceOnly.login, "480p"))).toMatchObject({
         _tag: "QualityRestricted",
         reason: "Unavailable",
-        available: ["source", "audio"]
+        available: ["1080p60", "audio_only"]
       })
       expect((yield* playlist.variant(sourceOnly.login, "best")).name).toBe("1080p60")
     }).pipe(Effect.provide(onMock())))
@@ -211,6 +205,81 @@ describe("Playlist against MockTwitch", () => {
       // and the next call works again
       expect((yield* playlist.masterPlaylist(login)).variants.length).toBeGreaterThan(0)
     }).pipe(Effect.provide(onMock())))
+})
+
+const portraitLadder = (s: MockWorld.LiveStream) => s.qualities.some((q) => q.resolution === "1080x1920")
+const av1Ladder = (s: MockWorld.LiveStream) => s.qualities.some((q) => q.codecs.startsWith("av01"))
+const sizeOf = (
+  v: { readonly resolution: Option.Option<{ readonly width: number; readonly height: number }> }
+) => Option.getOrNull(Option.map(v.resolution, (r) => `${r.width}x${r.height}`))
+
+describe("Playlist against MockTwitch: enhanced broadcasting and several codecs", () => {
+  it.scopedLive("names portrait renditions apart, prefers landscape, in both usher shapes", () =>
+    Effect.gen(function*() {
+      const { login, mock } = yield* liveWhere(portraitLadder)
+      const playlist = yield* Playlist.Playlist
+      for (const shape of ["v1", "v2"] as const) {
+        yield* mock.control.setUsherShape(shape)
+        expect(yield* playlist.qualityOptions(login)).toEqual(enhancedOptions)
+        expect(sizeOf(yield* playlist.variant(login, "1080p60"))).toBe("1920x1080")
+        expect(sizeOf(yield* playlist.variant(login, "source"))).toBe("1920x1080")
+        expect(sizeOf(yield* playlist.variant(login, "best"))).toBe("1920x1080")
+        expect(sizeOf(yield* playlist.variant(login, "1080p60-portrait"))).toBe("1080x1920")
+        expect((yield* playlist.variant(login, "720p60-portrait")).name).toBe("480p-portrait")
+        for (const name of enhancedOptions) expect((yield* playlist.variant(login, name)).name).toBe(name)
+      }
+      yield* mock.control.setUsherShape("v1")
+      const v1 = yield* playlist.masterPlaylist(login)
+      yield* mock.control.setUsherShape("v2")
+      const v2 = yield* playlist.masterPlaylist(login)
+      expect(withoutWireIds(v2.variants)).toEqual(withoutWireIds(v1.variants))
+      // In v2 the portrait rendition can be asked for by its STABLE-VARIANT-ID too.
+      const vertical = Option.getOrThrow(
+        v2.variants.find((v) => v.name === "1080p60-portrait")!.stableVariantId
+      )
+      expect((yield* playlist.variant(login, vertical)).name).toBe("1080p60-portrait")
+      // Its media playlist resolves.
+      const media = yield* playlist.variant(login, "360p-portrait")
+      expect(media.url).toContain("/360p30_vertical/")
+    }).pipe(Effect.provide(onMock())))
+
+  it.scopedLive("serves HEVC and AV1 only when asked; options list every codec once, audio_only last", () =>
+    Effect.gen(function*() {
+      const { login } = yield* liveWhere(av1Ladder)
+      const playlist = yield* Playlist.Playlist
+      // Default supported_codecs=h264: neither the HEVC source nor the AV1/HEVC transcodes.
+      const withCodecs = (...codecs: ReadonlyArray<string>) =>
+        multiCodecOptions.filter((name) => name !== "1440p60" || codecs.includes("h265"))
+          .filter((name) => codecs.some((c) => name.endsWith(`-${c}`)) || !/-(av1|h265)$/.test(name))
+      expect(yield* playlist.qualityOptions(login)).toEqual(withCodecs())
+      expect(withCodecs()).toEqual(["1080p60", "720p60", "480p", "360p", "160p", "audio_only"])
+      expect(yield* Effect.flip(playlist.variant(login, "source"))).toMatchObject({
+        _tag: "QualityRestricted",
+        reason: "Unavailable"
+      })
+      const all = { supportedCodecs: ["av1", "h265", "h264"] } as const
+      expect(yield* playlist.qualityOptions(login, all)).toEqual(multiCodecOptions)
+      const source = yield* playlist.variant(login, "source", all)
+      expect([source.name, Option.getOrNull(source.videoCodec)]).toEqual(["1440p60", "h265"])
+      // The order of supported_codecs is the preference unless one is given.
+      expect((yield* playlist.variant(login, "1080p", all)).name).toBe("720p60-av1")
+      expect((yield* playlist.variant(login, "1080p", { ...all, preferredCodecs: ["h264"] })).name).toBe(
+        "720p60"
+      )
+      expect((yield* playlist.variant(login, "1080p60", all)).name).toBe("1080p60")
+      const hevc = yield* playlist.qualityOptions(login, { supportedCodecs: ["h265", "h264"] })
+      expect(hevc).toEqual(withCodecs("h265"))
+      expect(hevc).toHaveLength(8)
+    }).pipe(Effect.provide(onMock())))
+
+  it.scopedLive("a layer-wide codec preference applies to every call", () =>
+    Effect.gen(function*() {
+      const { login } = yield* liveWhere(av1Ladder)
+      const playlist = yield* Playlist.Playlist
+      expect((yield* playlist.variant(login, "best")).name).toBe("1440p60")
+      expect((yield* playlist.variant(login, "1200p")).name).toBe("1080p60-h265")
+      expect((yield* playlist.variant(login, "1200p", { preferredCodecs: ["av1"] })).name).toBe("1080p60-av1")
+    }).pipe(Effect.provide(onMock({ supportedCodecs: ["h264", "h265", "av1"], preferredCodecs: ["h265"] }))))
 })
 
 describe("Playlist wire details (scripted loopback server)", () => {
@@ -320,12 +389,12 @@ describe("Playlist.layerTest", () => {
     Effect.gen(function*() {
       const playlist = yield* Playlist.Playlist
       expect(yield* playlist.qualityOptions("alice")).toEqual([
-        "source",
+        "1080p60",
         "720p60",
         "480p",
         "360p",
         "160p",
-        "audio"
+        "audio_only"
       ])
       expect((yield* playlist.vodVariant("7", "480p")).name).toBe("480p")
       expect(yield* Effect.flip(playlist.masterPlaylist("bob"))).toMatchObject({ _tag: "ChannelOffline" })

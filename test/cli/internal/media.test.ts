@@ -28,7 +28,8 @@ describe("twitcher playlist and emote", () => {
         expect(doc.variants.map((v: { name: string }) => v.name).sort()).toEqual(
           plain.qualities.map((q) => q.name.replace(/ \(source\)$/, "")).sort()
         )
-        expect(doc.qualities[0]).toBe("source")
+        // Every rendition by name, the source first, audio_only last.
+        expect(doc.qualities).toEqual(plain.qualities.map((q) => q.name))
         expect(doc.restricted).toEqual([])
 
         const table = yield* cli(["playlist", "qualities", loginOf(restricted.userId)])
