@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Codec from "../../playlist/Codec.js"
 import * as Emotes from "../../playlist/Emotes.js"
 import * as MasterPlaylist from "../../playlist/MasterPlaylist.js"
 import * as Playlist from "../../playlist/Playlist.js"
@@ -33,11 +34,38 @@ const channelArg = Args.text({ name: "channel" }).pipe(
   Args.withDescription("A live channel's login (or VOD id)")
 )
 
-const master = (o: { readonly channel: string; readonly vod: boolean }) =>
-  Effect.flatMap(
-    Playlist.Playlist,
-    (playlist) => (o.vod ? playlist.vodPlaylist(o.channel) : playlist.masterPlaylist(o.channel.toLowerCase()))
-  )
+const codecs = Options.text("codecs").pipe(
+  Options.withDescription("Codecs usher may send, most wanted first: h264,h265,av1 (default h264)"),
+  Options.optional
+)
+
+/** `--codecs` as usher's `supported_codecs`, also the preference between codecs of one size. */
+const codecList = (text: Option.Option<string>): Effect.Effect<ReadonlyArray<Codec.Codec>, CliError> =>
+  Option.match(text, {
+    onNone: () => Effect.succeed(["h264"]),
+    onSome: (list) =>
+      Option.match(Option.all(list.split(",").filter((c) => c.trim() !== "").map(Codec.parse)), {
+        onSome: (parsed) => Effect.succeed(parsed.length > 0 ? parsed : ["h264"]),
+        onNone: () =>
+          Effect.fail(
+            new CliError({
+              reason: "BadInput",
+              detail: `--codecs takes h264, h265 (hevc), av1; got "${list}".`
+            })
+          )
+      })
+  })
+
+const master = (
+  o: { readonly channel: string; readonly vod: boolean; readonly codecs: Option.Option<string> }
+) =>
+  Effect.gen(function*() {
+    const playlist = yield* Playlist.Playlist
+    const call = { supportedCodecs: yield* codecList(o.codecs) }
+    return yield* (o.vod
+      ? playlist.vodPlaylist(o.channel, call)
+      : playlist.masterPlaylist(o.channel.toLowerCase(), call))
+  })
 
 const describeVariant = (v: MasterPlaylist.Variant) => ({
   resolution: Option.match(v.resolution, { onNone: () => "-", onSome: (r) => `${r.width}x${r.height}` }),
@@ -46,7 +74,7 @@ const describeVariant = (v: MasterPlaylist.Variant) => ({
 
 const qualities = Command.make(
   "qualities",
-  { ...O.common, vod, channel: channelArg },
+  { ...O.common, vod, codecs, channel: channelArg },
   (o) =>
     Effect.gen(function*() {
       const tty = yield* Tty
@@ -81,16 +109,21 @@ const url = Command.make(
   {
     ...O.common,
     vod,
+    codecs,
     channel: channelArg,
     quality: Args.text({ name: "quality" }).pipe(
-      Args.withDescription("source, best, worst, audio, or <height>p[<fps>]: the best at or below it"),
+      Args.withDescription(
+        "A name from `qualities` (1080p60, 1080p60-portrait, audio_only...), or source, best, worst, audio, " +
+          "<height>p[<fps>][-portrait]: the best at or below it, landscape unless -portrait"
+      ),
       Args.withDefault("best")
     )
   },
   (o) =>
     Effect.gen(function*() {
       const playlist = yield* master(o)
-      const chosen = yield* Quality.choose(playlist, o.quality, o.channel)
+      const preferredCodecs = yield* codecList(o.codecs)
+      const chosen = yield* Quality.choose(playlist, o.quality, o.channel, { preferredCodecs })
       if (o.json) {
         return yield* Render.json({ channel: o.channel, requested: o.quality, ...encodeVariant(chosen) })
       }

@@ -80,6 +80,39 @@ describe("twitcher playlist and emote", () => {
         expect(sub.err).toMatch(/restricted \(subscriber-only\)/)
       }))
 
+    it.effect("playlist: portrait renditions by name; --codecs brings HEVC and AV1 renditions", () =>
+      Effect.gen(function*() {
+        const { loginOf, state } = yield* setup
+        const enhanced = state.streams.find((s) => s.qualities.some((q) => q.resolution === "1080x1920"))!
+        const portrait = JSON.parse(
+          (yield* cli(["playlist", "url", loginOf(enhanced.userId), "1080p60-portrait", "--json"])).out
+        )
+        expect(portrait).toMatchObject({
+          name: "1080p60-portrait",
+          resolution: { width: 1080, height: 1920 }
+        })
+        const landscape = JSON.parse(
+          (yield* cli(["playlist", "url", loginOf(enhanced.userId), "--json"])).out
+        )
+        expect(landscape).toMatchObject({ name: "1080p60", resolution: { width: 1920, height: 1080 } })
+
+        const multi = loginOf(
+          state.streams.find((s) => s.qualities.some((q) => q.codecs.startsWith("av01")))!.userId
+        )
+        const h264 = JSON.parse((yield* cli(["playlist", "qualities", multi, "--json"])).out)
+        expect(h264.qualities).not.toContain("1080p60-av1")
+        const all = JSON.parse(
+          (yield* cli(["playlist", "qualities", multi, "--codecs", "av1,hevc,h264", "--json"])).out
+        )
+        expect(all.qualities).toContain("1080p60-av1")
+        expect(all.qualities.at(-1)).toBe("audio_only")
+        const av1 = JSON.parse(
+          (yield* cli(["playlist", "url", multi, "1080p", "--codecs", "av1,h264", "--json"])).out
+        )
+        expect(av1).toMatchObject({ name: "720p60-av1", videoCodec: "av1" })
+        expect((yield* cli(["playlist", "url", multi, "--codecs", "vp9"])).code).toBe(2)
+      }))
+
     it.effect("emote url and get: CDN URL, picture checked and saved; unknown emote exits 1", () =>
       Effect.gen(function*() {
         const { mock, state } = yield* setup
