@@ -11,6 +11,10 @@
  *   AV1), then the source, then the higher bandwidth, then the one listed first keeps the name;
  *   the others get their codec (`1080p60-av1`, `1080p60-h265`);
  * - what is still taken gets `_alt`, `_alt2`... as streamlink names duplicates.
+ * Not exported from the package.
+ *
+ * @since 0.1.0
+ * @internal
  */
 import * as Option from "effect/Option"
 import * as Order from "effect/Order"
@@ -19,7 +23,12 @@ import type { Variant } from "../MasterPlaylist.js"
 
 type Rung = Pick<Variant, "shortSide" | "fps" | "videoCodec" | "isSource" | "bandwidth">
 
-/** Worst to best: short side, frame rate, codec preference, source before transcode, bandwidth. */
+/**
+ * Worst to best: short side, frame rate, codec preference, source before transcode, bandwidth.
+ *
+ * @since 0.1.0
+ * @internal
+ */
 export const order = (preferred: ReadonlyArray<Codec.Codec>): Order.Order<Rung> =>
   Order.combineAll([
     Order.mapInput(Order.number, (v: Rung) => Option.getOrElse(v.shortSide, () => 0)),
@@ -45,6 +54,9 @@ const baseName = (v: Named) =>
 
 /**
  * Unique names for renditions whose `name` is Twitch's (normalized) name, in the same order.
+ *
+ * @since 0.1.0
+ * @internal
  */
 export const uniqueNames = (variants: ReadonlyArray<Named>): ReadonlyArray<string> => {
   const bases = variants.map(baseName)
@@ -80,6 +92,9 @@ export const uniqueNames = (variants: ReadonlyArray<Named>): ReadonlyArray<strin
 /**
  * The index of "the source": of the renditions flagged as source (with enhanced broadcasting,
  * all of them), the best video one, landscape before portrait. `None` when none is flagged.
+ *
+ * @since 0.1.0
+ * @internal
  */
 export const primarySource = (
   variants: ReadonlyArray<Rung & Pick<Variant, "isAudioOnly" | "portrait">>
