@@ -261,7 +261,6 @@ interface Conn {
   seen: number
   pongs: number
   draining: boolean
-  socketClosed: boolean
   endReason: EndReason | undefined
   welcomeDone: boolean
   /** Capabilities the server acknowledged. */
@@ -401,9 +400,18 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       invalidLines: 0
     }
 
+    // The ready signal is completed while, and only while, `current` is a live connection (or the
+    // client failed or closed): a connection that ends or drains is unset at once (`endConn`,
+    // RECONNECT), so `awaitReady` and `awaitSendConnection` wait on a pending signal whenever they
+    // loop. Before, a dropped connection stayed current with the signal completed until the
+    // supervisor closed it, and those loops ran without ever yielding (issue #17).
+
     /** When the client lost its last usable connection (undefined while connected). */
     let offlineSince: number | undefined
+    const isLive = (conn: Conn) => !conn.draining && conn.endReason === undefined
+    /** Makes `conn` the connection sends and joins use, unless it already ended. */
     const setCurrent = (conn: Conn) => {
+      if (!isLive(conn)) return
       current = conn
       offlineSince = undefined
       state = "Connected"
@@ -419,13 +427,18 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         readyDone = false
       }
     }
+    /** The current connection if it is live; a dead or draining one is unset (see above). */
+    const liveCurrent = (): Conn | undefined => {
+      const conn = current
+      if (conn === undefined || isLive(conn)) return conn
+      unsetCurrent(conn)
+      return undefined
+    }
     const awaitReady: Effect.Effect<Conn, ChatError | NotAuthorized> = Effect.suspend(() => {
       if (fatal !== undefined) return Effect.fail(fatal)
       if (closing) return Effect.fail(new ChatError({ reason: "Closed" }))
-      const conn = current
-      if (conn !== undefined && !conn.draining && conn.endReason === undefined) {
-        return Effect.succeed(conn)
-      }
+      const conn = liveCurrent()
+      if (conn !== undefined) return Effect.succeed(conn)
       return Effect.zipRight(Deferred.await(readySignal), awaitReady)
     })
     /**
@@ -440,10 +453,8 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
       Effect.suspend(() => {
         if (fatal !== undefined) return Effect.fail(fatal)
         if (closing) return Effect.fail(new ChatError({ reason: "Closed" }))
-        const conn = current
-        if (conn !== undefined && !conn.draining && conn.endReason === undefined) {
-          return Effect.succeed(conn)
-        }
+        const conn = liveCurrent()
+        if (conn !== undefined) return Effect.succeed(conn)
         const now = Date.now()
         const left = (offlineSince ?? now) + DurationM.toMillis(settings.offlineSendTimeout) - now
         if (left <= 0) {
@@ -690,9 +701,16 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
     }
 
     // ---- inbound
+    /**
+     * Marks `conn` ended: it stops being the current connection at once, and unless it only
+     * drains after a RECONNECT (answers may still come on it), the sends and joins waiting on it
+     * are told it was lost (unwritten ones go out on the next connection).
+     */
     const endConn = (conn: Conn, reason: EndReason) => {
       if (conn.endReason !== undefined) return
       conn.endReason = reason
+      unsetCurrent(conn)
+      if (reason._tag !== "Reconnect") failPending(conn)
       Deferred.unsafeDone(conn.ended, Exit.succeed(reason))
     }
     const invalid: Array<string> = []
@@ -885,7 +903,6 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           seen: 0,
           pongs: 0,
           draining: false,
-          socketClosed: false,
           endReason: undefined,
           welcomeDone: false,
           caps: new Set(),
@@ -897,10 +914,8 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             onSuccess: () => endConn(conn, { _tag: "Closed" }),
             onFailure: (cause) => endConn(conn, { _tag: "Error", detail: String(cause).slice(0, 300) })
           }),
-          Effect.ensuring(Effect.sync(() => {
-            conn.socketClosed = true
-            if (conn.draining) failPending(conn)
-          })),
+          // No answer comes once the socket closed, also on a connection draining after RECONNECT.
+          Effect.ensuring(Effect.sync(() => failPending(conn))),
           Effect.forkIn(scope)
         )
         yield* Effect.forkIn(writerLoop(conn), scope)
@@ -1033,8 +1048,8 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
         for (;;) {
           const first = yield* awaitReady
           const permit = yield* limiter.acquireJoin
-          const conn = current
-          if (conn === undefined || conn !== first || conn.draining) {
+          const conn = liveCurrent()
+          if (conn === undefined || conn !== first) {
             yield* permit.settle
             continue
           }
@@ -1189,7 +1204,12 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
           // (and was dropped) or another `sendTimeout` passed (then it is taken as never coming).
           const owed = first.owed.get(req.channel)
           if (owed !== undefined) {
-            yield* Deferred.await(owed).pipe(Effect.timeout(settings.sendTimeout), Effect.ignore)
+            // No late answer comes on a connection that ended.
+            yield* Deferred.await(owed).pipe(
+              Effect.raceFirst(Deferred.await(first.ended)),
+              Effect.timeout(settings.sendTimeout),
+              Effect.ignore
+            )
             if (first.owed.get(req.channel) === owed) first.owed.delete(req.channel)
             continue
           }
@@ -1198,8 +1218,8 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             () => roles.get(req.channel) === true,
             () => slowModes.get(req.channel) ?? 0
           )
-          const conn = current
-          if (conn === undefined || conn !== first || conn.draining) {
+          const conn = liveCurrent()
+          if (conn === undefined || conn !== first) {
             yield* permit.settle
             continue
           }
@@ -1501,15 +1521,25 @@ export const make = (settings: Settings): Effect.Effect<Engine, ChatError | NotA
             upSince = yield* Clock.currentTimeMillis
             setCurrent(next)
             emit({ _tag: "Connected", connection: next.id, login, anonymous })
+            // Both waits end early when the new connection ends too: then nothing is rejoined on
+            // it, and the loop below must reconnect instead of waiting out the bounds.
+            const nextEnded = Effect.asVoid(Deferred.await(next.ended))
             // Wait for the rejoin, bounded, without interrupting it (its retries go on).
             const rejoining = yield* Effect.forkIn(rejoinAll, fibersScope)
             yield* Fiber.await(rejoining).pipe(
               Effect.timeout(DurationM.sum(settings.joinTimeout, DurationM.seconds(1))),
-              Effect.ignore
+              Effect.ignore,
+              Effect.raceFirst(nextEnded)
             )
-            yield* Effect.gen(function*() {
-              while (old.pending.size > 0 && !old.socketClosed && !closing) yield* Effect.sleep("5 millis")
-            }).pipe(Effect.timeout(settings.sendTimeout), Effect.ignore)
+            // The answers to sends written on the old connection: each comes, or the send is
+            // told Lost when the old socket closes (see `openAndLogin`).
+            yield* Effect.forEach([...old.pending.values()], (p) => Deferred.await(p.answer), {
+              discard: true
+            }).pipe(
+              Effect.timeout(settings.sendTimeout),
+              Effect.ignore,
+              Effect.raceFirst(nextEnded)
+            )
             yield* closeConn(old)
             if (overlapOld === old) endOverlap()
             emit({ _tag: "Disconnected", connection: old.id, reason: "Reconnect" })

@@ -3,26 +3,13 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
-import type * as ChatClient from "../../../src/chat/ChatClient.js"
 import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
 import * as World from "../../../src/testing/mock/World.js"
-import { client, setup } from "./fixture.js"
+import { client, setup, waitEvent } from "./fixture.js"
 
 const factor = 1 / 150
 const serverLimits = { messageWindowMs: 200, channelIntervalMs: 1000 * factor, duplicateWindowMs: 0 }
 const clientLimits = ChatRateLimits.scaled(ChatRateLimits.twitchLimits, factor)
-
-const waitEvent = (
-  chat: ChatClient.ChatClient.Service,
-  predicate: (e: ChatClient.ConnectionEvent) => boolean
-) =>
-  chat.events.pipe(
-    Stream.filter(predicate),
-    Stream.take(1),
-    Stream.runCollect,
-    Effect.map((c) => Chunk.unsafeHead(c)),
-    Effect.timeout("5 seconds")
-  )
 
 describe("ChatClient keepalive and reconnect", () => {
   it.scopedLive("answers the server's PINGs at once and stays connected", () =>

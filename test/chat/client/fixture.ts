@@ -2,9 +2,11 @@
  * Shared setup of the chat client tests: a mock world and IRC server on 127.0.0.1 (chatter off),
  * the channels the tests use, and a client pointed at the server.
  */
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as AccessToken from "../../../src/auth/AccessToken.js"
 import * as TwitchAuth from "../../../src/auth/TwitchAuth.js"
 import * as ChatClient from "../../../src/chat/ChatClient.js"
@@ -62,4 +64,17 @@ export const client = (
 ): Effect.Effect<ChatClient.ChatClient.Service, ChatError | NotAuthorized, Scope.Scope> =>
   ChatClient.make({ ...fast, ...options }).pipe(
     Effect.provide(token === null ? config : Layer.merge(config, TwitchAuth.layerStatic(token)))
+  )
+
+/** The client's next connection event matching `predicate`, within 5 s. */
+export const waitEvent = (
+  chat: ChatClient.ChatClient.Service,
+  predicate: (e: ChatClient.ConnectionEvent) => boolean
+) =>
+  chat.events.pipe(
+    Stream.filter(predicate),
+    Stream.take(1),
+    Stream.runCollect,
+    Effect.map((c) => Chunk.unsafeHead(c)),
+    Effect.timeout("5 seconds")
   )
