@@ -285,6 +285,18 @@ describe("twitcher CLI on a big game", () => {
           }),
         30_000
       )
+
+      it.effect("streams search and channels search match anywhere in the name, as Twitch does", () =>
+        Effect.gen(function*() {
+          const world = yield* MockWorld.World
+          const game = (yield* world.snapshot).games[0]
+          const user = yield* world.addUser({ login: "sleepyotter91" })
+          yield* world.startStream({ userId: user.id, gameId: game.id, viewerCount: 3 })
+          const streams = jsonLines(yield* cli(["streams", "search", "otter", "--json", "--limit", "100"]))
+          expect(streams.map((s) => s["user_login"])).toContain("sleepyotter91")
+          const channels = jsonLines(yield* cli(["channels", "search", "OTTER", "--json", "--limit", "100"]))
+          expect(channels.map((c) => c["broadcaster_login"])).toContain("sleepyotter91")
+        }))
     }
   )
 })
