@@ -44,6 +44,78 @@ describe("twitcher CLI against a shared mock", () => {
         expect(leaf.out).toContain("--json")
       }))
 
+    it.effect("--help pages: the real usage line, every command described, no repeated global options", () =>
+      Effect.gen(function*() {
+        const family = yield* cli(["games", "--help"])
+        expect(family.lines[0]).toBe(
+          "twitcher games: Games (categories): top, search, one game with its viewers"
+        )
+        expect(family.out).toContain("$ twitcher games <command> [options]")
+        expect(family.out).not.toContain("--completions")
+        expect(family.lines.length).toBeLessThan(12)
+        expect(yield* cli(["games"])).toMatchObject({ code: 0, out: family.out })
+
+        const chat = yield* cli(["chat", "--help"])
+        expect(chat.out).toMatch(/^ {2}send +Send a chat message \(needs a user token with chat:edit\)/m)
+        expect(chat.out).toMatch(/^ {2}read +Print the chat of channels/m)
+
+        const leaf = yield* cli(["games", "top", "--help"])
+        expect(leaf.out).toContain(
+          "$ twitcher games top [--json] [--mock] [--token-file text] [--limit integer] [--offset integer]"
+        )
+        expect(leaf.out).not.toContain("--completions")
+        expect(leaf.out).not.toContain("A user-defined piece of text.")
+        const emote = yield* cli(["emote", "url", "-h"])
+        expect(emote.out).toContain("--scale 1.0|2.0|3.0")
+
+        const root = yield* cli(["--help"])
+        expect(root.out).toMatch(/^GLOBAL OPTIONS$/m)
+        expect(root.out.match(/--completions/g)).toHaveLength(1)
+        // Every command of the root with its description.
+        const described = root.lines.filter((l) => /^ {2}[a-z]+ {2,}\S/.test(l)).map((l) =>
+          l.trim().split(/\s+/)[0]
+        )
+        expect(described).toEqual([
+          "games",
+          "streams",
+          "channels",
+          "users",
+          "playlist",
+          "emote",
+          "chat",
+          "login",
+          "logout",
+          "mock"
+        ])
+        expect((yield* cli(["--version"])).lines).toEqual(["0.1.0"])
+      }))
+
+    it.effect("an unknown command names its family's commands; bad values name their flag", () =>
+      Effect.gen(function*() {
+        const typo = yield* cli(["games", "tpo"])
+        expect(typo.code).toBe(2)
+        expect(typo.err.split("\n")).toEqual([
+          "twitcher: twitcher games: unknown command \"tpo\". Did you mean \"top\"?",
+          "twitcher: Commands of twitcher games: top, search, get (see `twitcher games --help`)."
+        ])
+        const root = yield* cli(["stream", "list"])
+        expect(root.code).toBe(2)
+        expect(root.err).toContain("Did you mean \"streams\"?")
+        const limit = yield* cli(["games", "top", "--limit", "abc"])
+        expect(limit).toMatchObject({
+          code: 2,
+          out: "",
+          err: "twitcher: --limit: \"abc\" is not a whole number."
+        })
+        const scale = yield* cli(["emote", "url", "25", "--scale", "4.0"])
+        expect(scale).toMatchObject({
+          code: 2,
+          err: "twitcher: --scale: \"4.0\" is not one of 1.0, 2.0, 3.0."
+        })
+        const format = yield* cli(["emote", "url", "25", "--format=gif"])
+        expect(format.err).toBe("twitcher: --format: \"gif\" is not one of default, static, animated.")
+      }))
+
     it.effect("games top --json: JSON lines of the world's games, paged with --limit/--offset", () =>
       Effect.gen(function*() {
         const state = yield* world

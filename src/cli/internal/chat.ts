@@ -21,6 +21,7 @@ import * as CliErrorModule from "../CliError.js"
 import { CliError } from "../CliError.js"
 import * as Output from "../Output.js"
 import { Tty } from "../Tty.js"
+import * as Help from "./help.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
 import * as SendLog from "./sendLog.js"
@@ -172,7 +173,7 @@ const read = Command.make(
   {
     ...O.common,
     channels: channelsArg,
-    limit: Options.integer("limit").pipe(
+    limit: O.integer("limit", { min: 1 }).pipe(
       Options.withDescription("Stop after this many chat messages (default: run until Ctrl+C)"),
       Options.optional
     ),
@@ -467,10 +468,15 @@ const send = Command.make(
     }).pipe(Effect.provide(chatTarget(o)))
 ).pipe(Command.withDescription(sendHelp))
 
+const chatCommands = [read, send] as const
+
 const chat = Command.make("chat").pipe(
   Command.withDescription("Chat: read channels, send a message"),
-  Command.withSubcommands([read, send])
+  Command.withSubcommands(chatCommands)
 )
 
 /** The chat commands. */
 export const commands = [chat] as const
+
+/** Their help nodes. */
+export const nodes: ReadonlyArray<Help.Node> = [Help.family(chat, chatCommands)]

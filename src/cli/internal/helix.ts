@@ -24,6 +24,7 @@ import * as Users from "../../helix/Users.js"
 import { CliError } from "../CliError.js"
 import * as Output from "../Output.js"
 import { Tty } from "../Tty.js"
+import * as Help from "./help.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
 import * as Target from "./target.js"
@@ -165,9 +166,11 @@ const gamesGet = Command.make(
     )
 ).pipe(Command.withDescription("A game by name or id, with its total viewers and live channels"))
 
+const gamesCommands = [gamesTop, gamesSearch, gamesGet] as const
+
 const games = Command.make("games").pipe(
   Command.withDescription("Games (categories): top, search, one game with its viewers"),
-  Command.withSubcommands([gamesTop, gamesSearch, gamesGet])
+  Command.withSubcommands(gamesCommands)
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -291,9 +294,11 @@ const streamsFollowed = Command.make("followed", { ...O.common, ...O.paging }, (
     Command.withDescription(`Live streams you follow (needs a user token with ${Streams.followedScope})`)
   )
 
+const streamsCommands = [streamsList, streamsGet, streamsSearch, streamsFollowed] as const
+
 const streams = Command.make("streams").pipe(
   Command.withDescription("Live streams: list, one channel's, search, followed"),
-  Command.withSubcommands([streamsList, streamsGet, streamsSearch, streamsFollowed])
+  Command.withSubcommands(streamsCommands)
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -355,9 +360,11 @@ const channelsSearch = Command.make(
     )
 ).pipe(Command.withDescription("Search channels by name"))
 
+const channelsCommands = [channelsGet, channelsSearch] as const
+
 const channels = Command.make("channels").pipe(
   Command.withDescription("Channels: one channel, search"),
-  Command.withSubcommands([channelsGet, channelsSearch])
+  Command.withSubcommands(channelsCommands)
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -425,10 +432,20 @@ const usersMe = Command.make("me", O.common, (o) =>
     })
   )).pipe(Command.withDescription("The user of the token (needs a user token)"))
 
+const usersCommands = [usersGet, usersMe] as const
+
 const users = Command.make("users").pipe(
   Command.withDescription("Users: by login or id, the token's own user"),
-  Command.withSubcommands([usersGet, usersMe])
+  Command.withSubcommands(usersCommands)
 )
 
 /** The Helix command groups. */
 export const commands = [games, streams, channels, users] as const
+
+/** Their help nodes. */
+export const nodes: ReadonlyArray<Help.Node> = [
+  Help.family(games, gamesCommands),
+  Help.family(streams, streamsCommands),
+  Help.family(channels, channelsCommands),
+  Help.family(users, usersCommands)
+]

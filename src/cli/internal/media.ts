@@ -18,6 +18,7 @@ import * as Quality from "../../playlist/Quality.js"
 import { CliError } from "../CliError.js"
 import * as Output from "../Output.js"
 import { Tty } from "../Tty.js"
+import * as Help from "./help.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
 import * as Target from "./target.js"
@@ -99,24 +100,26 @@ const url = Command.make(
     }).pipe(Effect.provide(mediaLayer(o)))
 ).pipe(Command.withDescription("The playlist URL of a quality (plays in mpv, VLC, ffplay)"))
 
+const playlistCommands = [qualities, url] as const
+
 const playlist = Command.make("playlist").pipe(
   Command.withDescription("Live playlists: qualities, the URL of one"),
-  Command.withSubcommands([qualities, url])
+  Command.withSubcommands(playlistCommands)
 )
 
 // ---------------------------------------------------------------------------------------------
 // emote
 
 const emoteOptions = {
-  format: Options.choice("format", ["default", "static", "animated"]).pipe(
+  format: O.choice("format", ["default", "static", "animated"]).pipe(
     Options.withDescription("animated, static, or default (animated when there is an animation)"),
     Options.withDefault("default" as const)
   ),
-  theme: Options.choice("theme", ["dark", "light"]).pipe(
+  theme: O.choice("theme", ["dark", "light"]).pipe(
     Options.withDescription("The background it is drawn for"),
     Options.withDefault("dark" as const)
   ),
-  scale: Options.choice("scale", ["1.0", "2.0", "3.0"]).pipe(
+  scale: O.choice("scale", ["1.0", "2.0", "3.0"]).pipe(
     Options.withDescription("1.0 (28 px), 2.0 (56 px), 3.0 (112 px)"),
     Options.withDefault("1.0" as const)
   ),
@@ -188,10 +191,18 @@ const emoteGet = Command.make(
     }).pipe(Effect.provide(Layer.merge(mediaLayer(o), Target.fileSystemLayer)))
 ).pipe(Command.withDescription("Download an emote picture (--output to save it)"))
 
+const emoteCommands = [emoteUrl, emoteGet] as const
+
 const emote = Command.make("emote").pipe(
   Command.withDescription("Emote pictures: URL, download"),
-  Command.withSubcommands([emoteUrl, emoteGet])
+  Command.withSubcommands(emoteCommands)
 )
 
 /** The media command groups. */
 export const commands = [playlist, emote] as const
+
+/** Their help nodes. */
+export const nodes: ReadonlyArray<Help.Node> = [
+  Help.family(playlist, playlistCommands),
+  Help.family(emote, emoteCommands)
+]

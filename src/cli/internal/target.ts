@@ -21,7 +21,7 @@ import * as TokenStore from "../../auth/TokenStore.js"
 import * as TwitchAuth from "../../auth/TwitchAuth.js"
 import * as MockTwitch from "../../testing/MockTwitch.js"
 import * as TwitchConfig from "../../TwitchConfig.js"
-import { CliError } from "../CliError.js"
+import { CliError, errorText } from "../CliError.js"
 
 /** The options every command takes. */
 export interface Common {
@@ -117,7 +117,7 @@ export const layer = (
         Layer.mapError(
           MockTwitch.layer({ irc: options.irc === true ? { chatterRate: 5 } : false }),
           (error) =>
-            new CliError({ reason: "Io", detail: `Could not start the mock Twitch: ${error.message}` })
+            new CliError({ reason: "Io", detail: `Could not start the mock Twitch: ${errorText(error)}` })
         )
     })
     const services = Layer.effectContext(Effect.gen(function*() {
