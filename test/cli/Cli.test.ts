@@ -188,6 +188,16 @@ describe("twitcher CLI against a shared mock", () => {
         const unknown = yield* cli(["streams", "get", "nosuchchannel"])
         expect(unknown.code).toBe(1)
         expect(unknown.err).toBe(`twitcher: No channel named "nosuchchannel".`)
+        // With --json a script always gets a document: null when there is no stream.
+        for (
+          const argv of [["streams", "get", MockWorld.defaultUserLogin], ["streams", "get", "nosuchchannel"]]
+        ) {
+          const none = yield* cli([...argv, "--json"])
+          expect(none.code).toBe(1)
+          expect(JSON.parse(none.out)).toBeNull()
+        }
+        expect(JSON.parse((yield* cli(["channels", "get", "nosuchchannel", "--json"])).out)).toBeNull()
+        expect(JSON.parse((yield* cli(["games", "get", "No Such Game", "--json"])).out)).toBeNull()
 
         const search = jsonLines(yield* cli(["streams", "search", login, "--json"]))
         expect(search.map((s) => s["user_login"])).toContain(login)

@@ -43,6 +43,13 @@ const withHelix = <A, E>(common: Target.Common, effect: Effect.Effect<A, E, Heli
 
 const notFound = (detail: string) => new CliError({ reason: "NotFound", detail })
 
+/**
+ * Nothing found for a one-item command: with `--json`, `null` on stdout first, so a script always
+ * has a document to parse; then the error (one line on stderr, exit status 1).
+ */
+const noneFound = (json: boolean, detail: string) =>
+  Effect.zipRight(json ? Render.json(null) : Effect.void, Effect.fail(notFound(detail)))
+
 const encodeGame = Schema.encodeSync(Game.Game)
 const encodeCategory = Schema.encodeSync(Game.Category)
 const encodeStream = Schema.encodeSync(HelixStream.Stream)
@@ -95,13 +102,13 @@ const gamesSearch = Command.make(
     )
 ).pipe(Command.withDescription("Search categories (games) by name"))
 
-/** A game by name or id, or NotFound. */
-const findGame = (nameOrId: string, byId: boolean) =>
+/** A game by name or id, or NotFound (after `null` with `--json`). */
+const findGame = (nameOrId: string, byId: boolean, json: boolean) =>
   Effect.flatMap(Games.Games, (games) =>
     Effect.flatMap(
       byId ? games.byId(nameOrId) : games.byName(nameOrId),
       Option.match({
-        onNone: () => Effect.fail(notFound(`No game ${byId ? "with id" : "named"} "${nameOrId}".`)),
+        onNone: () => noneFound(json, `No game ${byId ? "with id" : "named"} "${nameOrId}".`),
         onSome: Effect.succeed
       })
     ))
@@ -149,7 +156,7 @@ const gamesGet = Command.make(
     withHelix(
       o,
       Effect.gen(function*() {
-        const game = yield* findGame(o.game, o.id)
+        const game = yield* findGame(o.game, o.id, o.json)
         const totals = o.noTotals ? undefined : yield* sumViewers(game)
         if (o.json) return yield* Render.json({ ...encodeGame(game), ...totals })
         yield* Render.fields([
@@ -242,7 +249,8 @@ const streamsGet = Command.make("get", { ...O.common, channel: channelArg }, (o)
       const found = yield* streams.byLogin(o.channel)
       if (Option.isNone(found)) {
         const user = yield* Effect.flatMap(Users.Users, (users) => users.byLogin(o.channel))
-        return yield* notFound(
+        return yield* noneFound(
+          o.json,
           Option.isNone(user) ? `No channel named "${o.channel}".` : `${user.value.displayName} is offline.`
         )
       }
@@ -262,7 +270,11 @@ const streamsGet = Command.make("get", { ...O.common, channel: channelArg }, (o)
         ["stream id", s.id]
       ])
     })
-  )).pipe(Command.withDescription("A channel's live stream (exit status 1 when offline)"))
+  )).pipe(
+    Command.withDescription(
+      "A channel's live stream (exit status 1 when offline; with --json, null on stdout)"
+    )
+  )
 
 const streamsSearch = Command.make(
   "search",
@@ -310,7 +322,7 @@ const channelsGet = Command.make("get", { ...O.common, channel: channelArg }, (o
     Effect.gen(function*() {
       const channels = yield* Channels.Channels
       const found = yield* channels.byLogin(o.channel)
-      if (Option.isNone(found)) return yield* notFound(`No channel named "${o.channel}".`)
+      if (Option.isNone(found)) return yield* noneFound(o.json, `No channel named "${o.channel}".`)
       const c = found.value
       const followers = yield* channels.followerCount(c.id)
       if (o.json) return yield* Render.json({ ...encodeChannel(c), followers })

@@ -92,11 +92,11 @@ const url = Command.make(
     Effect.gen(function*() {
       const playlist = yield* master(o)
       const chosen = yield* Quality.choose(playlist, o.quality, o.channel)
-      if (o.json) {
-        return yield* Render.json({ channel: o.channel, requested: o.quality, ...encodeVariant(chosen) })
-      }
       // Just the URL on stdout, so `mpv "$(twitcher playlist url <channel>)"` works.
-      yield* Console.log(chosen.url)
+      yield* o.json ?
+        Render.json({ channel: o.channel, requested: o.quality, ...encodeVariant(chosen) }) :
+        Console.log(chosen.url)
+      yield* Target.noteEphemeralUrl
     }).pipe(Effect.provide(mediaLayer(o)))
 ).pipe(Command.withDescription("The playlist URL of a quality (plays in mpv, VLC, ffplay)"))
 
@@ -131,6 +131,7 @@ const emoteUrl = Command.make("url", { ...O.common, ...emoteOptions }, (o) =>
     const emotes = yield* Emotes.Emotes
     const link = emotes.url(o.id, { format: o.format, theme: o.theme, scale: o.scale })
     yield* o.json ? Render.json({ id: o.id, url: link }) : Console.log(link)
+    yield* Target.noteEphemeralUrl
   }).pipe(Effect.provide(mediaLayer(o)))).pipe(Command.withDescription("The CDN URL of an emote picture"))
 
 const emoteGet = Command.make(

@@ -34,10 +34,14 @@ export const integer = (
       if (!/^[+-]?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) {
         return badValue(flag, `"${raw}" is not a whole number.`)
       }
-      const min = range.min ?? Number.MIN_SAFE_INTEGER
-      const max = range.max ?? Number.MAX_SAFE_INTEGER
-      if (n < min || n > max) {
-        return badValue(flag, `${n} is not ${range.what ?? "allowed"} (${min} to ${max}).`)
+      const { max, min } = range
+      if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
+        const bounds = min === undefined
+          ? `at most ${max}`
+          : max === undefined
+          ? `at least ${min}`
+          : `${min} to ${max}`
+        return badValue(flag, `${n} is not ${range.what ?? "allowed"} (${bounds}).`)
       }
       return Effect.succeed(n)
     })
