@@ -159,6 +159,35 @@ describe("twitcher CLI against a shared mock", () => {
         expect(missing.err).toBe(`twitcher: No game named "No Such Game Anywhere".`)
       }))
 
+    it.effect("games top --viewers: each game's viewers and live channels, one count per game, in order", () =>
+      Effect.gen(function*() {
+        const state = yield* world
+        const control = yield* Control.Control
+        const streamsRoute = Control.routeCounter("GET", "/helix/streams")
+        const plain = jsonLines(yield* cli(["games", "top", "--json", "--limit", "6", "--offset", "1"]))
+        const before = yield* control.counter(streamsRoute)
+        const counted = jsonLines(
+          yield* cli(["games", "top", "--viewers", "--json", "--limit", "6", "--offset", "1"])
+        )
+        expect(counted.map((g) => g["id"])).toEqual(plain.map((g) => g["id"]))
+        for (const g of counted) {
+          const live = state.streams.filter((s) => s.gameId === g["id"])
+          expect(g).toMatchObject({
+            viewers: live.reduce((n, s) => n + s.viewerCount, 0),
+            channels: live.length
+          })
+        }
+        // One Get Streams per game (none has more than 100 live streams here), none for skipped games.
+        expect((yield* control.counter(streamsRoute)) - before).toBe(6)
+
+        const table = yield* cli(["games", "top", "--viewers", "--limit", "3"], { stderrTty: true })
+        expect(table.code).toBe(0)
+        expect(table.lines[0]).toMatch(/^\s*ID\s+NAME\s+VIEWERS\s+CHANNELS$/)
+        expect(table.lines).toHaveLength(4)
+        expect(table.status.filter((l) => l.startsWith("Counting the viewers of each game"))).toHaveLength(3)
+        expect(table.status.at(-1)).toBe("")
+      }))
+
     it.effect("streams list/get/search: the world's live streams, by viewers, filters, offline and unknown", () =>
       Effect.gen(function*() {
         const state = yield* world

@@ -65,11 +65,54 @@ const gameColumns: ReadonlyArray<Output.Column<Game.Game | Game.Category>> = [
   { header: "NAME", cell: (g) => g.name, maxWidth: 60 }
 ]
 
-const gamesTop = Command.make("top", { ...O.common, ...O.paging }, (o) =>
+/** How many games' viewers are counted at once (each count waits for the Helix bucket as needed). */
+const viewerCounts = 8
+
+/**
+ * The top games with each one's viewers and live channels, counted over its live streams (the
+ * Helix top-games answer has no counts): one paged Get Streams per game, {@link viewerCounts} at a
+ * time, in the top games' order, with a running count on a terminal.
+ */
+const topWithViewers = (o: { readonly json: boolean; readonly limit: number; readonly offset: number }) =>
+  Effect.gen(function*() {
+    const games = yield* Games.Games
+    const tty = yield* Tty
+    let counted = 0
+    const rows = games.top({ pageSize: O.pageSize(o) }).pipe(
+      Stream.drop(o.offset),
+      Stream.take(o.limit),
+      Stream.mapEffect((game) =>
+        games.viewers(game).pipe(
+          Effect.map(({ channels, viewers }) => ({ game, viewers, channels })),
+          Effect.tap(() => tty.status(`Counting the viewers of each game: ${++counted} of ${o.limit}...`))
+        ), { concurrency: viewerCounts })
+    )
+    yield* Render.list(rows, {
+      ...o,
+      offset: 0,
+      encode: (r) => ({ ...encodeGame(r.game), viewers: r.viewers, channels: r.channels }),
+      columns: [
+        ...gameColumns.map((c) => ({ ...c, cell: (r: { readonly game: Game.Game }) => c.cell(r.game) })),
+        { header: "VIEWERS", cell: (r) => Output.count(r.viewers), align: "right" },
+        { header: "CHANNELS", cell: (r) => Output.count(r.channels), align: "right" }
+      ]
+    }).pipe(Effect.ensuring(tty.status("")))
+  })
+
+const gamesTop = Command.make("top", {
+  ...O.common,
+  ...O.paging,
+  viewers: Options.boolean("viewers").pipe(
+    Options.withDescription(
+      `Also each game's viewers and live channels, summed over its live streams (one paged count per game, ${viewerCounts} at a time: slower)`
+    )
+  )
+}, (o) =>
   withHelix(
     o,
     Effect.gen(function*() {
       yield* O.checkPaging(o)
+      if (o.viewers) return yield* topWithViewers(o)
       const games = yield* Games.Games
       yield* Render.list(games.top({ pageSize: O.pageSize(o) }), {
         ...o,
@@ -77,7 +120,9 @@ const gamesTop = Command.make("top", { ...O.common, ...O.paging }, (o) =>
         columns: gameColumns
       })
     })
-  )).pipe(Command.withDescription("Games by current viewers, most watched first"))
+  )).pipe(
+    Command.withDescription("Games by current viewers, most watched first (--viewers: with their counts)")
+  )
 
 const gamesSearch = Command.make(
   "search",
