@@ -86,7 +86,9 @@ export const implicitGrant = (
     const { result } = yield* catchAnswer(options, "token")
     if (result._tag !== "Token") return yield* new LoginFailed({ reason: "Refused", detail: "no token" })
     return yield* validated(AccessToken.make(result.accessToken, { kind: "user", scopes: result.scopes }))
-  })
+  }).pipe(
+    Effect.withSpan("Login.implicitGrant", { attributes: { "twitch.auth.scopes": options.scopes.join(" ") } })
+  )
 
 const catchAnswer = (options: BrowserOptions, responseType: "token" | "code") =>
   Effect.scoped(
@@ -116,7 +118,11 @@ export const authorizationCode = (
       clientSecret: options.clientSecret
     })
     return yield* validated(yield* OAuth.toAccessToken(response, "user"))
-  })
+  }).pipe(
+    Effect.withSpan("Login.authorizationCode", {
+      attributes: { "twitch.auth.scopes": options.scopes.join(" ") }
+    })
+  )
 
 /**
  * Options of {@link deviceCode}.
@@ -143,7 +149,8 @@ export const printCode = (code: OAuth.DeviceCode): Effect.Effect<void> =>
  * The device code grant: show the user code and address, poll at the interval Twitch gives
  * (`authorization_pending` keeps polling, `slow_down` adds five seconds), fail with `LoginFailed`
  * ("Expired") when the code expires. Network failures and Twitch server errors (5xx) while
- * polling are logged and retried until then. Needs no client secret (public clients).
+ * polling are logged and retried until then. Needs no client secret (public clients). The span
+ * `Login.deviceCode` counts the polls (`twitch.auth.polls`); each poll is a span of its own.
  *
  * @since 0.1.0
  * @category flows
@@ -160,8 +167,12 @@ export const deviceCode = (
       detail: `the code was not approved within ${Duration.format(Duration.seconds(code.expiresIn))}`
     })
     let interval = Math.max(1, code.interval)
-    while (true) {
+    for (let polls = 1;; polls++) {
       yield* Effect.sleep(Duration.seconds(interval))
+      yield* Effect.annotateCurrentSpan({
+        "twitch.auth.polls": polls,
+        "twitch.auth.poll_interval_s": interval
+      })
       if ((yield* Clock.currentTimeMillis) >= deadline) return yield* expired
       const poll = yield* OAuth.pollDeviceCode({ deviceCode: code.deviceCode, scopes: options.scopes }).pipe(
         // Neither a network failure nor a Twitch server error says anything about the code.
@@ -184,7 +195,9 @@ export const deviceCode = (
           break
       }
     }
-  })
+  }).pipe(
+    Effect.withSpan("Login.deviceCode", { attributes: { "twitch.auth.scopes": options.scopes.join(" ") } })
+  )
 
 /**
  * An app token by client credentials, validated.
@@ -198,7 +211,7 @@ export const appToken = (
   Effect.flatMap(
     OAuth.clientCredentials(clientSecret),
     (response) => Effect.flatMap(OAuth.toAccessToken(response, "app"), validated)
-  )
+  ).pipe(Effect.withSpan("Login.appToken"))
 
 /**
  * Refreshes a user token with its refresh token (secret for confidential clients, none for public
@@ -230,4 +243,4 @@ export const refresh = (
       // Twitch always sends a new refresh token; keep the old one if a server does not.
       refreshToken: fresh.refreshToken._tag === "Some" ? fresh.refreshToken : token.refreshToken
     }
-  })
+  }).pipe(Effect.withSpan("Login.refresh", { attributes: { "twitch.auth.token_kind": token.kind } }))

@@ -3,6 +3,8 @@
  * on port 42420, with its weaknesses fixed: it binds 127.0.0.1 only, generates a random `state`
  * and accepts exactly one answer carrying it (CSRF), checks `Host` and `Origin` (DNS rebinding,
  * cross-site posts), keeps the token out of URLs, logs and history, and closes with its scope.
+ * Each request is a span (`LoginServer GET`) whose query has `code` and `state` redacted; the
+ * platform's own request span, which would record them, is off for this server.
  *
  * ```ts
  * const token = yield* Effect.scoped(Effect.gen(function*() {
@@ -15,6 +17,7 @@
  * @since 0.1.0
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
@@ -159,6 +162,29 @@ const splitScopes = (s: string | undefined): ReadonlyArray<string> =>
   s === undefined ? [] : s.split(/[ +]/).filter((x) => x.length > 0)
 
 /**
+ * Runs one request in a span of ours, `LoginServer <method>`, with the query's `code`, `state` and
+ * any token redacted. It replaces the platform's `http.server` span, which records the full URL
+ * (the authorization code and state of the code grant) and is turned off for this server.
+ */
+const traced = <E, R>(
+  app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest>
+) =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    const url = new URL(request.url, "http://localhost")
+    return app.pipe(
+      Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
+      Effect.withSpan(`LoginServer ${request.method}`, {
+        kind: "server",
+        attributes: {
+          "http.request.method": request.method,
+          "url.path": url.pathname,
+          ...(url.search.length > 1 ? { "url.query": OAuth.redactQuery(url.search) } : {})
+        }
+      })
+    )
+  })
+
+/**
  * Starts the login server on 127.0.0.1 and returns the authorize URL and the wait for the answer.
  * The server stops when the scope closes; a server that cannot listen fails with
  * `TransportError`.
@@ -269,10 +295,11 @@ export const make = (
       Effect.catchAllCause(() => Effect.succeed(plain(500, "Login server error.")))
     )
 
-    yield* server.serve(app)
+    yield* server.serve(traced(app)).pipe(HttpMiddleware.withTracerDisabledWhenEffect(() => true))
 
     const timeout = options.timeout ?? defaultTimeout
     const wait = Deferred.await(answer).pipe(
+      Effect.tap((result) => Effect.annotateCurrentSpan("twitch.auth.result", result._tag)),
       Effect.timeoutFail({
         duration: timeout,
         onTimeout: () =>
@@ -292,7 +319,8 @@ export const make = (
                 }) :
                 e
             ))
-      )
+      ),
+      Effect.withSpan("LoginServer.await", { attributes: { "twitch.auth.response_type": responseType } })
     )
 
     return {

@@ -10,6 +10,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -118,6 +119,55 @@ export const authorizeUrl = (idUrl: string, options: AuthorizeOptions): string =
 }
 
 /**
+ * The query parameters that carry a secret or a one-time proof of a login (tokens, codes, `state`,
+ * client secrets, playback signatures): their values never go into spans or log lines.
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const secretParameters: ReadonlySet<string> = new Set([
+  "access_token",
+  "refresh_token",
+  "id_token",
+  "token",
+  "code",
+  "state",
+  "device_code",
+  "client_secret",
+  "sig"
+])
+
+/**
+ * A query string (with or without `?`) with the values of {@link secretParameters} replaced by
+ * `REDACTED`, for span attributes and logs: `code=abc&scope=chat%3Aread` becomes
+ * `code=REDACTED&scope=chat%3Aread`.
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const redactQuery = (query: string): string => {
+  const params = new URLSearchParams(query)
+  for (const key of new Set(params.keys())) {
+    if (secretParameters.has(key.toLowerCase())) params.set(key, "REDACTED")
+  }
+  return params.toString()
+}
+
+/**
+ * The auth metrics (Effect `Metric`s): token validations and those Twitch refused (401: the token
+ * is no longer valid), refresh grants and those that failed (refused or not answered).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const metrics = {
+  validations: Metric.counter("effect_twitcher_auth_validations", { incremental: true }),
+  validationFailures: Metric.counter("effect_twitcher_auth_validation_failures", { incremental: true }),
+  refreshes: Metric.counter("effect_twitcher_auth_refreshes", { incremental: true }),
+  refreshFailures: Metric.counter("effect_twitcher_auth_refresh_failures", { incremental: true })
+}
+
+/**
  * The errors of an id.twitch.tv call.
  *
  * @since 0.1.0
@@ -177,7 +227,19 @@ export const validate = (
     }
     if (answer.status !== 200) return yield* Http.httpError(answer)
     return yield* Http.decodeJson(Validation, answer)
-  })
+  }).pipe(
+    Effect.tap((validation) =>
+      Effect.annotateCurrentSpan({
+        "twitch.auth.token_kind": Option.isSome(validation.userId) ? "user" : "app",
+        "twitch.auth.expires_in": validation.expiresIn
+      })
+    ),
+    Effect.tapError((error) =>
+      error._tag === "NotAuthorized" ? Metric.increment(metrics.validationFailures) : Effect.void
+    ),
+    Effect.ensuring(Metric.increment(metrics.validations)),
+    Effect.withSpan("OAuth.validate")
+  )
 
 /**
  * Revokes a token (`POST /oauth2/revoke`). A token Twitch already considers invalid (400
@@ -199,7 +261,7 @@ export const revoke = (
     const error = Http.httpError(answer)
     if (answer.status === 400 && error.twitchMessage?.toLowerCase() === "invalid token") return
     return yield* error
-  })
+  }).pipe(Effect.withSpan("OAuth.revoke"))
 
 /**
  * A `/oauth2/token` answer: the token, or Twitch's refusal (status and `message`).
@@ -265,7 +327,7 @@ export const clientCredentials = (
   Effect.flatMap(
     token({ client_secret: Redacted.value(clientSecret), grant_type: "client_credentials" }),
     refusedAsLogin
-  )
+  ).pipe(Effect.withSpan("OAuth.clientCredentials"))
 
 /**
  * Exchanges an authorization code (from the `?code=` redirect) for a user token with refresh.
@@ -290,7 +352,7 @@ export const exchangeCode = (options: {
       redirect_uri: options.redirectUri
     }),
     refusedAsLogin
-  )
+  ).pipe(Effect.withSpan("OAuth.exchangeCode"))
 
 /**
  * Refreshes a user token. Omit the secret for public clients (device flow). A refresh token Twitch
@@ -328,6 +390,10 @@ export const refresh = (options: {
             request: result.error.request
           })
         )
+  ).pipe(
+    Effect.tapError(() => Metric.increment(metrics.refreshFailures)),
+    Effect.ensuring(Metric.increment(metrics.refreshes)),
+    Effect.withSpan("OAuth.refresh")
   )
 
 /**
@@ -348,7 +414,7 @@ export const deviceCode = (
     const answer = yield* execute(request)
     if (answer.status !== 200) return yield* Http.httpError(answer)
     return yield* Http.decodeJson(DeviceCode, answer)
-  })
+  }).pipe(Effect.withSpan("OAuth.deviceCode"))
 
 /**
  * The answer of one device code poll.
@@ -402,6 +468,9 @@ export const pollDeviceCode = (options: {
       }
       return Effect.fail(refused(result.error))
     }
+  ).pipe(
+    Effect.tap((poll) => Effect.annotateCurrentSpan("twitch.auth.poll", poll._tag)),
+    Effect.withSpan("OAuth.pollDeviceCode")
   )
 
 /**

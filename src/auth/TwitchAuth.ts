@@ -231,9 +231,17 @@ export const make = (
 
     type State = Option.Option<AccessToken.AccessToken>
 
+    const outcome = (value: string) => Effect.annotateCurrentSpan("twitch.auth.outcome", value)
+
     const drop = (why: string): Effect.Effect<readonly [State, State]> =>
       Effect.as(
-        Effect.zipRight(Effect.logWarning(`${why}; the token was dropped: log in again`), clear),
+        Effect.zipRight(
+          Effect.zipRight(
+            outcome("dropped"),
+            Effect.logWarning(`${why}; the token was dropped: log in again`)
+          ),
+          clear
+        ),
         [Option.none(), Option.none()] as const
       )
 
@@ -241,32 +249,38 @@ export const make = (
     const renewLocked = (
       stale: AccessToken.AccessToken,
       why: string
-    ): Effect.Effect<readonly [State, State], NotAuthorized> => {
-      if (options.renew === undefined) return drop(`${why} and it cannot be refreshed`)
-      return provide(options.renew(stale)).pipe(
-        Effect.matchEffect({
-          onSuccess: (fresh) =>
-            Effect.as(
-              Effect.zipRight(Effect.logInfo("the access token was refreshed"), save(fresh)),
-              [Option.some(fresh), Option.some(fresh)] as const
-            ),
-          onFailure: (error) =>
-            error._tag === "TransportError" || (error._tag === "HttpError" && error.status >= 500) ?
-              // A network or server failure says nothing about the token: keep it, a later call retries.
-              Effect.zipRight(
-                Effect.logWarning(`refreshing the token failed: ${error.message}`),
-                Effect.fail(
-                  new NotAuthorized({
-                    reason: "InvalidToken",
-                    status: 401,
-                    twitchMessage: "the token was rejected and refreshing it failed; try again"
-                  })
-                )
-              ) :
-              drop(`${why} and refreshing it failed (${error.message})`)
-        })
-      )
-    }
+    ): Effect.Effect<readonly [State, State], NotAuthorized> =>
+      (options.renew === undefined ?
+        drop(`${why} and it cannot be refreshed`) :
+        provide(options.renew(stale)).pipe(
+          Effect.matchEffect({
+            onSuccess: (fresh) =>
+              Effect.as(
+                Effect.zipRight(
+                  Effect.zipRight(outcome("renewed"), Effect.logInfo("the access token was refreshed")),
+                  save(fresh)
+                ),
+                [Option.some(fresh), Option.some(fresh)] as const
+              ),
+            onFailure: (error) =>
+              error._tag === "TransportError" || (error._tag === "HttpError" && error.status >= 500) ?
+                // A network or server failure says nothing about the token: keep it, a later call retries.
+                Effect.zipRight(
+                  Effect.zipRight(
+                    outcome("kept"),
+                    Effect.logWarning(`refreshing the token failed: ${error.message}`)
+                  ),
+                  Effect.fail(
+                    new NotAuthorized({
+                      reason: "InvalidToken",
+                      status: 401,
+                      twitchMessage: "the token was rejected and refreshing it failed; try again"
+                    })
+                  )
+                ) :
+                drop(`${why} and refreshing it failed (${error.message})`)
+          })
+        )).pipe(Effect.withSpan("TwitchAuth.renew", { attributes: { "twitch.auth.reason": why } }))
 
     const onUnauthorized = (stale: AccessToken.AccessToken) =>
       SynchronizedRef.modifyEffect(ref, (current): Effect.Effect<readonly [State, State], NotAuthorized> => {
@@ -286,6 +300,7 @@ export const make = (
       const token = current.value
       const result = yield* Effect.either(provide(OAuth.validate(token.value)))
       if (result._tag === "Right") {
+        yield* outcome("valid")
         const validation = result.right
         if (validation.clientId !== config.clientId) {
           yield* Effect.logWarning(
@@ -305,6 +320,7 @@ export const make = (
       }
       const error = result.left
       if (error._tag === "NotAuthorized") {
+        yield* outcome("invalid")
         return yield* SynchronizedRef.modifyEffect(
           ref,
           (now) =>
@@ -313,9 +329,10 @@ export const make = (
               Effect.succeed([now, now] as const)
         ).pipe(Effect.orElse(() => SynchronizedRef.get(ref)))
       }
+      yield* outcome("kept")
       yield* Effect.logWarning(`could not validate the token, keeping it: ${error.message}`)
       return current
-    })
+    }).pipe(Effect.withSpan("TwitchAuth.validate"))
 
     const logout = Effect.gen(function*() {
       const current = yield* SynchronizedRef.getAndSet(ref, Option.none())

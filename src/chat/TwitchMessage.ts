@@ -162,6 +162,20 @@ export interface Privmsg extends Base, Sender {
 }
 
 /**
+ * Who gifted the sub that a pay-forward passes on (`msg-param-prior-gifter-*`); the id and names
+ * are none when that gift was anonymous.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PriorGifter {
+  readonly priorGifterAnonymous: boolean
+  readonly priorGifterId: Option.Option<string>
+  readonly priorGifterLogin: Option.Option<string>
+  readonly priorGifterDisplayName: Option.Option<string>
+}
+
+/**
  * The kind-specific part of a USERNOTICE, from its `msg-param-*` tags. Counts Twitch always sends
  * with the kind are numbers (0 if Twitch omitted one); others are options. Kinds without a case
  * here are `Other`: read `UserNotice.msgParams`.
@@ -229,6 +243,59 @@ export type UserNoticeEvent =
     readonly reward: Option.Option<number>
   }
   | { readonly _tag: "Ritual"; readonly name: string }
+  | {
+    /** A notice of another channel of a shared chat session (`sharedchatnotice`). */
+    readonly _tag: "SharedChatNotice"
+    /** The notice kind in the source channel (`source-msg-id`): `sub`, `raid`, `announcement`... */
+    readonly sourceKind: string
+    /** That notice decoded as its own kind (the `msg-param-*` tags are the source's). */
+    readonly sourceEvent: UserNoticeEvent
+  }
+  | {
+    /** Gifts to the community triggered by a sub gift or cheer (`rewardgift`). */
+    readonly _tag: "RewardGift"
+    readonly domain: string
+    readonly selectedCount: number
+    readonly totalRewardCount: number
+    readonly triggerAmount: number
+    /** `SUBGIFT` or `CHEER`. */
+    readonly triggerType: string
+  }
+  | PriorGifter & {
+    /** A gifted sub paid forward to one user (`standardpayforward`). */
+    readonly _tag: "StandardPayForward"
+    readonly recipientId: string
+    readonly recipientLogin: string
+    readonly recipientDisplayName: string
+  }
+  | PriorGifter & {
+    /** A gifted sub paid forward to the community (`communitypayforward`). */
+    readonly _tag: "CommunityPayForward"
+  }
+  | {
+    /** A Prime sub converted to a paid one (`primepaidupgrade`). */
+    readonly _tag: "PrimePaidUpgrade"
+    /** `1000`, `2000` or `3000`. */
+    readonly plan: string
+  }
+  | {
+    /** A Combo sent with Bits (`onetapgiftredeemed`); the other `msg-param-*` tags stay in `msgParams`. */
+    readonly _tag: "OneTapGiftRedeemed"
+    readonly bitsSpent: number
+    /** Which Combo, e.g. `heart` or `hype`. */
+    readonly giftId: string
+  }
+  | {
+    /** A Prime Gaming gift to the community received (`primecommunitygiftreceived`). */
+    readonly _tag: "PrimeCommunityGiftReceived"
+    readonly giftName: string
+    readonly recipient: string
+  }
+  | {
+    /** Years (in months) as a moderator of the channel (`modiversary`). */
+    readonly _tag: "Modiversary"
+    readonly months: number
+  }
   | { readonly _tag: "Other"; readonly kind: string }
 
 /**

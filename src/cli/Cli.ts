@@ -25,6 +25,7 @@ import * as CliError from "./CliError.js"
 import * as Auth from "./internal/auth.js"
 import * as Chat from "./internal/chat.js"
 import * as Helix from "./internal/helix.js"
+import * as Help from "./internal/help.js"
 import * as Media from "./internal/media.js"
 import * as Mock from "./internal/mock.js"
 import * as Tty from "./Tty.js"
@@ -58,6 +59,35 @@ export const command = Command.make("twitcher").pipe(
 
 const cli = Command.run(command, { name: "twitcher", version })
 
+/** The command tree, for help and for unknown commands. */
+const tree = Help.family(command, [
+  ...Helix.nodes,
+  ...Media.nodes,
+  ...Chat.nodes,
+  ...Auth.nodes,
+  ...Mock.nodes
+])
+
+/**
+ * `--help` pages and unknown commands are ours (see `internal/help.ts`); the rest is @effect/cli's.
+ */
+const parsedAndRun = (argv: ReadonlyArray<string>) => {
+  const route = Help.route(tree, argv)
+  switch (route._tag) {
+    case "Help":
+      return Console.log(Help.render(route.path, version))
+    case "UnknownCommand":
+      return Effect.zipRight(
+        Console.error(
+          Help.unknownCommand(route.path, route.token).split("\n").map((l) => `twitcher: ${l}`).join("\n")
+        ),
+        Effect.fail(new CliError.CliError({ reason: "BadInput", detail: "" }))
+      )
+    case "Run":
+      return cli(["node", "twitcher", ...argv])
+  }
+}
+
 // Log lines (warnings from the auth layer, say) go to stderr, never into stdout's JSON.
 // The only logger: a runtime's own (runMain's pretty logger, say) would print the same line twice.
 const logger = Logger.withConsoleError(
@@ -79,7 +109,7 @@ const logger = Logger.withConsoleError(
  * @category running
  */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, CliApp.CliApp.Environment> =>
-  cli(["node", "twitcher", ...argv]).pipe(
+  parsedAndRun(argv).pipe(
     Effect.as(CliError.ExitCode.ok),
     Effect.catchAll((error) => {
       const { exitCode, line } = CliError.describe(error)

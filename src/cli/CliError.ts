@@ -117,6 +117,24 @@ export const describe = (error: unknown): { readonly line: string; readonly exit
   return { line: oneLine(String(error)), exitCode: ExitCode.failure }
 }
 
+/**
+ * The text of an error, never empty: its message, else its cause's (a platform `ServeError` has an
+ * empty message and the `EADDRINUSE` in its cause), else its code or tag.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const errorText = (error: unknown): string => {
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth++) {
+    if (Predicate.hasProperty(e, "message") && typeof e.message === "string" && e.message.trim() !== "") {
+      return e.message
+    }
+    if (Predicate.hasProperty(e, "code") && typeof e.code === "string") return e.code
+    e = Predicate.hasProperty(e, "cause") ? e.cause : undefined
+  }
+  return Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" ? error._tag : String(error)
+}
+
 const configMessage = (error: ConfigError.ConfigError): string =>
   ConfigError.reduceWithContext(error, undefined, {
     andCase: (_, left: string, right: string) => `${left}; ${right}`,

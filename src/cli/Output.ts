@@ -98,29 +98,63 @@ export const hex = (style: Style, color: string | undefined, text: string): stri
 // eslint-disable-next-line no-control-regex
 const ansi = /\u001b\[[0-9;]*m/g
 
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" })
+
+// Emoji shown as emoji (two columns): default emoji presentation, a pictograph with VS16, a
+// keycap, or a flag (a pair of regional indicators).
+const emojiCluster = /\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\u20E3|\p{Regional_Indicator}/u
+// Clusters that take no column: combining marks, format characters (ZWJ, ZWSP, BOM), controls.
+const zeroWidth = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]+$/u
+
+// East Asian Wide and Fullwidth code points (Unicode's EastAsianWidth.txt W and F, by block).
+const wideRanges: ReadonlyArray<readonly [number, number]> = [
+  [0x1100, 0x115f],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xa960, 0xa97f],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe10, 0xfe19],
+  [0xfe30, 0xfe6f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x16fe0, 0x16fe4],
+  [0x17000, 0x18cff],
+  [0x1b000, 0x1b2ff],
+  [0x1f200, 0x1f2ff],
+  [0x20000, 0x3fffd]
+]
+
+const isWide = (cp: number): boolean => wideRanges.some(([from, to]) => cp >= from && cp <= to)
+
+/** The columns one grapheme cluster takes on a terminal: 0, 1 or 2. */
+const clusterWidth = (cluster: string): number => {
+  if (zeroWidth.test(cluster)) return 0
+  if (emojiCluster.test(cluster)) return 2
+  return isWide(cluster.codePointAt(0) ?? 0) ? 2 : 1
+}
+
 /**
- * The width a string takes on screen, without ANSI codes; wide characters (CJK, emoji) count 2.
+ * The width a string takes on screen, without ANSI codes, measured per grapheme cluster as
+ * terminals draw them: East Asian wide and fullwidth characters (CJK, kana, Hangul) and emoji take
+ * two columns (a ZWJ sequence, a flag or a skin tone is one emoji), combining marks and zero-width
+ * characters none.
  *
  * @since 0.1.0
  * @category utils
  */
 export const width = (text: string): number => {
   let w = 0
-  for (const ch of text.replace(ansi, "")) {
-    const cp = ch.codePointAt(0) ?? 0
-    if (cp < 0x20 || (cp >= 0x300 && cp < 0x370) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) continue
-    w += cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-        (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) ||
-        (cp >= 0x20000 && cp <= 0x3fffd))
-      ? 2
-      : 1
-  }
+  for (const { segment } of graphemes.segment(text.replace(ansi, ""))) w += clusterWidth(segment)
   return w
 }
 
 /**
- * Cuts a string to at most `max` columns, ending with `…` when cut.
+ * Cuts a string to at most `max` columns, ending with `…` when cut; never inside a grapheme
+ * cluster (an emoji sequence, a letter with its accents).
  *
  * @since 0.1.0
  * @category utils
@@ -128,9 +162,12 @@ export const width = (text: string): number => {
 export const truncate = (text: string, max: number): string => {
   if (width(text) <= max) return text
   let out = ""
-  for (const ch of text) {
-    if (width(out + ch) > max - 1) break
-    out += ch
+  let used = 0
+  for (const { segment } of graphemes.segment(text)) {
+    const w = clusterWidth(segment)
+    if (used + w > max - 1) break
+    out += segment
+    used += w
   }
   return `${out}…`
 }

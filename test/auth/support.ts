@@ -1,7 +1,8 @@
 /**
  * Shared helpers of the auth tests: the mock Twitch wired to the library, a browser stand-in, and
- * the leak guard (every log line and error message the tests produce is kept, every secret the mock
- * issued is remembered, and the last test of each file checks none appears in the other).
+ * the leak guard (every log line, error message and span attribute the tests produce is kept, every
+ * secret the mock issued and every login `state` is remembered, and the last test of each file
+ * checks none appears in the other).
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -18,12 +19,19 @@ import * as TestClock from "effect/TestClock"
 import * as TestServices from "effect/TestServices"
 import * as MockTwitch from "../../src/testing/MockTwitch.js"
 import * as TwitchConfig from "../../src/TwitchConfig.js"
+import * as Spans from "../support/spans.js"
 
 /** Every log line (all levels) and error message the tests produced. */
 export const captured: Array<string> = []
 
-/** Every secret the mock knew or issued: tokens, refresh tokens, codes, client secrets. */
+/** Every secret the mock knew or issued: tokens, refresh tokens, codes, client secrets, states. */
 export const secrets = new Set<string>()
+
+/**
+ * Every span the library started in {@link withMock} bodies (the mock's own spans and the test's
+ * browser requests are not the library's and are left out).
+ */
+export const spans = Spans.make()
 
 const captureLogger = Logger.make((options) => {
   captured.push(Logger.logfmtLogger.log(options))
@@ -85,8 +93,8 @@ export const mockLayer = (clientId?: string) => {
 }
 
 /**
- * Runs a test body against a fresh mock with captured logs; records the failure of the body if
- * any and remembers the mock's secrets at the end.
+ * Runs a test body against a fresh mock with captured logs and recorded spans; records the failure
+ * of the body if any and remembers the mock's secrets at the end.
  */
 export const withMock = <A, E, R>(
   body: Effect.Effect<A, E, R>,
@@ -94,6 +102,7 @@ export const withMock = <A, E, R>(
 ) =>
   body.pipe(
     Effect.tapErrorCause((cause) => Effect.sync(() => recordCause(cause))),
+    Spans.recording(spans),
     Effect.ensuring(Effect.orDie(rememberSecrets)),
     Effect.provide(mockLayer(clientId)),
     Effect.provide(CaptureLogs)
@@ -106,7 +115,10 @@ export interface Answer {
   readonly body: string
 }
 
-/** Sends a request and reads the whole answer (no redirects followed). */
+/**
+ * Sends a request and reads the whole answer (no redirects followed). Untraced: this is the test's
+ * browser, whose URLs carry the state and code by design, not the library.
+ */
 export const send = (request: HttpClientRequest.HttpClientRequest) =>
   Effect.flatMap(
     HttpClient.HttpClient,
@@ -116,7 +128,7 @@ export const send = (request: HttpClientRequest.HttpClientRequest) =>
           res.text,
           (body): Answer => ({ status: res.status, location: res.headers["location"], body })
         ))
-  )
+  ).pipe(Effect.withTracerEnabled(false))
 
 /**
  * Plays the browser of an implicit or code login: loads the authorize URL, follows Twitch's
@@ -125,6 +137,8 @@ export const send = (request: HttpClientRequest.HttpClientRequest) =>
  */
 export const playBrowser = (authorizeUrl: string, tamper: (fragment: URLSearchParams) => void = () => {}) =>
   Effect.gen(function*() {
+    const state = new URL(authorizeUrl).searchParams.get("state")
+    if (state !== null) secrets.add(state)
     const authorize = yield* send(HttpClientRequest.get(authorizeUrl))
     expect(authorize.status).toBe(302)
     const target = new URL(authorize.location ?? "")
@@ -167,12 +181,12 @@ export const eventually = <R>(condition: Effect.Effect<boolean, never, R>) =>
 export const sleepsUntil = (millis: number) =>
   eventually(Effect.map(TestClock.sleeps(), (s) => Chunk.toReadonlyArray(s).includes(millis)))
 
-/** The leak check: no captured line contains any secret. */
+/** The leak check: no captured line, and no attribute of a recorded span, contains any secret. */
 export const checkNoLeak = () => {
   expect(captured.length).toBeGreaterThan(0)
   expect(secrets.size).toBeGreaterThan(0)
   const leaks: Array<string> = []
-  for (const line of captured) {
+  for (const line of [...captured, ...Spans.texts(spans.spans)]) {
     for (const secret of secrets) {
       if (secret.length >= 8 && line.includes(secret)) {
         leaks.push(`${secret.slice(0, 4)}…: ${line.slice(0, 80)}`)

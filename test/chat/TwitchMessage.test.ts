@@ -249,6 +249,147 @@ describe("parseTwitchLine", () => {
     expect(Object.fromEntries(other.msgParams)).toEqual({ foo: "bar baz" })
   })
 
+  describe("USERNOTICE kinds that were Other", () => {
+    // Real-shaped lines: tags in Twitch's order, escaped system messages, the tags Twitch sends
+    // with every USERNOTICE.
+    const notice = (kind: string, params: string, system: string, extra = "") =>
+      `@badge-info=;badges=glitchcon2020/1;color=#8A2BE2;display-name=Gifter_1;emotes=;flags=;id=b4d5c7a1-0c35-4f5e-9f5c-1a2b3c4d5e6f;login=gifter_1;mod=0;msg-id=${kind};${params}room-id=71092938;${extra}subscriber=1;system-msg=${system};tmi-sent-ts=1718051640123;user-id=123456789;user-type= :tmi.twitch.tv USERNOTICE #xqc`
+
+    it("decodes pay-forwards, prime upgrades, reward gifts, combos, modiversaries and prime gifts", () => {
+      const standard = as(
+        notice(
+          "standardpayforward",
+          "msg-param-prior-gifter-anonymous=false;msg-param-prior-gifter-display-name=Old_Gifter;msg-param-prior-gifter-id=11112222;msg-param-prior-gifter-user-name=old_gifter;msg-param-recipient-display-name=Lucky;msg-param-recipient-id=33334444;msg-param-recipient-user-name=lucky;",
+          "Gifter_1\\sis\\spaying\\sforward\\sthe\\sGift\\sthey\\sgot\\sfrom\\sOld_Gifter\\sto\\sLucky!"
+        ),
+        "UserNotice"
+      )
+      expect(standard.systemMessage).toBe(
+        "Gifter_1 is paying forward the Gift they got from Old_Gifter to Lucky!"
+      )
+      expect(standard.event).toEqual({
+        _tag: "StandardPayForward",
+        priorGifterAnonymous: false,
+        priorGifterId: Option.some("11112222"),
+        priorGifterLogin: Option.some("old_gifter"),
+        priorGifterDisplayName: Option.some("Old_Gifter"),
+        recipientId: "33334444",
+        recipientLogin: "lucky",
+        recipientDisplayName: "Lucky"
+      })
+      const community = as(
+        notice(
+          "communitypayforward",
+          "msg-param-prior-gifter-anonymous=true;msg-param-prior-gifter-display-name=AnAnonymousGifter;msg-param-prior-gifter-id=274598607;msg-param-prior-gifter-user-name=ananonymousgifter;",
+          "Gifter_1\\sis\\spaying\\sforward\\sthe\\sGift\\sthey\\sgot\\sfrom\\san\\sanonymous\\sgifter\\sto\\sthe\\scommunity!"
+        ),
+        "UserNotice"
+      )
+      expect(community.event).toEqual({
+        _tag: "CommunityPayForward",
+        priorGifterAnonymous: true,
+        priorGifterId: Option.none(),
+        priorGifterLogin: Option.none(),
+        priorGifterDisplayName: Option.none()
+      })
+      expect(
+        as(
+          notice(
+            "primepaidupgrade",
+            "msg-param-sub-plan=1000;",
+            "Gifter_1\\sconverted\\sfrom\\sa\\sPrime\\ssub\\sto\\sa\\sTier\\s1\\ssub!"
+          ),
+          "UserNotice"
+        ).event
+      ).toEqual({ _tag: "PrimePaidUpgrade", plan: "1000" })
+      expect(
+        as(
+          notice(
+            "rewardgift",
+            "msg-param-domain=pride_megacommerce_2020;msg-param-selected-count=5;msg-param-total-reward-count=5;msg-param-trigger-amount=20;msg-param-trigger-type=SUBGIFT;",
+            "reward"
+          ),
+          "UserNotice"
+        ).event
+      ).toEqual({
+        _tag: "RewardGift",
+        domain: "pride_megacommerce_2020",
+        selectedCount: 5,
+        totalRewardCount: 5,
+        triggerAmount: 20,
+        triggerType: "SUBGIFT"
+      })
+      const combo = as(
+        notice(
+          "onetapgiftredeemed",
+          "msg-param-bits-spent=10;msg-param-gift-id=heart;msg-param-user-display-name=Gifter_1;msg-param-user-id=123456789;msg-param-user-login=gifter_1;",
+          "Gifter_1\\ssent\\sa\\sHeart\\sCombo"
+        ),
+        "UserNotice"
+      )
+      expect(combo.event).toEqual({ _tag: "OneTapGiftRedeemed", bitsSpent: 10, giftId: "heart" })
+      expect(combo.msgParams.get("user-login")).toBe("gifter_1")
+      expect(
+        as(
+          notice("modiversary", "msg-param-months=24;", "Gifter_1\\shas\\sbeen\\sa\\smod\\sfor\\s2\\syears!"),
+          "UserNotice"
+        )
+          .event
+      ).toEqual({ _tag: "Modiversary", months: 24 })
+      expect(
+        as(
+          notice(
+            "primecommunitygiftreceived",
+            "msg-param-gift-name=World\\sof\\sTanks:\\s1\\sDay\\sPremium;msg-param-recipient=lucky;",
+            "gift"
+          ),
+          "UserNotice"
+        ).event
+      ).toEqual({
+        _tag: "PrimeCommunityGiftReceived",
+        giftName: "World of Tanks: 1 Day Premium",
+        recipient: "lucky"
+      })
+    })
+
+    it("decodes sharedchatnotice as the source channel's notice, with that kind's params", () => {
+      const source =
+        "source-badge-info=subscriber/7;source-badges=subscriber/6;source-id=9f1d1c6e-7c3e-4a8e-b3a2-0d4e5f6a7b8c;source-room-id=41245072;"
+      const shared = as(
+        notice(
+          "sharedchatnotice",
+          "msg-param-cumulative-months=7;msg-param-multimonth-duration=1;msg-param-multimonth-tenure=0;msg-param-should-share-streak=0;msg-param-sub-plan-name=Channel\\sSubscription\\s(xqc);msg-param-sub-plan=1000;msg-param-was-gifted=false;",
+          "Gifter_1\\ssubscribed\\sat\\sTier\\s1.\\sThey've\\ssubscribed\\sfor\\s7\\smonths!",
+          `${source}source-msg-id=resub;`
+        ),
+        "UserNotice"
+      )
+      expect(shared.kind).toBe("sharedchatnotice")
+      expect(shared.event).toEqual({
+        _tag: "SharedChatNotice",
+        sourceKind: "resub",
+        sourceEvent: {
+          _tag: "Resub",
+          cumulativeMonths: 7,
+          streakMonths: Option.none(),
+          shouldShareStreak: false,
+          plan: "1000",
+          planName: "Channel Subscription (xqc)"
+        }
+      })
+      expect(Option.map(shared.sharedChat, (s) => s.roomId)).toEqual(Option.some("41245072"))
+      const unknownSource = as(
+        notice("sharedchatnotice", "msg-param-foo=1;", "x", `${source}source-msg-id=some-future-kind;`),
+        "UserNotice"
+      )
+      expect(unknownSource.event).toEqual({
+        _tag: "SharedChatNotice",
+        sourceKind: "some-future-kind",
+        sourceEvent: { _tag: "Other", kind: "some-future-kind" }
+      })
+    })
+  })
+
   it("decodes NOTICE, with and without a channel", () => {
     const global = as(example("Notice", "Login authentication failed"), "Notice")
     expect(global.channel).toEqual(Option.none())

@@ -44,6 +44,78 @@ describe("twitcher CLI against a shared mock", () => {
         expect(leaf.out).toContain("--json")
       }))
 
+    it.effect("--help pages: the real usage line, every command described, no repeated global options", () =>
+      Effect.gen(function*() {
+        const family = yield* cli(["games", "--help"])
+        expect(family.lines[0]).toBe(
+          "twitcher games: Games (categories): top, search, one game with its viewers"
+        )
+        expect(family.out).toContain("$ twitcher games <command> [options]")
+        expect(family.out).not.toContain("--completions")
+        expect(family.lines.length).toBeLessThan(12)
+        expect(yield* cli(["games"])).toMatchObject({ code: 0, out: family.out })
+
+        const chat = yield* cli(["chat", "--help"])
+        expect(chat.out).toMatch(/^ {2}send +Send a chat message \(needs a user token with chat:edit\)/m)
+        expect(chat.out).toMatch(/^ {2}read +Print the chat of channels/m)
+
+        const leaf = yield* cli(["games", "top", "--help"])
+        expect(leaf.out).toContain(
+          "$ twitcher games top [--json] [--mock] [--token-file text] [--limit integer] [--offset integer]"
+        )
+        expect(leaf.out).not.toContain("--completions")
+        expect(leaf.out).not.toContain("A user-defined piece of text.")
+        const emote = yield* cli(["emote", "url", "-h"])
+        expect(emote.out).toContain("--scale 1.0|2.0|3.0")
+
+        const root = yield* cli(["--help"])
+        expect(root.out).toMatch(/^GLOBAL OPTIONS$/m)
+        expect(root.out.match(/--completions/g)).toHaveLength(1)
+        // Every command of the root with its description.
+        const described = root.lines.filter((l) => /^ {2}[a-z]+ {2,}\S/.test(l)).map((l) =>
+          l.trim().split(/\s+/)[0]
+        )
+        expect(described).toEqual([
+          "games",
+          "streams",
+          "channels",
+          "users",
+          "playlist",
+          "emote",
+          "chat",
+          "login",
+          "logout",
+          "mock"
+        ])
+        expect((yield* cli(["--version"])).lines).toEqual(["0.1.0"])
+      }))
+
+    it.effect("an unknown command names its family's commands; bad values name their flag", () =>
+      Effect.gen(function*() {
+        const typo = yield* cli(["games", "tpo"])
+        expect(typo.code).toBe(2)
+        expect(typo.err.split("\n")).toEqual([
+          "twitcher: twitcher games: unknown command \"tpo\". Did you mean \"top\"?",
+          "twitcher: Commands of twitcher games: top, search, get (see `twitcher games --help`)."
+        ])
+        const root = yield* cli(["stream", "list"])
+        expect(root.code).toBe(2)
+        expect(root.err).toContain("Did you mean \"streams\"?")
+        const limit = yield* cli(["games", "top", "--limit", "abc"])
+        expect(limit).toMatchObject({
+          code: 2,
+          out: "",
+          err: "twitcher: --limit: \"abc\" is not a whole number."
+        })
+        const scale = yield* cli(["emote", "url", "25", "--scale", "4.0"])
+        expect(scale).toMatchObject({
+          code: 2,
+          err: "twitcher: --scale: \"4.0\" is not one of 1.0, 2.0, 3.0."
+        })
+        const format = yield* cli(["emote", "url", "25", "--format=gif"])
+        expect(format.err).toBe("twitcher: --format: \"gif\" is not one of default, static, animated.")
+      }))
+
     it.effect("games top --json: JSON lines of the world's games, paged with --limit/--offset", () =>
       Effect.gen(function*() {
         const state = yield* world
@@ -87,6 +159,35 @@ describe("twitcher CLI against a shared mock", () => {
         expect(missing.err).toBe(`twitcher: No game named "No Such Game Anywhere".`)
       }))
 
+    it.effect("games top --viewers: each game's viewers and live channels, one count per game, in order", () =>
+      Effect.gen(function*() {
+        const state = yield* world
+        const control = yield* Control.Control
+        const streamsRoute = Control.routeCounter("GET", "/helix/streams")
+        const plain = jsonLines(yield* cli(["games", "top", "--json", "--limit", "6", "--offset", "1"]))
+        const before = yield* control.counter(streamsRoute)
+        const counted = jsonLines(
+          yield* cli(["games", "top", "--viewers", "--json", "--limit", "6", "--offset", "1"])
+        )
+        expect(counted.map((g) => g["id"])).toEqual(plain.map((g) => g["id"]))
+        for (const g of counted) {
+          const live = state.streams.filter((s) => s.gameId === g["id"])
+          expect(g).toMatchObject({
+            viewers: live.reduce((n, s) => n + s.viewerCount, 0),
+            channels: live.length
+          })
+        }
+        // One Get Streams per game (none has more than 100 live streams here), none for skipped games.
+        expect((yield* control.counter(streamsRoute)) - before).toBe(6)
+
+        const table = yield* cli(["games", "top", "--viewers", "--limit", "3"], { stderrTty: true })
+        expect(table.code).toBe(0)
+        expect(table.lines[0]).toMatch(/^\s*ID\s+NAME\s+VIEWERS\s+CHANNELS$/)
+        expect(table.lines).toHaveLength(4)
+        expect(table.status.filter((l) => l.startsWith("Counting the viewers of each game"))).toHaveLength(3)
+        expect(table.status.at(-1)).toBe("")
+      }))
+
     it.effect("streams list/get/search: the world's live streams, by viewers, filters, offline and unknown", () =>
       Effect.gen(function*() {
         const state = yield* world
@@ -116,6 +217,16 @@ describe("twitcher CLI against a shared mock", () => {
         const unknown = yield* cli(["streams", "get", "nosuchchannel"])
         expect(unknown.code).toBe(1)
         expect(unknown.err).toBe(`twitcher: No channel named "nosuchchannel".`)
+        // With --json a script always gets a document: null when there is no stream.
+        for (
+          const argv of [["streams", "get", MockWorld.defaultUserLogin], ["streams", "get", "nosuchchannel"]]
+        ) {
+          const none = yield* cli([...argv, "--json"])
+          expect(none.code).toBe(1)
+          expect(JSON.parse(none.out)).toBeNull()
+        }
+        expect(JSON.parse((yield* cli(["channels", "get", "nosuchchannel", "--json"])).out)).toBeNull()
+        expect(JSON.parse((yield* cli(["games", "get", "No Such Game", "--json"])).out)).toBeNull()
 
         const search = jsonLines(yield* cli(["streams", "search", login, "--json"]))
         expect(search.map((s) => s["user_login"])).toContain(login)
@@ -285,6 +396,18 @@ describe("twitcher CLI on a big game", () => {
           }),
         30_000
       )
+
+      it.effect("streams search and channels search match anywhere in the name, as Twitch does", () =>
+        Effect.gen(function*() {
+          const world = yield* MockWorld.World
+          const game = (yield* world.snapshot).games[0]
+          const user = yield* world.addUser({ login: "sleepyotter91" })
+          yield* world.startStream({ userId: user.id, gameId: game.id, viewerCount: 3 })
+          const streams = jsonLines(yield* cli(["streams", "search", "otter", "--json", "--limit", "100"]))
+          expect(streams.map((s) => s["user_login"])).toContain("sleepyotter91")
+          const channels = jsonLines(yield* cli(["channels", "search", "OTTER", "--json", "--limit", "100"]))
+          expect(channels.map((c) => c["broadcaster_login"])).toContain("sleepyotter91")
+        }))
     }
   )
 })

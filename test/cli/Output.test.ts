@@ -31,6 +31,43 @@ describe("Output", () => {
     expect(Output.width("👍a")).toBe(3)
   })
 
+  it("measures display width per grapheme cluster, as terminals draw it", () => {
+    const cases: ReadonlyArray<readonly [string, number]> = [
+      ["ゲーマー7", 9], // a localized display name: kana take two columns
+      ["한국어", 6],
+      ["ＡＢ", 4], // fullwidth Latin
+      ["ｶﾀｶﾅ", 4], // halfwidth katakana
+      ["⭐⚡☕", 6], // wide emoji inside the BMP
+      ["❤", 1], // text presentation...
+      ["❤️", 2], // ...and emoji presentation (VS16)
+      ["👍🏽", 2], // a skin tone is one emoji
+      ["👨‍👩‍👧", 2], // a ZWJ family is one emoji
+      ["🇯🇵", 2], // a flag
+      ["1️⃣", 2], // a keycap
+      ["e\u0301", 1], // a combining accent
+      ["a\u200bb", 2] // a zero-width space
+    ]
+    expect(cases.map(([text]) => Output.width(text))).toEqual(cases.map(([, w]) => w))
+  })
+
+  it("aligns tables with wide names and emoji, and truncates between grapheme clusters", () => {
+    const rows = [
+      { name: "ゲーマー7", n: 1 },
+      { name: "plain", n: 2 },
+      { name: "👨‍👩‍👧 family", n: 3 },
+      { name: "⭐star", n: 4 }
+    ]
+    const lines = Output.table(plain, rows, [
+      { header: "NAME", cell: (r) => r.name },
+      { header: "N", cell: (r) => String(r.n), align: "right" }
+    ]).split("\n")
+    // Every line ends its last column at the same screen column.
+    expect(new Set(lines.map((l) => Output.width(l)))).toEqual(new Set([Output.width(lines[0])]))
+    expect(lines.slice(1, 3)).toEqual(["ゲーマー7  1", "plain      2"])
+    expect(Output.truncate("👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧", 5)).toBe("👨‍👩‍👧👨‍👩‍👧…")
+    expect(Output.truncate("ゲーマー7", 6)).toBe("ゲー…")
+  })
+
   it("colors only when asked, and only valid hex colors", () => {
     expect(Output.hex(plain, "#FF0000", "x")).toBe("x")
     expect(Output.hex(colored, "#FF0000", "x")).toBe("\u001b[38;2;255;0;0mx\u001b[39m")

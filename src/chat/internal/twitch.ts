@@ -473,7 +473,15 @@ class UserNoticeImpl extends SenderBase implements TM.UserNotice {
     return map
   }
   get event(): TM.UserNoticeEvent {
-    return decodeEvent(this.kind, this.msgParams)
+    const kind = this.kind
+    const params = this.msgParams
+    if (kind !== "sharedchatnotice") return decodeEvent(kind, params)
+    const sourceKind = this.str(K.sourceMsgId)
+    // A shared notice is never itself the source of one: no recursion past one level.
+    const sourceEvent = sourceKind === kind
+      ? { _tag: "Other" as const, kind }
+      : decodeEvent(sourceKind, params)
+    return { _tag: "SharedChatNotice", sourceKind, sourceEvent }
   }
 }
 
@@ -485,6 +493,18 @@ const num = (params: ReadonlyMap<string, string>, key: string): number => {
 }
 
 const str = (params: ReadonlyMap<string, string>, key: string): string => params.get(key) ?? ""
+
+/** The `prior-gifter-*` params of a pay-forward: who gifted the sub first (none when anonymous). */
+const priorGifter = (p: ReadonlyMap<string, string>): TM.PriorGifter => {
+  const anonymous = p.get("prior-gifter-anonymous") === "true" || p.get("prior-gifter-anonymous") === "1"
+  const known = (key: string) => anonymous ? Option.none() : nonEmpty(p.get(key))
+  return {
+    priorGifterAnonymous: anonymous,
+    priorGifterId: known("prior-gifter-id"),
+    priorGifterLogin: known("prior-gifter-user-name"),
+    priorGifterDisplayName: known("prior-gifter-display-name")
+  }
+}
 
 const decodeEvent = (kind: string, p: ReadonlyMap<string, string>): TM.UserNoticeEvent => {
   switch (kind) {
@@ -553,6 +573,37 @@ const decodeEvent = (kind: string, p: ReadonlyMap<string, string>): TM.UserNotic
       }
     case "ritual":
       return { _tag: "Ritual", name: str(p, "ritual-name") }
+    case "rewardgift":
+      return {
+        _tag: "RewardGift",
+        domain: str(p, "domain"),
+        selectedCount: num(p, "selected-count"),
+        totalRewardCount: num(p, "total-reward-count"),
+        triggerAmount: num(p, "trigger-amount"),
+        triggerType: str(p, "trigger-type")
+      }
+    case "standardpayforward":
+      return {
+        _tag: "StandardPayForward",
+        ...priorGifter(p),
+        recipientId: str(p, "recipient-id"),
+        recipientLogin: str(p, "recipient-user-name"),
+        recipientDisplayName: str(p, "recipient-display-name")
+      }
+    case "communitypayforward":
+      return { _tag: "CommunityPayForward", ...priorGifter(p) }
+    case "primepaidupgrade":
+      return { _tag: "PrimePaidUpgrade", plan: str(p, "sub-plan") }
+    case "onetapgiftredeemed":
+      return { _tag: "OneTapGiftRedeemed", bitsSpent: num(p, "bits-spent"), giftId: str(p, "gift-id") }
+    case "primecommunitygiftreceived":
+      return {
+        _tag: "PrimeCommunityGiftReceived",
+        giftName: str(p, "gift-name"),
+        recipient: str(p, "recipient")
+      }
+    case "modiversary":
+      return { _tag: "Modiversary", months: num(p, "months") }
     default:
       return { _tag: "Other", kind }
   }

@@ -18,6 +18,7 @@ import type * as MockTwitch from "../../testing/MockTwitch.js"
 import * as TwitchConfig from "../../TwitchConfig.js"
 import { CliError } from "../CliError.js"
 import { Tty } from "../Tty.js"
+import * as Help from "./help.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
 import * as Target from "./target.js"
@@ -63,7 +64,7 @@ const login = Command.make(
   "login",
   {
     ...O.common,
-    flow: Options.choice("flow", ["device", "implicit"]).pipe(
+    flow: O.choice("flow", ["device", "implicit"]).pipe(
       Options.withDescription(
         "device: enter a code at twitch.tv/activate (no secret, no redirect URL); implicit: a browser login answered on 127.0.0.1"
       ),
@@ -73,7 +74,7 @@ const login = Command.make(
       Options.repeated,
       Options.withDescription(`A scope to ask for (repeatable; default ${defaultScopes.join(", ")})`)
     ),
-    port: Options.integer("port").pipe(
+    port: O.integer("port", { min: 0, max: 65535, what: "a port" }).pipe(
       Options.withDescription("Port of the login server on 127.0.0.1 (implicit flow; 0 picks one)"),
       Options.withDefault(42420)
     )
@@ -181,3 +182,6 @@ const logout = Command.make("logout", O.common, (o) =>
 
 /** The auth commands. */
 export const commands = [login, logout] as const
+
+/** Their help nodes. */
+export const nodes: ReadonlyArray<Help.Node> = commands.map(Help.leaf)

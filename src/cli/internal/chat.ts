@@ -21,6 +21,7 @@ import * as CliErrorModule from "../CliError.js"
 import { CliError } from "../CliError.js"
 import * as Output from "../Output.js"
 import { Tty } from "../Tty.js"
+import * as Help from "./help.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
 import * as SendLog from "./sendLog.js"
@@ -43,6 +44,8 @@ const time = (date: Option.Option<Date>) =>
 
 const mapToObject = (map: ReadonlyMap<string, string>) => Object.fromEntries(map)
 
+const isoOrNull = (date: Option.Option<Date>) => Option.getOrNull(Option.map(date, (d) => d.toISOString()))
+
 /** The JSON form of the messages people read; `undefined` for protocol chatter (PING, JOIN, ...). */
 export const toJson = (m: TwitchMessage.TwitchMessage): Record<string, unknown> | undefined => {
   switch (m._tag) {
@@ -61,7 +64,7 @@ export const toJson = (m: TwitchMessage.TwitchMessage): Record<string, unknown> 
         bits: Option.getOrNull(m.bits),
         reply_to: Option.getOrNull(Option.map(m.reply, (r) => r.msgId)),
         emotes: m.emotes.map((e) => ({ id: e.id, name: e.name, start: e.start, end: e.end })),
-        sent_at: Option.getOrNull(Option.map(m.sentAt, (d) => d.toISOString()))
+        sent_at: isoOrNull(m.sentAt)
       }
     case "UserNotice":
       return {
@@ -73,7 +76,7 @@ export const toJson = (m: TwitchMessage.TwitchMessage): Record<string, unknown> 
         display_name: m.displayName,
         system_message: m.systemMessage,
         text: Option.getOrNull(m.text),
-        sent_at: Option.getOrNull(Option.map(m.sentAt, (d) => d.toISOString()))
+        sent_at: isoOrNull(m.sentAt)
       }
     case "Notice":
       return {
@@ -87,10 +90,18 @@ export const toJson = (m: TwitchMessage.TwitchMessage): Record<string, unknown> 
         type: "clearchat",
         channel: m.channel,
         login: Option.getOrNull(m.targetLogin),
-        duration: Option.getOrNull(m.banDuration)
+        duration: Option.getOrNull(m.banDuration),
+        sent_at: isoOrNull(m.sentAt)
       }
     case "ClearMsg":
-      return { type: "clearmsg", channel: m.channel, login: m.login, target_id: m.targetMsgId, text: m.text }
+      return {
+        type: "clearmsg",
+        channel: m.channel,
+        login: m.login,
+        target_id: m.targetMsgId,
+        text: m.text,
+        sent_at: isoOrNull(m.sentAt)
+      }
     case "RoomState":
       return {
         type: "roomstate",
@@ -113,31 +124,35 @@ export const toJson = (m: TwitchMessage.TwitchMessage): Record<string, unknown> 
  */
 export const toText = (style: Output.Style, m: TwitchMessage.TwitchMessage): string | undefined => {
   const s = Output.sanitize
+  // When Twitch sent it (tmi-sent-ts, local time) and where: the start of every timed line.
+  const head = (m: { readonly sentAt: Option.Option<Date>; readonly channel: string }) =>
+    `${Output.dim(style, time(m.sentAt))} ${Output.dim(style, `#${s(m.channel)}`)}`
   switch (m._tag) {
     case "Privmsg": {
       const name = Output.bold(style, Output.hex(style, Option.getOrUndefined(m.color), s(m.displayName)))
-      const head = `${Output.dim(style, time(m.sentAt))} ${Output.dim(style, `#${s(m.channel)}`)}`
-      return m.isAction ? `${head} * ${name} ${s(m.text)}` : `${head} ${name}: ${s(m.text)}`
+      return m.isAction ? `${head(m)} * ${name} ${s(m.text)}` : `${head(m)} ${name}: ${s(m.text)}`
     }
     case "UserNotice":
-      return `${Output.dim(style, time(m.sentAt))} ${Output.dim(style, `#${s(m.channel)}`)} ${
-        Output.yellow(style, `* ${s(m.systemMessage)}`)
-      }${Option.match(m.text, { onNone: () => "", onSome: (t) => ` ${s(t)}` })}`
+      return `${head(m)} ${Output.yellow(style, `* ${s(m.systemMessage)}`)}${
+        Option.match(m.text, { onNone: () => "", onSome: (t) => ` ${s(t)}` })
+      }`
     case "Notice":
       return Output.yellow(style, `[notice] ${s(m.text)}`)
     case "ClearChat":
-      return Output.dim(
-        style,
-        Option.match(m.targetLogin, {
-          onNone: () => `#${s(m.channel)}: chat cleared`,
-          onSome: (login) =>
-            `#${s(m.channel)}: ${s(login)} ${
-              Option.match(m.banDuration, { onNone: () => "banned", onSome: (d) => `timed out for ${d}s` })
-            }`
-        })
-      )
+      return `${head(m)} ${
+        Output.dim(
+          style,
+          Option.match(m.targetLogin, {
+            onNone: () => "chat cleared",
+            onSome: (login) =>
+              `${s(login)} ${
+                Option.match(m.banDuration, { onNone: () => "banned", onSome: (d) => `timed out for ${d}s` })
+              }`
+          })
+        )
+      }`
     case "ClearMsg":
-      return Output.dim(style, `#${s(m.channel)}: a message of ${s(m.login)} was deleted`)
+      return `${head(m)} ${Output.dim(style, `a message of ${s(m.login)} was deleted`)}`
     default:
       return undefined
   }
@@ -172,8 +187,10 @@ const read = Command.make(
   {
     ...O.common,
     channels: channelsArg,
-    limit: Options.integer("limit").pipe(
-      Options.withDescription("Stop after this many chat messages (default: run until Ctrl+C)"),
+    limit: O.integer("limit").pipe(
+      Options.withDescription(
+        "Stop after this many chat messages (PRIVMSG; default: run until Ctrl+C). Other lines printed in between (subs, raids, notices, bans, deletions; with --json room state too) are not counted"
+      ),
       Options.optional
     ),
     raw: Options.boolean("raw").pipe(
@@ -467,10 +484,15 @@ const send = Command.make(
     }).pipe(Effect.provide(chatTarget(o)))
 ).pipe(Command.withDescription(sendHelp))
 
+const chatCommands = [read, send] as const
+
 const chat = Command.make("chat").pipe(
   Command.withDescription("Chat: read channels, send a message"),
-  Command.withSubcommands([read, send])
+  Command.withSubcommands(chatCommands)
 )
 
 /** The chat commands. */
 export const commands = [chat] as const
+
+/** Their help nodes. */
+export const nodes: ReadonlyArray<Help.Node> = [Help.family(chat, chatCommands)]

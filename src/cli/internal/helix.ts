@@ -24,6 +24,7 @@ import * as Users from "../../helix/Users.js"
 import { CliError } from "../CliError.js"
 import * as Output from "../Output.js"
 import { Tty } from "../Tty.js"
+import * as Help from "./help.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
 import * as Target from "./target.js"
@@ -42,6 +43,13 @@ const withHelix = <A, E>(common: Target.Common, effect: Effect.Effect<A, E, Heli
 
 const notFound = (detail: string) => new CliError({ reason: "NotFound", detail })
 
+/**
+ * Nothing found for a one-item command: with `--json`, `null` on stdout first, so a script always
+ * has a document to parse; then the error (one line on stderr, exit status 1).
+ */
+const noneFound = (json: boolean, detail: string) =>
+  Effect.zipRight(json ? Render.json(null) : Effect.void, Effect.fail(notFound(detail)))
+
 const encodeGame = Schema.encodeSync(Game.Game)
 const encodeCategory = Schema.encodeSync(Game.Category)
 const encodeStream = Schema.encodeSync(HelixStream.Stream)
@@ -57,11 +65,54 @@ const gameColumns: ReadonlyArray<Output.Column<Game.Game | Game.Category>> = [
   { header: "NAME", cell: (g) => g.name, maxWidth: 60 }
 ]
 
-const gamesTop = Command.make("top", { ...O.common, ...O.paging }, (o) =>
+/** How many games' viewers are counted at once (each count waits for the Helix bucket as needed). */
+const viewerCounts = 8
+
+/**
+ * The top games with each one's viewers and live channels, counted over its live streams (the
+ * Helix top-games answer has no counts): one paged Get Streams per game, {@link viewerCounts} at a
+ * time, in the top games' order, with a running count on a terminal.
+ */
+const topWithViewers = (o: { readonly json: boolean; readonly limit: number; readonly offset: number }) =>
+  Effect.gen(function*() {
+    const games = yield* Games.Games
+    const tty = yield* Tty
+    let counted = 0
+    const rows = games.top({ pageSize: O.pageSize(o) }).pipe(
+      Stream.drop(o.offset),
+      Stream.take(o.limit),
+      Stream.mapEffect((game) =>
+        games.viewers(game).pipe(
+          Effect.map(({ channels, viewers }) => ({ game, viewers, channels })),
+          Effect.tap(() => tty.status(`Counting the viewers of each game: ${++counted} of ${o.limit}...`))
+        ), { concurrency: viewerCounts })
+    )
+    yield* Render.list(rows, {
+      ...o,
+      offset: 0,
+      encode: (r) => ({ ...encodeGame(r.game), viewers: r.viewers, channels: r.channels }),
+      columns: [
+        ...gameColumns.map((c) => ({ ...c, cell: (r: { readonly game: Game.Game }) => c.cell(r.game) })),
+        { header: "VIEWERS", cell: (r) => Output.count(r.viewers), align: "right" },
+        { header: "CHANNELS", cell: (r) => Output.count(r.channels), align: "right" }
+      ]
+    }).pipe(Effect.ensuring(tty.status("")))
+  })
+
+const gamesTop = Command.make("top", {
+  ...O.common,
+  ...O.paging,
+  viewers: Options.boolean("viewers").pipe(
+    Options.withDescription(
+      `Also each game's viewers and live channels, summed over its live streams (one paged count per game, ${viewerCounts} at a time: slower)`
+    )
+  )
+}, (o) =>
   withHelix(
     o,
     Effect.gen(function*() {
       yield* O.checkPaging(o)
+      if (o.viewers) return yield* topWithViewers(o)
       const games = yield* Games.Games
       yield* Render.list(games.top({ pageSize: O.pageSize(o) }), {
         ...o,
@@ -69,7 +120,9 @@ const gamesTop = Command.make("top", { ...O.common, ...O.paging }, (o) =>
         columns: gameColumns
       })
     })
-  )).pipe(Command.withDescription("Games by current viewers, most watched first"))
+  )).pipe(
+    Command.withDescription("Games by current viewers, most watched first (--viewers: with their counts)")
+  )
 
 const gamesSearch = Command.make(
   "search",
@@ -94,13 +147,13 @@ const gamesSearch = Command.make(
     )
 ).pipe(Command.withDescription("Search categories (games) by name"))
 
-/** A game by name or id, or NotFound. */
-const findGame = (nameOrId: string, byId: boolean) =>
+/** A game by name or id, or NotFound (after `null` with `--json`). */
+const findGame = (nameOrId: string, byId: boolean, json: boolean) =>
   Effect.flatMap(Games.Games, (games) =>
     Effect.flatMap(
       byId ? games.byId(nameOrId) : games.byName(nameOrId),
       Option.match({
-        onNone: () => Effect.fail(notFound(`No game ${byId ? "with id" : "named"} "${nameOrId}".`)),
+        onNone: () => noneFound(json, `No game ${byId ? "with id" : "named"} "${nameOrId}".`),
         onSome: Effect.succeed
       })
     ))
@@ -148,7 +201,7 @@ const gamesGet = Command.make(
     withHelix(
       o,
       Effect.gen(function*() {
-        const game = yield* findGame(o.game, o.id)
+        const game = yield* findGame(o.game, o.id, o.json)
         const totals = o.noTotals ? undefined : yield* sumViewers(game)
         if (o.json) return yield* Render.json({ ...encodeGame(game), ...totals })
         yield* Render.fields([
@@ -165,9 +218,11 @@ const gamesGet = Command.make(
     )
 ).pipe(Command.withDescription("A game by name or id, with its total viewers and live channels"))
 
+const gamesCommands = [gamesTop, gamesSearch, gamesGet] as const
+
 const games = Command.make("games").pipe(
   Command.withDescription("Games (categories): top, search, one game with its viewers"),
-  Command.withSubcommands([gamesTop, gamesSearch, gamesGet])
+  Command.withSubcommands(gamesCommands)
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -239,7 +294,8 @@ const streamsGet = Command.make("get", { ...O.common, channel: channelArg }, (o)
       const found = yield* streams.byLogin(o.channel)
       if (Option.isNone(found)) {
         const user = yield* Effect.flatMap(Users.Users, (users) => users.byLogin(o.channel))
-        return yield* notFound(
+        return yield* noneFound(
+          o.json,
           Option.isNone(user) ? `No channel named "${o.channel}".` : `${user.value.displayName} is offline.`
         )
       }
@@ -259,7 +315,11 @@ const streamsGet = Command.make("get", { ...O.common, channel: channelArg }, (o)
         ["stream id", s.id]
       ])
     })
-  )).pipe(Command.withDescription("A channel's live stream (exit status 1 when offline)"))
+  )).pipe(
+    Command.withDescription(
+      "A channel's live stream (exit status 1 when offline; with --json, null on stdout)"
+    )
+  )
 
 const streamsSearch = Command.make(
   "search",
@@ -291,9 +351,11 @@ const streamsFollowed = Command.make("followed", { ...O.common, ...O.paging }, (
     Command.withDescription(`Live streams you follow (needs a user token with ${Streams.followedScope})`)
   )
 
+const streamsCommands = [streamsList, streamsGet, streamsSearch, streamsFollowed] as const
+
 const streams = Command.make("streams").pipe(
   Command.withDescription("Live streams: list, one channel's, search, followed"),
-  Command.withSubcommands([streamsList, streamsGet, streamsSearch, streamsFollowed])
+  Command.withSubcommands(streamsCommands)
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -305,7 +367,7 @@ const channelsGet = Command.make("get", { ...O.common, channel: channelArg }, (o
     Effect.gen(function*() {
       const channels = yield* Channels.Channels
       const found = yield* channels.byLogin(o.channel)
-      if (Option.isNone(found)) return yield* notFound(`No channel named "${o.channel}".`)
+      if (Option.isNone(found)) return yield* noneFound(o.json, `No channel named "${o.channel}".`)
       const c = found.value
       const followers = yield* channels.followerCount(c.id)
       if (o.json) return yield* Render.json({ ...encodeChannel(c), followers })
@@ -355,9 +417,11 @@ const channelsSearch = Command.make(
     )
 ).pipe(Command.withDescription("Search channels by name"))
 
+const channelsCommands = [channelsGet, channelsSearch] as const
+
 const channels = Command.make("channels").pipe(
   Command.withDescription("Channels: one channel, search"),
-  Command.withSubcommands([channelsGet, channelsSearch])
+  Command.withSubcommands(channelsCommands)
 )
 
 // ---------------------------------------------------------------------------------------------
@@ -425,10 +489,20 @@ const usersMe = Command.make("me", O.common, (o) =>
     })
   )).pipe(Command.withDescription("The user of the token (needs a user token)"))
 
+const usersCommands = [usersGet, usersMe] as const
+
 const users = Command.make("users").pipe(
   Command.withDescription("Users: by login or id, the token's own user"),
-  Command.withSubcommands([usersGet, usersMe])
+  Command.withSubcommands(usersCommands)
 )
 
 /** The Helix command groups. */
 export const commands = [games, streams, channels, users] as const
+
+/** Their help nodes. */
+export const nodes: ReadonlyArray<Help.Node> = [
+  Help.family(games, gamesCommands),
+  Help.family(streams, streamsCommands),
+  Help.family(channels, channelsCommands),
+  Help.family(users, usersCommands)
+]

@@ -19,6 +19,7 @@ import * as Quality from "../../playlist/Quality.js"
 import { CliError } from "../CliError.js"
 import * as Output from "../Output.js"
 import { Tty } from "../Tty.js"
+import * as Help from "./help.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
 import * as Target from "./target.js"
@@ -124,32 +125,34 @@ const url = Command.make(
       const playlist = yield* master(o)
       const preferredCodecs = yield* codecList(o.codecs)
       const chosen = yield* Quality.choose(playlist, o.quality, o.channel, { preferredCodecs })
-      if (o.json) {
-        return yield* Render.json({ channel: o.channel, requested: o.quality, ...encodeVariant(chosen) })
-      }
       // Just the URL on stdout, so `mpv "$(twitcher playlist url <channel>)"` works.
-      yield* Console.log(chosen.url)
+      yield* o.json ?
+        Render.json({ channel: o.channel, requested: o.quality, ...encodeVariant(chosen) }) :
+        Console.log(chosen.url)
+      yield* Target.noteEphemeralUrl
     }).pipe(Effect.provide(mediaLayer(o)))
 ).pipe(Command.withDescription("The playlist URL of a quality (plays in mpv, VLC, ffplay)"))
 
+const playlistCommands = [qualities, url] as const
+
 const playlist = Command.make("playlist").pipe(
   Command.withDescription("Live playlists: qualities, the URL of one"),
-  Command.withSubcommands([qualities, url])
+  Command.withSubcommands(playlistCommands)
 )
 
 // ---------------------------------------------------------------------------------------------
 // emote
 
 const emoteOptions = {
-  format: Options.choice("format", ["default", "static", "animated"]).pipe(
+  format: O.choice("format", ["default", "static", "animated"]).pipe(
     Options.withDescription("animated, static, or default (animated when there is an animation)"),
     Options.withDefault("default" as const)
   ),
-  theme: Options.choice("theme", ["dark", "light"]).pipe(
+  theme: O.choice("theme", ["dark", "light"]).pipe(
     Options.withDescription("The background it is drawn for"),
     Options.withDefault("dark" as const)
   ),
-  scale: Options.choice("scale", ["1.0", "2.0", "3.0"]).pipe(
+  scale: O.choice("scale", ["1.0", "2.0", "3.0"]).pipe(
     Options.withDescription("1.0 (28 px), 2.0 (56 px), 3.0 (112 px)"),
     Options.withDefault("1.0" as const)
   ),
@@ -161,6 +164,7 @@ const emoteUrl = Command.make("url", { ...O.common, ...emoteOptions }, (o) =>
     const emotes = yield* Emotes.Emotes
     const link = emotes.url(o.id, { format: o.format, theme: o.theme, scale: o.scale })
     yield* o.json ? Render.json({ id: o.id, url: link }) : Console.log(link)
+    yield* Target.noteEphemeralUrl
   }).pipe(Effect.provide(mediaLayer(o)))).pipe(Command.withDescription("The CDN URL of an emote picture"))
 
 const emoteGet = Command.make(
@@ -221,10 +225,18 @@ const emoteGet = Command.make(
     }).pipe(Effect.provide(Layer.merge(mediaLayer(o), Target.fileSystemLayer)))
 ).pipe(Command.withDescription("Download an emote picture (--output to save it)"))
 
+const emoteCommands = [emoteUrl, emoteGet] as const
+
 const emote = Command.make("emote").pipe(
   Command.withDescription("Emote pictures: URL, download"),
-  Command.withSubcommands([emoteUrl, emoteGet])
+  Command.withSubcommands(emoteCommands)
 )
 
 /** The media command groups. */
 export const commands = [playlist, emote] as const
+
+/** Their help nodes. */
+export const nodes: ReadonlyArray<Help.Node> = [
+  Help.family(playlist, playlistCommands),
+  Help.family(emote, emoteCommands)
+]

@@ -5,19 +5,19 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as MockWorld from "../../testing/mock/World.js"
 import * as MockTwitch from "../../testing/MockTwitch.js"
+import * as CliErrorModule from "../CliError.js"
 import { CliError } from "../CliError.js"
+import * as Help from "./help.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
 
 const port = (name: string, env: string, fallback: number, description: string) =>
-  Options.integer(name).pipe(
-    Options.withFallbackConfig(Config.integer(env)),
+  O.integer(name, { min: 0, max: 65535, what: "a port", env }).pipe(
     Options.withDefault(fallback),
     Options.withDescription(`${description} (0 picks a free port; env ${env})`)
   )
@@ -72,6 +72,15 @@ const banner = (mock: MockTwitch.MockTwitch.Service, seed: number): string => {
   ].join("\n")
 }
 
+/** Why the mock could not start, never an empty reason; a port in use says how to pick others. */
+const startFailed = (error: unknown): CliError => {
+  const why = CliErrorModule.errorText(error)
+  const hint = why.includes("EADDRINUSE") ?
+    " (another program uses the port: choose others with --http-port, --irc-port, --irc-tls-port and --irc-ws-port; 0 picks a free one)" :
+    ""
+  return new CliError({ reason: "Io", detail: `Could not start the mock Twitch: ${why}${hint}` })
+}
+
 const mock = Command.make(
   "mock",
   {
@@ -85,11 +94,11 @@ const mock = Command.make(
     ircPort: port("irc-port", "MOCK_TWITCH_IRC_PORT", 6667, "IRC over plain TCP"),
     ircTlsPort: port("irc-tls-port", "MOCK_TWITCH_IRC_TLS_PORT", 6697, "IRC over TLS (self-signed)"),
     ircWsPort: port("irc-ws-port", "MOCK_TWITCH_IRC_WS_PORT", 8081, "IRC over WebSocket"),
-    seed: Options.integer("seed").pipe(
+    seed: O.integer("seed").pipe(
       Options.withDefault(MockWorld.defaultSeed),
       Options.withDescription("Seed of the generated world")
     ),
-    chatterRate: Options.integer("chatter-rate").pipe(
+    chatterRate: O.integer("chatter-rate", { min: 0, max: 1000 }).pipe(
       Options.withDefault(1),
       Options.withDescription("Generated chat lines per second per joined live channel (0: none)")
     )
@@ -111,12 +120,12 @@ const mock = Command.make(
           irc: { tcpPort: o.ircPort, tlsPort: o.ircTlsPort, wsPort: o.ircWsPort, chatterRate: o.chatterRate }
         })
       ),
-      Effect.catchIf(
-        (e): e is Error => !(e instanceof CliError),
-        (e) => new CliError({ reason: "Io", detail: `Could not start the mock Twitch: ${e.message}` })
-      )
+      Effect.catchIf((e): e is Error => !(e instanceof CliError), startFailed)
     )
 ).pipe(Command.withDescription("Run the mock Twitch on 127.0.0.1 until Ctrl+C (like npm run mock)"))
 
 /** The mock command. */
 export const commands = [mock] as const
+
+/** Their help nodes. */
+export const nodes: ReadonlyArray<Help.Node> = commands.map(Help.leaf)

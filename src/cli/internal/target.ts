@@ -9,6 +9,7 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
+import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -21,7 +22,7 @@ import * as TokenStore from "../../auth/TokenStore.js"
 import * as TwitchAuth from "../../auth/TwitchAuth.js"
 import * as MockTwitch from "../../testing/MockTwitch.js"
 import * as TwitchConfig from "../../TwitchConfig.js"
-import { CliError } from "../CliError.js"
+import { CliError, errorText } from "../CliError.js"
 
 /** The options every command takes. */
 export interface Common {
@@ -35,6 +36,8 @@ export interface Target {
   readonly kind: "twitch" | "mock"
   /** The running mock, in mock mode. */
   readonly mock: Option.Option<MockTwitch.MockTwitch.Service>
+  /** The mock was started for this command and stops when it exits (its URLs die with it). */
+  readonly ephemeral: boolean
   /** Where the token is stored. */
   readonly tokenFile: string
   /** The path came from `--token-file` or `TWITCHER_TOKEN_FILE` (in mock mode, only then is it used). */
@@ -105,6 +108,7 @@ export const layer = (
         Layer.succeed(TargetTag, {
           kind: "twitch",
           mock: Option.none(),
+          ephemeral: false,
           tokenFile: file.path,
           tokenFileExplicit: file.explicit
         })
@@ -117,7 +121,7 @@ export const layer = (
         Layer.mapError(
           MockTwitch.layer({ irc: options.irc === true ? { chatterRate: 5 } : false }),
           (error) =>
-            new CliError({ reason: "Io", detail: `Could not start the mock Twitch: ${error.message}` })
+            new CliError({ reason: "Io", detail: `Could not start the mock Twitch: ${errorText(error)}` })
         )
     })
     const services = Layer.effectContext(Effect.gen(function*() {
@@ -126,6 +130,7 @@ export const layer = (
       return Context.make(TargetTag, {
         kind: "mock",
         mock: Option.some(mock),
+        ephemeral: Option.isNone(existing),
         tokenFile: file.path,
         tokenFileExplicit: file.explicit
       }).pipe(
@@ -189,6 +194,21 @@ export const authLayer: Layer.Layer<
 /** The file token store of the target. */
 export const storeFor = (target: Target): Effect.Effect<TokenStore.TokenStore.Service> =>
   TokenStore.makeFile(target.tokenFile).pipe(Effect.provide(NodeFileSystem.layer))
+
+/**
+ * A note on stderr for a command that prints a URL of the mock it started: the URL stops working
+ * when the command exits.
+ */
+export const noteEphemeralUrl: Effect.Effect<void, never, TargetTag> = Effect.flatMap(
+  TargetTag,
+  (target) =>
+    target.ephemeral ?
+      Console.error(
+        "twitcher: note: this URL is served by a mock Twitch that stops when this command exits; " +
+          "to keep one running, start `twitcher mock` in another shell and use the environment it prints."
+      ) :
+      Effect.void
+)
 
 /** The file system the commands use (emote pictures). */
 export const fileSystemLayer: Layer.Layer<FileSystem.FileSystem> = NodeFileSystem.layer

@@ -6,6 +6,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Stdin from "../../../src/cli/internal/stdin.js"
+import * as Tty from "../../../src/cli/Tty.js"
 import * as MockWorld from "../../../src/testing/mock/World.js"
 import * as MockTwitch from "../../../src/testing/MockTwitch.js"
 import { cli, jsonLines, runWith } from "../support.js"
@@ -159,6 +160,60 @@ describe("twitcher chat", () => {
           const raw = yield* readWith(["--raw"])
           for (const l of raw) expect(hasControl(l)).toBe(false)
           expect(raw.find((l) => l.includes("PRIVMSG"))).toContain("\\x1b]0;pwn\\x07")
+        }),
+      20_000
+    )
+
+    it.effect(
+      "chat read: bans and deletions carry their time; --limit counts chat messages, not the other lines",
+      () =>
+        Effect.gen(function*() {
+          const { irc, state } = yield* setup
+          const channel = MockWorld.defaultUserLogin // offline: no generated chatter
+          const sender = state.users.find((u) => u.login === MockWorld.secondUserLogin)!
+          const joined = Effect.map(irc.connections, (cs) =>
+            cs.some((c) => c.anonymous && c.channels.includes(channel)))
+          for (let i = 0; i < 200 && (yield* joined); i++) {
+            yield* Effect.sleep("20 millis")
+          }
+          const recorder = { out: [] as Array<string>, err: [] as Array<string>, status: [] as Array<string> }
+          const fiber = yield* Effect.fork(
+            runWith(["chat", "read", channel, "--limit", "2", "--anonymous"], recorder)
+          )
+          for (let i = 0; i < 200 && !(yield* joined); i++) {
+            yield* Effect.sleep("20 millis")
+          }
+          const ts = 1_700_000_123_000
+          const at = new Date(ts)
+          const clock = [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) =>
+            String(n).padStart(2, "0")
+          ).join(":")
+          yield* irc.sendRaw(
+            `@ban-duration=600;room-id=1;target-user-id=2;tmi-sent-ts=${ts} :tmi.twitch.tv CLEARCHAT #${channel} :ronni`,
+            { channel }
+          )
+          yield* irc.sendRaw(
+            `@login=ronni;room-id=1;target-msg-id=abc-1;tmi-sent-ts=${ts} :tmi.twitch.tv CLEARMSG #${channel} :spam`,
+            { channel }
+          )
+          yield* irc.sendRaw(`@room-id=1;tmi-sent-ts=${ts} :tmi.twitch.tv CLEARCHAT #${channel}`, { channel })
+          yield* irc.postMessage({ channel, login: sender.login, text: "one" })
+          yield* irc.postMessage({ channel, login: sender.login, text: "two" })
+          yield* irc.postMessage({ channel, login: sender.login, text: "three" })
+          expect(yield* Fiber.join(fiber)).toBe(0)
+          const lines = recorder.out.map(Tty.stripAnsi)
+          expect(lines.slice(0, 3)).toEqual([
+            `${clock} #${channel} ronni timed out for 600s`,
+            `${clock} #${channel} a message of ronni was deleted`,
+            `${clock} #${channel} chat cleared`
+          ])
+          // Two chat messages counted, the three other lines printed but not counted.
+          expect(lines.slice(3).map((l) => l.replace(/^\d\d:\d\d:\d\d /, ""))).toEqual([
+            `#${channel} ${sender.displayName}: one`,
+            `#${channel} ${sender.displayName}: two`
+          ])
+          const help = yield* cli(["chat", "read", "--help"])
+          expect(help.out).toContain("Stop after this many chat messages (PRIVMSG")
         }),
       20_000
     )

@@ -1,4 +1,4 @@
-import { describe, expect, layer } from "@effect/vitest"
+import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -15,6 +15,30 @@ const setup = Effect.gen(function*() {
   const restricted = state.streams.find((s) => s.restrictedQualities.length > 0)!
   const blocked = state.streams.find((s) => s.geoBlocked)!
   return { mock, state, plain, restricted, blocked, loginOf }
+})
+
+describe("twitcher playlist and emote, on a mock started for the command", () => {
+  it.live(
+    "emote url and playlist url say that the URL dies with the command, and what to run instead",
+    () =>
+      Effect.gen(function*() {
+        const note =
+          /^twitcher: note: this URL is served by a mock Twitch that stops when this command exits; .*`twitcher mock`/
+        const emote = yield* cli(["emote", "url", "25"])
+        expect(emote.code).toBe(0)
+        expect(emote.lines).toEqual([
+          expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/.*25\/default\/dark\/1\.0$/)
+        ])
+        expect(emote.err).toMatch(note)
+        const streams = yield* cli(["streams", "list", "--json", "--limit", "1"])
+        const login = String(JSON.parse(streams.out)["user_login"])
+        const playlist = yield* cli(["playlist", "url", login, "--json"])
+        expect(playlist.code).toBe(0)
+        expect(JSON.parse(playlist.out)).toMatchObject({ channel: login })
+        expect(playlist.err).toMatch(note)
+      }),
+    30_000
+  )
 })
 
 describe("twitcher playlist and emote", () => {
@@ -119,6 +143,7 @@ describe("twitcher playlist and emote", () => {
         const emote = state.emotes[0]
         const url = yield* cli(["emote", "url", emote.id, "--scale", "3.0", "--theme", "light"])
         expect(url.out).toBe(`${mock.http.emoteCdnUrl}/${emote.id}/default/light/3.0`)
+        expect(url.err).toBe("") // a mock that outlives the command: no note
 
         const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "twitcher-emote-"))
         const file = Path.join(dir, "emote.png")

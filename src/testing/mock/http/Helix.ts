@@ -273,23 +273,30 @@ const searchChannels: Handler = (_caller, p, s) =>
     const liveOnly = liveOnlyRaw === "true"
     const q = query.toLowerCase()
     const ix = indexes(s)
-    const matches = s.channels.filter((c) => {
-      if (c.suspended) {
-        return false
+    // Twitch matches the query anywhere in the name (`panda` finds `calmpanda4`), case-insensitively,
+    // and ranks names that are or start with it first. 0 = exact, 1 = prefix, 2 = inside, 3 = no match.
+    const rank = (name: string) => {
+      const at = name.toLowerCase().indexOf(q)
+      return at < 0 ? 3 : at > 0 ? 2 : name.length === q.length ? 0 : 1
+    }
+    const ranks = new Map<string, number>()
+    for (const c of s.channels) {
+      const user = c.suspended ? undefined : ix.users.get(c.broadcasterId)
+      if (user === undefined) continue
+      if (!liveOnly) {
+        ranks.set(c.broadcasterId, rank(user.login))
+        continue
       }
-      const user = ix.users.get(c.broadcasterId)
-      if (user === undefined) return false
-      if (!liveOnly) return user.login.startsWith(q)
       const stream = ix.live.get(c.broadcasterId)
-      if (stream === undefined) return false
-      const gameName = ix.games.get(stream.gameId)?.name.toLowerCase() ?? ""
-      return user.login.startsWith(q) || user.displayName.toLowerCase().startsWith(q) ||
-        gameName.startsWith(q)
-    })
-    const ordered = matches.sort((a, b) => {
+      if (stream === undefined) continue
+      const gameName = ix.games.get(stream.gameId)?.name ?? ""
+      ranks.set(c.broadcasterId, Math.min(rank(user.login), rank(user.displayName), rank(gameName)))
+    }
+    const rankOf = (c: (typeof s.channels)[number]) => ranks.get(c.broadcasterId) ?? 3
+    const ordered = s.channels.filter((c) => rankOf(c) < 3).sort((a, b) => {
       const la = ix.live.get(a.broadcasterId)?.viewerCount ?? -1
       const lb = ix.live.get(b.broadcasterId)?.viewerCount ?? -1
-      return lb - la || (a.broadcasterId < b.broadcasterId ? -1 : 1)
+      return rankOf(a) - rankOf(b) || lb - la || (a.broadcasterId < b.broadcasterId ? -1 : 1)
     })
     const { cursor, data } = yield* paginate(p, ordered, { defaultFirst: 20, allowBefore: false })
     return page(

@@ -259,14 +259,21 @@ describe("mock Helix", () => {
         )
         expect(chans.data[0]).toHaveProperty("is_live")
         expect(chans.data[0]).toHaveProperty("started_at")
-        // live_only: prefix on the broadcaster or the category; offline channels drop out.
+        // live_only: the broadcaster or the category; offline channels drop out.
         const live = (yield* get(`${h}/search/channels?query=${prefix}&live_only=true`, app)).json<Page>()
         expect(live.data).toEqual([])
         const chess = (yield* get(`${h}/search/channels?query=ches&live_only=true`, app)).json<Page>()
         expect(chess.data.length).toBeGreaterThan(0)
         expect(chess.data.every((c) => c.is_live === true && c.game_name === "Chess")).toBe(true)
-        // Not a substring match.
-        expect((yield* get(`${h}/search/channels?query=witcher`, app)).json<Page>().data).toEqual([])
+        // Anywhere in the name, as Twitch matches; exact and prefix matches first.
+        const inside = MockWorld.defaultUserLogin.slice(1)
+        const anywhere = (yield* get(`${h}/search/channels?query=${inside}`, app)).json<Page>()
+        expect(anywhere.data.map((c) => c.broadcaster_login)).toContain(MockWorld.defaultUserLogin)
+        const exact = (yield* get(`${h}/search/channels?query=${MockWorld.secondUserLogin}`, app)).json<
+          Page
+        >()
+        expect(exact.data[0].broadcaster_login).toBe(MockWorld.secondUserLogin)
+        expect((yield* get(`${h}/search/channels?query=zzqqxxnothing`, app)).json<Page>().data).toEqual([])
       })
     ))
 
