@@ -119,8 +119,8 @@ export const handle = (env: Env, raw: Transport.RawConnection): Effect.Effect<vo
       while (true) {
         const item = yield* Queue.take(raw.inbound)
         if (item._tag === "Closed") return
+        yield* count(env, "linesReceived", item.lines.length)
         for (const line of item.lines) {
-          yield* count(env, "linesReceived")
           if (session.phase === "closing") continue
           yield* onLine(env, session, line)
         }

@@ -76,8 +76,7 @@ export const checkRoomModes = (
   rawText: string,
   t: number
 ): Effect.Effect<Violation | undefined> =>
-  Effect.gen(function*() {
-    if (env.options.enforceRoomModes !== true) return undefined
+  env.options.enforceRoomModes !== true ? Effect.succeed(undefined) : Effect.gen(function*() {
     const modes = ref.channel.roomState
     const r = rolesIn(user, ref.channel)
     if (r.broadcaster || r.moderator) return undefined

@@ -183,13 +183,15 @@ export const writer = (env: Env, session: Session): Effect.Effect<void> => {
     })
     while (true) {
       const items = yield* Queue.takeBetween(session.out, 1, 1024)
+      let { delayMs } = yield* settings(env)
       for (const item of items) {
-        const { delayMs } = yield* settings(env)
         if (delayMs > 0) {
           const wait = item.at + delayMs - env.now()
           if (wait > 0) {
             yield* flush
             yield* Effect.sleep(Duration.millis(wait))
+            // The delay may have changed while this writer slept.
+            delayMs = (yield* settings(env)).delayMs
           }
         }
         if (item._tag === "Close") {
