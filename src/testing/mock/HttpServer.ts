@@ -4,7 +4,8 @@
  * (`/gql`), usher (`/api/v2/channel/hls/<login>.m3u8`, `/api/channel/hls/<login>.m3u8`,
  * `/vod/v2/<id>.m3u8`) and the emote CDN (`/emoticons/v2/<id>/<format>/<theme>/<scale>`). Built on
  * `@effect/platform`'s `HttpRouter` served by `NodeHttpServer`; faults from {@link Control} apply
- * before routing.
+ * before routing. Each surface is a route module (`http/RouteModule.ts`); the list is
+ * `http/Modules.ts`.
  *
  * @since 0.1.0
  */
@@ -21,10 +22,8 @@ import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import * as Control from "./Control.js"
-import * as Cdn from "./http/Cdn.js"
-import * as Helix from "./http/Helix.js"
-import * as OAuth from "./http/OAuth.js"
-import * as Playback from "./http/Playback.js"
+import * as Modules from "./http/Modules.js"
+import * as RouteModule from "./http/RouteModule.js"
 import { type Bucket, helixError, type RateLimitOptions, type RouteContext } from "./http/shared.js"
 import * as MockWorld from "./World.js"
 
@@ -106,13 +105,10 @@ const preflightHeaders = {
   "access-control-max-age": "86400"
 }
 
-const surfaceOf = (path: string): Exclude<Control.Surface, "any"> => {
-  if (path.startsWith("/helix") || path.startsWith("/mock")) return "helix"
-  if (path.startsWith("/oauth2") || path.startsWith("/auth") || path.startsWith("/activate")) return "oauth"
-  if (path.startsWith("/gql")) return "gql"
-  if (path.startsWith("/emoticons")) return "cdn"
-  return "usher"
-}
+const pathOf = (req: HttpServerRequest.HttpServerRequest): string =>
+  new URL(req.originalUrl, "http://127.0.0.1").pathname
+
+const moduleOf = (path: string) => RouteModule.find(Modules.all, path, Modules.fallbackSurface)
 
 /**
  * Starts the server in the current scope (closed, with its open connections, when the scope
@@ -157,17 +153,7 @@ export const make = (
       handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
     ) => Effect.zipRight(control.increment(Control.routeCounter(method, pattern)), handler)
 
-    const helix = Helix.routes(ctx, counted)
-    const oauth = OAuth.routes(ctx, counted)
-    const router = HttpRouter.empty.pipe(
-      HttpRouter.mount("/helix", helix),
-      HttpRouter.mount("/mock", helix),
-      HttpRouter.mount("/oauth2", oauth),
-      HttpRouter.mount("/auth", oauth),
-      HttpRouter.get("/activate", counted("GET", "/activate", OAuth.activateHandler(ctx))),
-      HttpRouter.concat(Playback.routes(ctx, counted)),
-      HttpRouter.concat(Cdn.routes(ctx, counted))
-    )
+    const router = HttpRouter.concatAll(...Modules.all.map((module) => module.routes(ctx, counted)))
 
     const handle = Effect.gen(function*() {
       const req = yield* HttpServerRequest.HttpServerRequest
@@ -176,8 +162,7 @@ export const make = (
       if (req.method === "OPTIONS") {
         return HttpServerResponse.empty({ status: 200, headers: preflightHeaders })
       }
-      const path = new URL(req.originalUrl, "http://127.0.0.1").pathname
-      const fault = yield* control.takeFault(surfaceOf(path))
+      const fault = yield* control.takeFault(moduleOf(pathOf(req)).surface)
       if (Option.isSome(fault)) {
         yield* control.increment(Control.counterNames.faults)
         const f = fault.value
@@ -207,13 +192,10 @@ export const make = (
       }
       return yield* router
     }).pipe(
-      Effect.catchTag(
-        "RouteNotFound",
-        (e) =>
-          surfaceOf(new URL(e.request.originalUrl, "http://127.0.0.1").pathname) === "helix"
-            ? Helix.notFound(ctx)
-            : Effect.succeed(helixError(404, "Not Found"))
-      )
+      Effect.catchTag("RouteNotFound", (e) => {
+        const notFound = moduleOf(pathOf(e.request)).module?.notFound
+        return notFound === undefined ? Effect.succeed(helixError(404, "Not Found")) : notFound(ctx)
+      })
     )
     const app = Effect.map(handle, HttpServerResponse.setHeader("access-control-allow-origin", "*"))
 

@@ -269,6 +269,275 @@ interface ChannelState {
   count: number
 }
 
+const text = (s: ChannelState, channel: ChatterChannel): string => {
+  const rand = s.rand
+  const emotes = channel.emotes.length > 0 ? channel.emotes : defaultEmotes
+  const n = 1 + Math.floor(rand() * 8)
+  const parts: Array<string> = []
+  for (let i = 0; i < n; i++) {
+    const r = rand()
+    parts.push(r < 0.2 ? pick(rand, emotes).name : r < 0.32 ? pick(rand, emoji) : pick(rand, words))
+  }
+  // Emoji right before an emote: the case that breaks UTF-16 offset math.
+  if (rand() < 0.25) parts.unshift(pick(rand, emoji), pick(rand, emotes).name)
+  return parts.join(" ")
+}
+
+/** The channel's emotes by name (the default emotes when it has none). */
+const emoteNamesOf = (channel: ChatterChannel): ReadonlyMap<string, string> =>
+  new Map((channel.emotes.length > 0 ? channel.emotes : defaultEmotes).map((e) => [e.name, e.id] as const))
+
+const privmsg = (s: ChannelState, channel: ChatterChannel, now: number): Generated => {
+  const rand = s.rand
+  const c = pick(rand, s.chatters)
+  const id = uuid(rand)
+  const tags = userTags(c, channel, now, id)
+  let body = text(s, channel)
+  const emoteNames = emoteNamesOf(channel)
+  const r = rand()
+  if (r < 0.05) {
+    const bits = pick(rand, [1, 100, 500, 1000])
+    tags.bits = String(bits)
+    body = `Cheer${bits} ${body}`
+  }
+  tags.emotes = Message.emoteTag(body, emoteNames)
+  tags["first-msg"] = rand() < 0.03 ? "1" : "0"
+  tags["returning-chatter"] = rand() < 0.05 ? "1" : "0"
+  tags.flags = ""
+  if (rand() < 0.3) tags["client-nonce"] = uuid(rand).replace(/-/g, "")
+  if (r >= 0.05 && r < 0.15 && s.recent.length > 0) {
+    const parent = pick(rand, s.recent)
+    tags["reply-parent-msg-id"] = parent.id
+    tags["reply-parent-user-id"] = parent.chatter.userId
+    tags["reply-parent-user-login"] = parent.chatter.login
+    tags["reply-parent-display-name"] = parent.chatter.displayName
+    tags["reply-parent-msg-body"] = parent.text
+    tags["reply-thread-parent-msg-id"] = parent.id
+    tags["reply-thread-parent-user-login"] = parent.chatter.login
+    tags["reply-thread-parent-user-id"] = parent.chatter.userId
+    tags["reply-thread-parent-display-name"] = parent.chatter.displayName
+    body = `@${parent.chatter.login} ${body}`
+    // The mention shifts the emote ranges.
+    tags.emotes = Message.emoteTag(body, emoteNames)
+  }
+  let wire = body
+  if (r >= 0.15 && r < 0.2) {
+    wire = `\x01ACTION ${body}\x01`
+  }
+  s.recent.push({ id, chatter: c, text: body })
+  if (s.recent.length > 50) s.recent.shift()
+  s.count++
+  return {
+    kind: "PRIVMSG",
+    line: Message.format({
+      tags,
+      prefix: `${c.login}!${c.login}@${c.login}.tmi.twitch.tv`,
+      command: "PRIVMSG",
+      params: [`#${channel.login}`],
+      trailing: wire
+    }),
+    id,
+    login: c.login,
+    userId: c.userId,
+    displayName: c.displayName,
+    text: wire
+  }
+}
+
+const usernotice = (s: ChannelState, channel: ChatterChannel, now: number): Generated => {
+  const rand = s.rand
+  const c = pick(rand, s.chatters)
+  const id = uuid(rand)
+  const tags = userTags(c, channel, now, id)
+  tags.login = c.login
+  tags.emotes = ""
+  tags.flags = ""
+  const kind = pick(rand, [
+    "sub",
+    "resub",
+    "subgift",
+    "submysterygift",
+    "raid",
+    "announcement",
+    "viewermilestone"
+  ])
+  tags["msg-id"] = kind
+  const plan = pick(rand, ["Prime", "1000", "2000", "3000"])
+  const planName = plan === "Prime"
+    ? "Channel Subscription (prime)"
+    : `Channel Subscription (${channel.login})`
+  const planText = plan === "Prime" ? "Prime" : `Tier ${plan[0]}`
+  let trailing: string | undefined
+  switch (kind) {
+    case "sub":
+      tags["msg-param-cumulative-months"] = "1"
+      tags["msg-param-should-share-streak"] = "0"
+      tags["msg-param-streak-months"] = "0"
+      tags["msg-param-sub-plan"] = plan
+      tags["msg-param-sub-plan-name"] = planName
+      tags["system-msg"] = `${c.displayName.trim()} subscribed with ${planText}.`
+      break
+    case "resub": {
+      const months = 2 + Math.floor(rand() * 40)
+      tags["msg-param-cumulative-months"] = String(months)
+      tags["msg-param-should-share-streak"] = "1"
+      tags["msg-param-streak-months"] = String(Math.max(1, months - 1))
+      tags["msg-param-sub-plan"] = plan
+      tags["msg-param-sub-plan-name"] = planName
+      tags["system-msg"] =
+        `${c.displayName.trim()} subscribed at ${planText}. They've subscribed for ${months} months!`
+      trailing = text(s, channel)
+      tags.emotes = Message.emoteTag(
+        trailing,
+        emoteNamesOf(channel)
+      )
+      break
+    }
+    case "subgift": {
+      const r = pick(rand, s.chatters)
+      tags["msg-param-months"] = String(1 + Math.floor(rand() * 12))
+      tags["msg-param-recipient-display-name"] = r.displayName
+      tags["msg-param-recipient-id"] = r.userId
+      tags["msg-param-recipient-user-name"] = r.login
+      tags["msg-param-gift-months"] = "1"
+      tags["msg-param-sub-plan"] = plan === "Prime" ? "1000" : plan
+      tags["msg-param-sub-plan-name"] = planName
+      tags["system-msg"] = `${c.displayName.trim()} gifted a Tier 1 sub to ${r.displayName.trim()}!`
+      break
+    }
+    case "submysterygift": {
+      const count = pick(rand, [1, 5, 10, 50])
+      tags["msg-param-mass-gift-count"] = String(count)
+      tags["msg-param-sender-count"] = String(count + Math.floor(rand() * 100))
+      tags["msg-param-sub-plan"] = "1000"
+      tags["system-msg"] =
+        `${c.displayName.trim()} is gifting ${count} Tier 1 Subs to ${channel.displayName}'s community!`
+      break
+    }
+    case "raid": {
+      const viewers = 1 + Math.floor(rand() * 5000)
+      tags["msg-param-displayName"] = c.displayName
+      tags["msg-param-login"] = c.login
+      tags["msg-param-viewerCount"] = String(viewers)
+      tags["msg-param-profileImageURL"] =
+        `https://static-cdn.jtvnw.net/jtv_user_pictures/${c.login}-profile_image-70x70.png`
+      tags["system-msg"] = `${viewers} raiders from ${c.displayName.trim()} have joined!`
+      break
+    }
+    case "announcement":
+      tags["msg-param-color"] = pick(rand, ["PRIMARY", "BLUE", "GREEN", "ORANGE", "PURPLE"])
+      tags["system-msg"] = ""
+      trailing = text(s, channel)
+      tags.emotes = Message.emoteTag(
+        trailing,
+        emoteNamesOf(channel)
+      )
+      break
+    default: {
+      const value = 3 + Math.floor(rand() * 50)
+      tags["msg-param-category"] = "watch-streak"
+      tags["msg-param-copoReward"] = "450"
+      tags["msg-param-id"] = uuid(rand)
+      tags["msg-param-value"] = String(value)
+      tags["system-msg"] =
+        `${c.displayName.trim()} watched ${value} consecutive streams and sparked a watch streak!`
+    }
+  }
+  return {
+    kind: "USERNOTICE",
+    line: Message.format({
+      tags,
+      prefix: "tmi.twitch.tv",
+      command: "USERNOTICE",
+      params: [`#${channel.login}`],
+      trailing
+    }),
+    id,
+    login: c.login,
+    userId: c.userId,
+    displayName: c.displayName,
+    text: trailing
+  }
+}
+
+const moderation = (s: ChannelState, channel: ChatterChannel, now: number): Generated => {
+  const rand = s.rand
+  const r = rand()
+  const room = `#${channel.login}`
+  if (r < 0.4 && s.recent.length > 0) {
+    const target = s.recent.splice(Math.floor(rand() * s.recent.length), 1)[0]
+    return {
+      kind: "CLEARMSG",
+      line: Message.format({
+        tags: {
+          login: target.chatter.login,
+          "room-id": channel.id,
+          "target-msg-id": target.id,
+          "tmi-sent-ts": String(now)
+        },
+        prefix: "tmi.twitch.tv",
+        command: "CLEARMSG",
+        params: [room],
+        trailing: target.text
+      }),
+      id: target.id,
+      login: target.chatter.login
+    }
+  }
+  if (r < 0.95) {
+    const target = pick(rand, s.chatters)
+    const tags: Record<string, string> = {
+      "room-id": channel.id,
+      "target-user-id": target.userId,
+      "tmi-sent-ts": String(now)
+    }
+    if (rand() < 0.7) tags["ban-duration"] = String(pick(rand, [1, 60, 600, 86400]))
+    return {
+      kind: "CLEARCHAT",
+      line: Message.format({
+        tags,
+        prefix: "tmi.twitch.tv",
+        command: "CLEARCHAT",
+        params: [room],
+        trailing: target.login
+      }),
+      login: target.login,
+      userId: target.userId
+    }
+  }
+  return {
+    kind: "CLEARCHAT",
+    line: Message.format({
+      tags: { "room-id": channel.id, "tmi-sent-ts": String(now) },
+      prefix: "tmi.twitch.tv",
+      command: "CLEARCHAT",
+      params: [room]
+    })
+  }
+}
+
+const roomstate = (s: ChannelState, channel: ChatterChannel): Generated => {
+  const rand = s.rand
+  const change: Record<string, string> = pick(rand, [
+    { "emote-only": "1" },
+    { "emote-only": "0" },
+    { "followers-only": "10" },
+    { "followers-only": "-1" },
+    { "subs-only": "0" },
+    { r9k: "0" }
+  ])
+  return {
+    kind: "ROOMSTATE",
+    line: Message.format({
+      tags: { ...change, "room-id": channel.id },
+      prefix: "tmi.twitch.tv",
+      command: "ROOMSTATE",
+      params: [`#${channel.login}`]
+    }),
+    roomState: change
+  }
+}
+
 /**
  * Makes a deterministic generator: the same seed gives the same lines for the same channel and
  * clock readings.
@@ -287,290 +556,15 @@ export const make = (seed: number): Generator => {
     }
     return s
   }
-
-  const text = (s: ChannelState, channel: ChatterChannel): string => {
-    const rand = s.rand
-    const emotes = channel.emotes.length > 0 ? channel.emotes : defaultEmotes
-    const n = 1 + Math.floor(rand() * 8)
-    const parts: Array<string> = []
-    for (let i = 0; i < n; i++) {
-      const r = rand()
-      parts.push(r < 0.2 ? pick(rand, emotes).name : r < 0.32 ? pick(rand, emoji) : pick(rand, words))
-    }
-    // Emoji right before an emote: the case that breaks UTF-16 offset math.
-    if (rand() < 0.25) parts.unshift(pick(rand, emoji), pick(rand, emotes).name)
-    return parts.join(" ")
-  }
-
-  const privmsg = (channel: ChatterChannel, now: number): Generated => {
-    const s = stateOf(channel)
-    const rand = s.rand
-    const c = pick(rand, s.chatters)
-    const id = uuid(rand)
-    const tags = userTags(c, channel, now, id)
-    let body = text(s, channel)
-    const emoteNames = new Map(
-      (channel.emotes.length > 0 ? channel.emotes : defaultEmotes).map((e) => [e.name, e.id] as const)
-    )
-    const r = rand()
-    if (r < 0.05) {
-      const bits = pick(rand, [1, 100, 500, 1000])
-      tags.bits = String(bits)
-      body = `Cheer${bits} ${body}`
-    }
-    tags.emotes = Message.emoteTag(body, emoteNames)
-    tags["first-msg"] = rand() < 0.03 ? "1" : "0"
-    tags["returning-chatter"] = rand() < 0.05 ? "1" : "0"
-    tags.flags = ""
-    if (rand() < 0.3) tags["client-nonce"] = uuid(rand).replace(/-/g, "")
-    if (r >= 0.05 && r < 0.15 && s.recent.length > 0) {
-      const parent = pick(rand, s.recent)
-      tags["reply-parent-msg-id"] = parent.id
-      tags["reply-parent-user-id"] = parent.chatter.userId
-      tags["reply-parent-user-login"] = parent.chatter.login
-      tags["reply-parent-display-name"] = parent.chatter.displayName
-      tags["reply-parent-msg-body"] = parent.text
-      tags["reply-thread-parent-msg-id"] = parent.id
-      tags["reply-thread-parent-user-login"] = parent.chatter.login
-      tags["reply-thread-parent-user-id"] = parent.chatter.userId
-      tags["reply-thread-parent-display-name"] = parent.chatter.displayName
-      body = `@${parent.chatter.login} ${body}`
-      // The mention shifts the emote ranges.
-      tags.emotes = Message.emoteTag(body, emoteNames)
-    }
-    let wire = body
-    if (r >= 0.15 && r < 0.2) {
-      wire = `\x01ACTION ${body}\x01`
-    }
-    s.recent.push({ id, chatter: c, text: body })
-    if (s.recent.length > 50) s.recent.shift()
-    s.count++
-    return {
-      kind: "PRIVMSG",
-      line: Message.format({
-        tags,
-        prefix: `${c.login}!${c.login}@${c.login}.tmi.twitch.tv`,
-        command: "PRIVMSG",
-        params: [`#${channel.login}`],
-        trailing: wire
-      }),
-      id,
-      login: c.login,
-      userId: c.userId,
-      displayName: c.displayName,
-      text: wire
-    }
-  }
-
-  const usernotice = (channel: ChatterChannel, now: number): Generated => {
-    const s = stateOf(channel)
-    const rand = s.rand
-    const c = pick(rand, s.chatters)
-    const id = uuid(rand)
-    const tags = userTags(c, channel, now, id)
-    tags.login = c.login
-    tags.emotes = ""
-    tags.flags = ""
-    const kind = pick(rand, [
-      "sub",
-      "resub",
-      "subgift",
-      "submysterygift",
-      "raid",
-      "announcement",
-      "viewermilestone"
-    ])
-    tags["msg-id"] = kind
-    const plan = pick(rand, ["Prime", "1000", "2000", "3000"])
-    const planName = plan === "Prime"
-      ? "Channel Subscription (prime)"
-      : `Channel Subscription (${channel.login})`
-    const planText = plan === "Prime" ? "Prime" : `Tier ${plan[0]}`
-    let trailing: string | undefined
-    switch (kind) {
-      case "sub":
-        tags["msg-param-cumulative-months"] = "1"
-        tags["msg-param-should-share-streak"] = "0"
-        tags["msg-param-streak-months"] = "0"
-        tags["msg-param-sub-plan"] = plan
-        tags["msg-param-sub-plan-name"] = planName
-        tags["system-msg"] = `${c.displayName.trim()} subscribed with ${planText}.`
-        break
-      case "resub": {
-        const months = 2 + Math.floor(rand() * 40)
-        tags["msg-param-cumulative-months"] = String(months)
-        tags["msg-param-should-share-streak"] = "1"
-        tags["msg-param-streak-months"] = String(Math.max(1, months - 1))
-        tags["msg-param-sub-plan"] = plan
-        tags["msg-param-sub-plan-name"] = planName
-        tags["system-msg"] =
-          `${c.displayName.trim()} subscribed at ${planText}. They've subscribed for ${months} months!`
-        trailing = text(s, channel)
-        tags.emotes = Message.emoteTag(
-          trailing,
-          new Map(
-            (channel.emotes.length > 0 ? channel.emotes : defaultEmotes).map((e) => [e.name, e.id] as const)
-          )
-        )
-        break
-      }
-      case "subgift": {
-        const r = pick(rand, s.chatters)
-        tags["msg-param-months"] = String(1 + Math.floor(rand() * 12))
-        tags["msg-param-recipient-display-name"] = r.displayName
-        tags["msg-param-recipient-id"] = r.userId
-        tags["msg-param-recipient-user-name"] = r.login
-        tags["msg-param-gift-months"] = "1"
-        tags["msg-param-sub-plan"] = plan === "Prime" ? "1000" : plan
-        tags["msg-param-sub-plan-name"] = planName
-        tags["system-msg"] = `${c.displayName.trim()} gifted a Tier 1 sub to ${r.displayName.trim()}!`
-        break
-      }
-      case "submysterygift": {
-        const count = pick(rand, [1, 5, 10, 50])
-        tags["msg-param-mass-gift-count"] = String(count)
-        tags["msg-param-sender-count"] = String(count + Math.floor(rand() * 100))
-        tags["msg-param-sub-plan"] = "1000"
-        tags["system-msg"] =
-          `${c.displayName.trim()} is gifting ${count} Tier 1 Subs to ${channel.displayName}'s community!`
-        break
-      }
-      case "raid": {
-        const viewers = 1 + Math.floor(rand() * 5000)
-        tags["msg-param-displayName"] = c.displayName
-        tags["msg-param-login"] = c.login
-        tags["msg-param-viewerCount"] = String(viewers)
-        tags["msg-param-profileImageURL"] =
-          `https://static-cdn.jtvnw.net/jtv_user_pictures/${c.login}-profile_image-70x70.png`
-        tags["system-msg"] = `${viewers} raiders from ${c.displayName.trim()} have joined!`
-        break
-      }
-      case "announcement":
-        tags["msg-param-color"] = pick(rand, ["PRIMARY", "BLUE", "GREEN", "ORANGE", "PURPLE"])
-        tags["system-msg"] = ""
-        trailing = text(s, channel)
-        tags.emotes = Message.emoteTag(
-          trailing,
-          new Map(
-            (channel.emotes.length > 0 ? channel.emotes : defaultEmotes).map((e) => [e.name, e.id] as const)
-          )
-        )
-        break
-      default: {
-        const value = 3 + Math.floor(rand() * 50)
-        tags["msg-param-category"] = "watch-streak"
-        tags["msg-param-copoReward"] = "450"
-        tags["msg-param-id"] = uuid(rand)
-        tags["msg-param-value"] = String(value)
-        tags["system-msg"] =
-          `${c.displayName.trim()} watched ${value} consecutive streams and sparked a watch streak!`
-      }
-    }
-    return {
-      kind: "USERNOTICE",
-      line: Message.format({
-        tags,
-        prefix: "tmi.twitch.tv",
-        command: "USERNOTICE",
-        params: [`#${channel.login}`],
-        trailing
-      }),
-      id,
-      login: c.login,
-      userId: c.userId,
-      displayName: c.displayName,
-      text: trailing
-    }
-  }
-
-  const moderation = (channel: ChatterChannel, now: number): Generated => {
-    const s = stateOf(channel)
-    const rand = s.rand
-    const r = rand()
-    const room = `#${channel.login}`
-    if (r < 0.4 && s.recent.length > 0) {
-      const target = s.recent.splice(Math.floor(rand() * s.recent.length), 1)[0]
-      return {
-        kind: "CLEARMSG",
-        line: Message.format({
-          tags: {
-            login: target.chatter.login,
-            "room-id": channel.id,
-            "target-msg-id": target.id,
-            "tmi-sent-ts": String(now)
-          },
-          prefix: "tmi.twitch.tv",
-          command: "CLEARMSG",
-          params: [room],
-          trailing: target.text
-        }),
-        id: target.id,
-        login: target.chatter.login
-      }
-    }
-    if (r < 0.95) {
-      const target = pick(rand, s.chatters)
-      const tags: Record<string, string> = {
-        "room-id": channel.id,
-        "target-user-id": target.userId,
-        "tmi-sent-ts": String(now)
-      }
-      if (rand() < 0.7) tags["ban-duration"] = String(pick(rand, [1, 60, 600, 86400]))
-      return {
-        kind: "CLEARCHAT",
-        line: Message.format({
-          tags,
-          prefix: "tmi.twitch.tv",
-          command: "CLEARCHAT",
-          params: [room],
-          trailing: target.login
-        }),
-        login: target.login,
-        userId: target.userId
-      }
-    }
-    return {
-      kind: "CLEARCHAT",
-      line: Message.format({
-        tags: { "room-id": channel.id, "tmi-sent-ts": String(now) },
-        prefix: "tmi.twitch.tv",
-        command: "CLEARCHAT",
-        params: [room]
-      })
-    }
-  }
-
-  const roomstate = (channel: ChatterChannel): Generated => {
-    const s = stateOf(channel)
-    const rand = s.rand
-    const change: Record<string, string> = pick(rand, [
-      { "emote-only": "1" },
-      { "emote-only": "0" },
-      { "followers-only": "10" },
-      { "followers-only": "-1" },
-      { "subs-only": "0" },
-      { r9k: "0" }
-    ])
-    return {
-      kind: "ROOMSTATE",
-      line: Message.format({
-        tags: { ...change, "room-id": channel.id },
-        prefix: "tmi.twitch.tv",
-        command: "ROOMSTATE",
-        params: [`#${channel.login}`]
-      }),
-      roomState: change
-    }
-  }
-
   return {
-    privmsg,
+    privmsg: (channel, now) => privmsg(stateOf(channel), channel, now),
     next: (channel, now) => {
-      const r = stateOf(channel).rand()
-      if (r < 0.85) return privmsg(channel, now)
-      if (r < 0.95) return usernotice(channel, now)
-      if (r < 0.99) return moderation(channel, now)
-      return roomstate(channel)
+      const s = stateOf(channel)
+      const r = s.rand()
+      if (r < 0.85) return privmsg(s, channel, now)
+      if (r < 0.95) return usernotice(s, channel, now)
+      if (r < 0.99) return moderation(s, channel, now)
+      return roomstate(s, channel)
     }
   }
 }

@@ -1,0 +1,61 @@
+/**
+ * A route module: one HTTP surface of the mock (Helix, OAuth, GQL/usher, the emote CDN, ...) as
+ * its routes, the path prefixes it owns with the fault surface of each, and its answer to unknown
+ * paths. The server joins a list of them (`Modules.ts`); a new surface is a file with its routes
+ * and one entry in that list.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpRouter from "@effect/platform/HttpRouter"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as Effect from "effect/Effect"
+import type * as Control from "../Control.js"
+import type { Counted, RouteContext } from "./shared.js"
+
+/**
+ * The fault surface a request belongs to (`Control.takeFault`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Surface = Exclude<Control.Surface, "any">
+
+/**
+ * One HTTP surface of the mock.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RouteModule {
+  readonly name: string
+  /** Path prefixes the module owns, each with its fault surface (first match wins). */
+  readonly prefixes: ReadonlyArray<readonly [prefix: string, surface: Surface]>
+  /** The module's routes, at the server's root. */
+  readonly routes: (
+    ctx: RouteContext,
+    counted: Counted
+  ) => HttpRouter.HttpRouter<never, HttpServerRequest.HttpServerRequest>
+  /** The answer to an unknown path under the module's prefixes (default: a Helix-shaped 404). */
+  readonly notFound?: (
+    ctx: RouteContext
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+}
+
+/**
+ * The module owning a path and the path's fault surface; `fallback` (with no module) when no
+ * prefix matches.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const find = (
+  modules: ReadonlyArray<RouteModule>,
+  path: string,
+  fallback: Surface
+): { readonly module: RouteModule | undefined; readonly surface: Surface } => {
+  for (const module of modules) {
+    for (const [prefix, surface] of module.prefixes) if (path.startsWith(prefix)) return { module, surface }
+  }
+  return { module: undefined, surface: fallback }
+}
