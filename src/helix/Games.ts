@@ -14,7 +14,7 @@ import type { HelixError } from "../TwitchError.js"
 import { Category, Game, type GameViewers } from "./Game.js"
 import { HelixClient } from "./HelixClient.js"
 import { batches } from "./internal/wire.js"
-import { Stream as LiveStream } from "./Stream.js"
+import { LiveStream } from "./LiveStream.js"
 
 /**
  * The Games service tag.

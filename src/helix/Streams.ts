@@ -16,7 +16,7 @@ import { DecodeError, type HelixError } from "../TwitchError.js"
 import { ChannelSearchResult } from "./Channel.js"
 import { HelixClient } from "./HelixClient.js"
 import { batches } from "./internal/wire.js"
-import { Stream as LiveStream } from "./Stream.js"
+import { LiveStream } from "./LiveStream.js"
 import { User } from "./User.js"
 
 /**
