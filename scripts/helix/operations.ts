@@ -145,12 +145,12 @@ const operationBlock = (
       case "Paged": {
         const size = first?.schema.maximum
         return ["paged", [
-          `  response: HelixOperation.pageOf(${models.reference(shape.item)})`,
+          `  item: ${models.reference(shape.item)}`,
           ...(size === undefined ? [] : [`  pageSize: ${size}`])
         ]]
       }
       case "Items":
-        return ["items", [`  response: HelixOperation.itemsOf(${models.reference(shape.item)})`]]
+        return ["items", [`  item: ${models.reference(shape.item)}`]]
       case "Value":
         return ["value", [
           `  response: HelixOperation.${shape.unwrapData ? "dataOf" : "valueOf"}(${

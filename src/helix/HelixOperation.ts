@@ -14,44 +14,6 @@ import type * as EndpointLimits from "./EndpointLimits.js"
 import * as FastDecode from "./FastDecode.js"
 
 /**
- * One page of a paged answer, as decoded.
- *
- * @since 0.1.0
- * @category models
- */
-export interface PageBody<A> {
-  readonly data: ReadonlyArray<A>
-  readonly pagination?: { readonly cursor?: string | undefined } | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * The decoder of a paged answer with items of `item` (fast, see `FastDecode`).
- *
- * @since 0.1.0
- * @category constructors
- */
-export const pageOf = <A, I>(item: Schema.Schema<A, I>): Schema.Schema<PageBody<A>, unknown> =>
-  FastDecode.fast(
-    Schema.Struct({
-      data: Schema.Array(item),
-      pagination: Schema.optional(Schema.Struct({ cursor: Schema.optional(Schema.String) })),
-      total: Schema.optional(Schema.Number)
-    })
-  )
-
-/**
- * The decoder of a `{data: [...]}` answer.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const itemsOf = <A, I>(
-  item: Schema.Schema<A, I>
-): Schema.Schema<{ readonly data: ReadonlyArray<A> }, unknown> =>
-  FastDecode.fast(Schema.Struct({ data: Schema.Array(item) }))
-
-/**
  * The decoder of a `{data: A}` answer, giving `A`.
  *
  * @since 0.1.0
@@ -139,7 +101,8 @@ export interface Common<P, I extends Wire, E> {
  */
 export interface Paged<P, I extends Wire, A, E = never> extends Common<P, I, E> {
   readonly _tag: "Paged"
-  readonly response: Schema.Schema<PageBody<A>, unknown>
+  /** The items' decoder (fast, see `FastDecode`). */
+  readonly item: Schema.Schema<A, unknown>
   /** The largest page Twitch serves (sent as `first` unless the caller sets it). */
   readonly pageSize: Option.Option<number>
 }
@@ -152,7 +115,8 @@ export interface Paged<P, I extends Wire, A, E = never> extends Common<P, I, E> 
  */
 export interface Items<P, I extends Wire, A, E = never> extends Common<P, I, E> {
   readonly _tag: "Items"
-  readonly response: Schema.Schema<{ readonly data: ReadonlyArray<A> }, unknown>
+  /** The items' decoder (fast, see `FastDecode`). */
+  readonly item: Schema.Schema<A, unknown>
 }
 
 /**
@@ -292,15 +256,15 @@ const common = <P, I extends Wire, E>({ limit, ...rest }: Definition<P, I, E>): 
  * @since 0.1.0
  * @category constructors
  */
-export const paged = <P, I extends Wire, A, E = never>(
+export const paged = <P, I extends Wire, A, IA, E = never>(
   definition: Definition<P, I, E> & {
-    readonly response: Schema.Schema<PageBody<A>, unknown>
+    readonly item: Schema.Schema<A, IA>
     readonly pageSize?: number
   }
 ): Paged<P, I, A, E> => ({
   ...common(definition),
   _tag: "Paged",
-  response: definition.response,
+  item: FastDecode.fast(definition.item),
   pageSize: Option.fromNullable(definition.pageSize)
 })
 
@@ -310,11 +274,9 @@ export const paged = <P, I extends Wire, A, E = never>(
  * @since 0.1.0
  * @category constructors
  */
-export const items = <P, I extends Wire, A, E = never>(
-  definition: Definition<P, I, E> & {
-    readonly response: Schema.Schema<{ readonly data: ReadonlyArray<A> }, unknown>
-  }
-): Items<P, I, A, E> => ({ ...common(definition), _tag: "Items", response: definition.response })
+export const items = <P, I extends Wire, A, IA, E = never>(
+  definition: Definition<P, I, E> & { readonly item: Schema.Schema<A, IA> }
+): Items<P, I, A, E> => ({ ...common(definition), _tag: "Items", item: FastDecode.fast(definition.item) })
 
 /**
  * A one-document operation.

@@ -241,6 +241,15 @@ export const make = (
         return { client: helix, wire }
       })
 
+    const takeLimit = <P, I extends HelixOperation.Wire, E>(
+      operation: HelixOperation.Common<P, I, E>,
+      wire: Wire
+    ) =>
+      Option.match(operation.limit, {
+        onNone: () => Effect.void,
+        onSome: (limit) => limit.take(limits, { operation: operation.id, params: wire })
+      })
+
     /** One request: the endpoint's limit first, then the transport. */
     const send = <P, I extends HelixOperation.Wire, A, E>(
       client: HelixClient.HelixClient.Service,
@@ -249,10 +258,7 @@ export const make = (
       schema: Schema.Schema<A, unknown>
     ): Effect.Effect<A, HelixError | E> =>
       Effect.zipRight(
-        Option.match(operation.limit, {
-          onNone: () => Effect.void,
-          onSome: (limit) => limit.take(limits, { operation: operation.id, params: wire })
-        }),
+        takeLimit(operation, wire),
         Effect.suspend(() => {
           const body = bodyOf(wire, operation.body)
           return client.request(operation.path, schema, {
@@ -263,25 +269,28 @@ export const make = (
         })
       )
 
+    /** One page (or the one answer of a `{data}` list): the transport decodes items on its own. */
     const pageOf = <P, I extends HelixOperation.Wire, A, E>(
       client: HelixClient.HelixClient.Service,
-      operation: HelixOperation.Paged<P, I, A, E>,
+      operation: HelixOperation.Paged<P, I, A, E> | HelixOperation.Items<P, I, A, E>,
       wire: Wire,
       after: string | undefined
-    ) => {
-      const sized = wire["first"] === undefined && Option.isSome(operation.pageSize)
-        ? { ...wire, first: operation.pageSize.value }
-        : wire
-      const query = after === undefined ? sized : { ...sized, after }
-      return Effect.map(
-        send(client, { ...operation, query: [...operation.query, "after"] }, query, operation.response),
-        (
-          body
-        ): HelixClient.Page<A> => ({
-          data: body.data,
-          cursor: Option.filter(Option.fromNullable(body.pagination?.cursor), (c) =>
-            c !== "" && body.data.length > 0),
-          total: Option.fromNullable(body.total)
+    ): Effect.Effect<HelixClient.Page<A>, HelixError | E> => {
+      const size = operation._tag === "Paged" && wire["first"] === undefined
+        ? operation.pageSize
+        : Option.none()
+      const query = {
+        ...queryOf(wire, operation.query),
+        ...(Option.isSome(size) ? { first: size.value } : {}),
+        ...(after === undefined ? {} : { after })
+      }
+      const body = bodyOf(wire, operation.body)
+      return Effect.zipRight(
+        takeLimit(operation, wire),
+        client.page(operation.path, operation.item, {
+          method: operation.method,
+          query,
+          ...(body === undefined ? {} : { body })
         })
       )
     }
@@ -295,8 +304,7 @@ export const make = (
               Stream.paginateChunkEffect(undefined as string | undefined, (after) =>
                 Effect.map(
                   pageOf(client, operation, batch, after),
-                  (p) =>
-                    [Chunk.fromIterable(p.data), p.cursor] as const
+                  (p) => [Chunk.fromIterable(p.data), p.cursor] as const
                 ))
           ))
       )
@@ -312,10 +320,10 @@ export const make = (
         Effect.map(
           Effect.forEach(
             HelixOperation.batches(wire, operation.batches),
-            (batch) => send(client, operation, batch, operation.response),
+            (batch) => pageOf(client, operation, batch, undefined),
             { concurrency: 4 }
           ),
-          (bodies) => bodies.flatMap((b) => b.data)
+          (pages) => pages.flatMap((p) => p.data)
         ))
 
     const value: OperationRunner.Service["value"] = (operation) => (params) =>

@@ -51,7 +51,7 @@ export const startCommercial = HelixOperation.items({
   body: ["broadcaster_id", "length"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.StartCommercialData)
+  item: Models.StartCommercialData
 })
 
 /**
@@ -89,7 +89,7 @@ export const getAdSchedule = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.AdScheduleData)
+  item: Models.AdScheduleData
 })
 
 /**
@@ -127,7 +127,7 @@ export const snoozeNextAd = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.SnoozeNextAdData)
+  item: Models.SnoozeNextAdData
 })
 
 /**
@@ -169,7 +169,7 @@ export const getExtensionAnalytics = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Models.ExtensionAnalytics)
+  item: Models.ExtensionAnalytics
 })
 
 /**
@@ -211,7 +211,7 @@ export const getGameAnalytics = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Models.GameAnalytics)
+  item: Models.GameAnalytics
 })
 
 /**
@@ -290,7 +290,7 @@ export const getCheermotes = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.Cheermote)
+  item: Models.Cheermote
 })
 
 /**
@@ -330,7 +330,7 @@ export const getExtensionTransactions = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [{ params: ["id"], size: 100 }],
-  response: HelixOperation.pageOf(Models.ExtensionTransaction),
+  item: Models.ExtensionTransaction,
   pageSize: 100
 })
 
@@ -369,7 +369,7 @@ export const getChannelInformation = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [{ params: ["broadcaster_id"], size: 100 }],
-  response: HelixOperation.itemsOf(ChannelInformation)
+  item: ChannelInformation
 })
 
 /**
@@ -469,7 +469,7 @@ export const getChannelEditors = HelixOperation.items({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ChannelEditor)
+  item: Models.ChannelEditor
 })
 
 /**
@@ -509,7 +509,7 @@ export const getFollowedChannels = HelixOperation.paged({
   body: [],
   tokenUser: ["user_id"],
   batches: [],
-  response: HelixOperation.pageOf(Models.FollowedChannelsData)
+  item: Models.FollowedChannelsData
 })
 
 /**
@@ -549,7 +549,7 @@ export const getChannelFollowers = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Models.ChannelFollowersData)
+  item: Models.ChannelFollowersData
 })
 
 /**
@@ -618,7 +618,7 @@ export const createCustomRewards = HelixOperation.items({
   ],
   tokenUser: ["broadcaster_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.CustomReward)
+  item: Models.CustomReward
 })
 
 /**
@@ -696,7 +696,7 @@ export const getCustomReward = HelixOperation.items({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [{ params: ["id"], size: 50 }],
-  response: HelixOperation.itemsOf(Models.CustomReward)
+  item: Models.CustomReward
 })
 
 /**
@@ -768,7 +768,7 @@ export const updateCustomReward = HelixOperation.items({
   ],
   tokenUser: ["broadcaster_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.CustomReward)
+  item: Models.CustomReward
 })
 
 /**
@@ -811,7 +811,7 @@ export const getCustomRewardRedemption = HelixOperation.paged({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [{ params: ["id"], size: 50 }],
-  response: HelixOperation.pageOf(Models.CustomRewardRedemption)
+  item: Models.CustomRewardRedemption
 })
 
 /**
@@ -852,7 +852,7 @@ export const updateRedemptionStatus = HelixOperation.items({
   body: ["status"],
   tokenUser: ["broadcaster_id"],
   batches: [{ params: ["id"], size: 50 }],
-  response: HelixOperation.itemsOf(Models.CustomRewardRedemption)
+  item: Models.CustomRewardRedemption
 })
 
 /**
@@ -890,7 +890,7 @@ export const getCharityCampaign = HelixOperation.items({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.CharityCampaign)
+  item: Models.CharityCampaign
 })
 
 /**
@@ -929,7 +929,7 @@ export const getCharityCampaignDonations = HelixOperation.paged({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [],
-  response: HelixOperation.pageOf(Models.CharityCampaignDonation)
+  item: Models.CharityCampaignDonation
 })
 
 /**
@@ -969,7 +969,7 @@ export const getChatters = HelixOperation.paged({
   body: [],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.pageOf(Models.Chatter)
+  item: Models.Chatter
 })
 
 /**
@@ -1119,7 +1119,7 @@ export const getChannelChatBadges = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ChatBadge)
+  item: Models.ChatBadge
 })
 
 /**
@@ -1155,7 +1155,7 @@ export const getGlobalChatBadges = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ChatBadge)
+  item: Models.ChatBadge
 })
 
 /**
@@ -1194,7 +1194,7 @@ export const getChatSettings = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ChatSettings)
+  item: Models.ChatSettings
 })
 
 /**
@@ -1254,7 +1254,7 @@ export const updateChatSettings = HelixOperation.items({
   ],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ChatSettingsUpdated)
+  item: Models.ChatSettingsUpdated
 })
 
 /**
@@ -1292,7 +1292,7 @@ export const getSharedChatSession = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.SharedChatSessionData)
+  item: Models.SharedChatSessionData
 })
 
 /**
@@ -1331,7 +1331,7 @@ export const getUserEmotes = HelixOperation.paged({
   body: [],
   tokenUser: ["user_id"],
   batches: [],
-  response: HelixOperation.pageOf(Models.UserEmotesData)
+  item: Models.UserEmotesData
 })
 
 /**
@@ -1454,7 +1454,7 @@ export const sendChatMessage = HelixOperation.items({
   body: ["broadcaster_id", "sender_id", "message", "reply_parent_message_id", "for_source_only"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.SendChatMessageData)
+  item: Models.SendChatMessageData
 })
 
 /**
@@ -1492,7 +1492,7 @@ export const getUserChatColor = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.UserChatColor)
+  item: Models.UserChatColor
 })
 
 /**
@@ -1586,7 +1586,7 @@ export const createClip = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.CreateClipData)
+  item: Models.CreateClipData
 })
 
 /**
@@ -1630,7 +1630,7 @@ export const getClips = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [{ params: ["id"], size: 100 }],
-  response: HelixOperation.pageOf(Models.Clip)
+  item: Models.Clip
 })
 
 /**
@@ -1673,7 +1673,7 @@ export const createClipFromVod = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.CreateClipFromVODData)
+  item: Models.CreateClipFromVODData
 })
 
 /**
@@ -1714,7 +1714,7 @@ export const getClipsDownload = HelixOperation.items({
   tokenUser: [],
   batches: [],
   limit: EndpointLimits.byOperation["get-clips-download"],
-  response: HelixOperation.itemsOf(Models.ClipsDownloadData)
+  item: Models.ClipsDownloadData
 })
 
 /**
@@ -1750,7 +1750,7 @@ export const getConduits = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ConduitsData)
+  item: Models.ConduitsData
 })
 
 /**
@@ -1788,7 +1788,7 @@ export const createConduits = HelixOperation.items({
   body: ["shard_count"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.CreateConduitsData)
+  item: Models.CreateConduitsData
 })
 
 /**
@@ -1827,7 +1827,7 @@ export const updateConduits = HelixOperation.items({
   body: ["id", "shard_count"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.UpdateConduitsData)
+  item: Models.UpdateConduitsData
 })
 
 /**
@@ -1903,7 +1903,7 @@ export const getConduitShards = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Models.ConduitShardsData)
+  item: Models.ConduitShardsData
 })
 
 /**
@@ -1988,7 +1988,7 @@ export const getContentClassificationLabels = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ContentClassificationLabel)
+  item: Models.ContentClassificationLabel
 })
 
 /**
@@ -2032,7 +2032,7 @@ export const getDropsEntitlements = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [{ params: ["id"], size: 100 }],
-  response: HelixOperation.pageOf(Models.DropsEntitlement)
+  item: Models.DropsEntitlement
 })
 
 /**
@@ -2073,7 +2073,7 @@ export const updateDropsEntitlements = HelixOperation.items({
   body: ["entitlement_ids", "fulfillment_status"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.DropsEntitlementUpdated)
+  item: Models.DropsEntitlementUpdated
 })
 
 /**
@@ -2113,7 +2113,7 @@ export const getExtensionConfigurationSegment = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ExtensionConfigurationSegment)
+  item: Models.ExtensionConfigurationSegment
 })
 
 /**
@@ -2275,7 +2275,7 @@ export const getExtensionLiveChannels = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Models.ExtensionLiveChannel)
+  item: Models.ExtensionLiveChannel
 })
 
 /**
@@ -2311,7 +2311,7 @@ export const getExtensionSecrets = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ExtensionSecret)
+  item: Models.ExtensionSecret
 })
 
 /**
@@ -2350,7 +2350,7 @@ export const createExtensionSecret = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ExtensionSecret)
+  item: Models.ExtensionSecret
 })
 
 /**
@@ -2429,7 +2429,7 @@ export const getExtensions = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.Extension)
+  item: Models.Extension
 })
 
 /**
@@ -2468,7 +2468,7 @@ export const getReleasedExtensions = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.Extension)
+  item: Models.Extension
 })
 
 /**
@@ -2506,7 +2506,7 @@ export const getExtensionBitsProducts = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ExtensionBitsProduct)
+  item: Models.ExtensionBitsProduct
 })
 
 /**
@@ -2552,7 +2552,7 @@ export const updateExtensionBitsProduct = HelixOperation.items({
   body: ["sku", "cost", "display_name", "in_development", "expiration", "is_broadcast"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ExtensionBitsProduct)
+  item: Models.ExtensionBitsProduct
 })
 
 /**
@@ -2858,7 +2858,7 @@ export const getEventsubSubscriptions = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Models.EventSubSubscription)
+  item: Models.EventSubSubscription
 })
 
 /**
@@ -2896,7 +2896,7 @@ export const getTopGames = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Game),
+  item: Game,
   pageSize: 100
 })
 
@@ -2937,7 +2937,7 @@ export const getGames = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [{ params: ["id", "name", "igdb_id"], size: 100 }],
-  response: HelixOperation.itemsOf(Game)
+  item: Game
 })
 
 /**
@@ -2975,7 +2975,7 @@ export const getCreatorGoals = HelixOperation.items({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.CreatorGoal)
+  item: Models.CreatorGoal
 })
 
 /**
@@ -3117,7 +3117,7 @@ export const getGuestStarSession = HelixOperation.items({
   body: [],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.GuestStarSession)
+  item: Models.GuestStarSession
 })
 
 /**
@@ -3155,7 +3155,7 @@ export const createGuestStarSession = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.GuestStarSession)
+  item: Models.GuestStarSession
 })
 
 /**
@@ -3194,7 +3194,7 @@ export const endGuestStarSession = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.GuestStarSession)
+  item: Models.GuestStarSession
 })
 
 /**
@@ -3239,7 +3239,7 @@ export const getGuestStarInvites = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.GuestStarInvite)
+  item: Models.GuestStarInvite
 })
 
 /**
@@ -3534,7 +3534,7 @@ export const getHypeTrainStatus = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.HypeTrainStatusData)
+  item: Models.HypeTrainStatusData
 })
 
 /**
@@ -3577,7 +3577,7 @@ export const checkAutomodStatus = HelixOperation.items({
   tokenUser: ["broadcaster_id"],
   batches: [],
   limit: EndpointLimits.byOperation["check-automod-status"],
-  response: HelixOperation.itemsOf(Models.AutoModStatus)
+  item: Models.AutoModStatus
 })
 
 /**
@@ -3655,7 +3655,7 @@ export const getAutomodSettings = HelixOperation.items({
   body: [],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.AutoModSettings)
+  item: Models.AutoModSettings
 })
 
 /**
@@ -3713,7 +3713,7 @@ export const updateAutomodSettings = HelixOperation.items({
   ],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.AutoModSettings)
+  item: Models.AutoModSettings
 })
 
 /**
@@ -3753,7 +3753,7 @@ export const getBannedUsers = HelixOperation.paged({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [{ params: ["user_id"], size: 100 }],
-  response: HelixOperation.pageOf(Models.BannedUser),
+  item: Models.BannedUser,
   pageSize: 100
 })
 
@@ -3798,7 +3798,7 @@ export const banUser = HelixOperation.items({
   body: ["data"],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.BanUserData)
+  item: Models.BanUserData
 })
 
 /**
@@ -3879,7 +3879,7 @@ export const getUnbanRequests = HelixOperation.paged({
   body: [],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.pageOf(Models.UnbanRequestsData)
+  item: Models.UnbanRequestsData
 })
 
 /**
@@ -3921,7 +3921,7 @@ export const resolveUnbanRequests = HelixOperation.items({
   body: [],
   tokenUser: ["moderator_id", "unban_request_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ResolveUnbanRequestsData)
+  item: Models.ResolveUnbanRequestsData
 })
 
 /**
@@ -3961,7 +3961,7 @@ export const getBlockedTerms = HelixOperation.paged({
   body: [],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.pageOf(Models.BlockedTerm),
+  item: Models.BlockedTerm,
   pageSize: 100
 })
 
@@ -4002,7 +4002,7 @@ export const addBlockedTerm = HelixOperation.items({
   body: ["text"],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.BlockedTerm)
+  item: Models.BlockedTerm
 })
 
 /**
@@ -4119,7 +4119,7 @@ export const getModeratedChannels = HelixOperation.paged({
   body: [],
   tokenUser: ["user_id"],
   batches: [],
-  response: HelixOperation.pageOf(Models.ModeratedChannelsData)
+  item: Models.ModeratedChannelsData
 })
 
 /**
@@ -4159,7 +4159,7 @@ export const getModerators = HelixOperation.paged({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [{ params: ["user_id"], size: 100 }],
-  response: HelixOperation.pageOf(Models.UserModerator),
+  item: Models.UserModerator,
   pageSize: 100
 })
 
@@ -4278,7 +4278,7 @@ export const getVips = HelixOperation.paged({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [],
-  response: HelixOperation.pageOf(Models.UserVip)
+  item: Models.UserVip
 })
 
 /**
@@ -4396,7 +4396,7 @@ export const updateShieldModeStatus = HelixOperation.items({
   body: ["is_active"],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.UpdateShieldModeStatusData)
+  item: Models.UpdateShieldModeStatusData
 })
 
 /**
@@ -4435,7 +4435,7 @@ export const getShieldModeStatus = HelixOperation.items({
   body: [],
   tokenUser: ["moderator_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ShieldModeStatusData)
+  item: Models.ShieldModeStatusData
 })
 
 /**
@@ -4478,7 +4478,7 @@ export const warnChatUser = HelixOperation.items({
   body: ["data"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.WarnChatUserData)
+  item: Models.WarnChatUserData
 })
 
 /**
@@ -4519,7 +4519,7 @@ export const addSuspiciousStatusToChatUser = HelixOperation.items({
   body: ["user_id", "status"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.AddSuspiciousStatusToChatUserData)
+  item: Models.AddSuspiciousStatusToChatUserData
 })
 
 /**
@@ -4559,7 +4559,7 @@ export const removeSuspiciousStatusFromChatUser = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.RemoveSuspiciousStatusFromChatUserData)
+  item: Models.RemoveSuspiciousStatusFromChatUserData
 })
 
 /**
@@ -4599,7 +4599,7 @@ export const getPolls = HelixOperation.paged({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [{ params: ["id"], size: 20 }],
-  response: HelixOperation.pageOf(Models.Poll),
+  item: Models.Poll,
   pageSize: 20
 })
 
@@ -4654,7 +4654,7 @@ export const createPoll = HelixOperation.items({
   ],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.Poll)
+  item: Models.Poll
 })
 
 /**
@@ -4694,7 +4694,7 @@ export const endPoll = HelixOperation.items({
   body: ["broadcaster_id", "id", "status"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.Poll)
+  item: Models.Poll
 })
 
 /**
@@ -4734,7 +4734,7 @@ export const getPredictions = HelixOperation.paged({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [{ params: ["id"], size: 25 }],
-  response: HelixOperation.pageOf(Models.Prediction),
+  item: Models.Prediction,
   pageSize: 25
 })
 
@@ -4778,7 +4778,7 @@ export const createPrediction = HelixOperation.items({
   body: ["broadcaster_id", "title", "outcomes", "prediction_window"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.Prediction)
+  item: Models.Prediction
 })
 
 /**
@@ -4819,7 +4819,7 @@ export const endPrediction = HelixOperation.items({
   body: ["broadcaster_id", "id", "status", "winning_outcome_id"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.Prediction)
+  item: Models.Prediction
 })
 
 /**
@@ -4859,7 +4859,7 @@ export const startARaid = HelixOperation.items({
   tokenUser: ["from_broadcaster_id"],
   batches: [],
   limit: EndpointLimits.byOperation["start-a-raid"],
-  response: HelixOperation.itemsOf(Models.StartARaidData)
+  item: Models.StartARaidData
 })
 
 /**
@@ -5183,7 +5183,7 @@ export const searchCategories = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Category),
+  item: Category,
   pageSize: 100
 })
 
@@ -5224,7 +5224,7 @@ export const searchChannels = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(ChannelSearchResult),
+  item: ChannelSearchResult,
   pageSize: 100
 })
 
@@ -5263,7 +5263,7 @@ export const getStreamKey = HelixOperation.items({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.StreamKeyData)
+  item: Models.StreamKeyData
 })
 
 /**
@@ -5309,7 +5309,7 @@ export const getStreams = HelixOperation.paged({
     params: ["language"],
     size: 100
   }],
-  response: HelixOperation.pageOf(LiveStream),
+  item: LiveStream,
   pageSize: 100
 })
 
@@ -5349,7 +5349,7 @@ export const getFollowedStreams = HelixOperation.paged({
   body: [],
   tokenUser: ["user_id"],
   batches: [],
-  response: HelixOperation.pageOf(LiveStream),
+  item: LiveStream,
   pageSize: 100
 })
 
@@ -5389,7 +5389,7 @@ export const createStreamMarker = HelixOperation.items({
   body: ["user_id", "description"],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.StreamMarkerCreated)
+  item: Models.StreamMarkerCreated
 })
 
 /**
@@ -5429,7 +5429,7 @@ export const getStreamMarkers = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Models.StreamMarkers),
+  item: Models.StreamMarkers,
   pageSize: 100
 })
 
@@ -5470,7 +5470,7 @@ export const getBroadcasterSubscriptions = HelixOperation.paged({
   body: [],
   tokenUser: ["broadcaster_id"],
   batches: [{ params: ["user_id"], size: 100 }],
-  response: HelixOperation.pageOf(Models.BroadcasterSubscription),
+  item: Models.BroadcasterSubscription,
   pageSize: 100
 })
 
@@ -5510,7 +5510,7 @@ export const checkUserSubscription = HelixOperation.items({
   body: [],
   tokenUser: ["user_id"],
   batches: [],
-  response: HelixOperation.itemsOf(Models.UserSubscription)
+  item: Models.UserSubscription
 })
 
 /**
@@ -5549,7 +5549,7 @@ export const getAllStreamTags = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Models.StreamTag)
+  item: Models.StreamTag
 })
 
 /**
@@ -5587,7 +5587,7 @@ export const getStreamTags = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.StreamTag)
+  item: Models.StreamTag
 })
 
 /**
@@ -5625,7 +5625,7 @@ export const getChannelTeams = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.ChannelTeam)
+  item: Models.ChannelTeam
 })
 
 /**
@@ -5664,7 +5664,7 @@ export const getTeams = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.Team)
+  item: Models.Team
 })
 
 /**
@@ -5703,7 +5703,7 @@ export const getUsers = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [{ params: ["id", "login"], size: 100 }],
-  response: HelixOperation.itemsOf(User)
+  item: User
 })
 
 /**
@@ -5741,7 +5741,7 @@ export const updateUser = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(User)
+  item: User
 })
 
 /**
@@ -5779,7 +5779,7 @@ export const getAuthorizationByUser = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.AuthorizationByUserData)
+  item: Models.AuthorizationByUserData
 })
 
 /**
@@ -5818,7 +5818,7 @@ export const getUserBlockList = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.pageOf(Models.UserBlockList)
+  item: Models.UserBlockList
 })
 
 /**
@@ -5930,7 +5930,7 @@ export const getUserExtensions = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Models.UserExtension)
+  item: Models.UserExtension
 })
 
 /**
@@ -6078,7 +6078,7 @@ export const getVideos = HelixOperation.paged({
   body: [],
   tokenUser: [],
   batches: [{ params: ["id"], size: 100 }],
-  response: HelixOperation.pageOf(Models.Video)
+  item: Models.Video
 })
 
 /**
@@ -6116,7 +6116,7 @@ export const deleteVideos = HelixOperation.items({
   body: [],
   tokenUser: [],
   batches: [],
-  response: HelixOperation.itemsOf(Schema.String)
+  item: Schema.String
 })
 
 /**
