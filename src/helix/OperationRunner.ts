@@ -401,3 +401,36 @@ export const layer = (
   never,
   HelixClient.HelixClient | TwitchAuth.TwitchAuth | TwitchConfig | HttpClient.HttpClient
 > => Layer.effect(OperationRunner, make(options))
+
+/**
+ * For services that build every parameter themselves (the ergonomic `Games`, `Streams`...):
+ * `InvalidParams` cannot happen there, so it becomes a defect and their error type stays
+ * `HelixError`.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const builtParams = <A, E, R>(
+  effect: Effect.Effect<A, E | InvalidParams, R>
+): Effect.Effect<A, E, R> =>
+  Effect.catchIf(effect, (e): e is InvalidParams => e instanceof InvalidParams, Effect.die)
+
+/**
+ * {@link builtParams} for streams.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const builtParamsStream = <A, E, R>(
+  stream: Stream.Stream<A, E | InvalidParams, R>
+): Stream.Stream<A, E, R> =>
+  Stream.catchAll(stream, (e) => (e instanceof InvalidParams ? Stream.die(e) : Stream.fail(e)))
+
+/**
+ * A page size Helix accepts: an integer from 1 to `max` (default 100).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const pageSize = (size: number | undefined, max = 100): number =>
+  Math.min(max, Math.max(1, Math.round(Number.isFinite(size) ? (size ?? max) : max)))
