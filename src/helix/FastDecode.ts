@@ -106,62 +106,103 @@ const specialize =
     return factory(FAIL, Object.prototype.hasOwnProperty, ...args)
   }
 
+const stringNames = (ast: AST.TypeLiteral): ReadonlyArray<string> | undefined => {
+  if (ast.indexSignatures.length > 0) return undefined
+  const names = ast.propertySignatures.map((ps) => ps.name)
+  return names.every((n): n is string => typeof n === "string") ? names : undefined
+}
+
 /**
- * Effect's renaming step (read `from` as an `Option`, delete it, write `to` when `Some`) without
- * `delete`, which would turn every decoded object into a slow dictionary object.
+ * A struct with renamed or defaulted fields (`Schema.fromKey`, `optionalWith`): Effect decodes the
+ * wire object, renames into a new object, then decodes that into a third. This does the three in
+ * one pass with the same checks, writing straight into `prototype`'s instance for a registered
+ * class. `undefined` when the shape is not one it handles (chained renames depend on order).
  */
-const renameFields = (
-  transformation: AST.TypeLiteralTransformation,
-  from: AST.AST
+const renamedStruct = (
+  ast: AST.Transformation,
+  go: (ast: AST.AST) => Decoder,
+  prototype: object | undefined
 ): Decoder | undefined => {
-  const psts = transformation.propertySignatureTransformations
+  const { from, to, transformation: step } = ast
+  if (step._tag !== "TypeLiteralTransformation" || from._tag !== "TypeLiteral" || to._tag !== "TypeLiteral") {
+    return undefined
+  }
+  const wireNames = stringNames(from)
+  const typedNames = stringNames(to)
+  const psts = step.propertySignatureTransformations
   const froms = new Set<PropertyKey>(psts.map((pst) => pst.from))
-  const tos = new Set<PropertyKey>(psts.map((pst) => pst.to))
-  // Chained renames (a "to" that is another's "from") depend on order: leave those to Effect.
-  if (tos.size !== psts.length || psts.some((pst) => froms.has(pst.to) && pst.to !== pst.from)) {
-    return undefined
-  }
-  if (from._tag !== "TypeLiteral" || from.indexSignatures.length > 0) return undefined
-  const keys = from.propertySignatures.map((ps) => ps.name).filter((name) => !froms.has(name))
-  if (keys.some((key) => typeof key !== "string") || psts.some((pst) => typeof pst.from !== "string")) {
-    return undefined
-  }
-  const copies = keys.map((key) => {
-    const quoted = JSON.stringify(key)
-    return `if (hasOwn.call(input, ${quoted})) out[${quoted}] = input[${quoted}]`
+  if (wireNames === undefined || typedNames === undefined) return undefined
+  if (new Set(psts.map((pst) => pst.to)).size !== psts.length) return undefined
+  if (psts.some((pst) => froms.has(pst.to) && pst.to !== pst.from)) return undefined
+  const wireIndex = new Map(wireNames.map((name, i) => [name, i]))
+  const lines: Array<string> = []
+  from.propertySignatures.forEach((ps, i) => {
+    const key = JSON.stringify(ps.name)
+    // Effect decodes a missing required key as `undefined` (and keeps it when that passes).
+    lines.push(
+      ps.isOptional
+        ? `const h${i} = hasOwn.call(input, ${key}); let w${i}; if (h${i}) { w${i} = d[${i}](input[${key}]); if (w${i} === FAIL) return FAIL }`
+        : `const h${i} = true; const w${i} = d[${i}](input[${key}]); if (w${i} === FAIL) return FAIL`
+    )
   })
-  const renames = psts.map((pst, i) => {
-    const source = JSON.stringify(pst.from)
-    return `o = p[${i}].decode(hasOwn.call(input, ${source}) ? some(input[${source}]) : none())
-    if (o._tag === "Some") out[${JSON.stringify(pst.to)}] = o.value`
+  lines.push(`const out = proto === undefined ? {} : Object.create(proto)`)
+  to.propertySignatures.forEach((ps, j) => {
+    const key = JSON.stringify(ps.name)
+    const write = (value: string) => `v = t[${j}](${value}); if (v === FAIL) return FAIL; out[${key}] = v`
+    const missing = ps.isOptional ? "" : ` else { ${write("undefined")} }`
+    const k = psts.findIndex((pst) => pst.to === ps.name)
+    const pst = psts[k]
+    if (pst !== undefined) {
+      const i = wireIndex.get(String(pst.from))
+      const source = i === undefined || typeof pst.from !== "string"
+        ? "none()"
+        : `h${i} ? some(w${i}) : none()`
+      lines.push(`o = p[${k}].decode(${source}); if (o._tag === "Some") { ${write("o.value")} }${missing}`)
+      return
+    }
+    const i = wireIndex.get(String(ps.name))
+    if (i !== undefined && !froms.has(ps.name)) lines.push(`if (h${i}) { ${write(`w${i}`)} }${missing}`)
+    else if (!ps.isOptional) lines.push(write("undefined"))
   })
   return specialize(
-    ["p", "some", "none"],
-    `const out = {}
-    let o
-    ${[...copies, ...renames].join("\n    ")}
+    ["d", "t", "p", "some", "none", "proto"],
+    `if (typeof input !== "object" || input === null || Array.isArray(input)) return FAIL
+    let v, o
+    ${lines.join("\n    ")}
     return out`
-  )(psts, Option.some, Option.none)
+  )(
+    from.propertySignatures.map((ps) => go(ps.type)),
+    to.propertySignatures.map((ps) => go(ps.type)),
+    psts,
+    Option.some,
+    Option.none,
+    prototype
+  )
 }
 
 const transformation = (ast: AST.Transformation, go: (ast: AST.AST) => Decoder): Decoder => {
-  const from = go(ast.from)
   const prototype = classes.get(ast)
   if (prototype !== undefined) {
     // A registered class: build the instance as its constructor would (`Data.Class` assigns the
     // decoded fields to a fresh object with the class's prototype).
+    if (ast.from._tag === "Transformation") {
+      const direct = renamedStruct(ast.from, go, prototype)
+      if (direct !== undefined) return direct
+    }
+    const from = go(ast.from)
     return (input) => {
       const fields = from(input)
       return fields === FAIL ? FAIL : Object.assign(Object.create(prototype), fields)
     }
   }
+  const fused = renamedStruct(ast, go, undefined)
+  if (fused !== undefined) return fused
+  if (ast.transformation._tag === "TypeLiteralTransformation") return viaSchema(ast)
+  const from = go(ast.from)
   const to = go(ast.to)
-  const step: Decoder | undefined = ast.transformation._tag === "ComposeTransformation"
+  const step: Decoder = ast.transformation._tag === "ComposeTransformation"
     ? (a) => a
-    : ast.transformation._tag === "TypeLiteralTransformation"
-    ? renameFields(ast.transformation, ast.from)
     : ((final) => (a: unknown) => settle(final.decode(a, options, ast, a)))(ast.transformation)
-  if (step === undefined) return viaSchema(ast)
   return (input) => {
     const a = from(input)
     if (a === FAIL) return FAIL
