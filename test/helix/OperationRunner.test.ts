@@ -7,14 +7,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
 import * as Crypto from "node:crypto"
 import * as AccessToken from "../../src/auth/AccessToken.js"
 import * as ExtensionAuth from "../../src/helix/ExtensionAuth.js"
+import { Chat } from "../../src/helix/generated/Chat.js"
 import { Clips } from "../../src/helix/generated/Clips.js"
 import { Extensions } from "../../src/helix/generated/Extensions.js"
 import { HypeTrain } from "../../src/helix/generated/HypeTrain.js"
@@ -29,7 +32,7 @@ const user = AccessToken.make("usertoken0123456789", {
   kind: "user",
   userId: "1",
   login: "me",
-  scopes: ["moderator:manage:banned_users", "channel:read:hype_train"]
+  scopes: ["moderator:manage:banned_users", "channel:read:hype_train", "moderator:manage:announcements"]
 })
 
 const answer = (handler: (request: SeenRequest) => Reply, token: AccessToken.AccessToken | null = user) =>
@@ -204,6 +207,28 @@ describe("OperationRunner", () => {
     expect(Operations.banUser.query).toEqual(["broadcaster_id", "moderator_id"])
     expect(Operations.banUser.body).toEqual(["data"])
   })
+
+  /** Lets real I/O progress while test time stands still. */
+  const settle = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 50)))
+
+  it.scoped("waits for an endpoint's own limit before the request (announcements, on TestClock)", () =>
+    Effect.gen(function*() {
+      const chat = yield* Chat
+      const announce = chat.sendAnnouncement({ broadcasterId: "9", message: "hello" })
+      yield* announce
+      const second = yield* Effect.fork(announce)
+      yield* settle
+      yield* TestClock.adjust("1999 millis")
+      yield* settle
+      expect((yield* seen).length).toBe(1)
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(second)
+      const requests = yield* seen
+      expect(requests.map((r) => [r.method, r.path, r.params.get("moderator_id")])).toEqual([
+        ["POST", "/helix/chat/announcements", "1"],
+        ["POST", "/helix/chat/announcements", "1"]
+      ])
+    }).pipe(Effect.provide(answer(() => ({ status: 204, text: "" })))))
 
   const secret = Buffer.from("extension secret bytes").toString("base64")
   it.scopedLive("signs an extension JWT per call and sends it with the extension's client id", () =>
