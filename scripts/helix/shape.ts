@@ -43,9 +43,13 @@ export const shapeOf = (located: HelixSpec.Located, document: HelixSpec.Document
   const dataNode = data === undefined ? undefined : HelixSpec.resolve(data, document)
   const hasAfter = (operation.parameters ?? []).some((p) => p.name === "after")
   const inline = `${stem(name)}${pascal("data")}`
+  const pagination = props["pagination"]
+  // Get Extension Live Channels sends the cursor itself as `pagination` (a string): not pageable by
+  // the transport, so it is answered whole and the caller passes `after`.
+  const cursorObject = pagination !== undefined && HelixSpec.resolve(pagination, document).type === "object"
   if (dataNode?.type === "array" && dataNode.items !== undefined) {
     const item = { node: dataNode.items, name: inline }
-    if (keys.includes("pagination") && hasAfter) return { _tag: "Paged", item }
+    if (cursorObject && hasAfter) return { _tag: "Paged", item }
     if (keys.length === 1) return { _tag: "Items", item }
   }
   if (data !== undefined && keys.length === 1) {

@@ -102,7 +102,7 @@ export const make: Effect.Effect<Extensions.Service, never, OperationRunner.Oper
       setConfigurationSegment: run.noContent(Operations.setExtensionConfigurationSegment),
       setRequiredConfiguration: run.noContent(Operations.setExtensionRequiredConfiguration),
       sendPubSubMessage: run.noContent(Operations.sendExtensionPubsubMessage),
-      liveChannels: run.paged(Operations.getExtensionLiveChannels),
+      liveChannels: run.value(Operations.getExtensionLiveChannels),
       secrets: (params = {}) => run.items(Operations.getExtensionSecrets)(params),
       createSecret: run.items(Operations.createExtensionSecret),
       sendChatMessage: run.noContent(Operations.sendExtensionChatMessage),

@@ -2247,7 +2247,8 @@ export const sendExtensionPubsubMessage = HelixOperation.noContent({
  */
 export const GetExtensionLiveChannelsParams = Schema.Struct({
   extensionId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("extension_id")),
-  first: Schema.optional(Schema.Int)
+  first: Schema.optional(Schema.Int),
+  after: Schema.optional(Schema.String)
 })
 
 /**
@@ -2264,18 +2265,18 @@ export type GetExtensionLiveChannelsParams = typeof GetExtensionLiveChannelsPara
  * @since 0.1.0
  * @category operations
  */
-export const getExtensionLiveChannels = HelixOperation.paged({
+export const getExtensionLiveChannels = HelixOperation.value({
   id: "get-extension-live-channels",
   method: "GET",
   path: "/extensions/live",
   tokens: ["app", "user"],
   scopes: [],
   params: GetExtensionLiveChannelsParams,
-  query: ["extension_id", "first"],
+  query: ["extension_id", "first", "after"],
   body: [],
   tokenUser: [],
   batches: [],
-  item: Models.ExtensionLiveChannel
+  response: HelixOperation.valueOf(Models.GetExtensionLiveChannelsResponse)
 })
 
 /**

@@ -1118,6 +1118,19 @@ export class ExtensionLiveChannel
 {}
 
 /**
+ * The whole answer of get extension live channels.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class GetExtensionLiveChannelsResponse extends Schema.Class<GetExtensionLiveChannelsResponse>(
+  "effect-twitcher/helix/GetExtensionLiveChannelsResponse"
+)({
+  data: Schema.Array(ExtensionLiveChannel),
+  pagination: Schema.optionalWith(Schema.String, { as: "Option" })
+}) {}
+
+/**
  * An extension secret secrets, as Helix sends it.
  *
  * @since 0.1.0
@@ -2496,6 +2509,7 @@ FastDecode.register(
   DropsEntitlementUpdated,
   ExtensionConfigurationSegment,
   ExtensionLiveChannel,
+  GetExtensionLiveChannelsResponse,
   ExtensionSecretSecrets,
   ExtensionSecret,
   ExtensionIconUrls,
