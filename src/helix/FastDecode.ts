@@ -90,20 +90,29 @@ const typeLiteral = (ast: AST.TypeLiteral, go: (ast: AST.AST) => Decoder): Decod
     let v
     ${lines.join("\n    ")}
     return out`
-  )(decoders)
+  )(decoders) ?? viaSchema(ast)
 }
 
-/** Builds `(input) => ...` from a body, with `FAIL`, `hasOwn` and the given parameters in scope. */
+/**
+ * Builds `(input) => ...` from a body, with `FAIL`, `hasOwn` and the given parameters in scope;
+ * `undefined` where generating code is not allowed (a strict CSP, Cloudflare Workers): then
+ * Effect's own parser decodes that node.
+ */
 const specialize =
-  (parameters: ReadonlyArray<string>, body: string) => (...args: ReadonlyArray<unknown>): Decoder => {
-    // The body is assembled above from our own templates and JSON-quoted keys.
-    const factory = new Function(
-      "FAIL",
-      "hasOwn",
-      ...parameters,
-      `return function decode(input) {\n${body}\n}`
-    )
-    return factory(FAIL, Object.prototype.hasOwnProperty, ...args)
+  (parameters: ReadonlyArray<string>, body: string) =>
+  (...args: ReadonlyArray<unknown>): Decoder | undefined => {
+    try {
+      // The body is assembled above from our own templates and JSON-quoted keys.
+      const factory = new Function(
+        "FAIL",
+        "hasOwn",
+        ...parameters,
+        `return function decode(input) {\n${body}\n}`
+      )
+      return factory(FAIL, Object.prototype.hasOwnProperty, ...args)
+    } catch {
+      return undefined
+    }
   }
 
 const stringNames = (ast: AST.TypeLiteral): ReadonlyArray<string> | undefined => {

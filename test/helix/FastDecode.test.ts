@@ -35,14 +35,17 @@ describe("FastDecode", () => {
   it("decodes what Schema encodes to the same values, as the same classes", () => {
     for (const [name, model] of models) {
       const fast = FastDecode.compile(model)
-      const slow = Schema.decodeUnknownSync(model)
+      const slow = Schema.decodeUnknownEither(model)
       const encode = Schema.encodeSync(model)
       FastCheck.assert(
         FastCheck.property(Arbitrary.make(model), (value) => {
+          // Through JSON as Twitch's answers come; a number JSON cannot carry (Infinity, NaN)
+          // becomes null, which both must then refuse.
           const wire = JSON.parse(JSON.stringify(encode(value)))
+          const expected = slow(wire)
           const decoded = fast(wire)
-          expect(Option.isSome(decoded), name).toBe(true)
-          expect(Option.getOrThrow(decoded), name).toStrictEqual(slow(wire))
+          if (Either.isLeft(expected)) expect(Option.isNone(decoded), name).toBe(true)
+          else expect(Option.getOrThrow(decoded), name).toStrictEqual(expected.right)
         }),
         { numRuns: 15 }
       )
