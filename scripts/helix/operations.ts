@@ -17,7 +17,7 @@ export interface Method {
   readonly shape: Shape["_tag"]
   /** Whether every parameter may be left out. */
   readonly optionalParams: boolean
-  readonly summary: string
+  readonly summary: ReadonlyArray<string>
 }
 
 /** One generated service. */
@@ -70,11 +70,29 @@ const inputField = (key: string, expr: string, required: boolean): string => {
 }
 
 const tokensText = (operation: HelixSpec.Operation): string => {
-  const kinds = operation.tokens.map((k) => (k === "extension-jwt" ? "an extension JWT" : `a ${k} token`))
+  const kinds = operation.tokens.map((
+    k
+  ) => (k === "extension-jwt" ? "an extension JWT" : k === "app" ? "an app token" : "a user token"))
   const scopes = operation.scopes.anyOf ?? []
   const who = kinds.length === 0 ? "no token" : kinds.join(" or ")
   return scopes.length === 0 ? who : `${who}; scope ${scopes.join(" or ")}`
 }
+
+const answers: Record<Shape["_tag"], string> = {
+  Paged: "Every item as a Stream; pages are fetched on pull.",
+  Items: "The items (of every batch of ids).",
+  Value: "The decoded answer (its `data` when that is all it has).",
+  NoContent: "Nothing (204).",
+  Text: "The text."
+}
+
+/** The doc lines of an operation: what it is, where, which token; what it answers. */
+const summaryOf = (located: HelixSpec.Located, shape: Shape): ReadonlyArray<string> => [
+  `${title(located.operation.operationId)}: \`${located.method} ${located.path}\`, ${
+    tokensText(located.operation)
+  }.`,
+  answers[shape._tag]
+]
 
 /** The parameters struct and descriptor of one operation. */
 const operationBlock = (
@@ -163,7 +181,7 @@ const operationBlock = (
         return ["text", []]
     }
   })()
-  const summary = `${title(id)}: \`${method} ${path}\`, ${tokensText(operation)}.`
+  const summary = summaryOf(located, shape)
   const code = doc([
     `The parameters of ${title(id)} (camelCase; query and body fields together).`,
     "",
@@ -173,7 +191,7 @@ const operationBlock = (
     `export const ${Params} = Schema.Struct({\n${fields.join(",\n")}\n})\n\n` +
     doc([`The parameters of ${title(id)}.`, "", "@since 0.1.0", "@category params"]) +
     `export type ${Params} = typeof ${Params}.Type\n\n` +
-    doc([summary, "", "@since 0.1.0", "@category operations"]) +
+    doc([...summary, "", "@since 0.1.0", "@category operations"]) +
     `export const ${name} = HelixOperation.${constructor}({\n${[...common, ...extra].join(",\n")}\n})\n`
   return { code, optionalParams, shape }
 }
@@ -208,7 +226,7 @@ export const operationCode = (
       descriptor: camel(id),
       shape: block.shape._tag,
       optionalParams: block.optionalParams,
-      summary: `${title(id)}: \`${located.method} ${located.path}\`, ${tokensText(operation)}.`
+      summary: summaryOf(located, block.shape)
     })
     services.set(serviceName, service)
   }

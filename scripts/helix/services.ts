@@ -16,7 +16,7 @@ const runnerCall: Record<Method["shape"], string> = {
 /** One service module. */
 export const serviceCode = (service: Service): string => {
   const members = service.methods.map((m) =>
-    doc([m.summary], "    ") +
+    doc(m.summary, "    ") +
     `    readonly ${m.name}: OperationRunner.${
       m.optionalParams ? "OptionalMethod" : "Method"
     }<typeof Operations.${m.descriptor}>`

@@ -33,14 +33,17 @@ export declare namespace Ads {
   export interface Service {
     /**
      * Start commercial: `POST /channels/commercial`, a user token; scope channel:edit:commercial.
+     * The items (of every batch of ids).
      */
     readonly startCommercial: OperationRunner.Method<typeof Operations.startCommercial>
     /**
      * Get ad schedule: `GET /channels/ads`, a user token; scope channel:read:ads.
+     * The items (of every batch of ids).
      */
     readonly schedule: OperationRunner.Method<typeof Operations.getAdSchedule>
     /**
      * Snooze next ad: `POST /channels/ads/schedule/snooze`, a user token; scope channel:manage:ads.
+     * The items (of every batch of ids).
      */
     readonly snoozeNextAd: OperationRunner.Method<typeof Operations.snoozeNextAd>
   }

@@ -35,10 +35,12 @@ export declare namespace Analytics {
   export interface Service {
     /**
      * Get extension analytics: `GET /analytics/extensions`, a user token; scope analytics:read:extensions.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly extensionReports: OperationRunner.OptionalMethod<typeof Operations.getExtensionAnalytics>
     /**
      * Get game analytics: `GET /analytics/games`, a user token; scope analytics:read:games.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly gameReports: OperationRunner.OptionalMethod<typeof Operations.getGameAnalytics>
   }

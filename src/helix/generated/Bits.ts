@@ -33,14 +33,17 @@ export declare namespace Bits {
   export interface Service {
     /**
      * Get bits leaderboard: `GET /bits/leaderboard`, a user token; scope bits:read.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly leaderboard: OperationRunner.OptionalMethod<typeof Operations.getBitsLeaderboard>
     /**
-     * Get cheermotes: `GET /bits/cheermotes`, a app token or a user token.
+     * Get cheermotes: `GET /bits/cheermotes`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly cheermotes: OperationRunner.OptionalMethod<typeof Operations.getCheermotes>
     /**
-     * Get extension transactions: `GET /extensions/transactions`, a app token.
+     * Get extension transactions: `GET /extensions/transactions`, an app token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly extensionTransactions: OperationRunner.Method<typeof Operations.getExtensionTransactions>
   }

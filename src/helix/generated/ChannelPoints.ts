@@ -35,26 +35,32 @@ export declare namespace ChannelPoints {
   export interface Service {
     /**
      * Create custom rewards: `POST /channel_points/custom_rewards`, a user token; scope channel:manage:redemptions.
+     * The items (of every batch of ids).
      */
     readonly createReward: OperationRunner.Method<typeof Operations.createCustomRewards>
     /**
      * Delete custom reward: `DELETE /channel_points/custom_rewards`, a user token; scope channel:manage:redemptions.
+     * Nothing (204).
      */
     readonly deleteReward: OperationRunner.Method<typeof Operations.deleteCustomReward>
     /**
      * Get custom reward: `GET /channel_points/custom_rewards`, a user token; scope channel:read:redemptions or channel:manage:redemptions.
+     * The items (of every batch of ids).
      */
     readonly rewards: OperationRunner.OptionalMethod<typeof Operations.getCustomReward>
     /**
      * Update custom reward: `PATCH /channel_points/custom_rewards`, a user token; scope channel:manage:redemptions.
+     * The items (of every batch of ids).
      */
     readonly updateReward: OperationRunner.Method<typeof Operations.updateCustomReward>
     /**
      * Get custom reward redemption: `GET /channel_points/custom_rewards/redemptions`, a user token; scope channel:read:redemptions or channel:manage:redemptions.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly redemptions: OperationRunner.Method<typeof Operations.getCustomRewardRedemption>
     /**
      * Update redemption status: `PATCH /channel_points/custom_rewards/redemptions`, a user token; scope channel:manage:redemptions.
+     * The items (of every batch of ids).
      */
     readonly updateRedemptionStatus: OperationRunner.Method<typeof Operations.updateRedemptionStatus>
   }

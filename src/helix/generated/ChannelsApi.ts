@@ -34,23 +34,28 @@ export declare namespace ChannelsApi {
    */
   export interface Service {
     /**
-     * Get channel information: `GET /channels`, a app token or a user token.
+     * Get channel information: `GET /channels`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly information: OperationRunner.Method<typeof Operations.getChannelInformation>
     /**
      * Modify channel information: `PATCH /channels`, a user token; scope channel:manage:broadcast.
+     * Nothing (204).
      */
     readonly modifyInformation: OperationRunner.OptionalMethod<typeof Operations.modifyChannelInformation>
     /**
      * Get channel editors: `GET /channels/editors`, a user token; scope channel:read:editors.
+     * The items (of every batch of ids).
      */
     readonly editors: OperationRunner.OptionalMethod<typeof Operations.getChannelEditors>
     /**
      * Get followed channels: `GET /channels/followed`, a user token; scope user:read:follows.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly followed: OperationRunner.OptionalMethod<typeof Operations.getFollowedChannels>
     /**
      * Get channel followers: `GET /channels/followers`, a user token; scope moderator:read:followers.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly followers: OperationRunner.Method<typeof Operations.getChannelFollowers>
   }

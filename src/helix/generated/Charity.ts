@@ -33,10 +33,12 @@ export declare namespace Charity {
   export interface Service {
     /**
      * Get charity campaign: `GET /charity/campaigns`, a user token; scope channel:read:charity.
+     * The items (of every batch of ids).
      */
     readonly campaign: OperationRunner.OptionalMethod<typeof Operations.getCharityCampaign>
     /**
      * Get charity campaign donations: `GET /charity/donations`, a user token; scope channel:read:charity.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly donations: OperationRunner.OptionalMethod<typeof Operations.getCharityCampaignDonations>
   }

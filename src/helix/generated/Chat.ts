@@ -33,62 +33,77 @@ export declare namespace Chat {
   export interface Service {
     /**
      * Get chatters: `GET /chat/chatters`, a user token; scope moderator:read:chatters.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly chatters: OperationRunner.Method<typeof Operations.getChatters>
     /**
-     * Get channel emotes: `GET /chat/emotes`, a app token or a user token.
+     * Get channel emotes: `GET /chat/emotes`, an app token or a user token.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly channelEmotes: OperationRunner.Method<typeof Operations.getChannelEmotes>
     /**
-     * Get global emotes: `GET /chat/emotes/global`, a app token or a user token.
+     * Get global emotes: `GET /chat/emotes/global`, an app token or a user token.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly globalEmotes: OperationRunner.OptionalMethod<typeof Operations.getGlobalEmotes>
     /**
-     * Get emote sets: `GET /chat/emotes/set`, a app token or a user token.
+     * Get emote sets: `GET /chat/emotes/set`, an app token or a user token.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly emoteSets: OperationRunner.Method<typeof Operations.getEmoteSets>
     /**
-     * Get channel chat badges: `GET /chat/badges`, a app token or a user token.
+     * Get channel chat badges: `GET /chat/badges`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly channelBadges: OperationRunner.Method<typeof Operations.getChannelChatBadges>
     /**
-     * Get global chat badges: `GET /chat/badges/global`, a app token or a user token.
+     * Get global chat badges: `GET /chat/badges/global`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly globalBadges: OperationRunner.OptionalMethod<typeof Operations.getGlobalChatBadges>
     /**
-     * Get chat settings: `GET /chat/settings`, a app token or a user token.
+     * Get chat settings: `GET /chat/settings`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly settings: OperationRunner.Method<typeof Operations.getChatSettings>
     /**
      * Update chat settings: `PATCH /chat/settings`, a user token; scope moderator:manage:chat_settings.
+     * The items (of every batch of ids).
      */
     readonly updateSettings: OperationRunner.Method<typeof Operations.updateChatSettings>
     /**
-     * Get shared chat session: `GET /shared_chat/session`, a app token or a user token.
+     * Get shared chat session: `GET /shared_chat/session`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly sharedSession: OperationRunner.Method<typeof Operations.getSharedChatSession>
     /**
      * Get user emotes: `GET /chat/emotes/user`, a user token; scope user:read:emotes.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly userEmotes: OperationRunner.OptionalMethod<typeof Operations.getUserEmotes>
     /**
      * Send chat announcement: `POST /chat/announcements`, a user token; scope moderator:manage:announcements.
+     * Nothing (204).
      */
     readonly sendAnnouncement: OperationRunner.Method<typeof Operations.sendChatAnnouncement>
     /**
      * Send a shoutout: `POST /chat/shoutouts`, a user token; scope moderator:manage:shoutouts.
+     * Nothing (204).
      */
     readonly sendShoutout: OperationRunner.Method<typeof Operations.sendAShoutout>
     /**
-     * Send chat message: `POST /chat/messages`, a app token or a user token; scope user:write:chat.
+     * Send chat message: `POST /chat/messages`, an app token or a user token; scope user:write:chat.
+     * The items (of every batch of ids).
      */
     readonly sendMessage: OperationRunner.Method<typeof Operations.sendChatMessage>
     /**
-     * Get user chat color: `GET /chat/color`, a app token or a user token.
+     * Get user chat color: `GET /chat/color`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly userColors: OperationRunner.Method<typeof Operations.getUserChatColor>
     /**
      * Update user chat color: `PUT /chat/color`, a user token; scope user:manage:chat_color.
+     * Nothing (204).
      */
     readonly updateUserColor: OperationRunner.Method<typeof Operations.updateUserChatColor>
   }

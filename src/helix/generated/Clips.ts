@@ -33,18 +33,22 @@ export declare namespace Clips {
   export interface Service {
     /**
      * Create clip: `POST /clips`, a user token; scope clips:edit.
+     * The items (of every batch of ids).
      */
     readonly create: OperationRunner.Method<typeof Operations.createClip>
     /**
-     * Get clips: `GET /clips`, a app token or a user token.
+     * Get clips: `GET /clips`, an app token or a user token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getClips>
     /**
-     * Create clip from vod: `POST /videos/clips`, a app token or a user token; scope editor:manage:clips or channel:manage:clips.
+     * Create clip from vod: `POST /videos/clips`, an app token or a user token; scope editor:manage:clips or channel:manage:clips.
+     * The items (of every batch of ids).
      */
     readonly createFromVod: OperationRunner.Method<typeof Operations.createClipFromVod>
     /**
-     * Get clips download: `GET /clips/downloads`, a app token or a user token; scope editor:manage:clips or channel:manage:clips.
+     * Get clips download: `GET /clips/downloads`, an app token or a user token; scope editor:manage:clips or channel:manage:clips.
+     * The items (of every batch of ids).
      */
     readonly downloads: OperationRunner.Method<typeof Operations.getClipsDownload>
   }

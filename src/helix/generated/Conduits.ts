@@ -32,27 +32,33 @@ export declare namespace Conduits {
    */
   export interface Service {
     /**
-     * Get conduits: `GET /eventsub/conduits`, a app token.
+     * Get conduits: `GET /eventsub/conduits`, an app token.
+     * The items (of every batch of ids).
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getConduits>
     /**
-     * Create conduits: `POST /eventsub/conduits`, a app token.
+     * Create conduits: `POST /eventsub/conduits`, an app token.
+     * The items (of every batch of ids).
      */
     readonly create: OperationRunner.Method<typeof Operations.createConduits>
     /**
-     * Update conduits: `PATCH /eventsub/conduits`, a app token.
+     * Update conduits: `PATCH /eventsub/conduits`, an app token.
+     * The items (of every batch of ids).
      */
     readonly update: OperationRunner.Method<typeof Operations.updateConduits>
     /**
-     * Delete conduit: `DELETE /eventsub/conduits`, a app token.
+     * Delete conduit: `DELETE /eventsub/conduits`, an app token.
+     * Nothing (204).
      */
     readonly delete: OperationRunner.Method<typeof Operations.deleteConduit>
     /**
-     * Get conduit shards: `GET /eventsub/conduits/shards`, a app token.
+     * Get conduit shards: `GET /eventsub/conduits/shards`, an app token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly shards: OperationRunner.Method<typeof Operations.getConduitShards>
     /**
-     * Update conduit shards: `PATCH /eventsub/conduits/shards`, a app token.
+     * Update conduit shards: `PATCH /eventsub/conduits/shards`, an app token.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly updateShards: OperationRunner.Method<typeof Operations.updateConduitShards>
   }

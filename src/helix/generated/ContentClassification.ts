@@ -35,7 +35,8 @@ export declare namespace ContentClassification {
    */
   export interface Service {
     /**
-     * Get content classification labels: `GET /content_classification_labels`, a app token or a user token.
+     * Get content classification labels: `GET /content_classification_labels`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly labels: OperationRunner.OptionalMethod<typeof Operations.getContentClassificationLabels>
   }

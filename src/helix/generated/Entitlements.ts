@@ -34,11 +34,13 @@ export declare namespace Entitlements {
    */
   export interface Service {
     /**
-     * Get drops entitlements: `GET /entitlements/drops`, a app token or a user token.
+     * Get drops entitlements: `GET /entitlements/drops`, an app token or a user token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly drops: OperationRunner.OptionalMethod<typeof Operations.getDropsEntitlements>
     /**
-     * Update drops entitlements: `PATCH /entitlements/drops`, a app token or a user token.
+     * Update drops entitlements: `PATCH /entitlements/drops`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly updateDrops: OperationRunner.OptionalMethod<typeof Operations.updateDropsEntitlements>
   }

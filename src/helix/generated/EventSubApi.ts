@@ -34,15 +34,18 @@ export declare namespace EventSubApi {
    */
   export interface Service {
     /**
-     * Create eventsub subscription: `POST /eventsub/subscriptions`, a app token or a user token.
+     * Create eventsub subscription: `POST /eventsub/subscriptions`, an app token or a user token.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly subscribe: OperationRunner.Method<typeof Operations.createEventsubSubscription>
     /**
-     * Delete eventsub subscription: `DELETE /eventsub/subscriptions`, a app token or a user token.
+     * Delete eventsub subscription: `DELETE /eventsub/subscriptions`, an app token or a user token.
+     * Nothing (204).
      */
     readonly unsubscribe: OperationRunner.Method<typeof Operations.deleteEventsubSubscription>
     /**
-     * Get eventsub subscriptions: `GET /eventsub/subscriptions`, a app token or a user token.
+     * Get eventsub subscriptions: `GET /eventsub/subscriptions`, an app token or a user token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly subscriptions: OperationRunner.OptionalMethod<typeof Operations.getEventsubSubscriptions>
   }

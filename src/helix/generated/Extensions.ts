@@ -35,54 +35,66 @@ export declare namespace Extensions {
   export interface Service {
     /**
      * Get extension configuration segment: `GET /extensions/configurations`, an extension JWT.
+     * The items (of every batch of ids).
      */
     readonly configurationSegment: OperationRunner.Method<typeof Operations.getExtensionConfigurationSegment>
     /**
      * Set extension configuration segment: `PUT /extensions/configurations`, an extension JWT.
+     * Nothing (204).
      */
     readonly setConfigurationSegment: OperationRunner.Method<
       typeof Operations.setExtensionConfigurationSegment
     >
     /**
      * Set extension required configuration: `PUT /extensions/required_configuration`, an extension JWT.
+     * Nothing (204).
      */
     readonly setRequiredConfiguration: OperationRunner.Method<
       typeof Operations.setExtensionRequiredConfiguration
     >
     /**
      * Send extension pubsub message: `POST /extensions/pubsub`, an extension JWT.
+     * Nothing (204).
      */
     readonly sendPubSubMessage: OperationRunner.Method<typeof Operations.sendExtensionPubsubMessage>
     /**
-     * Get extension live channels: `GET /extensions/live`, a app token or a user token.
+     * Get extension live channels: `GET /extensions/live`, an app token or a user token.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly liveChannels: OperationRunner.Method<typeof Operations.getExtensionLiveChannels>
     /**
      * Get extension secrets: `GET /extensions/jwt/secrets`, an extension JWT.
+     * The items (of every batch of ids).
      */
     readonly secrets: OperationRunner.OptionalMethod<typeof Operations.getExtensionSecrets>
     /**
      * Create extension secret: `POST /extensions/jwt/secrets`, an extension JWT.
+     * The items (of every batch of ids).
      */
     readonly createSecret: OperationRunner.Method<typeof Operations.createExtensionSecret>
     /**
      * Send extension chat message: `POST /extensions/chat`, an extension JWT.
+     * Nothing (204).
      */
     readonly sendChatMessage: OperationRunner.Method<typeof Operations.sendExtensionChatMessage>
     /**
      * Get extensions: `GET /extensions`, an extension JWT.
+     * The items (of every batch of ids).
      */
     readonly get: OperationRunner.Method<typeof Operations.getExtensions>
     /**
-     * Get released extensions: `GET /extensions/released`, a app token or a user token.
+     * Get released extensions: `GET /extensions/released`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly released: OperationRunner.Method<typeof Operations.getReleasedExtensions>
     /**
-     * Get extension bits products: `GET /bits/extensions`, a app token.
+     * Get extension bits products: `GET /bits/extensions`, an app token.
+     * The items (of every batch of ids).
      */
     readonly bitsProducts: OperationRunner.OptionalMethod<typeof Operations.getExtensionBitsProducts>
     /**
-     * Update extension bits product: `PUT /bits/extensions`, a app token.
+     * Update extension bits product: `PUT /bits/extensions`, an app token.
+     * The items (of every batch of ids).
      */
     readonly updateBitsProduct: OperationRunner.Method<typeof Operations.updateExtensionBitsProduct>
   }

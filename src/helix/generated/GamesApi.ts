@@ -32,11 +32,13 @@ export declare namespace GamesApi {
    */
   export interface Service {
     /**
-     * Get top games: `GET /games/top`, a app token or a user token.
+     * Get top games: `GET /games/top`, an app token or a user token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly top: OperationRunner.OptionalMethod<typeof Operations.getTopGames>
     /**
-     * Get games: `GET /games`, a app token or a user token.
+     * Get games: `GET /games`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getGames>
   }

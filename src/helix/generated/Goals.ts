@@ -33,6 +33,7 @@ export declare namespace Goals {
   export interface Service {
     /**
      * Get creator goals: `GET /goals`, a user token; scope channel:read:goals.
+     * The items (of every batch of ids).
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getCreatorGoals>
   }

@@ -35,50 +35,62 @@ export declare namespace GuestStar {
   export interface Service {
     /**
      * Get channel guest star settings: `GET /guest_star/channel_settings`, a user token; scope channel:read:guest_star or channel:manage:guest_star or moderator:read:guest_star or moderator:manage:guest_star.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly settings: OperationRunner.Method<typeof Operations.getChannelGuestStarSettings>
     /**
      * Update channel guest star settings: `PUT /guest_star/channel_settings`, a user token; scope channel:manage:guest_star.
+     * Nothing (204).
      */
     readonly updateSettings: OperationRunner.Method<typeof Operations.updateChannelGuestStarSettings>
     /**
      * Get guest star session: `GET /guest_star/session`, a user token; scope channel:read:guest_star or channel:manage:guest_star or moderator:read:guest_star or moderator:manage:guest_star.
+     * The items (of every batch of ids).
      */
     readonly session: OperationRunner.Method<typeof Operations.getGuestStarSession>
     /**
      * Create guest star session: `POST /guest_star/session`, a user token; scope channel:manage:guest_star.
+     * The items (of every batch of ids).
      */
     readonly createSession: OperationRunner.Method<typeof Operations.createGuestStarSession>
     /**
      * End guest star session: `DELETE /guest_star/session`, a user token; scope channel:manage:guest_star.
+     * The items (of every batch of ids).
      */
     readonly endSession: OperationRunner.Method<typeof Operations.endGuestStarSession>
     /**
      * Get guest star invites: `GET /guest_star/invites`, a user token; scope channel:read:guest_star or channel:manage:guest_star or moderator:read:guest_star or moderator:manage:guest_star.
+     * The items (of every batch of ids).
      */
     readonly invites: OperationRunner.Method<typeof Operations.getGuestStarInvites>
     /**
      * Send guest star invite: `POST /guest_star/invites`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+     * Nothing (204).
      */
     readonly invite: OperationRunner.Method<typeof Operations.sendGuestStarInvite>
     /**
      * Delete guest star invite: `DELETE /guest_star/invites`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+     * Nothing (204).
      */
     readonly deleteInvite: OperationRunner.Method<typeof Operations.deleteGuestStarInvite>
     /**
      * Assign guest star slot: `POST /guest_star/slot`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+     * Nothing (204).
      */
     readonly assignSlot: OperationRunner.Method<typeof Operations.assignGuestStarSlot>
     /**
      * Update guest star slot: `PATCH /guest_star/slot`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+     * Nothing (204).
      */
     readonly moveSlot: OperationRunner.Method<typeof Operations.updateGuestStarSlot>
     /**
      * Delete guest star slot: `DELETE /guest_star/slot`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+     * Nothing (204).
      */
     readonly removeFromSlot: OperationRunner.Method<typeof Operations.deleteGuestStarSlot>
     /**
      * Update guest star slot settings: `PATCH /guest_star/slot_settings`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+     * Nothing (204).
      */
     readonly updateSlotSettings: OperationRunner.Method<typeof Operations.updateGuestStarSlotSettings>
   }

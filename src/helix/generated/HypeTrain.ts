@@ -35,6 +35,7 @@ export declare namespace HypeTrain {
   export interface Service {
     /**
      * Get hype train status: `GET /hypetrain/status`, a user token; scope channel:read:hype_train.
+     * The items (of every batch of ids).
      */
     readonly status: OperationRunner.Method<typeof Operations.getHypeTrainStatus>
   }

@@ -35,102 +35,127 @@ export declare namespace Moderation {
   export interface Service {
     /**
      * Check automod status: `POST /moderation/enforcements/status`, a user token; scope moderation:read.
+     * The items (of every batch of ids).
      */
     readonly checkAutoModStatus: OperationRunner.Method<typeof Operations.checkAutomodStatus>
     /**
      * Manage held automod messages: `POST /moderation/automod/message`, a user token; scope moderator:manage:automod.
+     * Nothing (204).
      */
     readonly manageHeldMessage: OperationRunner.Method<typeof Operations.manageHeldAutomodMessages>
     /**
      * Get automod settings: `GET /moderation/automod/settings`, a user token; scope moderator:read:automod_settings.
+     * The items (of every batch of ids).
      */
     readonly autoModSettings: OperationRunner.Method<typeof Operations.getAutomodSettings>
     /**
      * Update automod settings: `PUT /moderation/automod/settings`, a user token; scope moderator:manage:automod_settings.
+     * The items (of every batch of ids).
      */
     readonly updateAutoModSettings: OperationRunner.Method<typeof Operations.updateAutomodSettings>
     /**
      * Get banned users: `GET /moderation/banned`, a user token; scope moderation:read or moderator:manage:banned_users.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly bannedUsers: OperationRunner.OptionalMethod<typeof Operations.getBannedUsers>
     /**
      * Ban user: `POST /moderation/bans`, a user token; scope moderator:manage:banned_users.
+     * The items (of every batch of ids).
      */
     readonly banUser: OperationRunner.Method<typeof Operations.banUser>
     /**
      * Unban user: `DELETE /moderation/bans`, a user token; scope moderator:manage:banned_users.
+     * Nothing (204).
      */
     readonly unbanUser: OperationRunner.Method<typeof Operations.unbanUser>
     /**
      * Get unban requests: `GET /moderation/unban_requests`, a user token; scope moderator:read:unban_requests or moderator:manage:unban_requests.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly unbanRequests: OperationRunner.Method<typeof Operations.getUnbanRequests>
     /**
      * Resolve unban requests: `PATCH /moderation/unban_requests`, a user token; scope moderator:manage:unban_requests.
+     * The items (of every batch of ids).
      */
     readonly resolveUnbanRequest: OperationRunner.Method<typeof Operations.resolveUnbanRequests>
     /**
      * Get blocked terms: `GET /moderation/blocked_terms`, a user token; scope moderator:read:blocked_terms or moderator:manage:blocked_terms.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly blockedTerms: OperationRunner.Method<typeof Operations.getBlockedTerms>
     /**
      * Add blocked term: `POST /moderation/blocked_terms`, a user token; scope moderator:manage:blocked_terms.
+     * The items (of every batch of ids).
      */
     readonly addBlockedTerm: OperationRunner.Method<typeof Operations.addBlockedTerm>
     /**
      * Remove blocked term: `DELETE /moderation/blocked_terms`, a user token; scope moderator:manage:blocked_terms.
+     * Nothing (204).
      */
     readonly removeBlockedTerm: OperationRunner.Method<typeof Operations.removeBlockedTerm>
     /**
      * Delete chat messages: `DELETE /moderation/chat`, a user token; scope moderator:manage:chat_messages.
+     * Nothing (204).
      */
     readonly deleteMessages: OperationRunner.Method<typeof Operations.deleteChatMessages>
     /**
      * Get moderated channels: `GET /moderation/channels`, a user token; scope user:read:moderated_channels.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly moderatedChannels: OperationRunner.OptionalMethod<typeof Operations.getModeratedChannels>
     /**
      * Get moderators: `GET /moderation/moderators`, a user token; scope moderation:read or channel:manage:moderators.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly moderators: OperationRunner.OptionalMethod<typeof Operations.getModerators>
     /**
      * Add channel moderator: `POST /moderation/moderators`, a user token; scope channel:manage:moderators.
+     * Nothing (204).
      */
     readonly addModerator: OperationRunner.Method<typeof Operations.addChannelModerator>
     /**
      * Remove channel moderator: `DELETE /moderation/moderators`, a user token; scope channel:manage:moderators.
+     * Nothing (204).
      */
     readonly removeModerator: OperationRunner.Method<typeof Operations.removeChannelModerator>
     /**
      * Get vips: `GET /channels/vips`, a user token; scope channel:read:vips or channel:manage:vips.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly vips: OperationRunner.OptionalMethod<typeof Operations.getVips>
     /**
      * Add channel vip: `POST /channels/vips`, a user token; scope channel:manage:vips.
+     * Nothing (204).
      */
     readonly addVip: OperationRunner.Method<typeof Operations.addChannelVip>
     /**
      * Remove channel vip: `DELETE /channels/vips`, a user token; scope channel:manage:vips.
+     * Nothing (204).
      */
     readonly removeVip: OperationRunner.Method<typeof Operations.removeChannelVip>
     /**
      * Update shield mode status: `PUT /moderation/shield_mode`, a user token; scope moderator:manage:shield_mode.
+     * The items (of every batch of ids).
      */
     readonly updateShieldMode: OperationRunner.Method<typeof Operations.updateShieldModeStatus>
     /**
      * Get shield mode status: `GET /moderation/shield_mode`, a user token; scope moderator:read:shield_mode or moderator:manage:shield_mode.
+     * The items (of every batch of ids).
      */
     readonly shieldMode: OperationRunner.Method<typeof Operations.getShieldModeStatus>
     /**
      * Warn chat user: `POST /moderation/warnings`, a user token; scope moderator:manage:warnings.
+     * The items (of every batch of ids).
      */
     readonly warnUser: OperationRunner.Method<typeof Operations.warnChatUser>
     /**
-     * Add suspicious status to chat user: `POST /moderation/suspicious_users`, a app token or a user token; scope moderator:manage:suspicious_users.
+     * Add suspicious status to chat user: `POST /moderation/suspicious_users`, an app token or a user token; scope moderator:manage:suspicious_users.
+     * The items (of every batch of ids).
      */
     readonly addSuspiciousStatus: OperationRunner.Method<typeof Operations.addSuspiciousStatusToChatUser>
     /**
-     * Remove suspicious status from chat user: `DELETE /moderation/suspicious_users`, a app token or a user token; scope moderator:manage:suspicious_users.
+     * Remove suspicious status from chat user: `DELETE /moderation/suspicious_users`, an app token or a user token; scope moderator:manage:suspicious_users.
+     * The items (of every batch of ids).
      */
     readonly removeSuspiciousStatus: OperationRunner.Method<
       typeof Operations.removeSuspiciousStatusFromChatUser

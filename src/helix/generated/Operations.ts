@@ -36,6 +36,7 @@ export type StartCommercialParams = typeof StartCommercialParams.Type
 
 /**
  * Start commercial: `POST /channels/commercial`, a user token; scope channel:edit:commercial.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -74,6 +75,7 @@ export type GetAdScheduleParams = typeof GetAdScheduleParams.Type
 
 /**
  * Get ad schedule: `GET /channels/ads`, a user token; scope channel:read:ads.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -112,6 +114,7 @@ export type SnoozeNextAdParams = typeof SnoozeNextAdParams.Type
 
 /**
  * Snooze next ad: `POST /channels/ads/schedule/snooze`, a user token; scope channel:manage:ads.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -154,6 +157,7 @@ export type GetExtensionAnalyticsParams = typeof GetExtensionAnalyticsParams.Typ
 
 /**
  * Get extension analytics: `GET /analytics/extensions`, a user token; scope analytics:read:extensions.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -196,6 +200,7 @@ export type GetGameAnalyticsParams = typeof GetGameAnalyticsParams.Type
 
 /**
  * Get game analytics: `GET /analytics/games`, a user token; scope analytics:read:games.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -237,6 +242,7 @@ export type GetBitsLeaderboardParams = typeof GetBitsLeaderboardParams.Type
 
 /**
  * Get bits leaderboard: `GET /bits/leaderboard`, a user token; scope bits:read.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -274,7 +280,8 @@ export const GetCheermotesParams = Schema.Struct({
 export type GetCheermotesParams = typeof GetCheermotesParams.Type
 
 /**
- * Get cheermotes: `GET /bits/cheermotes`, a app token or a user token.
+ * Get cheermotes: `GET /bits/cheermotes`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -314,7 +321,8 @@ export const GetExtensionTransactionsParams = Schema.Struct({
 export type GetExtensionTransactionsParams = typeof GetExtensionTransactionsParams.Type
 
 /**
- * Get extension transactions: `GET /extensions/transactions`, a app token.
+ * Get extension transactions: `GET /extensions/transactions`, an app token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -353,7 +361,8 @@ export const GetChannelInformationParams = Schema.Struct({
 export type GetChannelInformationParams = typeof GetChannelInformationParams.Type
 
 /**
- * Get channel information: `GET /channels`, a app token or a user token.
+ * Get channel information: `GET /channels`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -409,6 +418,7 @@ export type ModifyChannelInformationParams = typeof ModifyChannelInformationPara
 
 /**
  * Modify channel information: `PATCH /channels`, a user token; scope channel:manage:broadcast.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -454,6 +464,7 @@ export type GetChannelEditorsParams = typeof GetChannelEditorsParams.Type
 
 /**
  * Get channel editors: `GET /channels/editors`, a user token; scope channel:read:editors.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -494,6 +505,7 @@ export type GetFollowedChannelsParams = typeof GetFollowedChannelsParams.Type
 
 /**
  * Get followed channels: `GET /channels/followed`, a user token; scope user:read:follows.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -534,6 +546,7 @@ export type GetChannelFollowersParams = typeof GetChannelFollowersParams.Type
 
 /**
  * Get channel followers: `GET /channels/followers`, a user token; scope moderator:read:followers.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -589,6 +602,7 @@ export type CreateCustomRewardsParams = typeof CreateCustomRewardsParams.Type
 
 /**
  * Create custom rewards: `POST /channel_points/custom_rewards`, a user token; scope channel:manage:redemptions.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -642,6 +656,7 @@ export type DeleteCustomRewardParams = typeof DeleteCustomRewardParams.Type
 
 /**
  * Delete custom reward: `DELETE /channel_points/custom_rewards`, a user token; scope channel:manage:redemptions.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -681,6 +696,7 @@ export type GetCustomRewardParams = typeof GetCustomRewardParams.Type
 
 /**
  * Get custom reward: `GET /channel_points/custom_rewards`, a user token; scope channel:read:redemptions or channel:manage:redemptions.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -738,6 +754,7 @@ export type UpdateCustomRewardParams = typeof UpdateCustomRewardParams.Type
 
 /**
  * Update custom reward: `PATCH /channel_points/custom_rewards`, a user token; scope channel:manage:redemptions.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -796,6 +813,7 @@ export type GetCustomRewardRedemptionParams = typeof GetCustomRewardRedemptionPa
 
 /**
  * Get custom reward redemption: `GET /channel_points/custom_rewards/redemptions`, a user token; scope channel:read:redemptions or channel:manage:redemptions.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -837,6 +855,7 @@ export type UpdateRedemptionStatusParams = typeof UpdateRedemptionStatusParams.T
 
 /**
  * Update redemption status: `PATCH /channel_points/custom_rewards/redemptions`, a user token; scope channel:manage:redemptions.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -875,6 +894,7 @@ export type GetCharityCampaignParams = typeof GetCharityCampaignParams.Type
 
 /**
  * Get charity campaign: `GET /charity/campaigns`, a user token; scope channel:read:charity.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -914,6 +934,7 @@ export type GetCharityCampaignDonationsParams = typeof GetCharityCampaignDonatio
 
 /**
  * Get charity campaign donations: `GET /charity/donations`, a user token; scope channel:read:charity.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -954,6 +975,7 @@ export type GetChattersParams = typeof GetChattersParams.Type
 
 /**
  * Get chatters: `GET /chat/chatters`, a user token; scope moderator:read:chatters.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -991,7 +1013,8 @@ export const GetChannelEmotesParams = Schema.Struct({
 export type GetChannelEmotesParams = typeof GetChannelEmotesParams.Type
 
 /**
- * Get channel emotes: `GET /chat/emotes`, a app token or a user token.
+ * Get channel emotes: `GET /chat/emotes`, an app token or a user token.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -1027,7 +1050,8 @@ export const GetGlobalEmotesParams = Schema.Struct({})
 export type GetGlobalEmotesParams = typeof GetGlobalEmotesParams.Type
 
 /**
- * Get global emotes: `GET /chat/emotes/global`, a app token or a user token.
+ * Get global emotes: `GET /chat/emotes/global`, an app token or a user token.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -1065,7 +1089,8 @@ export const GetEmoteSetsParams = Schema.Struct({
 export type GetEmoteSetsParams = typeof GetEmoteSetsParams.Type
 
 /**
- * Get emote sets: `GET /chat/emotes/set`, a app token or a user token.
+ * Get emote sets: `GET /chat/emotes/set`, an app token or a user token.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -1103,7 +1128,8 @@ export const GetChannelChatBadgesParams = Schema.Struct({
 export type GetChannelChatBadgesParams = typeof GetChannelChatBadgesParams.Type
 
 /**
- * Get channel chat badges: `GET /chat/badges`, a app token or a user token.
+ * Get channel chat badges: `GET /chat/badges`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1139,7 +1165,8 @@ export const GetGlobalChatBadgesParams = Schema.Struct({})
 export type GetGlobalChatBadgesParams = typeof GetGlobalChatBadgesParams.Type
 
 /**
- * Get global chat badges: `GET /chat/badges/global`, a app token or a user token.
+ * Get global chat badges: `GET /chat/badges/global`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1178,7 +1205,8 @@ export const GetChatSettingsParams = Schema.Struct({
 export type GetChatSettingsParams = typeof GetChatSettingsParams.Type
 
 /**
- * Get chat settings: `GET /chat/settings`, a app token or a user token.
+ * Get chat settings: `GET /chat/settings`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1229,6 +1257,7 @@ export type UpdateChatSettingsParams = typeof UpdateChatSettingsParams.Type
 
 /**
  * Update chat settings: `PATCH /chat/settings`, a user token; scope moderator:manage:chat_settings.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1276,7 +1305,8 @@ export const GetSharedChatSessionParams = Schema.Struct({
 export type GetSharedChatSessionParams = typeof GetSharedChatSessionParams.Type
 
 /**
- * Get shared chat session: `GET /shared_chat/session`, a app token or a user token.
+ * Get shared chat session: `GET /shared_chat/session`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1316,6 +1346,7 @@ export type GetUserEmotesParams = typeof GetUserEmotesParams.Type
 
 /**
  * Get user emotes: `GET /chat/emotes/user`, a user token; scope user:read:emotes.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -1357,6 +1388,7 @@ export type SendChatAnnouncementParams = typeof SendChatAnnouncementParams.Type
 
 /**
  * Send chat announcement: `POST /chat/announcements`, a user token; scope moderator:manage:announcements.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -1397,6 +1429,7 @@ export type SendAShoutoutParams = typeof SendAShoutoutParams.Type
 
 /**
  * Send a shoutout: `POST /chat/shoutouts`, a user token; scope moderator:manage:shoutouts.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -1438,7 +1471,8 @@ export const SendChatMessageParams = Schema.Struct({
 export type SendChatMessageParams = typeof SendChatMessageParams.Type
 
 /**
- * Send chat message: `POST /chat/messages`, a app token or a user token; scope user:write:chat.
+ * Send chat message: `POST /chat/messages`, an app token or a user token; scope user:write:chat.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1476,7 +1510,8 @@ export const GetUserChatColorParams = Schema.Struct({
 export type GetUserChatColorParams = typeof GetUserChatColorParams.Type
 
 /**
- * Get user chat color: `GET /chat/color`, a app token or a user token.
+ * Get user chat color: `GET /chat/color`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1532,6 +1567,7 @@ export type UpdateUserChatColorParams = typeof UpdateUserChatColorParams.Type
 
 /**
  * Update user chat color: `PUT /chat/color`, a user token; scope user:manage:chat_color.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -1571,6 +1607,7 @@ export type CreateClipParams = typeof CreateClipParams.Type
 
 /**
  * Create clip: `POST /clips`, a user token; scope clips:edit.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1614,7 +1651,8 @@ export const GetClipsParams = Schema.Struct({
 export type GetClipsParams = typeof GetClipsParams.Type
 
 /**
- * Get clips: `GET /clips`, a app token or a user token.
+ * Get clips: `GET /clips`, an app token or a user token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -1657,7 +1695,8 @@ export const CreateClipFromVodParams = Schema.Struct({
 export type CreateClipFromVodParams = typeof CreateClipFromVodParams.Type
 
 /**
- * Create clip from vod: `POST /videos/clips`, a app token or a user token; scope editor:manage:clips or channel:manage:clips.
+ * Create clip from vod: `POST /videos/clips`, an app token or a user token; scope editor:manage:clips or channel:manage:clips.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1697,7 +1736,8 @@ export const GetClipsDownloadParams = Schema.Struct({
 export type GetClipsDownloadParams = typeof GetClipsDownloadParams.Type
 
 /**
- * Get clips download: `GET /clips/downloads`, a app token or a user token; scope editor:manage:clips or channel:manage:clips.
+ * Get clips download: `GET /clips/downloads`, an app token or a user token; scope editor:manage:clips or channel:manage:clips.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1734,7 +1774,8 @@ export const GetConduitsParams = Schema.Struct({})
 export type GetConduitsParams = typeof GetConduitsParams.Type
 
 /**
- * Get conduits: `GET /eventsub/conduits`, a app token.
+ * Get conduits: `GET /eventsub/conduits`, an app token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1772,7 +1813,8 @@ export const CreateConduitsParams = Schema.Struct({
 export type CreateConduitsParams = typeof CreateConduitsParams.Type
 
 /**
- * Create conduits: `POST /eventsub/conduits`, a app token.
+ * Create conduits: `POST /eventsub/conduits`, an app token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1811,7 +1853,8 @@ export const UpdateConduitsParams = Schema.Struct({
 export type UpdateConduitsParams = typeof UpdateConduitsParams.Type
 
 /**
- * Update conduits: `PATCH /eventsub/conduits`, a app token.
+ * Update conduits: `PATCH /eventsub/conduits`, an app token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -1849,7 +1892,8 @@ export const DeleteConduitParams = Schema.Struct({
 export type DeleteConduitParams = typeof DeleteConduitParams.Type
 
 /**
- * Delete conduit: `DELETE /eventsub/conduits`, a app token.
+ * Delete conduit: `DELETE /eventsub/conduits`, an app token.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -1887,7 +1931,8 @@ export const GetConduitShardsParams = Schema.Struct({
 export type GetConduitShardsParams = typeof GetConduitShardsParams.Type
 
 /**
- * Get conduit shards: `GET /eventsub/conduits/shards`, a app token.
+ * Get conduit shards: `GET /eventsub/conduits/shards`, an app token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -1934,7 +1979,8 @@ export const UpdateConduitShardsParams = Schema.Struct({
 export type UpdateConduitShardsParams = typeof UpdateConduitShardsParams.Type
 
 /**
- * Update conduit shards: `PATCH /eventsub/conduits/shards`, a app token.
+ * Update conduit shards: `PATCH /eventsub/conduits/shards`, an app token.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -1972,7 +2018,8 @@ export const GetContentClassificationLabelsParams = Schema.Struct({
 export type GetContentClassificationLabelsParams = typeof GetContentClassificationLabelsParams.Type
 
 /**
- * Get content classification labels: `GET /content_classification_labels`, a app token or a user token.
+ * Get content classification labels: `GET /content_classification_labels`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -2016,7 +2063,8 @@ export const GetDropsEntitlementsParams = Schema.Struct({
 export type GetDropsEntitlementsParams = typeof GetDropsEntitlementsParams.Type
 
 /**
- * Get drops entitlements: `GET /entitlements/drops`, a app token or a user token.
+ * Get drops entitlements: `GET /entitlements/drops`, an app token or a user token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -2057,7 +2105,8 @@ export const UpdateDropsEntitlementsParams = Schema.Struct({
 export type UpdateDropsEntitlementsParams = typeof UpdateDropsEntitlementsParams.Type
 
 /**
- * Update drops entitlements: `PATCH /entitlements/drops`, a app token or a user token.
+ * Update drops entitlements: `PATCH /entitlements/drops`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -2098,6 +2147,7 @@ export type GetExtensionConfigurationSegmentParams = typeof GetExtensionConfigur
 
 /**
  * Get extension configuration segment: `GET /extensions/configurations`, an extension JWT.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -2140,6 +2190,7 @@ export type SetExtensionConfigurationSegmentParams = typeof SetExtensionConfigur
 
 /**
  * Set extension configuration segment: `PUT /extensions/configurations`, an extension JWT.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -2182,6 +2233,7 @@ export type SetExtensionRequiredConfigurationParams = typeof SetExtensionRequire
 
 /**
  * Set extension required configuration: `PUT /extensions/required_configuration`, an extension JWT.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -2222,6 +2274,7 @@ export type SendExtensionPubsubMessageParams = typeof SendExtensionPubsubMessage
 
 /**
  * Send extension pubsub message: `POST /extensions/pubsub`, an extension JWT.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -2260,7 +2313,8 @@ export const GetExtensionLiveChannelsParams = Schema.Struct({
 export type GetExtensionLiveChannelsParams = typeof GetExtensionLiveChannelsParams.Type
 
 /**
- * Get extension live channels: `GET /extensions/live`, a app token or a user token.
+ * Get extension live channels: `GET /extensions/live`, an app token or a user token.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -2297,6 +2351,7 @@ export type GetExtensionSecretsParams = typeof GetExtensionSecretsParams.Type
 
 /**
  * Get extension secrets: `GET /extensions/jwt/secrets`, an extension JWT.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -2336,6 +2391,7 @@ export type CreateExtensionSecretParams = typeof CreateExtensionSecretParams.Typ
 
 /**
  * Create extension secret: `POST /extensions/jwt/secrets`, an extension JWT.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -2377,6 +2433,7 @@ export type SendExtensionChatMessageParams = typeof SendExtensionChatMessagePara
 
 /**
  * Send extension chat message: `POST /extensions/chat`, an extension JWT.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -2415,6 +2472,7 @@ export type GetExtensionsParams = typeof GetExtensionsParams.Type
 
 /**
  * Get extensions: `GET /extensions`, an extension JWT.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -2453,7 +2511,8 @@ export const GetReleasedExtensionsParams = Schema.Struct({
 export type GetReleasedExtensionsParams = typeof GetReleasedExtensionsParams.Type
 
 /**
- * Get released extensions: `GET /extensions/released`, a app token or a user token.
+ * Get released extensions: `GET /extensions/released`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -2491,7 +2550,8 @@ export const GetExtensionBitsProductsParams = Schema.Struct({
 export type GetExtensionBitsProductsParams = typeof GetExtensionBitsProductsParams.Type
 
 /**
- * Get extension bits products: `GET /bits/extensions`, a app token.
+ * Get extension bits products: `GET /bits/extensions`, an app token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -2537,7 +2597,8 @@ export const UpdateExtensionBitsProductParams = Schema.Struct({
 export type UpdateExtensionBitsProductParams = typeof UpdateExtensionBitsProductParams.Type
 
 /**
- * Update extension bits product: `PUT /bits/extensions`, a app token.
+ * Update extension bits product: `PUT /bits/extensions`, an app token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -2663,7 +2724,8 @@ export const CreateEventsubSubscriptionParams = Schema.Struct({
 export type CreateEventsubSubscriptionParams = typeof CreateEventsubSubscriptionParams.Type
 
 /**
- * Create eventsub subscription: `POST /eventsub/subscriptions`, a app token or a user token.
+ * Create eventsub subscription: `POST /eventsub/subscriptions`, an app token or a user token.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -2701,7 +2763,8 @@ export const DeleteEventsubSubscriptionParams = Schema.Struct({
 export type DeleteEventsubSubscriptionParams = typeof DeleteEventsubSubscriptionParams.Type
 
 /**
- * Delete eventsub subscription: `DELETE /eventsub/subscriptions`, a app token or a user token.
+ * Delete eventsub subscription: `DELETE /eventsub/subscriptions`, an app token or a user token.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -2843,7 +2906,8 @@ export const GetEventsubSubscriptionsParams = Schema.Struct({
 export type GetEventsubSubscriptionsParams = typeof GetEventsubSubscriptionsParams.Type
 
 /**
- * Get eventsub subscriptions: `GET /eventsub/subscriptions`, a app token or a user token.
+ * Get eventsub subscriptions: `GET /eventsub/subscriptions`, an app token or a user token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -2881,7 +2945,8 @@ export const GetTopGamesParams = Schema.Struct({
 export type GetTopGamesParams = typeof GetTopGamesParams.Type
 
 /**
- * Get top games: `GET /games/top`, a app token or a user token.
+ * Get top games: `GET /games/top`, an app token or a user token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -2922,7 +2987,8 @@ export const GetGamesParams = Schema.Struct({
 export type GetGamesParams = typeof GetGamesParams.Type
 
 /**
- * Get games: `GET /games`, a app token or a user token.
+ * Get games: `GET /games`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -2961,6 +3027,7 @@ export type GetCreatorGoalsParams = typeof GetCreatorGoalsParams.Type
 
 /**
  * Get creator goals: `GET /goals`, a user token; scope channel:read:goals.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3000,6 +3067,7 @@ export type GetChannelGuestStarSettingsParams = typeof GetChannelGuestStarSettin
 
 /**
  * Get channel guest star settings: `GET /guest_star/channel_settings`, a user token; scope channel:read:guest_star or channel:manage:guest_star or moderator:read:guest_star or moderator:manage:guest_star.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -3054,6 +3122,7 @@ export type UpdateChannelGuestStarSettingsParams = typeof UpdateChannelGuestStar
 
 /**
  * Update channel guest star settings: `PUT /guest_star/channel_settings`, a user token; scope channel:manage:guest_star.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -3098,6 +3167,7 @@ export type GetGuestStarSessionParams = typeof GetGuestStarSessionParams.Type
 
 /**
  * Get guest star session: `GET /guest_star/session`, a user token; scope channel:read:guest_star or channel:manage:guest_star or moderator:read:guest_star or moderator:manage:guest_star.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3141,6 +3211,7 @@ export type CreateGuestStarSessionParams = typeof CreateGuestStarSessionParams.T
 
 /**
  * Create guest star session: `POST /guest_star/session`, a user token; scope channel:manage:guest_star.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3180,6 +3251,7 @@ export type EndGuestStarSessionParams = typeof EndGuestStarSessionParams.Type
 
 /**
  * End guest star session: `DELETE /guest_star/session`, a user token; scope channel:manage:guest_star.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3220,6 +3292,7 @@ export type GetGuestStarInvitesParams = typeof GetGuestStarInvitesParams.Type
 
 /**
  * Get guest star invites: `GET /guest_star/invites`, a user token; scope channel:read:guest_star or channel:manage:guest_star or moderator:read:guest_star or moderator:manage:guest_star.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3266,6 +3339,7 @@ export type SendGuestStarInviteParams = typeof SendGuestStarInviteParams.Type
 
 /**
  * Send guest star invite: `POST /guest_star/invites`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -3306,6 +3380,7 @@ export type DeleteGuestStarInviteParams = typeof DeleteGuestStarInviteParams.Typ
 
 /**
  * Delete guest star invite: `DELETE /guest_star/invites`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -3347,6 +3422,7 @@ export type AssignGuestStarSlotParams = typeof AssignGuestStarSlotParams.Type
 
 /**
  * Assign guest star slot: `POST /guest_star/slot`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -3388,6 +3464,7 @@ export type UpdateGuestStarSlotParams = typeof UpdateGuestStarSlotParams.Type
 
 /**
  * Update guest star slot: `PATCH /guest_star/slot`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -3430,6 +3507,7 @@ export type DeleteGuestStarSlotParams = typeof DeleteGuestStarSlotParams.Type
 
 /**
  * Delete guest star slot: `DELETE /guest_star/slot`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -3474,6 +3552,7 @@ export type UpdateGuestStarSlotSettingsParams = typeof UpdateGuestStarSlotSettin
 
 /**
  * Update guest star slot settings: `PATCH /guest_star/slot_settings`, a user token; scope channel:manage:guest_star or moderator:manage:guest_star.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -3520,6 +3599,7 @@ export type GetHypeTrainStatusParams = typeof GetHypeTrainStatusParams.Type
 
 /**
  * Get hype train status: `GET /hypetrain/status`, a user token; scope channel:read:hype_train.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3562,6 +3642,7 @@ export type CheckAutomodStatusParams = typeof CheckAutomodStatusParams.Type
 
 /**
  * Check automod status: `POST /moderation/enforcements/status`, a user token; scope moderation:read.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3603,6 +3684,7 @@ export type ManageHeldAutomodMessagesParams = typeof ManageHeldAutomodMessagesPa
 
 /**
  * Manage held automod messages: `POST /moderation/automod/message`, a user token; scope moderator:manage:automod.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -3641,6 +3723,7 @@ export type GetAutomodSettingsParams = typeof GetAutomodSettingsParams.Type
 
 /**
  * Get automod settings: `GET /moderation/automod/settings`, a user token; scope moderator:read:automod_settings.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3689,6 +3772,7 @@ export type UpdateAutomodSettingsParams = typeof UpdateAutomodSettingsParams.Typ
 
 /**
  * Update automod settings: `PUT /moderation/automod/settings`, a user token; scope moderator:manage:automod_settings.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3739,6 +3823,7 @@ export type GetBannedUsersParams = typeof GetBannedUsersParams.Type
 
 /**
  * Get banned users: `GET /moderation/banned`, a user token; scope moderation:read or moderator:manage:banned_users.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -3784,6 +3869,7 @@ export type BanUserParams = typeof BanUserParams.Type
 
 /**
  * Ban user: `POST /moderation/bans`, a user token; scope moderator:manage:banned_users.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3824,6 +3910,7 @@ export type UnbanUserParams = typeof UnbanUserParams.Type
 
 /**
  * Unban user: `DELETE /moderation/bans`, a user token; scope moderator:manage:banned_users.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -3865,6 +3952,7 @@ export type GetUnbanRequestsParams = typeof GetUnbanRequestsParams.Type
 
 /**
  * Get unban requests: `GET /moderation/unban_requests`, a user token; scope moderator:read:unban_requests or moderator:manage:unban_requests.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -3907,6 +3995,7 @@ export type ResolveUnbanRequestsParams = typeof ResolveUnbanRequestsParams.Type
 
 /**
  * Resolve unban requests: `PATCH /moderation/unban_requests`, a user token; scope moderator:manage:unban_requests.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -3947,6 +4036,7 @@ export type GetBlockedTermsParams = typeof GetBlockedTermsParams.Type
 
 /**
  * Get blocked terms: `GET /moderation/blocked_terms`, a user token; scope moderator:read:blocked_terms or moderator:manage:blocked_terms.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -3988,6 +4078,7 @@ export type AddBlockedTermParams = typeof AddBlockedTermParams.Type
 
 /**
  * Add blocked term: `POST /moderation/blocked_terms`, a user token; scope moderator:manage:blocked_terms.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4028,6 +4119,7 @@ export type RemoveBlockedTermParams = typeof RemoveBlockedTermParams.Type
 
 /**
  * Remove blocked term: `DELETE /moderation/blocked_terms`, a user token; scope moderator:manage:blocked_terms.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -4067,6 +4159,7 @@ export type DeleteChatMessagesParams = typeof DeleteChatMessagesParams.Type
 
 /**
  * Delete chat messages: `DELETE /moderation/chat`, a user token; scope moderator:manage:chat_messages.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -4105,6 +4198,7 @@ export type GetModeratedChannelsParams = typeof GetModeratedChannelsParams.Type
 
 /**
  * Get moderated channels: `GET /moderation/channels`, a user token; scope user:read:moderated_channels.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -4145,6 +4239,7 @@ export type GetModeratorsParams = typeof GetModeratorsParams.Type
 
 /**
  * Get moderators: `GET /moderation/moderators`, a user token; scope moderation:read or channel:manage:moderators.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -4185,6 +4280,7 @@ export type AddChannelModeratorParams = typeof AddChannelModeratorParams.Type
 
 /**
  * Add channel moderator: `POST /moderation/moderators`, a user token; scope channel:manage:moderators.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -4224,6 +4320,7 @@ export type RemoveChannelModeratorParams = typeof RemoveChannelModeratorParams.T
 
 /**
  * Remove channel moderator: `DELETE /moderation/moderators`, a user token; scope channel:manage:moderators.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -4264,6 +4361,7 @@ export type GetVipsParams = typeof GetVipsParams.Type
 
 /**
  * Get vips: `GET /channels/vips`, a user token; scope channel:read:vips or channel:manage:vips.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -4303,6 +4401,7 @@ export type AddChannelVipParams = typeof AddChannelVipParams.Type
 
 /**
  * Add channel vip: `POST /channels/vips`, a user token; scope channel:manage:vips.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -4342,6 +4441,7 @@ export type RemoveChannelVipParams = typeof RemoveChannelVipParams.Type
 
 /**
  * Remove channel vip: `DELETE /channels/vips`, a user token; scope channel:manage:vips.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -4382,6 +4482,7 @@ export type UpdateShieldModeStatusParams = typeof UpdateShieldModeStatusParams.T
 
 /**
  * Update shield mode status: `PUT /moderation/shield_mode`, a user token; scope moderator:manage:shield_mode.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4421,6 +4522,7 @@ export type GetShieldModeStatusParams = typeof GetShieldModeStatusParams.Type
 
 /**
  * Get shield mode status: `GET /moderation/shield_mode`, a user token; scope moderator:read:shield_mode or moderator:manage:shield_mode.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4464,6 +4566,7 @@ export type WarnChatUserParams = typeof WarnChatUserParams.Type
 
 /**
  * Warn chat user: `POST /moderation/warnings`, a user token; scope moderator:manage:warnings.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4504,7 +4607,8 @@ export const AddSuspiciousStatusToChatUserParams = Schema.Struct({
 export type AddSuspiciousStatusToChatUserParams = typeof AddSuspiciousStatusToChatUserParams.Type
 
 /**
- * Add suspicious status to chat user: `POST /moderation/suspicious_users`, a app token or a user token; scope moderator:manage:suspicious_users.
+ * Add suspicious status to chat user: `POST /moderation/suspicious_users`, an app token or a user token; scope moderator:manage:suspicious_users.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4544,7 +4648,8 @@ export const RemoveSuspiciousStatusFromChatUserParams = Schema.Struct({
 export type RemoveSuspiciousStatusFromChatUserParams = typeof RemoveSuspiciousStatusFromChatUserParams.Type
 
 /**
- * Remove suspicious status from chat user: `DELETE /moderation/suspicious_users`, a app token or a user token; scope moderator:manage:suspicious_users.
+ * Remove suspicious status from chat user: `DELETE /moderation/suspicious_users`, an app token or a user token; scope moderator:manage:suspicious_users.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4585,6 +4690,7 @@ export type GetPollsParams = typeof GetPollsParams.Type
 
 /**
  * Get polls: `GET /polls`, a user token; scope channel:read:polls or channel:manage:polls.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -4633,6 +4739,7 @@ export type CreatePollParams = typeof CreatePollParams.Type
 
 /**
  * Create poll: `POST /polls`, a user token; scope channel:manage:polls.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4680,6 +4787,7 @@ export type EndPollParams = typeof EndPollParams.Type
 
 /**
  * End poll: `PATCH /polls`, a user token; scope channel:manage:polls.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4720,6 +4828,7 @@ export type GetPredictionsParams = typeof GetPredictionsParams.Type
 
 /**
  * Get predictions: `GET /predictions`, a user token; scope channel:read:predictions or channel:manage:predictions.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -4764,6 +4873,7 @@ export type CreatePredictionParams = typeof CreatePredictionParams.Type
 
 /**
  * Create prediction: `POST /predictions`, a user token; scope channel:manage:predictions.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4805,6 +4915,7 @@ export type EndPredictionParams = typeof EndPredictionParams.Type
 
 /**
  * End prediction: `PATCH /predictions`, a user token; scope channel:manage:predictions.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4844,6 +4955,7 @@ export type StartARaidParams = typeof StartARaidParams.Type
 
 /**
  * Start a raid: `POST /raids`, a user token; scope channel:manage:raids.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -4883,6 +4995,7 @@ export type CancelARaidParams = typeof CancelARaidParams.Type
 
 /**
  * Cancel a raid: `DELETE /raids`, a user token; scope channel:manage:raids.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -4924,7 +5037,8 @@ export const GetChannelStreamScheduleParams = Schema.Struct({
 export type GetChannelStreamScheduleParams = typeof GetChannelStreamScheduleParams.Type
 
 /**
- * Get channel stream schedule: `GET /schedule`, a app token or a user token.
+ * Get channel stream schedule: `GET /schedule`, an app token or a user token.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -4963,6 +5077,7 @@ export type GetChannelIcalendarParams = typeof GetChannelIcalendarParams.Type
 
 /**
  * Get channel icalendar: `GET /schedule/icalendar`, no token.
+ * The text.
  *
  * @since 0.1.0
  * @category operations
@@ -5004,6 +5119,7 @@ export type UpdateChannelStreamScheduleParams = typeof UpdateChannelStreamSchedu
 
 /**
  * Update channel stream schedule: `PATCH /schedule/settings`, a user token; scope channel:manage:schedule.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -5047,6 +5163,7 @@ export type CreateChannelStreamScheduleSegmentParams = typeof CreateChannelStrea
 
 /**
  * Create channel stream schedule segment: `POST /schedule/segment`, a user token; scope channel:manage:schedule.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -5092,6 +5209,7 @@ export type UpdateChannelStreamScheduleSegmentParams = typeof UpdateChannelStrea
 
 /**
  * Update channel stream schedule segment: `PATCH /schedule/segment`, a user token; scope channel:manage:schedule.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -5131,6 +5249,7 @@ export type DeleteChannelStreamScheduleSegmentParams = typeof DeleteChannelStrea
 
 /**
  * Delete channel stream schedule segment: `DELETE /schedule/segment`, a user token; scope channel:manage:schedule.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -5168,7 +5287,8 @@ export const SearchCategoriesParams = Schema.Struct({
 export type SearchCategoriesParams = typeof SearchCategoriesParams.Type
 
 /**
- * Search categories: `GET /search/categories`, a app token or a user token.
+ * Search categories: `GET /search/categories`, an app token or a user token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -5209,7 +5329,8 @@ export const SearchChannelsParams = Schema.Struct({
 export type SearchChannelsParams = typeof SearchChannelsParams.Type
 
 /**
- * Search channels: `GET /search/channels`, a app token or a user token.
+ * Search channels: `GET /search/channels`, an app token or a user token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -5249,6 +5370,7 @@ export type GetStreamKeyParams = typeof GetStreamKeyParams.Type
 
 /**
  * Get stream key: `GET /streams/key`, a user token; scope channel:read:stream_key.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -5291,7 +5413,8 @@ export const GetStreamsParams = Schema.Struct({
 export type GetStreamsParams = typeof GetStreamsParams.Type
 
 /**
- * Get streams: `GET /streams`, a app token or a user token.
+ * Get streams: `GET /streams`, an app token or a user token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -5335,6 +5458,7 @@ export type GetFollowedStreamsParams = typeof GetFollowedStreamsParams.Type
 
 /**
  * Get followed streams: `GET /streams/followed`, a user token; scope user:read:follows.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -5375,6 +5499,7 @@ export type CreateStreamMarkerParams = typeof CreateStreamMarkerParams.Type
 
 /**
  * Create stream marker: `POST /streams/markers`, a user token; scope channel:manage:broadcast.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -5415,6 +5540,7 @@ export type GetStreamMarkersParams = typeof GetStreamMarkersParams.Type
 
 /**
  * Get stream markers: `GET /streams/markers`, a user token; scope user:read:broadcast or channel:manage:broadcast.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -5455,7 +5581,8 @@ export const GetBroadcasterSubscriptionsParams = Schema.Struct({
 export type GetBroadcasterSubscriptionsParams = typeof GetBroadcasterSubscriptionsParams.Type
 
 /**
- * Get broadcaster subscriptions: `GET /subscriptions`, a app token or a user token; scope channel:read:subscriptions.
+ * Get broadcaster subscriptions: `GET /subscriptions`, an app token or a user token; scope channel:read:subscriptions.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -5495,7 +5622,8 @@ export const CheckUserSubscriptionParams = Schema.Struct({
 export type CheckUserSubscriptionParams = typeof CheckUserSubscriptionParams.Type
 
 /**
- * Check user subscription: `GET /subscriptions/user`, a app token or a user token; scope user:read:subscriptions.
+ * Check user subscription: `GET /subscriptions/user`, an app token or a user token; scope user:read:subscriptions.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -5534,7 +5662,8 @@ export const GetAllStreamTagsParams = Schema.Struct({
 export type GetAllStreamTagsParams = typeof GetAllStreamTagsParams.Type
 
 /**
- * Get all stream tags: `GET /tags/streams`, a app token or a user token.
+ * Get all stream tags: `GET /tags/streams`, an app token or a user token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -5572,7 +5701,8 @@ export const GetStreamTagsParams = Schema.Struct({
 export type GetStreamTagsParams = typeof GetStreamTagsParams.Type
 
 /**
- * Get stream tags: `GET /streams/tags`, a app token or a user token.
+ * Get stream tags: `GET /streams/tags`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -5610,7 +5740,8 @@ export const GetChannelTeamsParams = Schema.Struct({
 export type GetChannelTeamsParams = typeof GetChannelTeamsParams.Type
 
 /**
- * Get channel teams: `GET /teams/channel`, a app token or a user token.
+ * Get channel teams: `GET /teams/channel`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -5649,7 +5780,8 @@ export const GetTeamsParams = Schema.Struct({
 export type GetTeamsParams = typeof GetTeamsParams.Type
 
 /**
- * Get teams: `GET /teams`, a app token or a user token.
+ * Get teams: `GET /teams`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -5688,7 +5820,8 @@ export const GetUsersParams = Schema.Struct({
 export type GetUsersParams = typeof GetUsersParams.Type
 
 /**
- * Get users: `GET /users`, a app token or a user token.
+ * Get users: `GET /users`, an app token or a user token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -5727,6 +5860,7 @@ export type UpdateUserParams = typeof UpdateUserParams.Type
 
 /**
  * Update user: `PUT /users`, a user token; scope user:edit.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -5764,7 +5898,8 @@ export const GetAuthorizationByUserParams = Schema.Struct({
 export type GetAuthorizationByUserParams = typeof GetAuthorizationByUserParams.Type
 
 /**
- * Get authorization by user: `GET /authorization/users`, a app token.
+ * Get authorization by user: `GET /authorization/users`, an app token.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -5804,6 +5939,7 @@ export type GetUserBlockListParams = typeof GetUserBlockListParams.Type
 
 /**
  * Get user block list: `GET /users/blocks`, a user token; scope user:read:blocked_users.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -5844,6 +5980,7 @@ export type BlockUserParams = typeof BlockUserParams.Type
 
 /**
  * Block user: `PUT /users/blocks`, a user token; scope user:manage:blocked_users.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -5881,6 +6018,7 @@ export type UnblockUserParams = typeof UnblockUserParams.Type
 
 /**
  * Unblock user: `DELETE /users/blocks`, a user token; scope user:manage:blocked_users.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations
@@ -5916,6 +6054,7 @@ export type GetUserExtensionsParams = typeof GetUserExtensionsParams.Type
 
 /**
  * Get user extensions: `GET /users/extensions/list`, a user token; scope user:read:broadcast or user:edit:broadcast.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -5953,7 +6092,8 @@ export const GetUserActiveExtensionsParams = Schema.Struct({
 export type GetUserActiveExtensionsParams = typeof GetUserActiveExtensionsParams.Type
 
 /**
- * Get user active extensions: `GET /users/extensions`, a app token or a user token.
+ * Get user active extensions: `GET /users/extensions`, an app token or a user token.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -6019,6 +6159,7 @@ export type UpdateUserExtensionsParams = typeof UpdateUserExtensionsParams.Type
 
 /**
  * Update user extensions: `PUT /users/extensions`, a user token; scope user:edit:broadcast.
+ * The decoded answer (its `data` when that is all it has).
  *
  * @since 0.1.0
  * @category operations
@@ -6063,7 +6204,8 @@ export const GetVideosParams = Schema.Struct({
 export type GetVideosParams = typeof GetVideosParams.Type
 
 /**
- * Get videos: `GET /videos`, a app token or a user token.
+ * Get videos: `GET /videos`, an app token or a user token.
+ * Every item as a Stream; pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
@@ -6102,6 +6244,7 @@ export type DeleteVideosParams = typeof DeleteVideosParams.Type
 
 /**
  * Delete videos: `DELETE /videos`, a user token; scope channel:manage:videos.
+ * The items (of every batch of ids).
  *
  * @since 0.1.0
  * @category operations
@@ -6142,6 +6285,7 @@ export type SendWhisperParams = typeof SendWhisperParams.Type
 
 /**
  * Send whisper: `POST /whispers`, a user token; scope user:manage:whispers.
+ * Nothing (204).
  *
  * @since 0.1.0
  * @category operations

@@ -33,14 +33,17 @@ export declare namespace Polls {
   export interface Service {
     /**
      * Get polls: `GET /polls`, a user token; scope channel:read:polls or channel:manage:polls.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getPolls>
     /**
      * Create poll: `POST /polls`, a user token; scope channel:manage:polls.
+     * The items (of every batch of ids).
      */
     readonly create: OperationRunner.Method<typeof Operations.createPoll>
     /**
      * End poll: `PATCH /polls`, a user token; scope channel:manage:polls.
+     * The items (of every batch of ids).
      */
     readonly end: OperationRunner.Method<typeof Operations.endPoll>
   }

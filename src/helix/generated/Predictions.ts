@@ -35,14 +35,17 @@ export declare namespace Predictions {
   export interface Service {
     /**
      * Get predictions: `GET /predictions`, a user token; scope channel:read:predictions or channel:manage:predictions.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getPredictions>
     /**
      * Create prediction: `POST /predictions`, a user token; scope channel:manage:predictions.
+     * The items (of every batch of ids).
      */
     readonly create: OperationRunner.Method<typeof Operations.createPrediction>
     /**
      * End prediction: `PATCH /predictions`, a user token; scope channel:manage:predictions.
+     * The items (of every batch of ids).
      */
     readonly end: OperationRunner.Method<typeof Operations.endPrediction>
   }

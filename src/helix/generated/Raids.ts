@@ -33,10 +33,12 @@ export declare namespace Raids {
   export interface Service {
     /**
      * Start a raid: `POST /raids`, a user token; scope channel:manage:raids.
+     * The items (of every batch of ids).
      */
     readonly start: OperationRunner.Method<typeof Operations.startARaid>
     /**
      * Cancel a raid: `DELETE /raids`, a user token; scope channel:manage:raids.
+     * Nothing (204).
      */
     readonly cancel: OperationRunner.OptionalMethod<typeof Operations.cancelARaid>
   }

@@ -32,27 +32,33 @@ export declare namespace Schedule {
    */
   export interface Service {
     /**
-     * Get channel stream schedule: `GET /schedule`, a app token or a user token.
+     * Get channel stream schedule: `GET /schedule`, an app token or a user token.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly get: OperationRunner.Method<typeof Operations.getChannelStreamSchedule>
     /**
      * Get channel icalendar: `GET /schedule/icalendar`, no token.
+     * The text.
      */
     readonly iCalendar: OperationRunner.Method<typeof Operations.getChannelIcalendar>
     /**
      * Update channel stream schedule: `PATCH /schedule/settings`, a user token; scope channel:manage:schedule.
+     * Nothing (204).
      */
     readonly updateSettings: OperationRunner.OptionalMethod<typeof Operations.updateChannelStreamSchedule>
     /**
      * Create channel stream schedule segment: `POST /schedule/segment`, a user token; scope channel:manage:schedule.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly createSegment: OperationRunner.Method<typeof Operations.createChannelStreamScheduleSegment>
     /**
      * Update channel stream schedule segment: `PATCH /schedule/segment`, a user token; scope channel:manage:schedule.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly updateSegment: OperationRunner.Method<typeof Operations.updateChannelStreamScheduleSegment>
     /**
      * Delete channel stream schedule segment: `DELETE /schedule/segment`, a user token; scope channel:manage:schedule.
+     * Nothing (204).
      */
     readonly deleteSegment: OperationRunner.Method<typeof Operations.deleteChannelStreamScheduleSegment>
   }

@@ -32,11 +32,13 @@ export declare namespace Search {
    */
   export interface Service {
     /**
-     * Search categories: `GET /search/categories`, a app token or a user token.
+     * Search categories: `GET /search/categories`, an app token or a user token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly categories: OperationRunner.Method<typeof Operations.searchCategories>
     /**
-     * Search channels: `GET /search/channels`, a app token or a user token.
+     * Search channels: `GET /search/channels`, an app token or a user token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly channels: OperationRunner.Method<typeof Operations.searchChannels>
   }

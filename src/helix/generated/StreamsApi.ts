@@ -35,22 +35,27 @@ export declare namespace StreamsApi {
   export interface Service {
     /**
      * Get stream key: `GET /streams/key`, a user token; scope channel:read:stream_key.
+     * The items (of every batch of ids).
      */
     readonly streamKey: OperationRunner.OptionalMethod<typeof Operations.getStreamKey>
     /**
-     * Get streams: `GET /streams`, a app token or a user token.
+     * Get streams: `GET /streams`, an app token or a user token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getStreams>
     /**
      * Get followed streams: `GET /streams/followed`, a user token; scope user:read:follows.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly followed: OperationRunner.OptionalMethod<typeof Operations.getFollowedStreams>
     /**
      * Create stream marker: `POST /streams/markers`, a user token; scope channel:manage:broadcast.
+     * The items (of every batch of ids).
      */
     readonly createMarker: OperationRunner.Method<typeof Operations.createStreamMarker>
     /**
      * Get stream markers: `GET /streams/markers`, a user token; scope user:read:broadcast or channel:manage:broadcast.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly markers: OperationRunner.OptionalMethod<typeof Operations.getStreamMarkers>
   }

@@ -34,11 +34,13 @@ export declare namespace Subscriptions {
    */
   export interface Service {
     /**
-     * Get broadcaster subscriptions: `GET /subscriptions`, a app token or a user token; scope channel:read:subscriptions.
+     * Get broadcaster subscriptions: `GET /subscriptions`, an app token or a user token; scope channel:read:subscriptions.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly subscribers: OperationRunner.OptionalMethod<typeof Operations.getBroadcasterSubscriptions>
     /**
-     * Check user subscription: `GET /subscriptions/user`, a app token or a user token; scope user:read:subscriptions.
+     * Check user subscription: `GET /subscriptions/user`, an app token or a user token; scope user:read:subscriptions.
+     * The items (of every batch of ids).
      */
     readonly checkUserSubscription: OperationRunner.Method<typeof Operations.checkUserSubscription>
   }

@@ -32,11 +32,13 @@ export declare namespace Tags {
    */
   export interface Service {
     /**
-     * Get all stream tags: `GET /tags/streams`, a app token or a user token.
+     * Get all stream tags: `GET /tags/streams`, an app token or a user token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly all: OperationRunner.OptionalMethod<typeof Operations.getAllStreamTags>
     /**
-     * Get stream tags: `GET /streams/tags`, a app token or a user token.
+     * Get stream tags: `GET /streams/tags`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly ofChannel: OperationRunner.Method<typeof Operations.getStreamTags>
   }

@@ -32,11 +32,13 @@ export declare namespace Teams {
    */
   export interface Service {
     /**
-     * Get channel teams: `GET /teams/channel`, a app token or a user token.
+     * Get channel teams: `GET /teams/channel`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly ofChannel: OperationRunner.Method<typeof Operations.getChannelTeams>
     /**
-     * Get teams: `GET /teams`, a app token or a user token.
+     * Get teams: `GET /teams`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly get: OperationRunner.OptionalMethod<typeof Operations.getTeams>
   }

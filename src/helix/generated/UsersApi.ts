@@ -32,39 +32,48 @@ export declare namespace UsersApi {
    */
   export interface Service {
     /**
-     * Get users: `GET /users`, a app token or a user token.
+     * Get users: `GET /users`, an app token or a user token.
+     * The items (of every batch of ids).
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getUsers>
     /**
      * Update user: `PUT /users`, a user token; scope user:edit.
+     * The items (of every batch of ids).
      */
     readonly updateDescription: OperationRunner.OptionalMethod<typeof Operations.updateUser>
     /**
-     * Get authorization by user: `GET /authorization/users`, a app token.
+     * Get authorization by user: `GET /authorization/users`, an app token.
+     * The items (of every batch of ids).
      */
     readonly authorizations: OperationRunner.Method<typeof Operations.getAuthorizationByUser>
     /**
      * Get user block list: `GET /users/blocks`, a user token; scope user:read:blocked_users.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly blockList: OperationRunner.Method<typeof Operations.getUserBlockList>
     /**
      * Block user: `PUT /users/blocks`, a user token; scope user:manage:blocked_users.
+     * Nothing (204).
      */
     readonly block: OperationRunner.Method<typeof Operations.blockUser>
     /**
      * Unblock user: `DELETE /users/blocks`, a user token; scope user:manage:blocked_users.
+     * Nothing (204).
      */
     readonly unblock: OperationRunner.Method<typeof Operations.unblockUser>
     /**
      * Get user extensions: `GET /users/extensions/list`, a user token; scope user:read:broadcast or user:edit:broadcast.
+     * The items (of every batch of ids).
      */
     readonly extensions: OperationRunner.OptionalMethod<typeof Operations.getUserExtensions>
     /**
-     * Get user active extensions: `GET /users/extensions`, a app token or a user token.
+     * Get user active extensions: `GET /users/extensions`, an app token or a user token.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly activeExtensions: OperationRunner.OptionalMethod<typeof Operations.getUserActiveExtensions>
     /**
      * Update user extensions: `PUT /users/extensions`, a user token; scope user:edit:broadcast.
+     * The decoded answer (its `data` when that is all it has).
      */
     readonly updateExtensions: OperationRunner.Method<typeof Operations.updateUserExtensions>
   }

@@ -32,11 +32,13 @@ export declare namespace Videos {
    */
   export interface Service {
     /**
-     * Get videos: `GET /videos`, a app token or a user token.
+     * Get videos: `GET /videos`, an app token or a user token.
+     * Every item as a Stream; pages are fetched on pull.
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getVideos>
     /**
      * Delete videos: `DELETE /videos`, a user token; scope channel:manage:videos.
+     * The items (of every batch of ids).
      */
     readonly delete: OperationRunner.Method<typeof Operations.deleteVideos>
   }

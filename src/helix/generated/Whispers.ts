@@ -33,6 +33,7 @@ export declare namespace Whispers {
   export interface Service {
     /**
      * Send whisper: `POST /whispers`, a user token; scope user:manage:whispers.
+     * Nothing (204).
      */
     readonly send: OperationRunner.Method<typeof Operations.sendWhisper>
   }
