@@ -80,8 +80,8 @@ export const sign = (
 
 /**
  * The claims Twitch wants for an EBS call: `exp`, `user_id` (the extension owner), `role:
- * "external"`; for Send Extension PubSub Message also `channel_id` (the broadcaster, or `all` for a
- * global broadcast) and `pubsub_perms.send` with the target.
+ * "external"`, `channel_id` when the call names a broadcaster; for Send Extension PubSub Message
+ * `channel_id` is `all` for a global broadcast, and `pubsub_perms.send` lists the targets.
  *
  * @since 0.1.0
  * @category signing
@@ -96,10 +96,12 @@ export const claimsFor = (
     user_id: ownerId,
     role: "external"
   }
+  const channel = request.params["broadcaster_id"]
+  if (typeof channel === "string") claims["channel_id"] = channel
   if (request.operation === "send-extension-pubsub-message") {
-    const global = request.params["is_global_broadcast"] === true
-    const channel = request.params["broadcaster_id"]
-    claims["channel_id"] = global ? "all" : typeof channel === "string" ? channel : "all"
+    if (request.params["is_global_broadcast"] === true || typeof channel !== "string") {
+      claims["channel_id"] = "all"
+    }
     const target = request.params["target"]
     claims["pubsub_perms"] = { send: Array.isArray(target) ? target : ["broadcast"] }
   }

@@ -258,3 +258,37 @@ describe("OperationRunner", () => {
       )
     )))
 })
+
+describe("ExtensionAuth.claimsFor", () => {
+  it("names the channel, and for PubSub the targets or all channels", () => {
+    const at = 1_700_000_000_000
+    expect(
+      ExtensionAuth.claimsFor(
+        { operation: "send-extension-chat-message", params: { broadcaster_id: "9" } },
+        "o",
+        at
+      )
+    )
+      .toEqual({ exp: 1_700_000_000, user_id: "o", role: "external", channel_id: "9" })
+    expect(
+      ExtensionAuth.claimsFor(
+        {
+          operation: "send-extension-pubsub-message",
+          params: { broadcaster_id: "9", target: ["whisper-5"] }
+        },
+        "o",
+        at
+      )
+    ).toMatchObject({ channel_id: "9", pubsub_perms: { send: ["whisper-5"] } })
+    expect(
+      ExtensionAuth.claimsFor(
+        {
+          operation: "send-extension-pubsub-message",
+          params: { is_global_broadcast: true, target: ["global"] }
+        },
+        "o",
+        at
+      )
+    ).toMatchObject({ channel_id: "all", pubsub_perms: { send: ["global"] } })
+  })
+})
