@@ -313,7 +313,7 @@ export const make = (
       Effect.flatMap(
         prepare(operation, params),
         ({ client, wire }) => pageOf(client, operation, wire, cursor)
-      )
+      ).pipe(traced(operation))
 
     const items: OperationRunner.Service["items"] = (operation) => (params) =>
       Effect.flatMap(prepare(operation, params), ({ client, wire }) =>
@@ -324,25 +324,36 @@ export const make = (
             { concurrency: 4 }
           ),
           (pages) => pages.flatMap((p) => p.data)
-        ))
+        )).pipe(traced(operation))
 
     const value: OperationRunner.Service["value"] = (operation) => (params) =>
       Effect.flatMap(
         prepare(operation, params),
         ({ client, wire }) => send(client, operation, wire, operation.response)
-      )
+      ).pipe(traced(operation))
 
     const noContent: OperationRunner.Service["noContent"] = (operation) => (params) =>
       Effect.flatMap(
         prepare(operation, params),
         ({ client, wire }) => Effect.asVoid(send(client, operation, wire, Schema.Unknown))
-      )
+      ).pipe(traced(operation))
 
     const text: OperationRunner.Service["text"] = (operation) => (params) =>
-      Effect.flatMap(prepare(operation, params), ({ wire }) => fetchText(http, config, operation, wire))
+      Effect.flatMap(prepare(operation, params), ({ wire }) => fetchText(http, config, operation, wire)).pipe(
+        traced(operation)
+      )
 
     return OperationRunner.of({ paged, page, items, value, noContent, text })
   })
+
+/** A span per operation call (its requests are spans of the transport inside it); no parameters. */
+const traced =
+  (operation: { readonly id: string; readonly method: string; readonly path: string }) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.withSpan(effect, `Helix ${operation.id}`, {
+      kind: "client",
+      attributes: { "twitch.helix.operation": operation.id, "twitch.helix.path": operation.path }
+    })
 
 /** A public text answer (the iCalendar schedule): no token, Twitch's error body kept on failure. */
 const fetchText = <P, I extends HelixOperation.Wire, E>(
