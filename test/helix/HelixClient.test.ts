@@ -294,7 +294,8 @@ describe("HelixClient", () => {
       const fiber = yield* Effect.fork(Effect.flip(helix.request("/users", Schema.Unknown)))
       const error = yield* driveUntilDone(fiber)
       expect(error._tag).toBe("TransportError")
-      expect(error._tag === "TransportError" && error.detail).toContain("did not answer within")
+      expect(error._tag === "TransportError" && error.step).toBe("Timeout")
+      expect(error._tag === "TransportError" && error.detail).toBe("no answer within 5s")
       // The timeout is retried like any transport failure: one try and one retry.
       expect((yield* seen).length).toBe(2)
       const bucket = Option.getOrThrow(yield* helix.rateLimit)
