@@ -85,8 +85,11 @@ const rootCause = (cause: unknown): CauseInfo => {
     const errors: unknown = (current as { errors?: unknown }).errors
     current = Array.isArray(errors) && errors.length > 0 ? errors[0] : (current as { cause?: unknown }).cause
   }
-  return fallback ??
+  const found = fallback ??
     { code: undefined, syscall: undefined, message: cause === undefined ? "" : String(cause) }
+  // Some clients keep the code in the message only ("connect ECONNREFUSED 127.0.0.1:1").
+  const code = /\b(E[A-Z]{4,}|EAI_[A-Z]+|UND_ERR_[A-Z_]+|ERR_[A-Z_]+)\b/.exec(found.message)?.[1]
+  return code === undefined ? found : { ...found, code }
 }
 
 const isTls = (code: string, message: string): boolean =>
@@ -255,14 +258,24 @@ export const responseError = (answer: Answer): NotAuthorized | HttpError => {
 export const decodeError = (
   error: ParseResult.ParseError,
   info: RequestInfo,
-  options: { readonly prefix?: ReadonlyArray<PropertyKey>; readonly hideValues?: boolean } = {}
+  options: {
+    readonly prefix?: ReadonlyArray<PropertyKey>
+    /** Leave the offending value out of the detail (it could be a token). */
+    readonly hideValues?: boolean
+    /** Texts removed from the detail wherever they appear (secrets of the body). */
+    readonly secrets?: ReadonlyArray<string>
+  } = {}
 ): DecodeError => {
   const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
   const path = [...(options.prefix ?? []), ...(first?.path ?? [])].map(String).join(".")
   const message = first?.message ?? error.message
+  const shown = options.hideValues === true ? message.replace(/,? actual [\s\S]*$/, "") : message
   return new DecodeError({
     path: path === "" ? "<root>" : path,
-    detail: options.hideValues === true ? message.replace(/,? actual [\s\S]*$/, "") : message,
+    detail: (options.secrets ?? []).reduce(
+      (text, secret) => secret.length > 0 ? text.split(secret).join("<redacted>") : text,
+      shown
+    ),
     request: info
   })
 }
