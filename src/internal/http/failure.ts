@@ -40,7 +40,10 @@ export interface RequestInfo {
 export interface Answer {
   readonly status: number
   readonly headers: Readonly<Record<string, string | undefined>>
+  /** The body as text (for a `bytes` pipeline: only when the status is not 2xx, else empty). */
   readonly text: string
+  /** The body as bytes, on a pipeline that reads `bytes`. */
+  readonly bytes?: Uint8Array | undefined
   /** Method and URL for error reports (computed on demand: most answers never need it). */
   readonly info: () => RequestInfo
 }

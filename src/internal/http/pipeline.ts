@@ -86,6 +86,8 @@ export interface Options {
    * the path alone (for areas whose whole query is of no use to a reader).
    */
   readonly urls?: "redacted" | "path" | undefined
+  /** Whether answers are read as text (default) or as bytes (pictures). */
+  readonly body?: "text" | "bytes" | undefined
   /** The endpoint label of a request on metrics (default: the area). */
   readonly endpoint?: ((request: HttpClientRequest.HttpClientRequest) => string) | undefined
   /** Wraps every attempt, e.g. to wait on a rate limit before it and read its answer's headers. */
@@ -144,6 +146,9 @@ export const make = (base: HttpClient.HttpClient, options: Options): Pipeline =>
   const endpoint = options.endpoint ?? (() => area)
   const around = options.around
 
+  const bytes = options.body === "bytes"
+  const readBody = (response: HttpClientResponse.HttpClientResponse) =>
+    bytes ? response.arrayBuffer : response.text
   const measured = HttpMetrics.measure(area)
   const attempt = (
     effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>,
@@ -151,7 +156,7 @@ export const make = (base: HttpClient.HttpClient, options: Options): Pipeline =>
   ): Attempt => {
     const timed = measured(
       endpoint(request),
-      effect.pipe(Effect.tap((response) => response.text), Effect.timeout(timeout))
+      effect.pipe(Effect.tap(readBody), Effect.timeout(timeout))
     )
     return around === undefined ? timed : around(timed, request)
   }
@@ -191,16 +196,36 @@ export const make = (base: HttpClient.HttpClient, options: Options): Pipeline =>
     return { method: request.method, url: options.urls === "path" ? withoutQuery(url) : redactUrl(url) }
   }
 
+  const readText = (
+    request: HttpClientRequest.HttpClientRequest,
+    response: HttpClientResponse.HttpClientResponse
+  ) =>
+    Effect.map(response.text, (text): Answer => ({
+      status: response.status,
+      headers: response.headers,
+      text,
+      info: () => info(request)
+    }))
+
+  const readBytes = (
+    request: HttpClientRequest.HttpClientRequest,
+    response: HttpClientResponse.HttpClientResponse
+  ) =>
+    Effect.map(response.arrayBuffer, (buffer): Answer => {
+      const body = new Uint8Array(buffer)
+      const ok = response.status >= 200 && response.status < 300
+      return {
+        status: response.status,
+        headers: response.headers,
+        text: ok ? "" : new TextDecoder().decode(body),
+        bytes: body,
+        info: () => info(request)
+      }
+    })
+
   const send = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<Answer, TransportError> =>
     client.execute(request).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(response.text, (text): Answer => ({
-          status: response.status,
-          headers: response.headers,
-          text,
-          info: () => info(request)
-        }))
-      ),
+      Effect.flatMap((response) => bytes ? readBytes(request, response) : readText(request, response)),
       Effect.mapError((error) => transportError(error, info(request), timeoutText)),
       Effect.tap((answer) =>
         Effect.whenLogLevel(
