@@ -5,7 +5,7 @@ import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as HelixClient from "../../src/helix/HelixClient.js"
 import { Users } from "../../src/helix/Users.js"
-import { layer, seen, wireUser } from "./fakeHelix.js"
+import { layer, seen, tooManyRequests, wireUser } from "./fakeHelix.js"
 
 const { metrics } = HelixClient
 const requests = (endpoint: string, status: string) =>
@@ -62,15 +62,7 @@ describe("HelixClient metrics", () => {
           index === 0
             ? { status: 500, body: { error: "Internal Server Error", status: 500, message: "boom" } }
             : index === 1
-            ? {
-              status: 429,
-              body: { error: "Too Many Requests", status: 429, message: "Too Many Requests" },
-              headers: {
-                "Ratelimit-Limit": "800",
-                "Ratelimit-Remaining": "0",
-                "Ratelimit-Reset": String(Math.floor(now / 1000))
-              }
-            }
+            ? tooManyRequests(Math.floor(now / 1000))
             : {
               body: { data: [wireUser("bob")] },
               headers: { "Ratelimit-Limit": "800", "Ratelimit-Remaining": "737", "Ratelimit-Reset": "1" }
