@@ -26,4 +26,11 @@ export const pipeline = (
   area: "gql" | "usher" | "emotes",
   timeout: Duration.DurationInput
 ): HttpPipeline.Pipeline =>
-  HttpPipeline.make(client, { area, timeout, urls: "path", ...(area === "emotes" ? { body: "bytes" } : {}) })
+  HttpPipeline.make(client, {
+    area,
+    timeout,
+    urls: "path",
+    ...(area === "emotes" ? { body: "bytes" } : {}),
+    // GQL calls may carry a Client-Integrity token.
+    ...(area === "gql" ? { secretHeaders: ["client-integrity"] } : {})
+  })
