@@ -121,12 +121,16 @@ export interface Pipeline {
 /** The answers worth another try, as `HttpClient.retryTransient` counts them (408 and 429 aside). */
 const transientStatus: ReadonlySet<number> = new Set([500, 502, 503, 504])
 
-/** Transport failures, timeouts and transient 5xx answers (after `filterStatus`). */
+/**
+ * Transport failures, timeouts, answers cut off while their body was read (`Decode`), and
+ * transient 5xx answers (after `filterStatus`).
+ */
 const isTransient = (error: Failure): boolean =>
   Cause.isTimeoutException(error) ||
   (error._tag === "RequestError" && error.reason === "Transport") ||
-  (error._tag === "ResponseError" && error.reason === "StatusCode" &&
-    transientStatus.has(error.response.status))
+  (error._tag === "ResponseError" &&
+    (error.reason === "Decode" ||
+      (error.reason === "StatusCode" && transientStatus.has(error.response.status))))
 
 const hasSecretQuery = (request: HttpClientRequest.HttpClientRequest): boolean =>
   hasSecretParam(request.url) || request.urlParams.some(([key]) => secretParams.includes(key.toLowerCase()))

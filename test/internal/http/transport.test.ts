@@ -11,6 +11,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Http from "node:http"
 import * as Net from "node:net"
 import * as TwitchAuth from "../../../src/auth/TwitchAuth.js"
 import * as Helix from "../../../src/helix/Helix.js"
@@ -31,6 +32,20 @@ const tcpServer = (onData: (socket: Net.Socket) => void) =>
     }),
     (server) =>
       Effect.async<void>((resume) => {
+        server.close(() => resume(Effect.void))
+      })
+  ).pipe(Effect.map((server) => (server.address() as Net.AddressInfo).port))
+
+/** An HTTP server on 127.0.0.1 answering every request with `respond`; closed with the scope. */
+const httpServer = (respond: (response: Http.ServerResponse) => void) =>
+  Effect.acquireRelease(
+    Effect.async<Http.Server>((resume) => {
+      const server = Http.createServer((_, response) => respond(response))
+      server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+    }),
+    (server) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
         server.close(() => resume(Effect.void))
       })
   ).pipe(Effect.map((server) => (server.address() as Net.AddressInfo).port))
@@ -125,6 +140,36 @@ describe("TransportError from real failures", () => {
       expect(error.step).toBe("Timeout")
       expect(error.detail).toBe("no answer within 300ms")
       expectUrlOnce(error, url)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("an answer cut off mid-body is step Reset, and retried when the pipeline retries", () =>
+    Effect.gen(function*() {
+      let requests = 0
+      const port = yield* httpServer((response) => {
+        requests++
+        response.writeHead(200, { "content-type": "application/json", "content-length": "1000" })
+        if (requests === 1) {
+          response.write("{\"data\":[")
+          setTimeout(() => response.destroy(), 20)
+        } else response.end(`{"data":[]}${" ".repeat(989)}`)
+      })
+      const url = `http://127.0.0.1:${port}/x`
+      const client = yield* HttpClient.HttpClient
+      const cut = yield* Effect.flip(
+        HttpPipeline.make(client, { area: "test", timeout: "5 seconds" }).send(HttpClientRequest.get(url))
+      )
+      expect(cut.step).toBe("Reset")
+      expect(cut.detail).toMatch(/^reading the answer failed: /)
+      requests = 0
+      const retrying = HttpPipeline.make(client, {
+        area: "test",
+        timeout: "5 seconds",
+        retry: { times: 1, base: "5 millis", cap: "5 millis" }
+      })
+      const answer = yield* retrying.send(HttpClientRequest.get(url))
+      expect(answer.status).toBe(200)
+      expect(answer.text.trim()).toBe(`{"data":[]}`)
+      expect(requests).toBe(2)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scopedLive("Helix over an unreachable host names the URL once, the step and ENOTFOUND", () =>
