@@ -127,7 +127,7 @@ export declare namespace HelixClient {
    * @category models
    */
   export interface Options {
-    /** How many times a 5xx or transport failure is retried (default 3). */
+    /** How many times a 500/502/503/504 answer, a transport failure or a timeout is retried (default 3). */
     readonly maxRetries?: number
     /** First backoff delay (default 250 ms); doubles each time, with jitter. */
     readonly retryBase?: Duration.DurationInput
