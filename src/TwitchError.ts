@@ -116,7 +116,34 @@ export class DecodeError
 }
 
 /**
- * The request never got an answer: connection refused, reset, DNS or TLS failure, timeout.
+ * The step of a request that failed without an answer: the host name did not resolve (`DNS`), no
+ * connection could be opened (`Connect`), the TLS handshake failed (`TLS`), no answer came in
+ * time (`Timeout`), the connection was closed or reset mid-request (`Reset`), or something else
+ * (`Other`: an invalid URL, a body that could not be sent or read).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const TransportStep = Schema.Literal("DNS", "Connect", "TLS", "Timeout", "Reset", "Other")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TransportStep = typeof TransportStep.Type
+
+const stepText: Record<TransportStep, string> = {
+  DNS: "the host name did not resolve (check the URL and the network's DNS)",
+  Connect: "no connection could be opened (is the host up and the port open?)",
+  TLS: "the TLS handshake failed (is it an HTTPS server, with a certificate we trust?)",
+  Timeout: "no answer in time (the server or the network is slow; the call may be retried)",
+  Reset: "the connection was closed before the answer was complete (the call may be retried)",
+  Other: "the request failed"
+}
+
+/**
+ * The request never got an answer. `step` names what failed (DNS, connect, TLS, timeout, reset)
+ * and `code` the cause's code (`ENOTFOUND`, `ECONNREFUSED`, `ERR_SSL_WRONG_VERSION_NUMBER`...).
  *
  * @since 0.1.0
  * @category errors
@@ -125,6 +152,8 @@ export class TransportError extends Schema.TaggedError<TransportError>("effect-t
   "TransportError",
   {
     detail: Schema.String,
+    step: Schema.optional(TransportStep),
+    code: Schema.optional(Schema.String),
     request: Schema.optional(RequestInfo)
   }
 ) {
@@ -133,7 +162,9 @@ export class TransportError extends Schema.TaggedError<TransportError>("effect-t
   /** @since 0.1.0 */
   override get message(): string {
     const where = this.request ? `${this.request.method} ${this.request.url}: ` : ""
-    return `${where}${this.detail}`
+    const step = this.step === undefined ? "" : `${this.step}: ${stepText[this.step]}`
+    const code = this.code === undefined ? "" : ` [${this.code}]`
+    return step === "" ? `${where}${this.detail}${code}` : `${where}${step}${code}: ${this.detail}`
   }
 }
 

@@ -5,18 +5,17 @@
  *
  * @since 0.1.0
  */
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { TwitchConfig } from "../TwitchConfig.js"
-import type { DecodeError, HttpError } from "../TwitchError.js"
-import { LoginFailed, NotAuthorized, TransportError } from "../TwitchError.js"
+import type { DecodeError, HttpError, TransportError } from "../TwitchError.js"
+import { LoginFailed, NotAuthorized } from "../TwitchError.js"
 import * as AccessToken from "./AccessToken.js"
 import * as Http from "./internal/http.js"
 
@@ -175,28 +174,6 @@ export const metrics = {
  */
 export type OAuthError = HttpError | DecodeError | TransportError
 
-/** How long one id.twitch.tv call may take, answer body included. */
-const callTimeout = Duration.seconds(30)
-
-/** Sends a request and reads the whole answer, within {@link callTimeout}. */
-const execute = (
-  request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<Http.Answer, TransportError, HttpClient.HttpClient> => {
-  const info = Http.requestInfo(request)
-  return HttpClient.HttpClient.pipe(
-    Effect.flatMap((client) => client.execute(request)),
-    Effect.flatMap((response) =>
-      Effect.map(response.text, (text) => ({ info, status: response.status, text }))
-    ),
-    Effect.mapError(Http.transportError(info)),
-    Effect.timeoutFail({
-      duration: callTimeout,
-      onTimeout: () =>
-        new TransportError({ detail: `no answer within ${Duration.format(callTimeout)}`, request: info })
-    })
-  )
-}
-
 const idUrl = (path: string) => Effect.map(TwitchConfig, (config) => `${config.idUrl}/oauth2/${path}`)
 
 /**
@@ -215,14 +192,14 @@ export const validate = (
       HttpClientRequest.setHeader("Authorization", `OAuth ${Redacted.value(token)}`),
       HttpClientRequest.acceptJson
     )
-    const answer = yield* execute(request)
+    const answer = yield* Http.execute(request)
     if (answer.status === 401) {
       const body = Http.errorBody(answer.text)
       return yield* new NotAuthorized({
         reason: "InvalidToken",
         status: 401,
         ...(body.message !== undefined ? { twitchMessage: body.message } : {}),
-        request: answer.info
+        request: answer.info()
       })
     }
     if (answer.status !== 200) return yield* Http.httpError(answer)
@@ -256,7 +233,7 @@ export const revoke = (
     const request = HttpClientRequest.post(`${config.idUrl}/oauth2/revoke`).pipe(
       HttpClientRequest.bodyUrlParams({ client_id: config.clientId, token: Redacted.value(token) })
     )
-    const answer = yield* execute(request)
+    const answer = yield* Http.execute(request)
     if (answer.status === 200) return
     const error = Http.httpError(answer)
     if (answer.status === 400 && error.twitchMessage?.toLowerCase() === "invalid token") return
@@ -289,7 +266,7 @@ export const token = (
       HttpClientRequest.bodyUrlParams({ client_id: config.clientId, ...params }),
       HttpClientRequest.acceptJson
     )
-    const answer = yield* execute(request)
+    const answer = yield* Http.execute(request)
     if (answer.status >= 200 && answer.status < 300) {
       return { _tag: "Token" as const, token: yield* Http.decodeJson(TokenResponse, answer) }
     }
@@ -411,7 +388,7 @@ export const deviceCode = (
       HttpClientRequest.bodyUrlParams({ client_id: config.clientId, scopes: scopes.join(" ") }),
       HttpClientRequest.acceptJson
     )
-    const answer = yield* execute(request)
+    const answer = yield* Http.execute(request)
     if (answer.status !== 200) return yield* Http.httpError(answer)
     return yield* Http.decodeJson(DeviceCode, answer)
   }).pipe(Effect.withSpan("OAuth.deviceCode"))

@@ -1,9 +1,10 @@
 /**
- * The Helix transport: the one place every Helix call goes through. It adds `Client-Id` and the
- * bearer token from the auth layer's `Ref`, checks scopes before sending, waits on the shared
- * rate-limit bucket of the token, retries 429s after `Ratelimit-Reset` and 5xx/transport failures
- * with capped exponential backoff and jitter, refreshes once on 401, decodes with `Schema`, and maps
- * every failure into the library's typed errors. Lists that page are `Stream`s.
+ * The Helix transport: the one place every Helix call goes through, on the library's one HTTP
+ * pipeline (`internal/http`). It adds `Client-Id` and the bearer token from the auth layer's `Ref`,
+ * checks scopes before sending, waits on the shared rate-limit bucket of the token, retries 429s
+ * after `Ratelimit-Reset` and transport failures, timeouts and 5xx answers with capped exponential
+ * backoff and jitter, refreshes once on 401, decodes with `Schema`, and maps every failure into the
+ * library's typed errors. Lists that page are `Stream`s.
  *
  * @since 0.1.0
  */
@@ -13,19 +14,22 @@ import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import type { AccessToken } from "../auth/AccessToken.js"
 import * as TwitchAuth from "../auth/TwitchAuth.js"
+import { type Answer, decodeError, parseJson, responseError } from "../internal/http/failure.js"
+import * as HttpMetrics from "../internal/http/metrics.js"
+import * as HttpPipeline from "../internal/http/pipeline.js"
 import { TwitchConfig } from "../TwitchConfig.js"
-import { DecodeError, type HelixError, HttpError, NotAuthorized, TransportError } from "../TwitchError.js"
+import type { HelixError, HttpError } from "../TwitchError.js"
+import { DecodeError, NotAuthorized } from "../TwitchError.js"
 import * as HelixRateLimit from "./HelixRateLimit.js"
 
 /**
@@ -123,7 +127,7 @@ export declare namespace HelixClient {
    * @category models
    */
   export interface Options {
-    /** How many times a 5xx or transport failure is retried (default 3). */
+    /** How many times a 500/502/503/504 answer, a transport failure or a timeout is retried (default 3). */
     readonly maxRetries?: number
     /** First backoff delay (default 250 ms); doubles each time, with jitter. */
     readonly retryBase?: Duration.DurationInput
@@ -141,51 +145,86 @@ export declare namespace HelixClient {
   }
 }
 
-const rawObjects = new WeakMap<object, unknown>()
+/**
+ * Where a model keeps the wire object it was decoded from: a symbol property (skipped by
+ * `Object.keys`, JSON and structural equality). A `WeakMap` did the same at 35 times the cost per
+ * item, most of it in the garbage collector's ephemeron work (measured: 100 `set`s 180 us against
+ * 4 us), which made it the largest avoidable per-call cost of a page.
+ */
+const rawKey: unique symbol = Symbol.for("effect-twitcher/HelixClient/raw")
+
+const keepRaw = (model: unknown, wire: unknown): void => {
+  if (
+    model !== wire && typeof model === "object" && model !== null && typeof wire === "object" &&
+    wire !== null &&
+    Object.isExtensible(model)
+  ) {
+    Reflect.set(model, rawKey, wire)
+  }
+}
 
 /**
- * The wire object a decoded Helix model came from, for fields the model does not cover.
+ * The wire object a decoded Helix model came from, for fields the model does not cover (`None`
+ * for a value that was not decoded from a page item into a new object).
  *
  * @since 0.1.0
  * @category accessors
  */
-export const raw = (model: object): Option.Option<Readonly<Record<string, unknown>>> =>
-  Option.fromNullable(rawObjects.get(model) as Readonly<Record<string, unknown>> | undefined)
-
-const PageEnvelope = Schema.Struct({
-  data: Schema.Array(Schema.Unknown),
-  pagination: Schema.optional(Schema.Struct({ cursor: Schema.optional(Schema.String) })),
-  total: Schema.optional(Schema.Number)
-})
-
-const TwitchErrorBody = Schema.Struct({
-  error: Schema.optional(Schema.String),
-  message: Schema.optional(Schema.String)
-})
-
-/** Whether an error is worth retrying with backoff (5xx and transport failures). */
-const isRetryable = (error: HelixError): boolean =>
-  error._tag === "TransportError" || (error._tag === "HttpError" && error.status >= 500)
-
-const parseErrorToDecodeError = (
-  error: ParseResult.ParseError,
-  request: { readonly method: string; readonly url: string },
-  prefix: ReadonlyArray<PropertyKey> = []
-): DecodeError => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const first = issues[0]
-  const path = [...prefix, ...(first?.path ?? [])].map(String).join(".")
-  return new DecodeError({
-    path: path === "" ? "<root>" : path,
-    detail: first?.message ?? error.message,
-    request
-  })
+export const raw = (model: object): Option.Option<Readonly<Record<string, unknown>>> => {
+  const wire: unknown = Reflect.get(model, rawKey)
+  return typeof wire === "object" && wire !== null
+    ? Option.some(wire as Readonly<Record<string, unknown>>)
+    : Option.none()
 }
 
-type RequestInfo = { readonly method: string; readonly url: string }
+/** The `Schema.Array` of an item schema, made once per item schema (a new one per call would be compiled anew). */
+const arrays = new WeakMap<Schema.Schema.Any, Schema.Schema.Any>()
 
-/** `https://host/helix/streams?first=1` without credentials (Helix puts none in the URL). */
-const describe = (method: string, url: string): RequestInfo => ({ method, url })
+const arrayOf = <A, I, R>(
+  item: Schema.Schema<A, I, R>
+): Schema.Schema<ReadonlyArray<A>, ReadonlyArray<I>, R> => {
+  const found = arrays.get(item)
+  if (found !== undefined) return found as Schema.Schema<ReadonlyArray<A>, ReadonlyArray<I>, R>
+  const made = Schema.Array(item)
+  arrays.set(item, made)
+  return made
+}
+
+/** What a `{data, pagination, total}` envelope holds, checked by hand (a Schema decode of it cost more than its `JSON.parse`). */
+interface Envelope {
+  readonly data: ReadonlyArray<unknown>
+  readonly cursor: string | undefined
+  readonly total: number | undefined
+}
+
+const readEnvelope = (
+  json: unknown
+): Either.Either<Envelope, { readonly path: string; readonly detail: string }> => {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return Either.left({ path: "<root>", detail: "Expected an object with a data array" })
+  }
+  const { data, pagination, total } = json as Record<string, unknown>
+  if (!Array.isArray(data)) return Either.left({ path: "data", detail: "Expected an array" })
+  let cursor: unknown = undefined
+  if (pagination !== undefined) {
+    if (typeof pagination !== "object" || pagination === null) {
+      return Either.left({ path: "pagination", detail: "Expected an object" })
+    }
+    cursor = (pagination as Record<string, unknown>)["cursor"]
+    if (cursor !== undefined && typeof cursor !== "string") {
+      return Either.left({ path: "pagination.cursor", detail: "Expected a string" })
+    }
+  }
+  if (total !== undefined && typeof total !== "number") {
+    return Either.left({ path: "total", detail: "Expected a number" })
+  }
+  return Either.right({ data, cursor: cursor as string | undefined, total: total as number | undefined })
+}
+
+const isUnknown = (schema: Schema.Schema.Any): boolean =>
+  schema.ast._tag === "UnknownKeyword" || schema.ast._tag === "AnyKeyword"
+
+const tokenDigests = new WeakMap<AccessToken, string>()
 
 /**
  * The rate-limit bucket a token draws from. Twitch keeps one bucket per client id and user for user
@@ -196,14 +235,37 @@ const describe = (method: string, url: string): RequestInfo => ({ method, url })
  * @since 0.1.0
  * @category accessors
  */
-export const bucketKey = (token: AccessToken): string =>
-  token.kind === "app"
-    ? "app"
-    : Option.isSome(token.userId)
-    ? `user:${token.userId.value}`
-    : `token:${
+export const bucketKey = (token: AccessToken): string => {
+  if (token.kind === "app") return "app"
+  if (Option.isSome(token.userId)) return `user:${token.userId.value}`
+  let digest = tokenDigests.get(token)
+  if (digest === undefined) {
+    digest = `token:${
       Crypto.createHash("sha256").update(Redacted.value(token.value)).digest("base64url").slice(0, 22)
     }`
+    tokenDigests.set(token, digest)
+  }
+  return digest
+}
+
+/**
+ * The transport's metrics (Effect `Metric`s, shared by every area of the HTTP pipeline and tagged
+ * `area`, `helix` here): requests by endpoint and status, latency, retries, 429 answers and the
+ * points left in the bucket.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const metrics = {
+  requests: HttpMetrics.requests,
+  latency: HttpMetrics.latency,
+  retries: HttpMetrics.retryCount,
+  throttled: HttpMetrics.throttled,
+  bucketRemaining: HttpMetrics.bucketRemaining
+}
+
+const isInvalidToken = (e: HelixError): e is NotAuthorized =>
+  e._tag === "NotAuthorized" && e.reason === "InvalidToken"
 
 /**
  * Builds the transport from the config, the auth service and an `HttpClient`.
@@ -221,205 +283,177 @@ export const make = (
     const limiter = yield* HelixRateLimit.make(
       options.initialRateLimit === undefined ? {} : { initialLimit: options.initialRateLimit }
     )
-    const maxRetries = options.maxRetries ?? 3
-    const requestTimeout = Duration.decode(options.requestTimeout ?? Duration.seconds(30))
     const max429 = options.max429Retries ?? 5
-    const backoff = Schedule.exponential(options.retryBase ?? Duration.millis(250), 2).pipe(
-      Schedule.jittered,
-      Schedule.union(Schedule.spaced(options.retryCap ?? Duration.seconds(10))),
-      Schedule.intersect(Schedule.recurs(maxRetries))
-    )
-
-    const buildRequest = (path: string, token: AccessToken, request: RequestOptions) => {
-      const method = request.method ?? "GET"
-      const params: Array<[string, string]> = []
-      for (const [key, value] of Object.entries(request.query ?? {})) {
-        if (value === undefined) continue
-        if (Array.isArray(value)) { for (const v of value) params.push([key, String(v)]) }
-        else params.push([key, String(value)])
-      }
-      const url = new URL(`${config.helixUrl}${path.startsWith("/") ? path : `/${path}`}`)
-      for (const [key, value] of params) url.searchParams.append(key, value)
-      let req = HttpClientRequest.make(method)(url.toString()).pipe(
-        HttpClientRequest.setHeaders({ "Client-Id": config.clientId, "User-Agent": config.userAgent }),
-        HttpClientRequest.acceptJson,
-        HttpClientRequest.bearerToken(token.value)
-      )
-      if (request.body !== undefined) req = HttpClientRequest.bodyUnsafeJson(req, request.body)
-      return { req, info: describe(method, url.toString()) }
-    }
-
-    const parseJson = (text: string, info: RequestInfo): Effect.Effect<unknown, DecodeError> => {
-      if (text === "") return Effect.succeed(null)
-      return Effect.try({
-        try: () => JSON.parse(text) as unknown,
-        catch: () =>
-          new DecodeError({ path: "<body>", detail: `not JSON: ${text.slice(0, 80)}`, request: info })
-      })
-    }
-
-    const failureOf = (
-      status: number,
-      body: unknown,
-      info: RequestInfo
-    ): NotAuthorized | HttpError => {
-      const decoded = Schema.decodeUnknownOption(TwitchErrorBody)(body)
-      const error = Option.flatMap(decoded, (b) => Option.fromNullable(b.error))
-      const message = Option.flatMap(decoded, (b) => Option.fromNullable(b.message))
-      if (status === 401 || (status === 403 && Option.exists(message, (m) => /scope/i.test(m)))) {
-        const scope = Option.flatMap(
-          message,
-          (m) => Option.fromNullable(/scope[s]?:?\s+([\w:.-]+)/i.exec(m)?.[1])
-        )
-        return new NotAuthorized({
-          reason: Option.isSome(scope) ? "MissingScope" : "InvalidToken",
-          status,
-          request: info,
-          ...(Option.isSome(scope) ? { scope: scope.value } : {}),
-          ...(Option.isSome(message) ? { twitchMessage: message.value } : {})
-        })
-      }
-      return new HttpError({
-        status,
-        request: info,
-        ...(Option.isSome(error) ? { error: error.value } : {}),
-        ...(Option.isSome(message) ? { twitchMessage: message.value } : {})
-      })
-    }
+    const base = config.helixUrl
+    const endpointOf = (request: HttpClientRequest.HttpClientRequest) =>
+      request.url.startsWith(base) ? request.url.slice(base.length) : request.url
 
     /**
-     * One exchange with Twitch, answer body included, within `requestTimeout`. The point taken from
-     * the bucket is always given back or settled, even when the caller is interrupted mid-request.
+     * Around every attempt: a point taken from the token's bucket before it, given back or settled
+     * from the answer's headers after it (even when the caller is interrupted mid-request), and a
+     * 429 waited out until `Ratelimit-Reset` and sent again (at most `max429Retries` times).
      */
-    const exchange = (key: string, req: HttpClientRequest.HttpClientRequest, info: RequestInfo) =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.zipRight(
-          restore(limiter.acquire(key)),
-          restore(
-            http.execute(req).pipe(
-              Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
-              Effect.mapError((e) =>
-                new TransportError({
-                  detail: e.message.replace(/Bearer\s+\S+/gi, "Bearer <redacted>"),
-                  request: info
-                })
+    const bucketed = (key: string) => {
+      const kind = key === "app" ? "app" : "user"
+      return (
+        attempt: HttpPipeline.Attempt,
+        request: HttpClientRequest.HttpClientRequest
+      ): HttpPipeline.Attempt => {
+        const once = Effect.uninterruptibleMask((restore) =>
+          Effect.zipRight(
+            restore(limiter.acquire(key)),
+            restore(attempt).pipe(
+              Effect.onExit((exit) =>
+                Exit.isSuccess(exit) ? Effect.void : limiter.settle(key, HelixRateLimit.noHeaders)
               ),
-              Effect.timeoutFail({
-                duration: requestTimeout,
-                onTimeout: () =>
-                  new TransportError({
-                    detail: `Helix did not answer within ${Duration.format(requestTimeout)}`,
-                    request: info
-                  })
+              Effect.flatMap((response) => {
+                const headers = HelixRateLimit.parseHeaders(response.headers)
+                const settled = response.status === 429
+                  ? Effect.zipLeft(
+                    limiter.throttled(key, headers),
+                    HttpMetrics.countThrottled(endpointOf(request))
+                  )
+                  : Effect.as(limiter.settle(key, headers), undefined)
+                const recorded = Option.isSome(headers.remaining)
+                  ? Effect.zipLeft(settled, HttpMetrics.recordRemaining(kind, headers.remaining.value))
+                  : settled
+                return Effect.map(recorded, (wait) => ({ response, wait }))
               })
             )
-          ).pipe(
-            Effect.onExit((exit) =>
-              Exit.isSuccess(exit) ? Effect.void : limiter.settle(key, HelixRateLimit.noHeaders)
-            ),
-            Effect.flatMap(({ response, text }) => {
-              const headers = HelixRateLimit.parseHeaders(response.headers)
-              return response.status === 429
-                ? Effect.map(limiter.throttled(key, headers), (wait) => ({ response, text, wait }))
-                : Effect.as(limiter.settle(key, headers), { response, text, wait: Duration.zero })
-            })
           )
         )
+        const loop = (throttledSoFar: number): HttpPipeline.Attempt =>
+          Effect.flatMap(once, ({ response, wait }) =>
+            wait === undefined || throttledSoFar >= max429
+              ? Effect.succeed(response)
+              : Effect.logDebug("Helix 429: waiting for the rate-limit reset").pipe(
+                Effect.annotateLogs({ endpoint: endpointOf(request), waitMs: Duration.toMillis(wait) }),
+                Effect.zipRight(Effect.sleep(wait)),
+                Effect.zipRight(Effect.suspend(() => loop(throttledSoFar + 1)))
+              ))
+        return loop(0)
+      }
+    }
+
+    const pipelineOptions: HttpPipeline.Options = {
+      area: "helix",
+      baseUrl: base,
+      headers: { "Client-Id": config.clientId, "User-Agent": config.userAgent, Accept: "application/json" },
+      timeout: options.requestTimeout ?? Duration.seconds(30),
+      retry: {
+        times: options.maxRetries ?? 3,
+        base: options.retryBase ?? Duration.millis(250),
+        cap: options.retryCap ?? Duration.seconds(10)
+      },
+      endpoint: endpointOf
+    }
+    // One pipeline per bucket (a handful: the app, and each user whose token is used).
+    const pipelines = new Map<string, HttpPipeline.Pipeline>()
+    const pipelineFor = (key: string): HttpPipeline.Pipeline => {
+      let found = pipelines.get(key)
+      if (found === undefined) {
+        found = HttpPipeline.make(http, { ...pipelineOptions, around: bucketed(key) })
+        pipelines.set(key, found)
+      }
+      return found
+    }
+
+    const buildRequest = (path: string, token: AccessToken, request: RequestOptions) => {
+      const urlParams: Array<[string, string]> = []
+      const query = request.query
+      if (query !== undefined) {
+        for (const key in query) {
+          const value = query[key]
+          if (value === undefined) continue
+          if (Array.isArray(value)) { for (const v of value) urlParams.push([key, String(v)]) }
+          else urlParams.push([key, String(value)])
+        }
+      }
+      const req = HttpClientRequest.make(request.method ?? "GET")(path.startsWith("/") ? path : `/${path}`, {
+        urlParams
+      }).pipe(HttpClientRequest.bearerToken(token.value))
+      return request.body === undefined ? req : HttpClientRequest.bodyUnsafeJson(req, request.body)
+    }
+
+    /** One call with a token: the answer of a 2xx, or the typed error of any other status. */
+    const send = (path: string, token: AccessToken, request: RequestOptions) =>
+      Effect.flatMap(
+        pipelineFor(bucketKey(token)).send(buildRequest(path, token, request)),
+        (answer): Effect.Effect<Answer, NotAuthorized | HttpError> =>
+          answer.status >= 200 && answer.status < 300
+            ? Effect.succeed(answer)
+            : Effect.fail(responseError(answer))
       )
 
-    /** One attempt: acquire a point, send, settle the bucket; 429s are waited out here. */
-    const send = (
-      path: string,
-      token: AccessToken,
-      request: RequestOptions,
-      throttledSoFar: number
-    ): Effect.Effect<
-      { readonly status: number; readonly body: unknown; readonly info: RequestInfo },
-      HelixError
-    > =>
-      Effect.gen(function*() {
-        const { info, req } = buildRequest(path, token, request)
-        const { response, text, wait } = yield* exchange(bucketKey(token), req, info)
-        if (response.status === 429 && throttledSoFar < max429) {
-          yield* Effect.logDebug("Helix 429: waiting for the rate-limit reset").pipe(
-            Effect.annotateLogs({ method: info.method, url: info.url, waitMs: Duration.toMillis(wait) })
-          )
-          yield* Effect.sleep(wait)
-          return yield* send(path, token, request, throttledSoFar + 1)
-        }
-        const body = yield* parseJson(text, info)
-        yield* Effect.logDebug("Helix response").pipe(
-          Effect.annotateLogs({ method: info.method, url: info.url, status: response.status })
-        )
-        if (response.status >= 200 && response.status < 300) return { status: response.status, body, info }
-        return yield* Effect.fail(failureOf(response.status, body, info))
-      })
-
-    const execute = (path: string, request: RequestOptions) =>
-      Effect.gen(function*() {
-        const token = yield* TwitchAuth.tokenWithScope(auth, request.scope)
+    const execute = (path: string, request: RequestOptions): Effect.Effect<Answer, HelixError> =>
+      Effect.flatMap(TwitchAuth.tokenWithScope(auth, request.scope), (token) => {
         if (request.userToken === true && token.kind === "app") {
-          return yield* Effect.fail(
+          return Effect.fail(
             new NotAuthorized({
               reason: "WrongTokenKind",
               ...(request.scope ? { scope: request.scope } : {})
             })
           )
         }
-        const attempt = (t: AccessToken) =>
-          Effect.retry(send(path, t, request, 0), { schedule: backoff, while: isRetryable })
-        return yield* attempt(token).pipe(
-          Effect.catchIf(
-            (e): e is NotAuthorized => e._tag === "NotAuthorized" && e.reason === "InvalidToken",
-            (e) =>
-              auth.onUnauthorized(token).pipe(
-                // Without a fresh token, Twitch's own 401 answer is the most useful error.
-                Effect.mapError(() => e),
-                Effect.flatMap(attempt)
-              )
-          )
+        return send(path, token, request).pipe(
+          Effect.catchIf(isInvalidToken, (e) =>
+            auth.onUnauthorized(token).pipe(
+              // Without a fresh token, Twitch's own 401 answer is the most useful error.
+              Effect.mapError(() => e),
+              Effect.flatMap((fresh) => send(path, fresh, request))
+            ))
         )
       }).pipe(
         Effect.withSpan(`Helix ${request.method ?? "GET"} ${path}`, {
           kind: "client",
-          attributes: { "twitch.helix.path": path }
+          attributes: { "twitch.helix.path": path },
+          // A stack trace per call (`new Error()`) is a measurable cost; the span name says where.
+          captureStackTrace: false
         })
       )
 
-    const request = <A, I, R>(path: string, schema: Schema.Schema<A, I, R>, options: RequestOptions = {}) =>
+    const decodeBody = <A, I, R>(
+      answer: Answer,
+      schema: Schema.Schema<A, I, R>,
+      prefix?: ReadonlyArray<PropertyKey>
+    ) =>
       Effect.flatMap(
-        execute(path, options),
-        ({ body, info }) =>
-          Effect.mapError(Schema.decodeUnknown(schema)(body), (e) => parseErrorToDecodeError(e, info))
+        parseJson(answer),
+        (json) =>
+          Effect.mapError(
+            Schema.decodeUnknown(schema)(json),
+            (e) => decodeError(e, answer.info(), prefix === undefined ? {} : { prefix })
+          )
       )
 
+    const request = <A, I, R>(path: string, schema: Schema.Schema<A, I, R>, options: RequestOptions = {}) =>
+      Effect.flatMap(execute(path, options), (answer) => decodeBody(answer, schema))
+
     const page = <A, I, R>(path: string, item: Schema.Schema<A, I, R>, options: RequestOptions = {}) =>
-      Effect.gen(function*() {
-        const { body, info } = yield* execute(path, options)
-        const envelope = yield* Effect.mapError(
-          Schema.decodeUnknown(PageEnvelope)(body),
-          (e) => parseErrorToDecodeError(e, info)
-        )
-        const decodeItem = Schema.decodeUnknown(item)
-        const data = yield* Effect.forEach(envelope.data, (wire, index) =>
-          decodeItem(wire).pipe(
-            Effect.mapError((e) => parseErrorToDecodeError(e, info, ["data", index])),
-            Effect.tap((model) =>
-              Effect.sync(() => {
-                if (
-                  typeof model === "object" && model !== null && typeof wire === "object" && wire !== null
-                ) {
-                  rawObjects.set(model, wire)
-                }
-              })
-            )
-          ))
-        const cursor = Option.filter(
-          Option.fromNullable(envelope.pagination?.cursor),
-          (c) => c !== "" && envelope.data.length > 0
-        )
-        return { data, cursor, total: Option.fromNullable(envelope.total) } satisfies Page<A>
-      })
+      Effect.flatMap(execute(path, options), (answer) =>
+        Effect.flatMap(parseJson(answer), (json) => {
+          const envelope = readEnvelope(json)
+          if (Either.isLeft(envelope)) {
+            return Effect.fail(new DecodeError({ ...envelope.left, request: answer.info() }))
+          }
+          const { cursor, data: wire, total } = envelope.right
+          const toPage = (data: ReadonlyArray<A>): Page<A> => {
+            for (let i = 0; i < data.length; i++) keepRaw(data[i], wire[i])
+            return {
+              data,
+              cursor: cursor === undefined || cursor === "" || data.length === 0
+                ? Option.none()
+                : Option.some(cursor),
+              total: Option.fromNullable(total)
+            }
+          }
+          // Items of `Schema.Unknown` are the wire objects: nothing to decode.
+          if (isUnknown(item)) return Effect.succeed(toPage(wire as ReadonlyArray<A>))
+          return Schema.decodeUnknown(arrayOf(item))(wire).pipe(
+            Effect.mapError((e) => decodeError(e, answer.info(), { prefix: ["data"] })),
+            Effect.map(toPage)
+          )
+        }))
 
     const paginate = <A, I, R>(
       path: string,

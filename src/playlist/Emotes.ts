@@ -196,7 +196,7 @@ export const make = (
   Effect.gen(function*() {
     const config = yield* TwitchConfig.TwitchConfig
     const client = yield* HttpClient.HttpClient
-    const timeout = options.timeout ?? "20 seconds"
+    const cdn = Http.pipeline(client, "emotes", options.timeout ?? "20 seconds")
     const urlOf = (id: string, o?: Omit<UrlOptions, "baseUrl">) =>
       url(id, { ...o, baseUrl: config.emoteCdnUrl })
 
@@ -204,35 +204,27 @@ export const make = (
       const request = HttpClientRequest.get(urlOf(id, o)).pipe(
         HttpClientRequest.setHeaders({ "User-Agent": config.userAgent, Accept: "image/*" })
       )
-      return Http.execute(
-        request,
-        Effect.gen(function*() {
-          const response = yield* client.execute(request)
-          if (response.status !== 200) {
-            const text = yield* response.text
-            return yield* Http.httpError(response, Http.parseErrorBody(text))
-          }
-          const bytes = new Uint8Array(yield* response.arrayBuffer)
-          const kind = sniff(bytes)
-          if (Option.isNone(kind)) {
-            return yield* new DecodeError({
-              path: "body",
-              detail: `not an image (${bytes.length} bytes, content-type ${
-                response.headers["content-type"] ?? "none"
-              })`,
-              request: Http.requestInfo(request)
-            })
-          }
-          return new EmotePicture({
-            id,
-            url: request.url,
-            kind: kind.value,
-            contentType: Option.fromNullable(response.headers["content-type"]),
-            bytes
+      return Effect.gen(function*() {
+        const answer = yield* cdn.send(request)
+        if (answer.status !== 200) return yield* Http.httpError(answer)
+        const bytes = answer.bytes ?? new Uint8Array()
+        const contentType = answer.headers["content-type"]
+        const kind = sniff(bytes)
+        if (Option.isNone(kind)) {
+          return yield* new DecodeError({
+            path: "body",
+            detail: `not an image (${bytes.length} bytes, content-type ${contentType ?? "none"})`,
+            request: answer.info()
           })
-        }),
-        timeout
-      ).pipe(Effect.withSpan("Emotes.picture", { attributes: { id } }))
+        }
+        return new EmotePicture({
+          id,
+          url: request.url,
+          kind: kind.value,
+          contentType: Option.fromNullable(contentType),
+          bytes
+        })
+      }).pipe(Effect.withSpan("Emotes.picture", { attributes: { id } }))
     }
 
     return Emotes.of({ url: urlOf, picture })

@@ -220,6 +220,9 @@ export const make = (
     const timeout = options.timeout ?? "20 seconds"
     const query = options.query ?? "persisted"
     const playerType = options.playerType ?? (query === "persisted" ? "embed" : "site")
+    const gql = Http.pipeline(client, "gql", timeout)
+    // Usher URLs carry the playback token and signature: the pipeline does not trace them.
+    const usher = Http.pipeline(client, "usher", timeout)
 
     const commonHeaders = (kind: "live" | "vod", call?: Playlist.CallOptions): Record<string, string> => ({
       "User-Agent": config.userAgent,
@@ -269,16 +272,15 @@ export const make = (
           Redacted.value(options.clientIntegrity)
         )
       }
-      const info = Http.requestInfo(request)
-      const decode = (response: HttpClientResponse.HttpClientResponse, text: string) =>
+      const decode = (answer: Http.Answer) =>
         Effect.gen(function*() {
-          if (response.status !== 200) return yield* Http.httpError(response, Http.parseErrorBody(text))
-          const body = yield* Schema.decodeUnknown(Schema.parseJson(GqlResponse))(text).pipe(
+          if (answer.status !== 200) return yield* Http.httpError(answer)
+          const body = yield* Schema.decodeUnknown(Schema.parseJson(GqlResponse))(answer.text).pipe(
             Effect.mapError((error) =>
               new DecodeError({
                 path: "gql",
                 detail: ParseResult.TreeFormatter.formatErrorSync(error),
-                request: info
+                request: answer.info()
               })
             )
           )
@@ -287,9 +289,7 @@ export const make = (
             : body.data?.videoPlaybackAccessToken
           if (found === undefined || found === null) {
             if (body.errors && body.errors.length > 0) {
-              return yield* Http.httpError(response, {
-                message: body.errors.map((e) => e.message).join("; ")
-              })
+              return yield* Http.httpError(answer, { message: body.errors.map((e) => e.message).join("; ") })
             }
             return yield* new ChannelOffline({
               channel: kind === "live" ? target.toLowerCase() : target,
@@ -303,18 +303,13 @@ export const make = (
             signature: found.signature
           }).pipe(
             Effect.mapError((e) =>
-              new DecodeError({ path: `token.${e.path}`, detail: e.detail, request: info })
+              new DecodeError({ path: `token.${e.path}`, detail: e.detail, request: answer.info() })
             )
           )
         })
-      return Http.execute(
-        request,
-        Effect.flatMap(
-          client.execute(request),
-          (response) => Effect.flatMap(response.text, (text) => decode(response, text))
-        ),
-        timeout
-      ).pipe(Effect.withSpan("Playlist.accessToken", { attributes: { kind, target } }))
+      return Effect.flatMap(gql.send(request), decode).pipe(
+        Effect.withSpan("Playlist.accessToken", { attributes: { kind, target } })
+      )
     }
 
     const usherUrl = (t: PlaybackAccessToken.PlaybackAccessToken, call?: Playlist.CallOptions) =>
@@ -333,18 +328,11 @@ export const make = (
           HttpClientRequest.setHeader("Accept", "application/x-mpegURL, application/vnd.apple.mpegurl, */*")
         )
         const vod = t.kind === "vod"
-        const [response, text] = yield* Http.execute(
-          request,
-          Effect.flatMap(
-            client.execute(request),
-            (response) => Effect.map(response.text, (text) => [response, text] as const)
-          ),
-          timeout
-        )
-        if (response.status === 404) return yield* new ChannelOffline({ channel: t.target, vod })
-        if (response.status !== 200) {
-          const body = Http.parseErrorBody(text)
-          if (response.status === 403 && body.errorCode === "content_geoblocked") {
+        const answer = yield* usher.send(request)
+        if (answer.status === 404) return yield* new ChannelOffline({ channel: t.target, vod })
+        if (answer.status !== 200) {
+          const body = Http.parseErrorBody(answer.text)
+          if (answer.status === 403 && body.errorCode === "content_geoblocked") {
             const reason = body.error ?? Option.getOrUndefined(t.details.geoblockReason)
             return yield* new GeoBlocked({
               channel: t.target,
@@ -352,9 +340,9 @@ export const make = (
               ...(reason === undefined ? {} : { reason })
             })
           }
-          return yield* Http.httpError(response, body)
+          return yield* Http.httpError(answer, body)
         }
-        const parsed = yield* MasterPlaylist.parse(text, { url })
+        const parsed = yield* MasterPlaylist.parse(answer.text, { url })
         return new MasterPlaylist.MasterPlaylist({ ...parsed, restrictedQualities: t.restrictedQualities })
       }).pipe(Effect.withSpan("Playlist.fetchMaster", { attributes: { kind: t.kind, target: t.target } }))
 

@@ -18,7 +18,7 @@ import { Streams } from "../../src/helix/Streams.js"
 import { Users } from "../../src/helix/Users.js"
 import * as TwitchConfig from "../../src/TwitchConfig.js"
 import { isTwitchError } from "../../src/TwitchError.js"
-import { CLIENT_ID, layer, seen, TOKEN, wireStream, wireUser } from "./fakeHelix.js"
+import { CLIENT_ID, layer, seen, TOKEN, tooManyRequests, wireStream, wireUser } from "./fakeHelix.js"
 
 /** Lets real I/O progress while test time stands still. */
 const realPause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 5)))
@@ -170,15 +170,7 @@ describe("HelixClient", () => {
     }).pipe(Effect.provide(layer((_, index) =>
       Effect.map(Clock.currentTimeMillis, (now) =>
         index === 0
-          ? {
-            status: 429,
-            body: { error: "Too Many Requests", status: 429, message: "Too Many Requests" },
-            headers: {
-              "Ratelimit-Limit": "800",
-              "Ratelimit-Remaining": "0",
-              "Ratelimit-Reset": String(Math.ceil(now / 1000) + 30)
-            }
-          }
+          ? tooManyRequests(Math.ceil(now / 1000) + 30)
           : { body: { data: [wireUser("alice")] } })
     ))))
 
@@ -294,7 +286,8 @@ describe("HelixClient", () => {
       const fiber = yield* Effect.fork(Effect.flip(helix.request("/users", Schema.Unknown)))
       const error = yield* driveUntilDone(fiber)
       expect(error._tag).toBe("TransportError")
-      expect(error._tag === "TransportError" && error.detail).toContain("did not answer within")
+      expect(error._tag === "TransportError" && error.step).toBe("Timeout")
+      expect(error._tag === "TransportError" && error.detail).toBe("no answer within 5s")
       // The timeout is retried like any transport failure: one try and one retry.
       expect((yield* seen).length).toBe(2)
       const bucket = Option.getOrThrow(yield* helix.rateLimit)

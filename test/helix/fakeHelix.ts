@@ -127,3 +127,10 @@ export const wireUser = (login: string, id = `${login.length}${login}`) => ({
   view_count: 0,
   created_at: "2020-01-01T00:00:00Z"
 })
+
+/** Helix's 429 answer with an empty bucket that is full again at `resetSeconds` (epoch seconds). */
+export const tooManyRequests = (resetSeconds: number): Reply => ({
+  status: 429,
+  body: { error: "Too Many Requests", status: 429, message: "Too Many Requests" },
+  headers: { "Ratelimit-Limit": "800", "Ratelimit-Remaining": "0", "Ratelimit-Reset": String(resetSeconds) }
+})

@@ -1,72 +1,48 @@
 /**
- * Shared plumbing of the id.twitch.tv calls: error mapping and decoding that never leaks a secret.
+ * The id.twitch.tv calls on the library's one HTTP pipeline: a 30 s time limit per call, URLs
+ * recorded without their query, error bodies read like every other area's, and decoding that
+ * never leaks a secret.
  *
  * @internal
  */
-import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { DecodeError, HttpError, TransportError } from "../../TwitchError.js"
+import type { Answer } from "../../internal/http/failure.js"
+import { decodeError, parseJson } from "../../internal/http/failure.js"
+import * as HttpPipeline from "../../internal/http/pipeline.js"
+import { withoutQuery } from "../../internal/http/redact.js"
+import type { DecodeError, TransportError } from "../../TwitchError.js"
 
-/** @internal */
-export type RequestInfo = { readonly method: string; readonly url: string }
+export type { Answer } from "../../internal/http/failure.js"
+export { httpError, parseErrorBody as errorBody } from "../../internal/http/failure.js"
 
-/** Method and URL without query string (our OAuth calls never put secrets in URLs, but be sure). */
-export const requestInfo = (request: HttpClientRequest.HttpClientRequest): RequestInfo => ({
-  method: request.method,
-  url: request.url.split("?")[0] ?? request.url
-})
+/** How long one id.twitch.tv call may take, answer body included. */
+const callTimeout = Duration.seconds(30)
 
-/** Transport failures: connection refused, reset, body read errors. */
-export const transportError = (request: RequestInfo) => (error: HttpClientError.HttpClientError) =>
-  new TransportError({
-    detail: error._tag === "RequestError" ? `${error.reason}: ${causeText(error.cause)}` : `${error.reason}`,
-    request
-  })
+const pipelines = new WeakMap<HttpClient.HttpClient, HttpPipeline.Pipeline>()
 
-const causeText = (cause: unknown): string =>
-  cause instanceof Error ? cause.message : cause === undefined ? "request failed" : String(cause)
-
-/** Twitch's `{status, error, message}` error body (every field optional). */
-export const ErrorBody = Schema.Struct({
-  status: Schema.optional(Schema.Number),
-  error: Schema.optional(Schema.String),
-  message: Schema.optional(Schema.String)
-})
-
-/** The decoded error body of a response text, or empty fields when it is not JSON. */
-export const errorBody = (text: string): typeof ErrorBody.Type => {
-  try {
-    return Option.getOrElse(Schema.decodeUnknownOption(ErrorBody)(JSON.parse(text)), () => ({}))
-  } catch {
-    return {}
+const pipelineOf = (client: HttpClient.HttpClient): HttpPipeline.Pipeline => {
+  let found = pipelines.get(client)
+  if (found === undefined) {
+    found = HttpPipeline.make(client, {
+      area: "oauth",
+      timeout: callTimeout,
+      urls: "path",
+      endpoint: (request) => withoutQuery(request.url).replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]+/i, "")
+    })
+    pipelines.set(client, found)
   }
+  return found
 }
 
-/** An answer read to the end. */
-export interface Answer {
-  readonly info: RequestInfo
-  readonly status: number
-  readonly text: string
-}
-
-/** An `HttpError` from a non-2xx answer. */
-export const httpError = (answer: Answer): HttpError => {
-  const body = errorBody(answer.text)
-  return new HttpError({
-    status: answer.status,
-    ...(body.error !== undefined ? { error: body.error } : {}),
-    ...(body.message !== undefined ? { twitchMessage: body.message } : {}),
-    request: answer.info
-  })
-}
-
-/** Removes every occurrence of the given secrets from a text. */
-export const scrub = (text: string, secrets: ReadonlyArray<string>): string =>
-  secrets.reduce((acc, secret) => secret.length > 0 ? acc.split(secret).join("<redacted>") : acc, text)
+/** Sends a request and reads the whole answer within 30 s (not retried: a grant is not idempotent). */
+export const execute = (
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<Answer, TransportError, HttpClient.HttpClient> =>
+  Effect.flatMap(HttpClient.HttpClient, (client) => pipelineOf(client).send(request))
 
 const secretKeys = ["access_token", "refresh_token", "device_code", "id_token", "code"]
 
@@ -87,23 +63,10 @@ const secretsOf = (input: unknown): Array<string> => {
 export const decodeJson = <A, I>(
   schema: Schema.Schema<A, I>,
   answer: Answer
-): Effect.Effect<A, DecodeError> => {
-  const request = answer.info
-  let json: unknown
-  try {
-    json = JSON.parse(answer.text)
-  } catch {
-    return Effect.fail(new DecodeError({ path: "", detail: "the body is not JSON", request }))
-  }
-  return Schema.decodeUnknown(schema)(json).pipe(
-    Effect.mapError((error) => {
-      const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-      const first = issues[0]
-      return new DecodeError({
-        path: first ? first.path.join(".") : "",
-        detail: scrub((first?.message ?? "invalid").replace(/,? actual [\s\S]*$/, ""), secretsOf(json)),
-        request
-      })
-    })
-  )
-}
+): Effect.Effect<A, DecodeError> =>
+  Effect.flatMap(parseJson(answer, { hideValues: true }), (json) =>
+    Schema.decodeUnknown(schema)(json).pipe(
+      Effect.mapError((error) =>
+        decodeError(error, answer.info(), { hideValues: true, secrets: secretsOf(json) })
+      )
+    ))
