@@ -22,6 +22,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Util from "node:util"
 import * as CliError from "./CliError.js"
+import * as Api from "./internal/api.js"
 import * as Auth from "./internal/auth.js"
 import * as Chat from "./internal/chat.js"
 import * as Helix from "./internal/helix.js"
@@ -50,6 +51,7 @@ export const command = Command.make("twitcher").pipe(
   ),
   Command.withSubcommands([
     ...Helix.commands,
+    ...Api.commands,
     ...Media.commands,
     ...Chat.commands,
     ...Auth.commands,
@@ -62,6 +64,7 @@ const cli = Command.run(command, { name: "twitcher", version })
 /** The command tree, for help and for unknown commands. */
 const tree = Help.family(command, [
   ...Helix.nodes,
+  ...Api.nodes,
   ...Media.nodes,
   ...Chat.nodes,
   ...Auth.nodes,
@@ -71,7 +74,8 @@ const tree = Help.family(command, [
 /**
  * `--help` pages and unknown commands are ours (see `internal/help.ts`); the rest is @effect/cli's.
  */
-const parsedAndRun = (argv: ReadonlyArray<string>) => {
+const parsedAndRun = (given: ReadonlyArray<string>) => {
+  const argv = Api.expand(given)
   const route = Help.route(tree, argv)
   switch (route._tag) {
     case "Help":

@@ -80,6 +80,7 @@ describe("twitcher CLI against a shared mock", () => {
           "streams",
           "channels",
           "users",
+          "api",
           "playlist",
           "emote",
           "chat",
