@@ -25,10 +25,16 @@ import * as CliError from "./CliError.js"
 import * as Api from "./internal/api.js"
 import * as Auth from "./internal/auth.js"
 import * as Chat from "./internal/chat.js"
+import * as Clips from "./internal/clips.js"
+import * as Community from "./internal/community.js"
 import * as Helix from "./internal/helix.js"
 import * as Help from "./internal/help.js"
 import * as Media from "./internal/media.js"
 import * as Mock from "./internal/mock.js"
+import * as Moderation from "./internal/moderation.js"
+import * as Polls from "./internal/polls.js"
+import * as Schedule from "./internal/schedule.js"
+import * as Videos from "./internal/videos.js"
 import * as Tty from "./Tty.js"
 
 /**
@@ -51,6 +57,12 @@ export const command = Command.make("twitcher").pipe(
   ),
   Command.withSubcommands([
     ...Helix.commands,
+    ...Clips.commands,
+    ...Videos.commands,
+    ...Schedule.commands,
+    ...Community.commands,
+    ...Moderation.commands,
+    ...Polls.commands,
     ...Api.commands,
     ...Media.commands,
     ...Chat.commands,
@@ -64,6 +76,12 @@ const cli = Command.run(command, { name: "twitcher", version })
 /** The command tree, for help and for unknown commands. */
 const tree = Help.family(command, [
   ...Helix.nodes,
+  ...Clips.nodes,
+  ...Videos.nodes,
+  ...Schedule.nodes,
+  ...Community.nodes,
+  ...Moderation.nodes,
+  ...Polls.nodes,
   ...Api.nodes,
   ...Media.nodes,
   ...Chat.nodes,
