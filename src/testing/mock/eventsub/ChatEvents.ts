@@ -47,6 +47,21 @@ export const types: ReadonlySet<string> = new Set([
   "channel.raid"
 ])
 
+/**
+ * The room (broadcaster id) whose chat a subscription needs the tap in, if any.
+ *
+ * @since 0.1.0
+ * @category chat
+ */
+export const roomOf = (
+  type: string,
+  condition: Readonly<Record<string, string>>
+): string | undefined => {
+  if (!types.has(type)) return undefined
+  const room = condition.broadcaster_user_id ?? condition.to_broadcaster_user_id
+  return room === "" ? undefined : room
+}
+
 const fragment = (type: string, text: string, extra: JsonObject = {}): JsonObject => ({
   type,
   text,

@@ -54,9 +54,8 @@ const desired = (env: Env) =>
     const s = yield* env.world.snapshot
     const logins = new Set<string>()
     for (const sub of (yield* subscriptions(env)).values()) {
-      if (!Subscriptions.isActive(sub) || !ChatEvents.types.has(sub.type)) continue
-      const id = sub.condition.broadcaster_user_id ?? sub.condition.to_broadcaster_user_id
-      const login = s.users.find((u) => u.id === id)?.login
+      const id = Subscriptions.isActive(sub) ? ChatEvents.roomOf(sub.type, sub.condition) : undefined
+      const login = id === undefined ? undefined : s.users.find((u) => u.id === id)?.login
       if (login !== undefined) logins.add(login)
     }
     return logins

@@ -18,6 +18,7 @@ import * as Ref from "effect/Ref"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import { helixError, json, paginate, type Params, replying } from "../http/shared.js"
 import type * as MockWorld from "../World.js"
+import * as ChatEvents from "./ChatEvents.js"
 import * as Facts from "./Facts.js"
 import * as Rules from "./Rules.js"
 import * as Sessions from "./Sessions.js"
@@ -102,8 +103,8 @@ const afterCreate = (env: Env, sub: Subscription) =>
       yield* Effect.forkIn(Webhook.challenge(env, sub), env.scope)
     }
     const tap = yield* Ref.get(env.state.chatTap)
-    const broadcaster = sub.condition.broadcaster_user_id
-    if (Option.isSome(tap) && broadcaster !== undefined) yield* tap.value.ensure(broadcaster)
+    const room = ChatEvents.roomOf(sub.type, sub.condition)
+    if (Option.isSome(tap) && room !== undefined) yield* tap.value.ensure(room)
   })
 
 /**
