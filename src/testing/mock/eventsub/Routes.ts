@@ -103,7 +103,7 @@ const operations = (ctx: RouteContext, engine: Engine, counted: Counted, path: `
 
 /**
  * The routes: the operations at their three paths, the control endpoint, and `/ws` for requests
- * that are not WebSocket upgrades (426).
+ * that are not WebSocket upgrades (400).
  *
  * @since 0.1.0
  * @category routes
@@ -120,7 +120,7 @@ export const routes = (
     HttpRouter.empty.pipe(
       HttpRouter.get(
         "/ws",
-        Effect.succeed(helixError(426, "Connect with a WebSocket (Upgrade: websocket) to this URL"))
+        Effect.succeed(helixError(400, "Connect with a WebSocket (Upgrade: websocket) to this URL"))
       )
     )
   )

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
 import * as World from "../../../../src/testing/mock/World.js"
 import * as MockTwitch from "../../../../src/testing/MockTwitch.js"
 import { request } from "../http/client.js"
@@ -319,6 +320,24 @@ describe("EventSub subscription operations", () => {
         assert.isNotNull(deleted.headers.get("ratelimit-remaining"))
         assert.deepStrictEqual(yield* ids(""), [online.id])
         assert.strictEqual((yield* remove(mock, userToken, follow.id)).status, 404)
+      })
+    ))
+
+  it.scoped("a dead session's subscriptions stay listed, disabled, for 60 s, then they are gone", () =>
+    withMock((mock) =>
+      Effect.gen(function*() {
+        const { client, sessionId } = yield* session(`${mock.eventSub.wsUrl}?keepalive_timeout_seconds=600`)
+        yield* create(mock, userToken, followBody(sessionId))
+        client.close()
+        yield* client.closed
+        const statuses = () =>
+          Effect.map(list(mock, userToken), (a) => a.json<Page>().data.map((s) => s.status))
+        const dead = yield* Effect.repeat(statuses(), { until: (s) => s[0] !== "enabled" })
+        assert.deepStrictEqual(dead, ["websocket_disconnected"])
+        yield* TestClock.adjust("60 seconds")
+        assert.deepStrictEqual(yield* statuses(), ["websocket_disconnected"])
+        yield* TestClock.adjust("1 second")
+        assert.deepStrictEqual(yield* statuses(), [])
       })
     ))
 })
