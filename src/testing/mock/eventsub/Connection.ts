@@ -56,6 +56,11 @@ const handleOf = (ws: WebSocket): SocketHandle => ({
   send: (text) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(text)
   },
+  sendFlushed: (text) =>
+    Effect.async<void>((resume) => {
+      if (ws.readyState !== WebSocket.OPEN) return resume(Effect.void)
+      ws.send(text, () => resume(Effect.void))
+    }),
   close: (code, reason) => ws.close(code, reason),
   ping: () => {
     if (ws.readyState === WebSocket.OPEN) ws.ping()

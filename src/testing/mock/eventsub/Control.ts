@@ -10,6 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
+import * as Blast from "./Blast.js"
 import * as Delivery from "./Delivery.js"
 import * as Facts from "./Facts.js"
 import {
@@ -115,6 +116,8 @@ export const make = (env: Env): Control => ({
         ageMs: Duration.toMillis(Duration.decode(age))
       })
     ),
+  blast: (fire, count) =>
+    Effect.zipRight(checkType(fire), Blast.blast(env, emission(fire), count, fire.version)),
   resend: (messageId) => Delivery.resend(env, messageId),
   payload: (fire) =>
     Effect.gen(function*() {

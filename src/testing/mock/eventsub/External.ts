@@ -5,6 +5,7 @@
  * | request | body | answer |
  * | --- | --- | --- |
  * | `POST /eventsub/mock/fire` | `{type, version?, condition?, event?, stale_seconds?}` | `{message_ids, subscriptions}` |
+ * | `POST /eventsub/mock/blast` | `{type, version?, condition?, event?, count}` | `{messages, subscriptions, millis}` |
  * | `POST /eventsub/mock/reconnect` | `{session_id?}` | `{reconnect_urls}` |
  * | `POST /eventsub/mock/drop` | `{session_id?, code?}` (4000, 4005, 4006 or `"abrupt"`) | `{dropped}` |
  * | `POST /eventsub/mock/keepalives` | `{enabled, session_id?}` | `{}` |
@@ -34,6 +35,14 @@ const FireBody = Schema.Struct({
   condition: Schema.optional(Strings),
   event: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   stale_seconds: Schema.optional(Schema.Number)
+})
+
+const BlastBody = Schema.Struct({
+  type: Schema.String,
+  version: Schema.optional(Schema.String),
+  condition: Schema.optional(Strings),
+  event: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  count: Schema.Int.pipe(Schema.between(0, 10_000_000))
 })
 
 const SessionBody = Schema.Struct({ session_id: Schema.optional(Schema.String) })
@@ -103,6 +112,14 @@ export const routes = (engine: Engine): HttpRouter.HttpRouter<never, HttpServerR
   const control = engine.server.control
   return HttpRouter.empty.pipe(
     HttpRouter.post("/eventsub/mock/fire", fire(control)),
+    HttpRouter.post(
+      "/eventsub/mock/blast",
+      post(
+        BlastBody,
+        (b) =>
+          control.blast({ type: b.type, version: b.version, condition: b.condition, event: b.event }, b.count)
+      )
+    ),
     HttpRouter.post(
       "/eventsub/mock/reconnect",
       post(

@@ -22,6 +22,8 @@ export interface Ids {
   readonly session: Effect.Effect<string>
   /** An opaque token (reconnect URLs, webhook challenges). */
   readonly token: Effect.Effect<string>
+  /** Reserves `count` uuids at once; returns the `i`-th of them (bursts). */
+  readonly uuids: (count: number) => Effect.Effect<(i: number) => string>
 }
 
 /**
@@ -36,9 +38,14 @@ export const make = (seed: number): Effect.Effect<Ids> =>
     const [alnum] = randomString(seed ^ 0x0c0d_e5e5, 16, ALNUM)
     const next = Ref.getAndUpdate(counter, (n) => n + 1)
     const prefix = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-8${hex.slice(15, 18)}`
+    const format = (n: number) => `${prefix}-${n.toString(16).padStart(12, "0")}`
     return {
-      uuid: Effect.map(next, (n) => `${prefix}-${n.toString(16).padStart(12, "0")}`),
-      session: Effect.map(next, (n) => `AQoQ${alnum}${n.toString(36).padStart(8, "0")}`),
+      uuid: Effect.map(next, format),
+      uuids: (count) =>
+        Effect.map(Ref.getAndUpdate(counter, (n) => n + Math.max(0, count)), (first) => (i: number) =>
+          format(first + i)),
+      session: Effect.map(next, (n) =>
+        `AQoQ${alnum}${n.toString(36).padStart(8, "0")}`),
       token: Effect.map(next, (n) => `${alnum}${n.toString(36).padStart(8, "0")}`)
     }
   })

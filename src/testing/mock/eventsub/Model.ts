@@ -147,6 +147,19 @@ export interface Fired {
 }
 
 /**
+ * What a blast sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BlastResult {
+  /** Notifications sent, over all subscriptions. */
+  readonly messages: number
+  readonly subscriptions: number
+  readonly millis: number
+}
+
+/**
  * The close codes the control handle can drop a session with (4000 internal error, 4005 network
  * timeout, 4006 network error), or `abrupt` for a socket destroyed without a close frame.
  *
@@ -180,6 +193,11 @@ export interface Control {
   readonly fire: (fire: Fire) => Effect.Effect<Fired, MockEventSubError>
   /** Like {@link Control.fire}, with a `message_timestamp` older than Twitch's 10-minute replay window. */
   readonly fireStale: (fire: Fire, age?: Duration.DurationInput) => Effect.Effect<Fired, MockEventSubError>
+  /**
+   * Sends `count` notifications of one type to each matching WebSocket subscription as fast as the
+   * sockets take them (one event per subscription, a fresh `message_id` each; for benchmarks).
+   */
+  readonly blast: (fire: Fire, count: number) => Effect.Effect<BlastResult, MockEventSubError>
   /** Sends the message with this id again, unchanged (same `message_id`), to its subscription. */
   readonly resend: (messageId: string) => Effect.Effect<void, MockEventSubError>
   /** The event payload fire would build for a type and version, without sending it. */

@@ -65,6 +65,8 @@ export interface Subscription {
  */
 export interface SocketHandle {
   readonly send: (text: string) => void
+  /** Sends and completes once the frame was handed to the OS (back-pressure for bursts). */
+  readonly sendFlushed: (text: string) => Effect.Effect<void>
   readonly close: (code: number, reason: string) => void
   readonly ping: () => void
   /** Destroys the socket without a close frame. */
