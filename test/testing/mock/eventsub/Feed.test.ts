@@ -6,6 +6,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import * as World from "../../../../src/testing/mock/World.js"
 import * as MockTwitch from "../../../../src/testing/MockTwitch.js"
 import { create, type Frame, session, userToken, wsBody, type WsClient } from "./client.js"
@@ -104,6 +105,38 @@ describe("EventSub notifications from the world", () => {
         yield* irc.control.clearChat(World.defaultUserLogin)
         const clear = yield* notification(client, "channel.chat.clear")
         assert.strictEqual(clear.payload.event?.broadcaster_user_id, me)
+      })
+    ))
+
+  it.scopedLive("the tap reconnects and rejoins after the IRC server dropped it", () =>
+    withIrc((mock) =>
+      Effect.gen(function*() {
+        const irc = Option.getOrThrow(mock.irc)
+        const { client, sessionId } = yield* session(mock.eventSub.wsUrl)
+        yield* subscribeAll(mock, sessionId, [["channel.chat.message", "1", {
+          broadcaster_user_id: me,
+          user_id: me
+        }]])
+        const tapIn = Effect.map(
+          irc.control.connections,
+          (c) => c.find((x) => x.anonymous && x.channels.includes(World.defaultUserLogin))?.id
+        )
+        const before = yield* tapIn
+        assert.isDefined(before)
+        assert.strictEqual(yield* irc.control.dropConnections(), 1)
+        const tapBack = Effect.map(tapIn, (id) => id !== undefined && id !== before)
+        yield* tapBack.pipe(
+          Effect.filterOrFail((back) => back),
+          Effect.retry(Schedule.spaced("50 millis")),
+          Effect.timeout("5 seconds")
+        )
+        yield* irc.control.postMessage({
+          channel: World.defaultUserLogin,
+          login: World.secondUserLogin,
+          text: "back"
+        })
+        const event = (yield* notification(client, "channel.chat.message")).payload.event ?? {}
+        assert.strictEqual((event.message as { text: string }).text, "back")
       })
     ))
 
