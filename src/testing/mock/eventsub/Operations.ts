@@ -22,7 +22,7 @@ import * as ChatEvents from "./ChatEvents.js"
 import * as Facts from "./Facts.js"
 import * as Rules from "./Rules.js"
 import * as Sessions from "./Sessions.js"
-import type { Env, Subscription, Transport } from "./State.js"
+import { type Env, type Subscription, type Transport, updateSubscriptions } from "./State.js"
 import * as Subscriptions from "./Subscriptions.js"
 import * as Time from "./Time.js"
 import * as Webhook from "./Webhook.js"
@@ -98,13 +98,22 @@ const afterCreate = (env: Env, sub: Subscription) =>
     const t = sub.transport
     if (t.method === "websocket") {
       const session = yield* Sessions.find(env, t.sessionId)
-      if (Option.isSome(session)) yield* Ref.update(session.value.live, (l) => ({ ...l, used: true }))
+      const used = Option.isSome(session) &&
+        !(yield* Ref.modify(session.value.live, (l) => [l.closed, { ...l, used: true }] as const))
+      if (!used) {
+        // The session ended between the lookup and the admission: disabled like its others.
+        const now = yield* Clock.currentTimeMillis
+        yield* updateSubscriptions(env, (subs) =>
+          Subscriptions.setStatus(subs, sub.id, "websocket_disconnected", now))
+      }
     } else if (t.method === "webhook") {
       yield* Effect.forkIn(Webhook.challenge(env, sub), env.scope)
     }
     const tap = yield* Ref.get(env.state.chatTap)
     const room = ChatEvents.roomOf(sub.type, sub.condition)
-    if (Option.isSome(tap) && room !== undefined) yield* tap.value.ensure(room)
+    if (Option.isSome(tap) && room !== undefined) {
+      yield* tap.value.ensure(room)
+    }
   })
 
 /**
