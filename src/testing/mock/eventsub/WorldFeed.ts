@@ -4,8 +4,10 @@
  * category or labels (`channel.update`), moderators, VIPs and subscribers added or removed
  * (`channel.moderator.add`/`remove`, `channel.vip.add`/`remove`, `channel.subscribe`,
  * `channel.subscription.end`; a removed moderator's subscriptions are revoked with
- * `moderator_removed`), and room modes (`channel.chat_settings.update`). A new world event plugs in
- * with one line in {@link mappings}.
+ * `moderator_removed`), room modes (`channel.chat_settings.update`), and a user's last token of a
+ * client revoked (the user took back the client's authorization: `user.authorization.revoke`, and
+ * the subscriptions that needed it are revoked with `authorization_revoked`). A new world event
+ * plugs in with one line in {@link mappings}.
  *
  * @since 0.1.0
  */
@@ -17,8 +19,10 @@ import type * as Scope from "effect/Scope"
 import type * as MockWorld from "../World.js"
 import type { Channel } from "../world/Models.js"
 import * as Delivery from "./Delivery.js"
+import * as Facts from "./Facts.js"
 import type { JsonObject } from "./Payload.js"
-import { type Env, subscriptions } from "./State.js"
+import * as Rules from "./Rules.js"
+import { type Env, type Subscription, subscriptions } from "./State.js"
 import * as Subscriptions from "./Subscriptions.js"
 
 /**
@@ -33,7 +37,7 @@ export type Reaction =
   | {
     readonly _tag: "Revoke"
     readonly status: "moderator_removed" | "user_removed" | "authorization_revoked"
-    readonly pick: (condition: Readonly<Record<string, string>>) => boolean
+    readonly pick: (sub: Subscription) => boolean
   }
 
 /**
@@ -86,7 +90,7 @@ const membershipReactions = (before: Channel, after: Channel): ReadonlyArray<Rea
     reactions.push({
       _tag: "Revoke",
       status: "moderator_removed",
-      pick: (c) => c.broadcaster_user_id === id && c.moderator_user_id === user
+      pick: (sub) => sub.condition.broadcaster_user_id === id && sub.condition.moderator_user_id === user
     })
   }
   for (const user of added(before.vips, after.vips)) {
@@ -130,6 +134,36 @@ const channelUpdated = (ctx: FeedContext, event: Event<"ChannelUpdated">) =>
     return reactions
   })
 
+/** Whether a subscription rests on a user's authorization of its client. */
+const restsOn = (sub: Subscription, clientId: string, userId: string): boolean => {
+  if (sub.clientId !== clientId) return false
+  if (sub.userId !== undefined) return sub.userId === userId
+  const spec = Facts.find(sub.type, sub.version)
+  if (spec === undefined || !Rules.needsAuthorization(spec)) return false
+  const field = Rules.authorizingField(spec)
+  return field !== undefined && sub.condition[field] === userId
+}
+
+const tokenRevoked = (ctx: FeedContext, { token }: Event<"TokenRevoked">) =>
+  Effect.gen(function*() {
+    const userId = token.userId
+    if (userId === undefined) return []
+    const s = yield* ctx.env.world.snapshot
+    if (Rules.hasAuthorized(s, token.clientId, userId)) return []
+    const reactions: ReadonlyArray<Reaction> = [
+      {
+        _tag: "Emit",
+        emission: {
+          type: "user.authorization.revoke",
+          condition: { client_id: token.clientId },
+          event: { client_id: token.clientId, user_id: userId }
+        }
+      },
+      { _tag: "Revoke", status: "authorization_revoked", pick: (sub) => restsOn(sub, token.clientId, userId) }
+    ]
+    return reactions
+  })
+
 /**
  * The mappings from world events to reactions.
  *
@@ -147,6 +181,7 @@ export const mappings: Mappings = {
       emit("channel.follow", follow.toId, { user_id: follow.fromId, followed_at: follow.followedAt })
     ]),
   ChannelUpdated: channelUpdated,
+  TokenRevoked: tokenRevoked,
   RoomStateChanged: (_, { channelId, roomState }) =>
     Effect.succeed([emit("channel.chat_settings.update", channelId, {
       emote_mode: roomState.emoteOnly,
@@ -171,7 +206,7 @@ export const revokeWhere = (
 ): Effect.Effect<void> =>
   Effect.gen(function*() {
     for (const sub of (yield* subscriptions(env)).values()) {
-      if (Subscriptions.isActive(sub) && reaction.pick(sub.condition)) {
+      if (Subscriptions.isActive(sub) && reaction.pick(sub)) {
         yield* Effect.ignore(Delivery.revoke(env, sub.id, reaction.status))
       }
     }
@@ -205,6 +240,11 @@ const onEvent = (env: Env, previous: Ref.Ref<ReadonlyMap<string, Channel>>, even
     yield* react(env, yield* reactionsOf(event._tag, event, { env, previous: yield* Ref.get(previous) }))
     if (event._tag === "ChannelUpdated") {
       yield* Ref.update(previous, (m) => new Map(m).set(event.channel.broadcasterId, event.channel))
+    } else if (event._tag === "UserAdded") {
+      const channel = yield* env.world.channel(event.user.id)
+      if (channel._tag === "Some") {
+        yield* Ref.update(previous, (m) => new Map(m).set(event.user.id, channel.value))
+      }
     }
   })
 

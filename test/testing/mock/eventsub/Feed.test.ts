@@ -206,4 +206,42 @@ describe("EventSub notifications from the world", () => {
         assert.include(settings, { slow_mode: true, slow_mode_wait_time_seconds: 30, emote_mode: true })
       })
     ))
+
+  it.scopedLive("a user's last token of a client revoked: their subscriptions are revoked with authorization_revoked", () =>
+    Effect.flatMap(MockTwitch.MockTwitch, (mock) =>
+      Effect.gen(function*() {
+        const { client, sessionId } = yield* session(mock.eventSub.wsUrl)
+        const body = wsBody("channel.chat.message", "1", {
+          broadcaster_user_id: me,
+          user_id: World.secondUserId
+        }, sessionId)
+        assert.strictEqual((yield* create(mock, World.secondUserToken, body)).status, 202)
+        yield* mock.world.revokeToken(World.defaultClientId, World.secondUserToken)
+        const revocation = yield* client.next("revocation").pipe(Effect.timeout("5 seconds"))
+        assert.strictEqual(revocation.payload.subscription?.status, "authorization_revoked")
+        const subs = yield* mock.eventSub.control.subscriptions
+        assert.deepStrictEqual(subs.map((s) => s.status), ["authorization_revoked"])
+      })).pipe(Effect.provide(MockTwitch.layer({ irc: false }))))
+
+  it.scopedLive("a moderator removed in the world: their moderator subscriptions are revoked with moderator_removed", () =>
+    Effect.flatMap(MockTwitch.MockTwitch, (mock) =>
+      Effect.gen(function*() {
+        const bot = yield* mock.world.issueToken({
+          clientId: World.defaultClientId,
+          userId: World.secondUserId,
+          scopes: ["moderator:read:followers"]
+        })
+        const { client, sessionId } = yield* session(mock.eventSub.wsUrl)
+        const condition = { broadcaster_user_id: me, moderator_user_id: World.secondUserId }
+        assert.strictEqual(
+          (yield* create(mock, bot.value, wsBody("channel.follow", "2", condition, sessionId))).status,
+          202
+        )
+        const channel = Option.getOrThrow(yield* mock.world.channel(me))
+        yield* mock.world.updateChannel(me, {
+          moderators: channel.moderators.filter((m) => m !== World.secondUserId)
+        })
+        const revocation = yield* client.next("revocation").pipe(Effect.timeout("5 seconds"))
+        assert.strictEqual(revocation.payload.subscription?.status, "moderator_removed")
+      })).pipe(Effect.provide(MockTwitch.layer({ irc: false }))))
 })
