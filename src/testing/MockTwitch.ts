@@ -1,6 +1,6 @@
 /**
  * The whole mock Twitch as one scoped service: the seeded world, the HTTP server (Helix, OAuth,
- * GQL/usher, emote CDN) and the IRC server, all on 127.0.0.1 with OS-chosen ports, plus the
+ * GQL/usher, emote CDN, EventSub) and the IRC server, all on 127.0.0.1 with OS-chosen ports, plus the
  * control handles tests use (approve a device code, inject a fault, read counters, add world data,
  * post chat). {@link layerTwitchConfig} points the library's `TwitchConfig` at it.
  *
@@ -18,6 +18,7 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as TwitchConfig from "../TwitchConfig.js"
 import * as Control from "./mock/Control.js"
+import type * as EventSub from "./mock/eventsub/Model.js"
 import * as HttpServer from "./mock/HttpServer.js"
 import * as IrcServer from "./mock/IrcServer.js"
 import * as MockWorld from "./mock/World.js"
@@ -108,6 +109,11 @@ export declare namespace MockTwitch {
     readonly http: HttpServer.Running
     /** The IRC server (ports, WebSocket URL, its own control handle), unless disabled. */
     readonly irc: Option.Option<IrcServer.IrcServer>
+    /**
+     * The EventSub server on the HTTP port (WebSocket `wsUrl`, subscription calls, its control
+     * handle); with IRC on, chat in subscribed rooms becomes `channel.chat.*` notifications.
+     */
+    readonly eventSub: EventSub.EventSubServer
     readonly credentials: Credentials
     readonly defaultUser: { readonly id: string; readonly login: string }
     readonly world: MockWorld.World.Service
@@ -153,9 +159,11 @@ export const make = (
     const irc = options.irc === false
       ? Option.none<IrcServer.IrcServer>()
       : Option.some(yield* IrcServer.make(world, options.irc ?? {}))
+    if (Option.isSome(irc)) yield* http.eventSub.followChat(irc.value.tcpPort)
     return {
       http,
       irc,
+      eventSub: http.eventSub,
       credentials,
       defaultUser: { id: MockWorld.defaultUserId, login: MockWorld.defaultUserLogin },
       world,

@@ -1,6 +1,7 @@
 /**
  * `npm run mock`: the mock Twitch for people. Starts every surface on fixed ports on 127.0.0.1
- * (HTTP 8080 like twitch-cli's mock, IRC 6667 plain / 6697 TLS / 8081 WebSocket), prints the
+ * (HTTP 8080 like twitch-cli's mock, with EventSub's WebSocket at `/ws`; IRC 6667 plain / 6697 TLS /
+ * 8081 WebSocket), prints the
  * URLs, a ready client id and tokens and the environment that points effect-twitcher (or Twurple)
  * at it, and runs until Ctrl+C (SIGINT) or SIGTERM, which close every server and exit with code 0.
  *
@@ -81,6 +82,10 @@ const banner = (mock: MockTwitch.MockTwitch.Service, seed: number, fromFile: boo
     ...(irc === undefined ? [] : [
       `  IRC         irc://127.0.0.1:${irc.tcpPort}   TLS 127.0.0.1:${irc.tlsPort}   ${irc.wsUrl}`
     ]),
+    `  EventSub    ${mock.eventSub.wsUrl}   subscriptions ${h.helixUrl}/eventsub/subscriptions`,
+    `              (twitch-cli layout: ${mock.eventSub.subscriptionsUrl})`,
+    `  Fire events curl -d '{"type":"channel.follow"}' ${mock.eventSub.controlUrl}/fire`,
+    `              (also /reconnect, /drop, /keepalives, /revoke, /resend; GET /sessions, /subscriptions)`,
     "",
     `  Client id        ${c.clientId}`,
     `  Client secret    ${c.clientSecret}`,
@@ -100,6 +105,7 @@ const banner = (mock: MockTwitch.MockTwitch.Service, seed: number, fromFile: boo
       ` \\\n    TWITCH_IRC_HOST=127.0.0.1 TWITCH_IRC_PORT=${irc.tcpPort} TWITCH_IRC_TLS=false TWITCH_IRC_WS_URL=${irc.wsUrl}`),
     "Twurple (twitch-cli compatible layout):",
     `  export TWURPLE_MOCK_API_PORT=${h.port}`,
+    `  new EventSubWsListener({ apiClient, url: "${mock.eventSub.wsUrl}" })`,
     "",
     "Press Ctrl+C to stop."
   ]

@@ -1,5 +1,6 @@
 /**
- * The mock's HTTP surfaces, in the order their prefixes are matched: Helix (`/helix`, and
+ * The mock's HTTP surfaces, in the order their prefixes are matched: EventSub (`/helix/eventsub`,
+ * `/eventsub`, `/ws`), Helix (`/helix`, and
  * twitch-cli's `/mock`), OAuth (`/oauth2`, twitch-cli's `/auth`, the `/activate` page), GQL and
  * usher (`/gql`, `/api`, `/vod`, `/hls`), the emote CDN (`/emoticons`). Paths no module owns count
  * as usher for faults. Add a surface here.
@@ -7,11 +8,30 @@
  * @since 0.1.0
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as EventSub from "../eventsub/Routes.js"
 import * as Cdn from "./Cdn.js"
 import * as Helix from "./Helix.js"
 import * as OAuth from "./OAuth.js"
 import * as Playback from "./Playback.js"
 import type { RouteModule, Surface } from "./RouteModule.js"
+
+/**
+ * EventSub: the subscription operations (`/helix/eventsub`, `/mock/eventsub`, twitch-cli's
+ * `/eventsub/subscriptions`), the control endpoint (`/eventsub/mock`) and the WebSocket (`/ws`).
+ * Listed before Helix so that it owns `/helix/eventsub`.
+ *
+ * @since 0.1.0
+ * @category modules
+ */
+export const eventSub: RouteModule = {
+  name: "eventsub",
+  prefixes: [["/helix/eventsub", "helix"], ["/mock/eventsub", "helix"], ["/eventsub", "helix"], [
+    "/ws",
+    "helix"
+  ]],
+  routes: EventSub.routes,
+  upgrade: EventSub.upgrade
+}
 
 /**
  * Helix at `/helix` and `/mock`.
@@ -78,7 +98,7 @@ export const cdn: RouteModule = {
  * @since 0.1.0
  * @category modules
  */
-export const all: ReadonlyArray<RouteModule> = [helix, oauth, playback, cdn]
+export const all: ReadonlyArray<RouteModule> = [eventSub, helix, oauth, playback, cdn]
 
 /**
  * The fault surface of paths no module owns.

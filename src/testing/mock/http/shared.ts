@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Control from "../Control.js"
+import type * as EventSub from "../eventsub/Server.js"
 import type * as MockWorld from "../World.js"
 
 /**
@@ -40,6 +41,8 @@ export interface RouteContext {
   readonly buckets: Ref.Ref<ReadonlyMap<string, Bucket>>
   /** HMAC key of playback access tokens. */
   readonly signingKey: string
+  /** The EventSub server (WebSocket sessions, subscriptions, webhooks). */
+  readonly eventSub: EventSub.Engine
 }
 
 /**
