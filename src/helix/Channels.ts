@@ -10,13 +10,11 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import type { HelixError } from "../TwitchError.js"
-import { Channel, ChannelInformation, ChannelSearchResult } from "./Channel.js"
-import { HelixClient } from "./HelixClient.js"
-import { batches } from "./internal/wire.js"
-import { User } from "./User.js"
+import { Channel, type ChannelInformation, type ChannelSearchResult } from "./Channel.js"
+import * as Operations from "./generated/Operations.js"
+import { builtParams, builtParamsStream, OperationRunner, pageSize } from "./OperationRunner.js"
 
 /**
  * The Channels service tag.
@@ -59,52 +57,44 @@ export declare namespace Channels {
   }
 }
 
-const Follower = Schema.Struct({ user_id: Schema.String })
-
 /**
- * Builds the service over the Helix transport.
+ * Builds the service over the generated operations (Get Users, Get Channel Information, Search
+ * Channels, Get Channel Followers).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Channels.Service, never, HelixClient> = Effect.gen(function*() {
-  const helix = yield* HelixClient
+export const make: Effect.Effect<Channels.Service, never, OperationRunner> = Effect.gen(function*() {
+  const run = yield* OperationRunner
+  const getUsers = run.items(Operations.getUsers)
+  const getInformation = run.items(Operations.getChannelInformation)
+  // Twitch answers the follower total to any user token; moderator:read:followers only unlocks
+  // the list itself, which followerCount does not read.
+  const followers = run.page({ ...Operations.getChannelFollowers, scopes: [] })
   const information: Channels.Service["information"] = (ids) =>
-    ids.length === 0
-      ? Effect.succeed([])
-      : Effect.map(
-        Effect.forEach(
-          batches(ids),
-          (batch) => helix.page("/channels", ChannelInformation, { query: { broadcaster_id: batch } }),
-          { concurrency: 4 }
-        ),
-        (pages) => pages.flatMap((p) => p.data)
-      )
-  const join = (query: { readonly login: string } | { readonly id: string }) =>
+    ids.length === 0 ? Effect.succeed([]) : builtParams(getInformation({ broadcasterId: ids }))
+  const join = (query: { readonly login: ReadonlyArray<string> } | { readonly id: ReadonlyArray<string> }) =>
     Effect.gen(function*() {
-      const users = yield* helix.page("/users", User, { query })
-      const user = Array.head(users.data)
+      const user = Array.head(yield* builtParams(getUsers(query)))
       if (Option.isNone(user)) return Option.none<Channel>()
       const info = Array.head(yield* information([user.value.id]))
       return Option.map(info, (information) => new Channel({ user: user.value, information }))
     })
   return Channels.of({
-    byLogin: (login) => join({ login: login.toLowerCase() }),
-    byId: (id) => join({ id }),
+    byLogin: (login) => join({ login: [login.toLowerCase()] }),
+    byId: (id) => join({ id: [id] }),
     information,
     search: (query, options = {}) =>
-      helix.paginate("/search/channels", ChannelSearchResult, {
-        query: { query, live_only: options.liveOnly === true ? true : undefined },
-        pageSize: options.pageSize ?? 100
-      }),
+      builtParamsStream(
+        run.paged(Operations.searchChannels)({
+          query,
+          liveOnly: options.liveOnly === true ? true : undefined,
+          first: pageSize(options.pageSize)
+        })
+      ),
     followerCount: (broadcasterId) =>
       Effect.map(
-        // Get Channel Followers needs a user token: with an app token Twitch answers 401, which
-        // would otherwise count as a rejected token (dropped or renewed).
-        helix.page("/channels/followers", Follower, {
-          query: { broadcaster_id: broadcasterId, first: 1 },
-          userToken: true
-        }),
+        builtParams(followers({ broadcasterId, first: 1 })),
         (p) => Option.getOrElse(p.total, () => p.data.length)
       )
   })
@@ -116,4 +106,4 @@ export const make: Effect.Effect<Channels.Service, never, HelixClient> = Effect.
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Channels, never, HelixClient> = Layer.effect(Channels, make)
+export const layer: Layer.Layer<Channels, never, OperationRunner> = Layer.effect(Channels, make)

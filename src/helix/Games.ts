@@ -11,10 +11,9 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { HelixError } from "../TwitchError.js"
-import { Category, Game, type GameViewers } from "./Game.js"
-import { HelixClient } from "./HelixClient.js"
-import { batches } from "./internal/wire.js"
-import { Stream as LiveStream } from "./Stream.js"
+import type { Category, Game, GameViewers } from "./Game.js"
+import * as Operations from "./generated/Operations.js"
+import { builtParams, builtParamsStream, OperationRunner, pageSize } from "./OperationRunner.js"
 
 /**
  * The Games service tag.
@@ -62,50 +61,37 @@ export declare namespace Games {
 }
 
 /**
- * Builds the service over the Helix transport.
+ * Builds the service over the generated operations (Get Games, Get Top Games, Search Categories,
+ * Get Streams).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Games.Service, never, HelixClient> = Effect.gen(function*() {
-  const helix = yield* HelixClient
-  const list: Games.Service["list"] = ({ ids = [], igdbIds = [], names = [] }) => {
-    const keys = [
-      ...ids.map((v) => ["id", v] as const),
-      ...names.map((v) => ["name", v] as const),
-      ...igdbIds.map((v) => ["igdb_id", v] as const)
-    ]
-    if (keys.length === 0) return Effect.succeed([])
-    return Effect.map(
-      Effect.forEach(batches(keys), (batch) => {
-        const pick = (key: string) => batch.filter(([k]) => k === key).map(([, v]) => v)
-        return helix.page("/games", Game, {
-          query: { id: pick("id"), name: pick("name"), igdb_id: pick("igdb_id") }
-        })
-      }, { concurrency: 4 }),
-      (pages) => pages.flatMap((p) => p.data)
-    )
-  }
+export const make: Effect.Effect<Games.Service, never, OperationRunner> = Effect.gen(function*() {
+  const run = yield* OperationRunner
+  const getGames = run.items(Operations.getGames)
+  const streamsPage = run.page(Operations.getStreams)
+  const list: Games.Service["list"] = ({ ids = [], igdbIds = [], names = [] }) =>
+    ids.length + names.length + igdbIds.length === 0
+      ? Effect.succeed([])
+      : builtParams(getGames({ id: ids, name: names, igdbId: igdbIds }))
   const hasLiveStream = (category: Category) =>
-    Effect.map(
-      helix.page("/streams", LiveStream, { query: { game_id: category.id, first: 1 } }),
-      (p) => p.data.length > 0
-    )
+    Effect.map(builtParams(streamsPage({ gameId: [category.id], first: 1 })), (p) => p.data.length > 0)
   return Games.of({
-    top: (options = {}) => helix.paginate("/games/top", Game, { pageSize: options.pageSize ?? 100 }),
+    top: (options = {}) =>
+      builtParamsStream(run.paged(Operations.getTopGames)({ first: pageSize(options.pageSize) })),
     byName: (name) => Effect.map(list({ names: [name] }), Array.head),
     byId: (id) => Effect.map(list({ ids: [id] }), Array.head),
     list,
     search: (query, options = {}) => {
-      const found = helix.paginate("/search/categories", Category, {
-        query: { query },
-        pageSize: options.pageSize ?? 100
-      })
+      const found = builtParamsStream(
+        run.paged(Operations.searchCategories)({ query, first: pageSize(options.pageSize) })
+      )
       return options.live === true ? Stream.filterEffect(found, hasLiveStream) : found
     },
     viewers: (game) => {
       const gameId = typeof game === "string" ? game : game.id
-      return helix.paginate("/streams", LiveStream, { query: { game_id: gameId }, pageSize: 100 }).pipe(
+      return builtParamsStream(run.paged(Operations.getStreams)({ gameId: [gameId], first: 100 })).pipe(
         Stream.runFold(
           { gameId, viewers: 0, channels: 0, seen: new Set<string>() },
           (acc, stream) => {
@@ -127,4 +113,4 @@ export const make: Effect.Effect<Games.Service, never, HelixClient> = Effect.gen
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Games, never, HelixClient> = Layer.effect(Games, make)
+export const layer: Layer.Layer<Games, never, OperationRunner> = Layer.effect(Games, make)

@@ -1,38 +1,25 @@
 /**
- * The live `Stream` of Get Streams and Get Followed Streams.
+ * The old name of {@link LiveStream}: the Helix model clashed with Effect's `Stream`.
  *
  * @since 0.1.0
+ * @deprecated Import `LiveStream` from `./LiveStream.js` (`Helix.LiveStream.LiveStream`).
  */
-import * as Schema from "effect/Schema"
-import { EmptyAsNone, fillSize, optionalTags, wire } from "./internal/wire.js"
+import { LiveStream } from "./LiveStream.js"
 
 /**
  * A live stream.
  *
  * @since 0.1.0
  * @category models
+ * @deprecated Renamed `LiveStream` (it clashed with Effect's `Stream`); this alias goes in 1.0.
  */
-export class Stream extends Schema.Class<Stream>("effect-twitcher/Stream")({
-  id: Schema.String,
-  userId: wire(Schema.String, "user_id"),
-  userLogin: wire(Schema.String, "user_login"),
-  userName: wire(Schema.String, "user_name"),
-  gameId: wire(EmptyAsNone, "game_id"),
-  gameName: wire(EmptyAsNone, "game_name"),
-  /** `live`, or `""` when Twitch had an error. */
-  type: Schema.String,
-  title: Schema.String,
-  tags: optionalTags,
-  viewerCount: wire(Schema.Int, "viewer_count"),
-  startedAt: wire(Schema.Date, "started_at"),
-  language: Schema.String,
-  /** Preview image template with `{width}x{height}`; see {@link Stream.thumbnail}. */
-  thumbnailUrl: wire(Schema.String, "thumbnail_url"),
-  /** Deprecated by Twitch: always `false`. */
-  isMature: Schema.optionalWith(Schema.Boolean, { default: () => false }).pipe(Schema.fromKey("is_mature"))
-}) {
-  /** The preview image URL at a size. */
-  thumbnail(width = 1280, height = 720): string {
-    return fillSize(this.thumbnailUrl, width, height)
-  }
-}
+export const Stream = LiveStream
+
+/**
+ * A live stream.
+ *
+ * @since 0.1.0
+ * @category models
+ * @deprecated Renamed `LiveStream`.
+ */
+export type Stream = LiveStream

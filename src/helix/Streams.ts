@@ -9,15 +9,12 @@ import * as Array from "effect/Array"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { TwitchAuth } from "../auth/TwitchAuth.js"
-import { DecodeError, type HelixError } from "../TwitchError.js"
-import { ChannelSearchResult } from "./Channel.js"
-import { HelixClient } from "./HelixClient.js"
-import { batches } from "./internal/wire.js"
-import { Stream as LiveStream } from "./Stream.js"
-import { User } from "./User.js"
+import type { HelixError } from "../TwitchError.js"
+import * as Operations from "./generated/Operations.js"
+import type { LiveStream } from "./LiveStream.js"
+import { builtParams, builtParamsStream, OperationRunner, pageSize } from "./OperationRunner.js"
 
 /**
  * The Streams service tag.
@@ -84,86 +81,50 @@ export declare namespace Streams {
 export const followedScope = "user:read:follows"
 
 /**
- * Builds the service over the Helix transport and the auth service (for the token's user id).
+ * Builds the service over the generated operations (Get Streams, Search Channels, Get Followed
+ * Streams, whose user id the runner fills in from the token).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Streams.Service, never, HelixClient | TwitchAuth> = Effect.gen(function*() {
-  const helix = yield* HelixClient
-  const auth = yield* TwitchAuth
+export const make: Effect.Effect<Streams.Service, never, OperationRunner> = Effect.gen(function*() {
+  const run = yield* OperationRunner
+  const streamsPage = run.page(Operations.getStreams)
 
-  const list: Streams.Service["list"] = (filter = {}) => {
-    const channels = [
-      ...(filter.userIds ?? []).map((v) => ["user_id", v] as const),
-      ...(filter.userLogins ?? []).map((v) => ["user_login", v.toLowerCase()] as const)
-    ]
-    const channelBatches = channels.length === 0 ? [[]] : batches(channels)
-    const gameBatches = (filter.gameIds?.length ?? 0) === 0 ? [undefined] : batches(filter.gameIds ?? [])
-    const requests = channelBatches.flatMap((batch) => gameBatches.map((games) => ({ batch, games })))
-    return Stream.flatMap(
-      Stream.fromIterable(requests),
-      ({ batch, games }) =>
-        helix.paginate("/streams", LiveStream, {
-          query: {
-            user_id: batch.filter(([k]) => k === "user_id").map(([, v]) => v),
-            user_login: batch.filter(([k]) => k === "user_login").map(([, v]) => v),
-            game_id: games,
-            language: filter.languages,
-            type: filter.type
-          },
-          pageSize: filter.pageSize ?? 100
-        })
-    )
-  }
-
-  const one = (query: { readonly user_login: string } | { readonly user_id: string }) =>
-    Effect.map(
-      helix.page("/streams", LiveStream, { query: { ...query, first: 1 } }),
-      (p) => Array.head(p.data)
+  const list: Streams.Service["list"] = (filter = {}) =>
+    builtParamsStream(
+      run.paged(Operations.getStreams)({
+        userId: filter.userIds ?? [],
+        userLogin: (filter.userLogins ?? []).map((l) => l.toLowerCase()),
+        gameId: filter.gameIds ?? [],
+        language: filter.languages ?? [],
+        type: filter.type,
+        first: pageSize(filter.pageSize)
+      })
     )
 
-  const tokenUserId = Effect.gen(function*() {
-    const token = yield* auth.current
-    if (Option.isSome(token.userId)) return token.userId.value
-    const users = yield* helix.page("/users", User, { userToken: true, scope: followedScope })
-    const me = Array.head(users.data)
-    if (Option.isNone(me)) {
-      return yield* Effect.fail(
-        new DecodeError({ path: "data", detail: "Get Users returned no user for the token" })
-      )
-    }
-    return me.value.id
-  })
+  const one = (
+    query: { readonly userLogin: ReadonlyArray<string> } | { readonly userId: ReadonlyArray<string> }
+  ) => Effect.map(builtParams(streamsPage({ ...query, first: 1 })), (p) => Array.head(p.data))
 
   return Streams.of({
-    byLogin: (login) => one({ user_login: login.toLowerCase() }),
-    byUserId: (userId) => one({ user_id: userId }),
+    byLogin: (login) => one({ userLogin: [login.toLowerCase()] }),
+    byUserId: (userId) => one({ userId: [userId] }),
     list,
     search: (query, options = {}) =>
-      helix.paginate("/search/channels", ChannelSearchResult, {
-        query: { query, live_only: true },
-        pageSize: options.pageSize ?? 100
-      }).pipe(
-        Stream.filter((channel) => channel.isLive),
-        Stream.grouped(100),
-        Stream.mapEffect((group) =>
-          helix.page("/streams", LiveStream, {
-            query: { user_id: Array.fromIterable(group).map((c) => c.id), first: 100 }
-          })
-        ),
-        Stream.flatMap((page) => Stream.fromIterable(page.data))
-      ),
-    followed: (options = {}) =>
-      Stream.unwrap(
-        Effect.map(tokenUserId, (userId) =>
-          helix.paginate("/streams/followed", LiveStream, {
-            query: { user_id: userId },
-            scope: followedScope,
-            userToken: true,
-            pageSize: options.pageSize ?? 100
-          }))
+      builtParamsStream(
+        run.paged(Operations.searchChannels)({ query, liveOnly: true, first: pageSize(options.pageSize) })
       )
+        .pipe(
+          Stream.filter((channel) => channel.isLive),
+          Stream.grouped(100),
+          Stream.mapEffect((group) =>
+            builtParams(streamsPage({ userId: Array.fromIterable(group).map((c) => c.id), first: 100 }))
+          ),
+          Stream.flatMap((page) => Stream.fromIterable(page.data))
+        ),
+    followed: (options = {}) =>
+      builtParamsStream(run.paged(Operations.getFollowedStreams)({ first: pageSize(options.pageSize) }))
   })
 })
 
@@ -173,4 +134,4 @@ export const make: Effect.Effect<Streams.Service, never, HelixClient | TwitchAut
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Streams, never, HelixClient | TwitchAuth> = Layer.effect(Streams, make)
+export const layer: Layer.Layer<Streams, never, OperationRunner> = Layer.effect(Streams, make)

@@ -9,9 +9,9 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import { DecodeError, type HelixError } from "../TwitchError.js"
-import { HelixClient } from "./HelixClient.js"
-import { batches } from "./internal/wire.js"
-import { User } from "./User.js"
+import * as Operations from "./generated/Operations.js"
+import { builtParams, OperationRunner } from "./OperationRunner.js"
+import type { User } from "./User.js"
 
 /**
  * The Users service tag.
@@ -45,39 +45,25 @@ export declare namespace Users {
 }
 
 /**
- * Builds the service over the Helix transport.
+ * Builds the service over the generated Get Users operation (ids and logins split by 100 together).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Users.Service, never, HelixClient> = Effect.gen(function*() {
-  const helix = yield* HelixClient
-  const list: Users.Service["list"] = ({ ids = [], logins = [] }) => {
-    const keys = [
-      ...ids.map((id) => ["id", id] as const),
-      ...logins.map((l) => ["login", l.toLowerCase()] as const)
-    ]
-    if (keys.length === 0) return Effect.succeed([])
-    return Effect.map(
-      Effect.forEach(
-        batches(keys),
-        (batch) =>
-          helix.page("/users", User, {
-            query: {
-              id: batch.filter(([k]) => k === "id").map(([, v]) => v),
-              login: batch.filter(([k]) => k === "login").map(([, v]) => v)
-            }
-          }),
-        { concurrency: 4 }
-      ),
-      (pages) => pages.flatMap((p) => p.data)
-    )
-  }
+export const make: Effect.Effect<Users.Service, never, OperationRunner> = Effect.gen(function*() {
+  const run = yield* OperationRunner
+  const getUsers = run.items(Operations.getUsers)
+  // Get Users without ids answers the token's own user; only a user token has one.
+  const getMe = run.items({ ...Operations.getUsers, tokens: ["user"] })
+  const list: Users.Service["list"] = ({ ids = [], logins = [] }) =>
+    ids.length + logins.length === 0
+      ? Effect.succeed([])
+      : builtParams(getUsers({ id: ids, login: logins.map((l) => l.toLowerCase()) }))
   const me = Effect.flatMap(
-    helix.page("/users", User, { userToken: true }),
-    (p) =>
+    builtParams(getMe({})),
+    (users) =>
       Effect.mapError(
-        Array.head(p.data),
+        Array.head(users),
         () => new DecodeError({ path: "data", detail: "Get Users returned no user for the token" })
       )
   )
@@ -95,4 +81,4 @@ export const make: Effect.Effect<Users.Service, never, HelixClient> = Effect.gen
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Users, never, HelixClient> = Layer.effect(Users, make)
+export const layer: Layer.Layer<Users, never, OperationRunner> = Layer.effect(Users, make)
