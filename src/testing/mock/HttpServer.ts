@@ -40,6 +40,16 @@ export interface Options {
   readonly rateLimit?: Partial<RateLimitOptions>
   /** HMAC key for playback access tokens (default derived from the world's seed). */
   readonly signingKey?: string
+  /**
+   * More surfaces, after the default ones (`http/Modules.ts`): their routes are served and their
+   * Helix handlers override the default ones (e.g. an EventSub module).
+   */
+  readonly modules?: ReadonlyArray<RouteModule.RouteModule>
+  /**
+   * Check every Helix answer against the spec's response schema; a mismatch answers 500 naming it
+   * (for tests of the mock; default false).
+   */
+  readonly checkAnswers?: boolean
 }
 
 /**
@@ -108,8 +118,6 @@ const preflightHeaders = {
 const pathOf = (req: HttpServerRequest.HttpServerRequest): string =>
   new URL(req.originalUrl, "http://127.0.0.1").pathname
 
-const moduleOf = (path: string) => RouteModule.find(Modules.all, path, Modules.fallbackSurface)
-
 /**
  * Starts the server in the current scope (closed, with its open connections, when the scope
  * closes).
@@ -123,6 +131,8 @@ export const make = (
   Effect.gen(function*() {
     const world = yield* MockWorld.World
     const control = yield* Control.Control
+    const modules = [...Modules.all, ...(options.modules ?? [])]
+    const moduleOf = (path: string) => RouteModule.find(modules, path, Modules.fallbackSurface)
     let nodeServer: Http.Server | undefined
     const server = yield* NodeHttpServer.make(() => {
       nodeServer = Http.createServer()
@@ -144,7 +154,9 @@ export const make = (
         windowMillis: options.rateLimit?.windowMillis ?? 60_000
       },
       buckets: yield* Ref.make<ReadonlyMap<string, Bucket>>(new Map()),
-      signingKey: options.signingKey ?? `mock-twitch-signing-key-${world.seed}`
+      signingKey: options.signingKey ?? `mock-twitch-signing-key-${world.seed}`,
+      helixHandlers: RouteModule.helixHandlers(modules),
+      checkAnswers: options.checkAnswers ?? false
     }
 
     const counted = <E, R>(
@@ -153,7 +165,7 @@ export const make = (
       handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
     ) => Effect.zipRight(control.increment(Control.routeCounter(method, pattern)), handler)
 
-    const router = HttpRouter.concatAll(...Modules.all.map((module) => module.routes(ctx, counted)))
+    const router = HttpRouter.concatAll(...modules.map((module) => module.routes(ctx, counted)))
 
     const handle = Effect.gen(function*() {
       const req = yield* HttpServerRequest.HttpServerRequest

@@ -13,7 +13,7 @@ import * as Ref from "effect/Ref"
 import type { WorldEvent } from "./Events.js"
 import type { User } from "./Models.js"
 import type { OAuthClient } from "./OAuthModels.js"
-import { randomString } from "./Random.js"
+import { randomString, randomUuid } from "./Random.js"
 import type { WorldData, WorldState } from "./State.js"
 import { WorldError } from "./WorldError.js"
 
@@ -83,6 +83,18 @@ export const make = (initial: WorldState): Effect.Effect<Store> =>
  */
 export const newString = (s: WorldState, length: number, alphabet: string): readonly [string, WorldState] => {
   const [value, rng] = randomString(s.rng, length, alphabet)
+  return [value, { ...s, rng }]
+}
+
+/**
+ * A UUID drawn from the world's generator (poll, reward, redemption ids...), and the state with the
+ * generator advanced.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const newUuid = (s: WorldState): readonly [string, WorldState] => {
+  const [value, rng] = randomUuid(s.rng)
   return [value, { ...s, rng }]
 }
 
