@@ -27,6 +27,14 @@ import { WorldError } from "./WorldError.js"
 export type Transition<A> = (s: WorldState, now: number) => readonly [A, WorldState] | WorldError
 
 /**
+ * A pure step of the world that cannot fail: the result and the next state.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Step<A> = (s: WorldState, now: number) => readonly [A, WorldState]
+
+/**
  * The state and events of one world, shared by every area's operations.
  *
  * @since 0.1.0
@@ -42,6 +50,8 @@ export interface Store {
   readonly publish: (event: WorldEvent) => Effect.Effect<boolean>
   /** Runs a transition atomically; the state only changes on success. */
   readonly transition: <A>(f: Transition<A>) => Effect.Effect<A, WorldError>
+  /** Runs a step that cannot fail atomically. */
+  readonly update: <A>(f: Step<A>) => Effect.Effect<A>
 }
 
 /**
@@ -55,7 +65,10 @@ export const make = (initial: WorldState): Effect.Effect<Store> =>
     const ref = yield* Ref.make(initial)
     const events = yield* PubSub.unbounded<WorldEvent>()
     const get = Ref.get(ref)
+    const update = <A>(f: Step<A>) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.modify(ref, (s) => f(s, now)))
     return {
+      update,
       ref,
       events,
       get,
