@@ -21,6 +21,7 @@ import type {
   UserBlock,
   Warning
 } from "./ModerationModels.js"
+import type { WorldState } from "./State.js"
 import { findUser, newUuid, type Step, type Store, type Transition } from "./Store.js"
 import { fail, type WorldError } from "./WorldError.js"
 
@@ -199,6 +200,20 @@ const defaultLevels = (broadcasterId: string, moderatorId: string): AutoModSetti
   raceEthnicityOrReligion: 0,
   sexBasedTerms: 0
 })
+
+/**
+ * A channel's AutoMod settings (all levels 0 when never set).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const autoModSettingsOf = (
+  s: WorldState,
+  broadcasterId: string,
+  moderatorId: string
+): AutoModSettings =>
+  s.autoModSettings.find((a) => a.broadcasterId === broadcasterId) ??
+    defaultLevels(broadcasterId, moderatorId)
 
 /** Twitch's overall levels set the categories together; single levels clear the overall level. */
 const updateAutoMod =

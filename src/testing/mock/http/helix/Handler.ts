@@ -10,12 +10,14 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import type * as HelixSpec from "../../../../spec/HelixSpec.js"
 import type { User } from "../../world/Models.js"
 import type { Token } from "../../world/OAuthModels.js"
 import type { WorldState } from "../../world/State.js"
 import type { WorldError } from "../../world/WorldError.js"
-import { failHelix, type Params, Reply, type RouteContext } from "../shared.js"
+import type { Reply } from "../shared.js"
+import { failHelix, type Params, type RouteContext } from "../shared.js"
 
 /**
  * The verified claims of an extension JWT (HS256, signed with one of the extension's secrets).
@@ -147,17 +149,20 @@ export const text = (body: string, contentType: string): Answer => ({
 
 /**
  * Runs a world operation; its failure becomes Twitch's error: `NotFound` 404, `Conflict` 409,
- * anything else 400, with the world's message.
+ * `Forbidden` 403, `RateLimited` 429, anything else 400, with the world's message.
  *
  * @since 0.1.0
  * @category combinators
  */
 export const fromWorld = <A>(effect: Effect.Effect<A, WorldError>): Effect.Effect<A, Reply> =>
-  Effect.catchAll(
-    effect,
-    (error) =>
-      failHelix(error.reason === "NotFound" ? 404 : error.reason === "Conflict" ? 409 : 400, error.message)
-  )
+  Effect.catchAll(effect, (error) => failHelix(worldStatus[error.reason] ?? 400, error.message))
+
+const worldStatus: Partial<Record<WorldError["reason"], number>> = {
+  NotFound: 404,
+  Conflict: 409,
+  Forbidden: 403,
+  RateLimited: 429
+}
 
 /**
  * The caller's user (the router already refused other token kinds where the spec asks for a user).
@@ -199,4 +204,78 @@ export const bodyString = (request: HelixRequest, name: string): string | undefi
   return typeof value === "string" ? value : undefined
 }
 
-export { Reply }
+/**
+ * A number field of the body, if it is one.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const bodyNumber = (request: HelixRequest, name: string): number | undefined => {
+  const value = request.body[name]
+  return typeof value === "number" ? value : undefined
+}
+
+/**
+ * A boolean field of the body, if it is one.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const bodyBoolean = (request: HelixRequest, name: string): boolean | undefined => {
+  const value = request.body[name]
+  return typeof value === "boolean" ? value : undefined
+}
+
+/**
+ * An object field of the body (`{}` when absent or not an object).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const bodyRecord = (request: HelixRequest, name: string): Readonly<Record<string, unknown>> => {
+  const value = request.body[name]
+  return Predicate.isRecord(value) ? value : {}
+}
+
+/**
+ * An integer query parameter (the router checked its type), or `fallback`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const queryInt = (request: HelixRequest, name: string, fallback: number): number => {
+  const raw = request.query.get(name)
+  return raw === undefined || raw === "" ? fallback : Number(raw)
+}
+
+/**
+ * A boolean query parameter (the router checked it is `true` or `false`), or `undefined`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const queryBool = (request: HelixRequest, name: string): boolean | undefined => {
+  const raw = request.query.get(name)
+  return raw === undefined || raw === "" ? undefined : raw === "true"
+}
+
+/**
+ * The acting moderator, who must be the broadcaster or one of their moderators (else Twitch's
+ * 403): the token's user, or with an app token the user in `moderator_id`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const moderatorOf = (request: HelixRequest, broadcasterId: string): Effect.Effect<User, Reply> => {
+  const named = request.query.get("moderator_id")
+  const actor = Option.orElse(
+    request.caller.user,
+    () => Option.fromNullable(request.state.users.find((u) => named !== undefined && u.id === named))
+  )
+  if (Option.isNone(actor)) return failHelix(401, "Missing User OAUTH Token")
+  const channel = request.state.channels.find((c) => c.broadcasterId === broadcasterId)
+  if (channel === undefined) return failHelix(400, "The ID in broadcaster_id was not found.")
+  return actor.value.id === broadcasterId || channel.moderators.includes(actor.value.id)
+    ? Effect.succeed(actor.value)
+    : failHelix(403, "The user in moderator_id is not one of the broadcaster's moderators.")
+}

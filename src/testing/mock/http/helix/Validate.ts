@@ -15,6 +15,7 @@ import * as HelixSpec from "../../../../spec/HelixSpec.js"
 import { checkRepeats, failHelix, type Params, type Reply } from "../shared.js"
 import type { Caller } from "./Handler.js"
 import * as SpecCheck from "./SpecCheck.js"
+import * as SpecGaps from "./SpecGaps.js"
 
 /**
  * Operations where a user token without the scope is still answered (with less): Get Channel
@@ -166,9 +167,9 @@ export const readBody = (
 const tokenUserFields = (
   operation: HelixSpec.Operation
 ): ReadonlyArray<readonly [string, "query" | "body"]> => {
-  const query = (operation.parameters ?? []).filter((p) => p["x-matchesTokenUser"] === true).map((p) =>
-    [p.name, "query"] as const
-  )
+  const query = (operation.parameters ?? []).filter((p) =>
+    p["x-matchesTokenUser"] === true && !SpecGaps.skipsTokenUser(operation.operationId, p.name)
+  ).map((p) => [p.name, "query"] as const)
   const schema = bodySchema(operation)
   const properties = schema === undefined ? {} : HelixSpec.resolve(schema).properties ?? {}
   const body = Object.entries(properties).filter(([, node]) =>
