@@ -9,6 +9,8 @@ import * as Effect from "effect/Effect"
 import * as HelixSpec from "../../../../src/spec/HelixSpec.js"
 import { MockTwitch } from "../../../../src/testing/index.js"
 import { data } from "../../../../src/testing/mock/http/helix/Handler.js"
+import * as Handlers from "../../../../src/testing/mock/http/helix/Handlers.js"
+import * as Router from "../../../../src/testing/mock/http/helix/Router.js"
 import * as SpecCheck from "../../../../src/testing/mock/http/helix/SpecCheck.js"
 import * as SpecGaps from "../../../../src/testing/mock/http/helix/SpecGaps.js"
 import type { RouteModule } from "../../../../src/testing/mock/http/RouteModule.js"
@@ -194,6 +196,14 @@ describe("SpecCheck", () => {
     expect(SpecCheck.checkAnswer(status, 204, undefined).map(SpecCheck.format)).toEqual([
       "status 204 is not a success the spec lists"
     ])
+  })
+})
+
+describe("Helix handlers", () => {
+  it("every operation of the spec has a handler, or is one Twitch removed; none is left over", () => {
+    const ids = HelixSpec.operations.map((o) => o.operation.operationId)
+    expect(ids.filter((id) => !Object.hasOwn(Handlers.all, id) && !Router.gone.has(id))).toEqual([])
+    expect(Object.keys(Handlers.all).filter((id) => !ids.includes(id))).toEqual([])
   })
 })
 
