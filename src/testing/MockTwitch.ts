@@ -35,6 +35,8 @@ export interface Options {
   /** Size of the default world. */
   readonly users?: number
   readonly liveStreams?: number
+  /** Whether the default user is live too (commercials, markers, clips of their channel). */
+  readonly liveTokenUser?: boolean
   /** Explicit world data instead of the default world (e.g. decoded from a JSON file). */
   readonly world?: MockWorld.WorldData
   /** HTTP server options: fixed port, Helix token bucket (e.g. `{ limit: 5 }`), signing key. */
@@ -66,6 +68,14 @@ export interface Credentials {
   readonly secondUserToken: string
   /** Default user, already expired. */
   readonly expiredUserToken: string
+  /** The ready extension's id (its client id), owned by the default user. */
+  readonly extensionClientId: string
+  /** The ready extension's OAuth client secret. */
+  readonly extensionClientSecret: string
+  /** The ready extension's JWT secret (base64): sign extension JWTs with it. */
+  readonly extensionSecret: string
+  /** An app token of the extension's client (its transactions and Bits products). */
+  readonly extensionAppToken: string
 }
 
 /**
@@ -83,7 +93,11 @@ export const credentials: Credentials = {
   appToken: MockWorld.appToken,
   noFollowsUserToken: MockWorld.noFollowsUserToken,
   secondUserToken: MockWorld.secondUserToken,
-  expiredUserToken: MockWorld.expiredUserToken
+  expiredUserToken: MockWorld.expiredUserToken,
+  extensionClientId: MockWorld.extensionClientId,
+  extensionClientSecret: MockWorld.extensionClientSecret,
+  extensionSecret: MockWorld.extensionSecret,
+  extensionAppToken: MockWorld.extensionAppToken
 }
 
 /**
@@ -191,6 +205,7 @@ export const layer = (
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.users !== undefined ? { users: options.users } : {}),
     ...(options.liveStreams !== undefined ? { liveStreams: options.liveStreams } : {}),
+    ...(options.liveTokenUser !== undefined ? { liveTokenUser: options.liveTokenUser } : {}),
     ...(options.world !== undefined ? { data: options.world } : {})
   }
   return Layer.scoped(MockTwitch, make(options)).pipe(

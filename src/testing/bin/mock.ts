@@ -90,11 +90,14 @@ const banner = (mock: MockTwitch.MockTwitch.Service, seed: number, fromFile: boo
     `  Client id        ${c.clientId}`,
     `  Client secret    ${c.clientSecret}`,
     `  Public client    ${c.publicClientId}`,
-    `  User token       ${c.userToken}   (${mock.defaultUser.login}, all scopes)`,
+    `  User token       ${c.userToken}   (${mock.defaultUser.login}, live, all scopes)`,
     `  Refresh token    ${c.refreshToken}`,
     `  App token        ${c.appToken}`,
     `  Limited token    ${c.noFollowsUserToken}   (no user:read:follows)`,
     `  Second user      ${c.secondUserToken}   (${MockWorld.secondUserLogin}, chat scopes)`,
+    `  Extension id     ${c.extensionClientId}   (owned by ${mock.defaultUser.login})`,
+    `  Extension secret ${c.extensionSecret}   (base64; sign HS256 JWTs with it)`,
+    `  Extension app    ${c.extensionAppToken}   (app token of the extension's client)`,
     `  Device codes     approve at ${h.baseUrl}/activate`,
     "",
     "Point effect-twitcher at it:",
@@ -116,13 +119,16 @@ const command = Command.make("mock", options, (o) =>
   Effect.gen(function*() {
     if (o.dumpWorld) {
       const { rng: _rng, ...data } = MockWorld.defaultWorldData(yield* Clock.currentTimeMillis, {
-        seed: o.seed
+        seed: o.seed,
+        liveTokenUser: true
       })
       return yield* Console.log(JSON.stringify(data, null, 2))
     }
     const world = Option.map(o.world, MockWorld.fromFile)
     const layer = MockTwitch.layer({
       seed: o.seed,
+      // People get a token user with something to act on: live, so commercials and markers work.
+      liveTokenUser: true,
       ...(Option.isSome(world) ? { world: world.value } : {}),
       http: { port: o.httpPort, rateLimit: { limit: o.rateLimit } },
       // People and other projects' clients get Twitch's behaviour, room modes included.

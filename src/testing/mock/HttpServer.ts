@@ -46,6 +46,16 @@ export interface Options {
   readonly signingKey?: string
   /** EventSub server options (keepalive default, pings, reconnect grace, webhook retries). */
   readonly eventSub?: EventSubModel.Options
+  /**
+   * More surfaces, after the default ones (`http/Modules.ts`): their routes are served and their
+   * Helix handlers override the default ones (e.g. an EventSub module).
+   */
+  readonly modules?: ReadonlyArray<RouteModule.RouteModule>
+  /**
+   * Check every Helix answer against the spec's response schema; a mismatch answers 500 naming it
+   * (for tests of the mock; default false).
+   */
+  readonly checkAnswers?: boolean
 }
 
 /**
@@ -116,17 +126,20 @@ const preflightHeaders = {
 const pathOf = (req: HttpServerRequest.HttpServerRequest): string =>
   new URL(req.originalUrl, "http://127.0.0.1").pathname
 
-const moduleOf = (path: string) => RouteModule.find(Modules.all, path, Modules.fallbackSurface)
-
 /**
  * Routes WebSocket upgrades to the module owning the path when it takes upgrades, and every other
  * upgrade to the listeners already registered (the router's).
  */
-const dispatchUpgrades = (server: Http.Server, ctx: RouteContext) =>
+const dispatchUpgrades = (
+  server: Http.Server,
+  ctx: RouteContext,
+  modules: ReadonlyArray<RouteModule.RouteModule>,
+  moduleOf: (path: string) => { readonly module: RouteModule.RouteModule | undefined }
+) =>
   Effect.sync(() => {
     const router = server.listeners("upgrade")
     const handlers = new Map(
-      Modules.all.flatMap((m) => (m.upgrade === undefined ? [] : [[m, m.upgrade(ctx)] as const]))
+      modules.flatMap((m) => (m.upgrade === undefined ? [] : [[m, m.upgrade(ctx)] as const]))
     )
     server.removeAllListeners("upgrade")
     server.on("upgrade", (req: Http.IncomingMessage, socket: Stream.Duplex, head: Buffer) => {
@@ -150,6 +163,8 @@ export const make = (
   Effect.gen(function*() {
     const world = yield* MockWorld.World
     const control = yield* Control.Control
+    const modules = [...Modules.all, ...(options.modules ?? [])]
+    const moduleOf = (path: string) => RouteModule.find(modules, path, Modules.fallbackSurface)
     let nodeServer: Http.Server | undefined
     const server = yield* NodeHttpServer.make(() => {
       nodeServer = Http.createServer()
@@ -172,7 +187,9 @@ export const make = (
       },
       buckets: yield* Ref.make<ReadonlyMap<string, Bucket>>(new Map()),
       signingKey: options.signingKey ?? `mock-twitch-signing-key-${world.seed}`,
-      eventSub: yield* EventSub.make(world, u.baseUrl, options.eventSub)
+      eventSub: yield* EventSub.make(world, u.baseUrl, options.eventSub),
+      helixHandlers: RouteModule.helixHandlers(modules),
+      checkAnswers: options.checkAnswers ?? false
     }
 
     const counted = <E, R>(
@@ -181,7 +198,7 @@ export const make = (
       handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
     ) => Effect.zipRight(control.increment(Control.routeCounter(method, pattern)), handler)
 
-    const router = HttpRouter.concatAll(...Modules.all.map((module) => module.routes(ctx, counted)))
+    const router = HttpRouter.concatAll(...modules.map((module) => module.routes(ctx, counted)))
 
     const handle = Effect.gen(function*() {
       const req = yield* HttpServerRequest.HttpServerRequest
@@ -228,6 +245,6 @@ export const make = (
     const app = Effect.map(handle, HttpServerResponse.setHeader("access-control-allow-origin", "*"))
 
     yield* server.serve(app)
-    if (nodeServer !== undefined) yield* dispatchUpgrades(nodeServer, ctx)
+    if (nodeServer !== undefined) yield* dispatchUpgrades(nodeServer, ctx, modules, moduleOf)
     return { ...u, port, eventSub: ctx.eventSub.server }
   })

@@ -46,7 +46,8 @@ export const helix: RouteModule = {
     const routes = Helix.routes(ctx, counted)
     return HttpRouter.empty.pipe(HttpRouter.mount("/helix", routes), HttpRouter.mount("/mock", routes))
   },
-  notFound: Helix.notFound
+  notFound: Helix.notFound,
+  helixHandlers: Helix.handlers
 }
 
 /**

@@ -13,6 +13,7 @@ import type * as Effect from "effect/Effect"
 import type * as Http from "node:http"
 import type * as Stream from "node:stream"
 import type * as Control from "../Control.js"
+import type { Handlers } from "./helix/Handler.js"
 import type { Counted, RouteContext } from "./shared.js"
 
 /**
@@ -52,7 +53,21 @@ export interface RouteModule {
   readonly notFound?: (
     ctx: RouteContext
   ) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+  /**
+   * Helix handlers by `operationId` this module answers (e.g. an EventSub module taking over the
+   * subscription and conduit operations); a later module's entry overrides an earlier one's.
+   */
+  readonly helixHandlers?: Handlers
 }
+
+/**
+ * The Helix handlers of a list of modules, later modules overriding earlier ones.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const helixHandlers = (modules: ReadonlyArray<RouteModule>): Handlers =>
+  Object.assign({}, ...modules.map((module) => module.helixHandlers ?? {}))
 
 /**
  * The module owning a path and the path's fault surface; `fallback` (with no module) when no
