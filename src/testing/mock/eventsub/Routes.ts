@@ -1,10 +1,12 @@
 /**
- * The EventSub HTTP surface of the mock: the subscription operations at Twitch's path
- * (`/helix/eventsub/subscriptions`), under twitch-cli's Helix layout (`/mock/eventsub/...`) and at
- * twitch-cli's event-server path (`/eventsub/subscriptions`, where Twurple's mock mode sends them),
- * each behind Helix's authentication (`Client-Id` and a bearer token of that client) with a point
- * taken from the caller's Helix bucket and the `Ratelimit-*` headers on every answer; the loopback
- * control endpoint (`/eventsub/mock/...`); and `/ws`, whose WebSocket upgrades the server hands to
+ * The EventSub HTTP surface of the mock. The subscription operations at Twitch's path
+ * (`/helix/eventsub/subscriptions`) and under twitch-cli's Helix layout (`/mock/eventsub/...`) are
+ * answered by the Helix router, which runs this module's {@link helixHandlers} after its own checks
+ * (one subscription store: the EventSub server's). This module serves the same operations at
+ * twitch-cli's event-server path (`/eventsub/subscriptions`, where Twurple's mock mode sends them)
+ * behind Helix's authentication (`Client-Id` and a bearer token of that client) with a point taken
+ * from the caller's Helix bucket and the `Ratelimit-*` headers on every answer; the loopback control
+ * endpoint (`/eventsub/mock/...`); and `/ws`, whose WebSocket upgrades the server hands to
  * {@link upgrade}.
  *
  * @since 0.1.0
@@ -14,17 +16,20 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import type * as Http from "node:http"
 import type * as Stream from "node:stream"
 import * as Control from "../Control.js"
 import {
   authorizationToken,
   type Counted,
+  failHelix,
   helixError,
   params,
   type RouteContext,
   takeFromBucket
 } from "../http/shared.js"
+import * as Handler from "../http/helix/Handler.js"
 import type * as MockWorld from "../World.js"
 import * as External from "./External.js"
 import * as Operations from "./Operations.js"
@@ -102,7 +107,7 @@ const operations = (ctx: RouteContext, engine: Engine, counted: Counted, path: `
   )
 
 /**
- * The routes: the operations at their three paths, the control endpoint, and `/ws` for requests
+ * The routes: the operations at twitch-cli's event-server path, the control endpoint, and `/ws` for requests
  * that are not WebSocket upgrades (400).
  *
  * @since 0.1.0
@@ -113,8 +118,6 @@ export const routes = (
   counted: Counted
 ): HttpRouter.HttpRouter<never, HttpServerRequest.HttpServerRequest> =>
   HttpRouter.concatAll(
-    operations(ctx, ctx.eventSub, counted, "/helix/eventsub/subscriptions"),
-    operations(ctx, ctx.eventSub, counted, "/mock/eventsub/subscriptions"),
     operations(ctx, ctx.eventSub, counted, "/eventsub/subscriptions"),
     External.routes(ctx.eventSub),
     HttpRouter.empty.pipe(
@@ -124,6 +127,28 @@ export const routes = (
       )
     )
   )
+
+/** One EventSub operation as a Helix router handler (the router authenticated the caller). */
+const asHelixHandler = (handler: Operations.Handler): Handler.Handler => (request) =>
+  Option.match(request.caller.token, {
+    onNone: () => failHelix(401, "Missing OAuth token"),
+    onSome: (token) =>
+      Effect.map(
+        handler(request.ctx.eventSub.env, { token, params: request.query, body: request.body }),
+        Handler.response
+      )
+  })
+
+/**
+ * The subscription operations as Helix router handlers, overriding the Helix module's plain ones
+ * with the EventSub server's (sessions, costs, limits, webhook verification).
+ *
+ * @since 0.1.0
+ * @category routes
+ */
+export const helixHandlers: Handler.Handlers = Object.fromEntries(
+  Object.entries(Operations.handlers).map(([operationId, handler]) => [operationId, asHelixHandler(handler)])
+)
 
 /**
  * Hands a WebSocket upgrade of `/ws` to the EventSub server.

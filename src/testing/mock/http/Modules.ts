@@ -1,7 +1,6 @@
 /**
- * The mock's HTTP surfaces, in the order their prefixes are matched: EventSub (`/helix/eventsub`,
- * `/eventsub`, `/ws`), Helix (`/helix`, and
- * twitch-cli's `/mock`), OAuth (`/oauth2`, twitch-cli's `/auth`, the `/activate` page), GQL and
+ * The mock's HTTP surfaces, in the order their prefixes are matched: Helix (`/helix`, and
+ * twitch-cli's `/mock`), EventSub (`/eventsub`, `/ws`, and the subscription operations of Helix), OAuth (`/oauth2`, twitch-cli's `/auth`, the `/activate` page), GQL and
  * usher (`/gql`, `/api`, `/vod`, `/hls`), the emote CDN (`/emoticons`). Paths no module owns count
  * as usher for faults. Add a surface here.
  *
@@ -16,21 +15,19 @@ import * as Playback from "./Playback.js"
 import type { RouteModule, Surface } from "./RouteModule.js"
 
 /**
- * EventSub: the subscription operations (`/helix/eventsub`, `/mock/eventsub`, twitch-cli's
- * `/eventsub/subscriptions`), the control endpoint (`/eventsub/mock`) and the WebSocket (`/ws`).
- * Listed before Helix so that it owns `/helix/eventsub`.
+ * EventSub: the subscription operations (as Helix handlers overriding Helix's plain ones, and at
+ * twitch-cli's `/eventsub/subscriptions`), the control endpoint (`/eventsub/mock`) and the
+ * WebSocket (`/ws`). Listed after Helix so that its Helix handlers win.
  *
  * @since 0.1.0
  * @category modules
  */
 export const eventSub: RouteModule = {
   name: "eventsub",
-  prefixes: [["/helix/eventsub", "helix"], ["/mock/eventsub", "helix"], ["/eventsub", "helix"], [
-    "/ws",
-    "helix"
-  ]],
+  prefixes: [["/eventsub", "helix"], ["/ws", "helix"]],
   routes: EventSub.routes,
-  upgrade: EventSub.upgrade
+  upgrade: EventSub.upgrade,
+  helixHandlers: EventSub.helixHandlers
 }
 
 /**
@@ -99,7 +96,7 @@ export const cdn: RouteModule = {
  * @since 0.1.0
  * @category modules
  */
-export const all: ReadonlyArray<RouteModule> = [eventSub, helix, oauth, playback, cdn]
+export const all: ReadonlyArray<RouteModule> = [helix, eventSub, oauth, playback, cdn]
 
 /**
  * The fault surface of paths no module owns.

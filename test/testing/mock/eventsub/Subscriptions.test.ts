@@ -101,7 +101,7 @@ describe("EventSub subscription operations", () => {
         const { sessionId } = yield* session(mock.eventSub.wsUrl)
         const follow = followBody(sessionId)
         const cases: ReadonlyArray<readonly [string, unknown, number, string?]> = [
-          [userToken, { ...follow, type: undefined }, 400, "The type field is required"],
+          [userToken, { ...follow, type: undefined }, 400, "Missing required field \"type\""],
           [
             userToken,
             { ...follow, version: "1" },

@@ -25,16 +25,24 @@ import * as Router from "../../../../src/testing/mock/http/helix/Router.js"
 import * as MockWorld from "../../../../src/testing/mock/World.js"
 import * as MockTwitch from "../../../../src/testing/MockTwitch.js"
 import * as TwitchConfig from "../../../../src/TwitchConfig.js"
+import * as EventSubClient from "../eventsub/client.js"
 
 type S = MockWorld.WorldState
 
 /** Which token a call carries: the every-scope user token, the app token, or the extension's app token. */
 type Token = "user" | "app" | "extensionApp"
 
+/** What the EventSub server holds (its sessions and subscriptions are not in the world). */
+interface EventSubFacts {
+  /** The id of a WebSocket session the walk keeps open. */
+  readonly sessionId: string
+  readonly subscriptionIds: ReadonlyArray<string>
+}
+
 interface Step {
   readonly id: string
   readonly token?: Token
-  readonly params: (s: S) => unknown
+  readonly params: (s: S, eventSub: EventSubFacts) => unknown
 }
 
 const me = MockWorld.defaultUserId
@@ -160,15 +168,15 @@ const plan: ReadonlyArray<Step> = [
   { id: "delete-conduit", token: "app", params: (s) => ({ id: s.conduits[0].id }) },
   {
     id: "create-eventsub-subscription",
-    params: () => ({
+    params: (_, eventSub) => ({
       type: "channel.follow",
       version: "2",
       condition: { broadcaster_user_id: me, moderator_user_id: me },
-      transport: { method: "websocket", sessionId: "walk-session" }
+      transport: { method: "websocket", sessionId: eventSub.sessionId }
     })
   },
   { id: "get-eventsub-subscriptions", params: () => ({ type: "channel.follow" }) },
-  { id: "delete-eventsub-subscription", params: (s) => ({ id: s.subscriptions[0].id }) },
+  { id: "delete-eventsub-subscription", params: (_, eventSub) => ({ id: eventSub.subscriptionIds[0] }) },
   // Entitlements
   { id: "get-drops-entitlements", params: () => ({}) },
   {
@@ -449,6 +457,7 @@ describe("the mock Twitch answers every Helix operation", () => {
         const extension = yield* services(mock, ext)
         const failures: Array<string> = []
         const gone: Array<string> = []
+        const { sessionId } = yield* EventSubClient.session(mock.eventSub.wsUrl)
         for (const step of plan) {
           const token = step.token ?? "user"
           const context = token === "extensionApp" ? extension : main
@@ -456,7 +465,8 @@ describe("the mock Twitch answers every Helix operation", () => {
             Effect.provide(TwitchAuth.TwitchAuth, context),
             (auth) => auth.set(tokens[token])
           )
-          const params = step.params(yield* mock.world.snapshot)
+          const subscriptionIds = (yield* mock.eventSub.control.subscriptions).map((sub) => sub.id)
+          const params = step.params(yield* mock.world.snapshot, { sessionId, subscriptionIds })
           const failure = yield* call(context, step.id, params)
           if (Router.gone.has(step.id)) {
             if (failure?.includes("410") === true) gone.push(step.id)

@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
@@ -72,7 +73,7 @@ export interface HelixRequest {
 }
 
 /**
- * A handler's answer: JSON, text (the iCalendar) or nothing (`204`).
+ * A handler's answer: JSON, text (the iCalendar), nothing (`204`) or a response a module built.
  *
  * @since 0.1.0
  * @category models
@@ -81,6 +82,7 @@ export type Answer =
   | { readonly _tag: "Json"; readonly status: number; readonly body: unknown }
   | { readonly _tag: "Text"; readonly status: number; readonly text: string; readonly contentType: string }
   | { readonly _tag: "Empty"; readonly status: number }
+  | { readonly _tag: "Response"; readonly response: HttpServerResponse.HttpServerResponse }
 
 /**
  * The handler of one operation.
@@ -97,6 +99,14 @@ export type Handler = (request: HelixRequest) => Effect.Effect<Answer, Reply>
  * @category models
  */
 export type Handlers = Readonly<Record<string, Handler>>
+
+/**
+ * An answer a module built as a whole response (its status, headers and body kept as they are).
+ *
+ * @since 0.1.0
+ * @category answers
+ */
+export const response = (response: HttpServerResponse.HttpServerResponse): Answer => ({ _tag: "Response", response })
 
 /**
  * A JSON answer (200 unless told).

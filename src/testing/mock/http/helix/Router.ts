@@ -85,16 +85,34 @@ const toResponse = (answer: Answer): HttpServerResponse.HttpServerResponse => {
       return HttpServerResponse.text(answer.text, { status: answer.status, contentType: answer.contentType })
     case "Empty":
       return HttpServerResponse.empty({ status: answer.status })
+    case "Response":
+      return answer.response
+  }
+}
+
+/** An answer's status and JSON body (a built response's body read back when it is JSON). */
+const statusAndBody = (answer: Answer): readonly [number, unknown] => {
+  switch (answer._tag) {
+    case "Json":
+      return [answer.status, answer.body]
+    case "Response": {
+      const body = answer.response.body
+      if (body._tag !== "Uint8Array" || !body.contentType.includes("json")) return [answer.response.status, undefined]
+      try {
+        return [answer.response.status, JSON.parse(new TextDecoder().decode(body.body))]
+      } catch {
+        return [answer.response.status, undefined]
+      }
+    }
+    default:
+      return [answer.status, undefined]
   }
 }
 
 /** A mismatch between an answer and the spec, as a 500 naming it. */
 const checked = (operation: HelixSpec.Operation, answer: Answer): Effect.Effect<Answer, Reply> => {
-  const issues = SpecCheck.checkAnswer(
-    operation,
-    answer.status,
-    answer._tag === "Json" ? answer.body : undefined
-  ).filter((issue) => !SpecGaps.isKnown(operation.operationId, issue))
+  const [status, body] = statusAndBody(answer)
+  const issues = SpecCheck.checkAnswer(operation, status, body).filter((issue) => !SpecGaps.isKnown(operation.operationId, issue))
   return issues.length === 0 ? Effect.succeed(answer) : failHelix(
     500,
     `mock answer of ${operation.operationId} breaks the spec: ${
