@@ -15,10 +15,14 @@
  * @since 0.1.0
  */
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberId from "effect/FiberId"
+import { globalValue } from "effect/GlobalValue"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 
 /**
  * The limits the client follows. Windows are configurable so tests can shrink them (together with
@@ -283,3 +287,106 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
       })
     }
   })
+
+/**
+ * Where chat clients get their limiter. Twitch counts every limit per account, so all clients of
+ * one account must draw from one limiter: this service hands out one per account (and limits),
+ * shared by every client that holds it, for as long as one does.
+ *
+ * The chat client uses the `ChatLimiters` in context, else {@link processLimiters} (one registry
+ * for the whole process), so clients of one account in one process share their limits without
+ * any setup. To share them across processes, provide a `ChatLimiters` whose limiters keep their
+ * slots where all processes see them (a database or Redis, with the same sliding-window
+ * arithmetic); a limiter is the small {@link ChatRateLimiter} interface.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ChatLimiters extends Context.Tag("effect-twitcher/ChatLimiters")<
+  ChatLimiters,
+  ChatLimiters.Service
+>() {}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace ChatLimiters {
+  /**
+   * A source of limiters.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /**
+     * The limiter of `account` (a login, lowercase) with these limits, held until the scope
+     * closes. Clients of one account with the same limits get the same limiter.
+     */
+    readonly acquire: (account: string, limits: Limits) => Effect.Effect<ChatRateLimiter, never, Scope.Scope>
+  }
+}
+
+const signature = (limits: Limits): string =>
+  [
+    millis(limits.messageWindow),
+    limits.userMessages,
+    limits.elevatedMessages,
+    millis(limits.channelInterval),
+    millis(limits.joinWindow),
+    limits.joins,
+    millis(limits.authWindow ?? Duration.seconds(10)),
+    limits.auths ?? 20
+  ].join(",")
+
+/**
+ * A registry of limiters in memory: one per account and limits while a client holds it (the
+ * entry goes when the last one releases it).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeLimiters = (): ChatLimiters.Service => {
+  const entries = new Map<string, { readonly limiter: ChatRateLimiter; holders: number }>()
+  return {
+    acquire: (account, limits) => {
+      const key = `${account}\n${signature(limits)}`
+      return Effect.acquireRelease(
+        Effect.sync(() => {
+          let entry = entries.get(key)
+          if (entry === undefined) {
+            entry = { limiter: Effect.runSync(make(limits)), holders: 0 }
+            entries.set(key, entry)
+          }
+          entry.holders++
+          return entry.limiter
+        }),
+        () =>
+          Effect.sync(() => {
+            const entry = entries.get(key)
+            if (entry !== undefined && --entry.holders <= 0) entries.delete(key)
+          })
+      )
+    }
+  }
+}
+
+/**
+ * The registry every chat client of the process uses when no `ChatLimiters` is in context.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const processLimiters: ChatLimiters.Service = globalValue(
+  Symbol.for("effect-twitcher/ChatRateLimits/processLimiters"),
+  makeLimiters
+)
+
+/**
+ * A layer with a registry of its own (clients built in its scope share limits with each other,
+ * not with the rest of the process), or with `limiters` (e.g. one shared across processes).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerLimiters = (limiters?: ChatLimiters.Service): Layer.Layer<ChatLimiters> =>
+  Layer.sync(ChatLimiters, () => limiters ?? makeLimiters())

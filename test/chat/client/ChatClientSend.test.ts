@@ -73,13 +73,14 @@ describe("ChatClient send", () => {
       assert(dup._tag === "Refused")
       assert.strictEqual(dup.reason, "msg_duplicate")
       // slow mode: another instance of the same account spoke just before (the client's own
-      // sends follow the slow mode it learned from ROOMSTATE, so it takes a second client)
+      // sends follow the slow mode it learned from ROOMSTATE, and clients of one account in one
+      // process share their limits, so it takes a client with limits of its own: another process)
       const slowChannel = live[1]
       yield* chat.join(slowChannel)
       yield* control.setRoomState(slowChannel, { slow: 5 })
       const other = yield* client(config, {
         limits: ChatRateLimits.scaled(ChatRateLimits.twitchLimits, 0.02)
-      })
+      }).pipe(Effect.provide(ChatRateLimits.layerLimiters()))
       sentOf(yield* other.say(slowChannel, "first"))
       const slow = yield* chat.say(slowChannel, "second")
       assert(slow._tag === "Refused")

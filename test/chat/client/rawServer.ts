@@ -102,8 +102,13 @@ export const start = (onLine: (conn: RawConn, line: string) => void) =>
     return { conns, client, port }
   })
 
-/** A Twitch-like default: ACK every CAP REQ, welcome on NICK, echo JOIN/PART. */
+/** A Twitch-like default: ACK every CAP REQ, welcome on NICK, echo JOIN/PART, answer PING. */
 export const twitchLike = (conn: RawConn, line: string): boolean => {
+  const ping = /^PING :(.*)$/.exec(line)
+  if (ping !== null) {
+    conn.write(`:tmi.twitch.tv PONG tmi.twitch.tv :${ping[1]}`)
+    return true
+  }
   const req = /^CAP REQ :(.*)$/.exec(line)
   if (req !== null) {
     conn.write(`:tmi.twitch.tv CAP * ACK :${req[1]}`)
