@@ -90,7 +90,10 @@ export const verifiedBotLimits: Limits = {
  * @category constructors
  */
 export const scaled = (limits: Limits, factor: number): Limits => {
-  const scale = (d: Duration.DurationInput) => Duration.millis(Duration.toMillis(Duration.decode(d)) * factor)
+  // Rounded to the microsecond: 30 s / 150 is 200 ms, not 199.99999999999997 (which would free a
+  // slot a hair before a server counting 200 ms does).
+  const scale = (d: Duration.DurationInput) =>
+    Duration.millis(Math.round(Duration.toMillis(Duration.decode(d)) * factor * 1000) / 1000)
   return {
     ...limits,
     messageWindow: scale(limits.messageWindow),
@@ -185,8 +188,9 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
       prune(slots, now, window)
       if (slots.length < limit) return 0
       const times = slots.map((s) => s.at).sort((a, b) => a - b)
-      // The (count - limit + 1)-th oldest must leave the window.
-      return times[slots.length - limit] + window - now
+      // The (count - limit + 1)-th oldest must leave the window. Never 0 here: with fractional
+      // times, `at + window - now` can round to 0 while `at > now - window` still holds.
+      return Math.max(times[slots.length - limit] + window - now, Number.MIN_VALUE)
     }
     const settleSlot = (slot: Slot) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
@@ -196,12 +200,11 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
           changed = Deferred.unsafeMake<void>(FiberId.none)
           Deferred.unsafeDone(old, Effect.void)
         }))
-    const waitFor = (ms: number) => {
-      const signal = Deferred.await(changed)
-      return ms === Infinity
-        ? signal
-        : Effect.raceFirst(signal, Effect.sleep(Duration.millis(Math.max(1, ms))))
-    }
+    // A finite wait ends when a stamped slot leaves its window; settling a pending slot stamps it
+    // "now", after every stamped one, so it never shortens a finite wait: sleep it out (no timer
+    // left behind for every wake-up). An infinite wait (a pending slot blocks) waits for a settle.
+    const waitFor = (ms: number) =>
+      ms === Infinity ? Deferred.await(changed) : Effect.sleep(Duration.millis(Math.max(1, ms)))
 
     const attempt = <A>(
       start: number,
@@ -231,7 +234,10 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
             const gap = isElevated ? 0 : Math.max(channelInterval, slowMode())
             if (gap > 0) {
               const last = lastInChannel.get(channel)
-              if (last !== undefined) wait = Math.max(wait, last.at + gap - now)
+              // As Twitch counts: too soon while less than `gap` has passed (never a 0 wait then).
+              if (last !== undefined && now - last.at < gap) {
+                wait = Math.max(wait, last.at + gap - now, Number.MIN_VALUE)
+              }
             }
             if (wait > 0) return { wait }
             const slot: Slot = { at: Infinity }

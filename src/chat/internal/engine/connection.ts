@@ -63,9 +63,14 @@ export interface Pending {
   written: boolean
 }
 
-/** A line for the writer, with what to do once it was written. */
+/** A line for the writer, with what to do when it is handed to the socket and once it was written. */
 export interface OutLine {
   readonly text: string
+  /**
+   * Called just before the line is handed to the socket: from then on it may reach the server
+   * even if the connection dies before the write completes (so a send is never written twice).
+   */
+  readonly onWrite?: (() => void) | undefined
   readonly onWritten?: (() => void) | undefined
 }
 
@@ -138,8 +143,15 @@ const writer = (conn: Conn, address: string) =>
   Effect.gen(function*() {
     for (;;) {
       const items = yield* Queue.takeBetween(conn.outbox, 1, Number.POSITIVE_INFINITY)
+      // A connection that ended (other than draining after RECONNECT) writes nothing more: a line
+      // queued before the end (a send told the connection was lost, to be sent on the next one)
+      // must not reach a server that still reads this socket.
+      if (conn.endReason !== undefined && conn.endReason._tag !== "Reconnect") continue
       let text = ""
-      for (const item of items) text += item.text + "\r\n"
+      for (const item of items) {
+        item.onWrite?.()
+        text += item.text + "\r\n"
+      }
       const result = yield* Effect.either(conn.socket.write(text))
       if (Either.isLeft(result)) {
         return end(conn, { _tag: "Error", detail: ChatTransport.describeError(address, result.left) })

@@ -126,7 +126,7 @@ const exchange = (
     const probe = mode === "probe" ? `effect-twitcher-${++probes.next}` : undefined
     const pending: Connection.Pending = { answer, text, replyTo: req.replyTo, probe, written: false }
     conn.pending.set(req.channel, pending)
-    const written = { text: line, onWritten: () => (pending.written = true) }
+    const written = { text: line, onWrite: () => (pending.written = true) }
     if (probe === undefined) Connection.write(conn, written)
     else Connection.write(conn, written, { text: `PING :${probe}` })
     const result = yield* Deferred.await(answer).pipe(

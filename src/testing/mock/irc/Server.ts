@@ -1599,6 +1599,7 @@ export const make = (
       wsPort,
       wsUrl: `ws://127.0.0.1:${wsPort}`,
       tlsCertificatePem: certificatePem,
-      control
+      control,
+      accept: onConnection
     }
   })
