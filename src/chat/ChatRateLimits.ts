@@ -48,6 +48,11 @@ export interface Limits {
   readonly authWindow?: Duration.DurationInput | undefined
   /** Logins (a PASS+NICK pair) per window (20 when absent; 200 for a verified bot). */
   readonly auths?: number | undefined
+  /**
+   * How long Twitch remembers the previous message of the account in a channel to refuse an
+   * identical one (`msg_duplicate`; 30 s when absent).
+   */
+  readonly duplicateWindow?: Duration.DurationInput | undefined
 }
 
 /**
@@ -64,7 +69,8 @@ export const twitchLimits: Limits = {
   joinWindow: Duration.seconds(10),
   joins: 20,
   authWindow: Duration.seconds(10),
-  auths: 20
+  auths: 20,
+  duplicateWindow: Duration.seconds(30)
 }
 
 /**
@@ -99,7 +105,8 @@ export const scaled = (limits: Limits, factor: number): Limits => {
     messageWindow: scale(limits.messageWindow),
     channelInterval: scale(limits.channelInterval),
     joinWindow: scale(limits.joinWindow),
-    authWindow: scale(limits.authWindow ?? Duration.seconds(10))
+    authWindow: scale(limits.authWindow ?? Duration.seconds(10)),
+    duplicateWindow: scale(limits.duplicateWindow ?? Duration.seconds(30))
   }
 }
 

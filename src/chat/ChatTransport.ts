@@ -15,10 +15,11 @@
 import * as NodeSocket from "@effect/platform-node/NodeSocket"
 import * as Socket from "@effect/platform/Socket"
 import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Net from "node:net"
 import * as Tls from "node:tls"
 
@@ -72,41 +73,49 @@ export declare namespace ChatTransport {
 }
 
 /**
- * The longest a socket may take to open (TCP connect, TLS handshake or WebSocket upgrade).
+ * The longest a socket may take to open (TCP connect, TLS handshake or WebSocket upgrade) unless
+ * a transport's `openTimeout` says otherwise.
  *
  * @since 0.1.0
  * @category constants
  */
-export const openTimeout = "10 seconds"
+export const openTimeout: Duration.DurationInput = "10 seconds"
 
 const duplex = (
   address: string,
   open: () => Net.Socket,
-  readyEvent: "connect" | "secureConnect"
+  readyEvent: "connect" | "secureConnect",
+  timeout: Duration.DurationInput | undefined
 ): ChatTransport.Service => ({
   address,
   connect: Effect.gen(function*() {
     let current: Net.Socket | undefined
+    // Interruptible (not an acquireRelease, whose acquire is not): the open timeout must be able
+    // to stop a TLS handshake that never completes.
     const socket = yield* NodeSocket.fromDuplex(
-      Effect.acquireRelease(
-        Effect.async<Net.Socket, Socket.SocketError>((resume) => {
-          const raw = open()
-          const onError = (cause: Error) =>
-            resume(Effect.fail(new Socket.SocketGenericError({ reason: "Open", cause })))
-          raw.once("error", onError)
-          raw.once(readyEvent, () => {
-            raw.off("error", onError)
-            // the platform socket adds its own listener once it runs; none may be missing before
-            raw.on("error", () => {})
-            raw.setNoDelay(true)
-            current = raw
-            resume(Effect.succeed(raw))
+      Effect.scopeWith((scope) => {
+        let raw: Net.Socket | undefined
+        return Effect.zipRight(
+          Scope.addFinalizer(scope, Effect.sync(() => raw?.destroy())),
+          Effect.async<Net.Socket, Socket.SocketError>((resume) => {
+            const s = open()
+            raw = s
+            const onError = (cause: Error) =>
+              resume(Effect.fail(new Socket.SocketGenericError({ reason: "Open", cause })))
+            s.once("error", onError)
+            s.once(readyEvent, () => {
+              s.off("error", onError)
+              // the platform socket adds its own listener once it runs; none may be missing before
+              s.on("error", () => {})
+              s.setNoDelay(true)
+              current = s
+              resume(Effect.succeed(s))
+            })
+            return Effect.sync(() => s.destroy())
           })
-          return Effect.sync(() => raw.destroy())
-        }),
-        (s) => Effect.sync(() => s.destroy())
-      ),
-      { openTimeout }
+        )
+      }),
+      { openTimeout: timeout ?? openTimeout }
     )
     return {
       socket,
@@ -123,11 +132,16 @@ const duplex = (
  * @since 0.1.0
  * @category transports
  */
-export const tcp = (options: { readonly host: string; readonly port: number }): ChatTransport.Service =>
+export const tcp = (options: {
+  readonly host: string
+  readonly port: number
+  readonly openTimeout?: Duration.DurationInput | undefined
+}): ChatTransport.Service =>
   duplex(
     `tcp://${options.host}:${options.port}`,
     () => Net.createConnection({ host: options.host, port: options.port }),
-    "connect"
+    "connect",
+    options.openTimeout
   )
 
 /**
@@ -142,6 +156,7 @@ export const tls = (options: {
   readonly port: number
   readonly ca?: string | ReadonlyArray<string> | undefined
   readonly rejectUnauthorized?: boolean | undefined
+  readonly openTimeout?: Duration.DurationInput | undefined
 }): ChatTransport.Service =>
   duplex(
     `tls://${options.host}:${options.port}`,
@@ -153,7 +168,8 @@ export const tls = (options: {
         ...(options.ca === undefined ? {} : { ca: [options.ca].flat() }),
         rejectUnauthorized: options.rejectUnauthorized ?? true
       }),
-    "secureConnect"
+    "secureConnect",
+    options.openTimeout
   )
 
 interface Pausable {
@@ -172,7 +188,10 @@ const isPausable = (u: unknown): u is Pausable =>
  * @since 0.1.0
  * @category transports
  */
-export const webSocket = (options: { readonly url: string }): ChatTransport.Service => ({
+export const webSocket = (options: {
+  readonly url: string
+  readonly openTimeout?: Duration.DurationInput | undefined
+}): ChatTransport.Service => ({
   address: options.url,
   connect: Effect.gen(function*() {
     const given = yield* Effect.serviceOption(Socket.WebSocketConstructor)
@@ -189,7 +208,7 @@ export const webSocket = (options: { readonly url: string }): ChatTransport.Serv
         }),
         (ws) => Effect.sync(() => ws.close(1000))
       ),
-      { openTimeout }
+      { openTimeout: options.openTimeout ?? openTimeout }
     )
     return {
       socket,
@@ -285,5 +304,9 @@ export const describeError = (address: string, error: Socket.SocketError): strin
     : error.reason === "Write"
     ? "write failed"
     : "read failed"
-  return `${address}: ${what}: ${error.reason === "OpenTimeout" ? "timed out" : causeText(error.cause)}`
+  const why =
+    error.reason === "OpenTimeout" || (error.reason === "Open" && /timed out/i.test(causeText(error.cause)))
+      ? "timed out (no TCP connection, TLS handshake or WebSocket upgrade in time)"
+      : causeText(error.cause)
+  return `${address}: ${what}: ${why}`
 }

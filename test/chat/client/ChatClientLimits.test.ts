@@ -6,6 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
+import type * as ChatClient from "../../../src/chat/ChatClient.js"
 import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
 import * as World from "../../../src/testing/mock/World.js"
 import { client, patient, setup } from "./fixture.js"
@@ -133,5 +134,61 @@ describe("ChatClient limits", () => {
       assert.strictEqual(connections[0].channels.length, 30)
       yield* chat.part(channels[0])
       assert.strictEqual((yield* chat.joined).length, 29)
+    })))
+})
+
+describe("ChatClient limits per account", () => {
+  const twoClients = (separate: boolean) =>
+    Effect.gen(function*() {
+      const { config, control, plain, memory } = yield* setup({
+        limits: { ...serverLimits, joinWindowMs: 10_000 * factor }
+      })
+      const options: ChatClient.Options = {
+        ...patient,
+        joinTimeout: "2 seconds",
+        limits: clientLimits,
+        transport: memory
+      }
+      // Without the shared limiter: each client its own registry (as in two processes).
+      const make = separate
+        ? client(config, options).pipe(Effect.provide(ChatRateLimits.layerLimiters()))
+        : client(config, options)
+      const [a, b] = yield* Effect.all([make, make])
+      const joins = yield* Effect.all([
+        Effect.either(a.joinAll(plain.slice(0, 15))),
+        Effect.either(b.joinAll(plain.slice(15, 30)))
+      ], { concurrency: 2 })
+      const burst = (chat: typeof a, channels: ReadonlyArray<string>, tag: string) =>
+        Effect.forEach(
+          Array.from({ length: 30 }, (_, i) => i),
+          (i) => chat.say(channels[i % channels.length], `${tag} ${i}`),
+          { concurrency: "unbounded" }
+        )
+      const outcomes = yield* Effect.all([
+        burst(a, plain.slice(0, 3), "a"),
+        burst(b, plain.slice(15, 18), "b")
+      ], {
+        concurrency: 2
+      })
+      const joined = joins.filter((j) => j._tag === "Right").length
+      return { joined, outcomes: outcomes.flat(), violations: (yield* control.counters).violations }
+    })
+
+  it.scoped("two clients of one account share the join and send limits: no violation", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { joined, outcomes, violations } = yield* twoClients(false)
+      assert.strictEqual(joined, 2)
+      assert.deepStrictEqual(outcomes.filter((o) => o._tag !== "Sent"), [])
+      assert.strictEqual(violations.joinRate, 0)
+      assert.strictEqual(violations.userRate, 0)
+    })))
+
+  it.scoped("(the same two clients with a limiter each break Twitch's limits)", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { joined, outcomes, violations } = yield* twoClients(true)
+      assert.isAbove(violations.joinRate, 0)
+      assert.isBelow(joined, 2)
+      assert.isAbove(violations.userRate, 0)
+      assert.isAbove(outcomes.filter((o) => o._tag !== "Sent").length, 0)
     })))
 })

@@ -80,6 +80,8 @@ export interface Conn {
   readonly socket: ChatConnection.LineSocket
   readonly scope: Scope.CloseableScope
   readonly outbox: Queue.Queue<OutLine>
+  /** Completed once the socket is open (connected, TLS handshake done). */
+  readonly opened: Deferred.Deferred<void>
   readonly ended: Deferred.Deferred<EndReason>
   endReason: EndReason | undefined
   /** Reads so far (keepalive watches it). */
@@ -179,6 +181,7 @@ export const open = (options: {
       socket,
       scope,
       outbox: yield* Queue.unbounded<OutLine>(),
+      opened: yield* Deferred.make<void>(),
       ended: yield* Deferred.make<EndReason>(),
       endReason: undefined,
       seen: 0,
@@ -190,15 +193,16 @@ export const open = (options: {
       parts: new Map()
     }
     const address = options.transport.address
-    yield* socket.run((lines) => options.onLines(conn, lines), Effect.void).pipe(
-      Effect.matchCause({
-        onSuccess: () => end(conn, { _tag: "Closed" }),
-        onFailure: (cause) => end(conn, { _tag: "Error", detail: failureDetail(address, cause) })
-      }),
-      // No answer comes once the socket closed, also on a connection draining after RECONNECT.
-      Effect.ensuring(Effect.sync(() => lose(conn))),
-      Effect.forkIn(scope)
-    )
+    yield* socket.run((lines) => options.onLines(conn, lines), Deferred.complete(conn.opened, Effect.void))
+      .pipe(
+        Effect.matchCause({
+          onSuccess: () => end(conn, { _tag: "Closed" }),
+          onFailure: (cause) => end(conn, { _tag: "Error", detail: failureDetail(address, cause) })
+        }),
+        // No answer comes once the socket closed, also on a connection draining after RECONNECT.
+        Effect.ensuring(Effect.sync(() => lose(conn))),
+        Effect.forkIn(scope)
+      )
     yield* Effect.forkIn(writer(conn, address), scope)
     return conn
   })

@@ -20,7 +20,7 @@ import { parseTwitchLine } from "../../TwitchMessage.js"
 import * as Connection from "./connection.js"
 import * as Session from "./session.js"
 import type * as State from "./state.js"
-import { normalizeChannel, wireChannel } from "./text.js"
+import { normalizeChannel, receivedKey, wireChannel } from "./text.js"
 
 const TMI = "tmi.twitch.tv"
 
@@ -90,7 +90,7 @@ const payOwed = (conn: Connection.Conn, channel: string) => {
 const onNotice = (conn: Connection.Conn, m: TM.Notice) => {
   if (Session.onNotice(conn.session, m)) return
   const raw = Option.getOrUndefined(m.channel)
-  const channel = raw === undefined ? undefined : normalizeChannel(raw)
+  const channel = raw === undefined ? undefined : receivedKey(raw)
   const msgId = Option.getOrUndefined(m.msgId)
   if (channel === undefined || msgId === undefined) return
   const join = conn.joins.get(channel)
@@ -113,7 +113,7 @@ const onNumeric = (conn: Connection.Conn, m: TM.Numeric) => {
 }
 
 const onUserState = (state: State.State, conn: Connection.Conn, m: TM.UserState): TM.Privmsg | undefined => {
-  const channel = normalizeChannel(m.channel) ?? m.channel
+  const channel = receivedKey(m.channel)
   state.rooms.elevated.set(channel, isElevatedBadges(m.badges))
   const id = Option.getOrUndefined(m.id)
   if (id === undefined) return undefined
@@ -132,8 +132,7 @@ const onUserState = (state: State.State, conn: Connection.Conn, m: TM.UserState)
 const onEcho = (state: State.State, conn: Connection.Conn, m: TM.Privmsg) => {
   if (m.login.toLowerCase() !== state.identity.login) return
   if (Session.confirmation(conn.session) !== "echo") return
-  const channel = normalizeChannel(m.channel)
-  if (channel === undefined) return
+  const channel = receivedKey(m.channel)
   answer(conn, channel, { _tag: "Sent", id: m.irc.tags.get("msgid") ?? m.id, message: m })
 }
 
@@ -146,7 +145,7 @@ const onPong = (conn: Connection.Conn, m: TM.Pong) => {
 
 const onMembership = (state: State.State, conn: Connection.Conn, m: TM.Join | TM.Part) => {
   if (m.login.toLowerCase() !== state.identity.login) return
-  const channel = normalizeChannel(m.channel) ?? m.channel
+  const channel = receivedKey(m.channel)
   if (m._tag === "Join") {
     const join = conn.joins.get(channel)
     if (join !== undefined) Deferred.unsafeDone(join, Exit.succeed({ _tag: "Joined" }))
@@ -193,7 +192,7 @@ const route = (
       state.rooms.userId = m.userId
       return undefined
     case "RoomState": {
-      const channel = normalizeChannel(m.channel) ?? m.channel
+      const channel = receivedKey(m.channel)
       if (m.roomId.length > 0) state.rooms.roomIds.set(channel, m.roomId)
       if (Option.isSome(m.slow)) state.rooms.slowModes.set(channel, m.slow.value * 1000)
       return undefined

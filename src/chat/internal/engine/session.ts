@@ -156,8 +156,8 @@ export const onNotice = (session: Session, m: TM.Notice): boolean =>
   settle(session, Effect.fail(new ChatError({ reason: "LoginFailed", detail: m.text })))
 
 /**
- * Logs in on `conn`: writes the first lines and waits for the welcome, a refusal, the end of the
- * connection or `timeout`. A refusal fails (`LoginFailed`); the rest is `Left` with what happened
+ * Logs in on `conn`: writes the first lines and waits for the socket to open, then for the welcome,
+ * a refusal, the end of the connection or `timeout`. A refusal fails (`LoginFailed`); the rest is `Left` with what happened
  * (worth another attempt).
  */
 export const login = (
@@ -168,7 +168,15 @@ export const login = (
   Effect.gen(function*() {
     Connection.write(conn, ...lines.map((text) => ({ text })))
     const ended = Effect.map(Deferred.await(conn.ended), (reason) =>
-      Either.left(`connection ended before login: ${reason._tag === "Error" ? reason.detail : reason._tag}`))
+      Either.left(reason._tag === "Error" ? reason.detail : `connection ended before login (${reason._tag})`))
+    // Opening is bounded by the transport (its open timeout); the login timeout counts from then.
+    const opened = yield* Deferred.await(conn.opened).pipe(
+      Effect.as(Either.right(conn)),
+      Effect.raceFirst(ended)
+    )
+    if (Either.isLeft(opened)) {
+      return opened
+    }
     return yield* Deferred.await(conn.session.welcomed).pipe(
       Effect.as(Either.right(conn)),
       Effect.raceFirst(ended),

@@ -188,7 +188,12 @@ export const make = (state: State.State, parts: Parts): Supervisor => {
         lastFailure = result.left
         yield* Effect.logDebug(`chat: connection attempt ${attempt} failed: ${lastFailure}`)
       }
-      return yield* new ChatError({ reason: "ConnectFailed", detail: `could not connect: ${lastFailure}` })
+      return yield* new ChatError({
+        reason: "ConnectFailed",
+        detail: `${maxAttempts} connection attempt${
+          maxAttempts === 1 ? "" : "s"
+        } failed; the last: ${lastFailure}`
+      })
     })
 
   /** RECONNECT on `old`: the new connection first, then the old one dropped. */

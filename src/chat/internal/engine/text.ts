@@ -26,6 +26,12 @@ export const normalizeChannel = (channel: string): string | undefined => {
   return name
 }
 
+/**
+ * The key of a channel as the parser reports it (`m.channel`, its one leading `#` already
+ * removed): lowercase.
+ */
+export const receivedKey = (channel: string): string => channel.toLowerCase()
+
 /** The channel as written on the wire: `#name`, or `&name` for a server-local channel. */
 export const wireChannel = (key: string): string => key.charCodeAt(0) === 38 ? key : `#${key}`
 
@@ -124,7 +130,7 @@ export const commandEscape = "\u200B"
  */
 export const duplicateMarker = " \u{E0000}"
 
-/** How long Twitch remembers the previous message for `msg_duplicate`. */
+/** How long Twitch remembers the previous message for `msg_duplicate` (unless the limits say). */
 export const duplicateWindowMillis = 30_000
 
 const looksLikeCommand = (text: string) => /^\s*[./]/.test(text)
