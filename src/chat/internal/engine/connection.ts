@@ -18,8 +18,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
+import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
-import * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
 import * as ChatConnection from "../../ChatConnection.js"
 import * as ChatTransport from "../../ChatTransport.js"
@@ -79,7 +79,7 @@ export interface Conn {
   readonly id: number
   readonly socket: ChatConnection.LineSocket
   readonly scope: Scope.CloseableScope
-  readonly outbox: Queue.Queue<OutLine>
+  readonly outbox: Mailbox.Mailbox<OutLine>
   /** Completed once the socket is open (connected, TLS handshake done). */
   readonly opened: Deferred.Deferred<void>
   readonly ended: Deferred.Deferred<EndReason>
@@ -100,9 +100,9 @@ export interface Conn {
 /** Whether the connection has not ended (a draining one has). */
 export const live = (conn: Conn): boolean => conn.endReason === undefined
 
-/** Queues lines for the writer. */
+/** Queues lines for the writer (lines queued in one call go out in one write). */
 export const write = (conn: Conn, ...lines: ReadonlyArray<OutLine>): void => {
-  for (const line of lines) conn.outbox.unsafeOffer(line)
+  conn.outbox.unsafeOfferAll(lines)
 }
 
 /** Tells every send, join and part waiting on the connection that it was lost. */
@@ -144,7 +144,7 @@ const failureDetail = (address: string, cause: Cause.Cause<unknown>): string => 
 const writer = (conn: Conn, address: string) =>
   Effect.gen(function*() {
     for (;;) {
-      const items = yield* Queue.takeBetween(conn.outbox, 1, Number.POSITIVE_INFINITY)
+      const [items] = yield* conn.outbox.takeAll
       // A connection that ended (other than draining after RECONNECT) writes nothing more: a line
       // queued before the end (a send told the connection was lost, to be sent on the next one)
       // must not reach a server that still reads this socket.
@@ -180,7 +180,7 @@ export const open = (options: {
       id: options.id,
       socket,
       scope,
-      outbox: yield* Queue.unbounded<OutLine>(),
+      outbox: yield* Mailbox.make<OutLine>(),
       opened: yield* Deferred.make<void>(),
       ended: yield* Deferred.make<EndReason>(),
       endReason: undefined,

@@ -34,7 +34,7 @@ const invalid = (channel: string) =>
 
 /** Waits for a live current connection (or fails with the client's failure). */
 export const awaitConnection = (state: State.State): Effect.Effect<Connection.Conn, Failure> =>
-  Effect.flatten(State.awaitStatus(state, (s): Effect.Effect<Connection.Conn, Failure> | undefined => {
+  Effect.flatten(State.awaitStatus(state.status, (s): Effect.Effect<Connection.Conn, Failure> | undefined => {
     if (s.failure !== undefined) return Effect.fail(s.failure)
     return s.current !== undefined && Connection.live(s.current) ? Effect.succeed(s.current) : undefined
   }))
@@ -143,7 +143,7 @@ export const make = (state: State.State): Joins => {
         if (Either.isRight(result)) return
         const error = result.left
         if (!(error._tag === "ChatError" && error.reason === "JoinTimeout")) return
-        yield* Effect.sleep(yield* State.backoff(state.settings, attempt))
+        yield* Effect.sleep(yield* State.backoff(state.settings.backoff, attempt))
       }
     })
 

@@ -103,7 +103,7 @@ export const awaitChannel = (
     const now = yield* Clock.currentTimeMillis
     const left = (status.offlineSince ?? now) + Duration.toMillis(state.settings.timeouts.offlineSend) - now
     if (left <= 0) return yield* notConnected(state, channel, status)
-    const conn = yield* Effect.flatten(State.awaitStatus(state, (s) => readyFor(s, channel))).pipe(
+    const conn = yield* Effect.flatten(State.awaitStatus(state.status, (s) => readyFor(s, channel))).pipe(
       Effect.timeoutTo({ duration: Duration.millis(left), onTimeout: () => undefined, onSuccess: (c) => c })
     )
     if (conn !== undefined) return conn

@@ -145,13 +145,13 @@ export const update = (state: State, f: (status: Status) => Status): Effect.Effe
  * Waits until `f` gives a value for the status (checked now and on every change); never polls.
  */
 export const awaitStatus = <A>(
-  state: State,
+  status: SubscriptionRef.SubscriptionRef<Status>,
   f: (status: Status) => A | undefined
 ): Effect.Effect<A> =>
-  Effect.flatMap(SubscriptionRef.get(state.status), (now) => {
+  Effect.flatMap(SubscriptionRef.get(status), (now) => {
     const ready = f(now)
     if (ready !== undefined) return Effect.succeed(ready)
-    return state.status.changes.pipe(
+    return status.changes.pipe(
       Stream.filterMap((s) => {
         const a = f(s)
         return a === undefined ? Option.none() : Option.some(a)
@@ -178,10 +178,13 @@ export const withChannel = (
  * The wait before reconnect (or rejoin) attempt `attempt`: `base` doubled per attempt up to
  * `max`, jittered to 50-100% (through `Random`).
  */
-export const backoff = (settings: Settings, attempt: number): Effect.Effect<Duration.Duration> =>
+export const backoff = (
+  settings: Pick<Settings["backoff"], "base" | "max">,
+  attempt: number
+): Effect.Effect<Duration.Duration> =>
   Effect.map(Random.next, (r) => {
-    const base = Duration.toMillis(settings.backoff.base)
-    const max = Duration.toMillis(settings.backoff.max)
+    const base = Duration.toMillis(settings.base)
+    const max = Duration.toMillis(settings.max)
     const raw = Math.min(max, base * 2 ** Math.max(0, attempt - 1))
     return Duration.millis(Math.round(raw * (0.5 + r / 2)))
   })

@@ -169,7 +169,7 @@ export const make = (state: State.State, parts: Parts): Supervisor => {
       let lastFailure = ""
       for (let attempt = firstAttempt; attempt < firstAttempt + maxAttempts; attempt++) {
         if (!(immediate && attempt === firstAttempt)) {
-          const delay = yield* State.backoff(state.settings, attempt)
+          const delay = yield* State.backoff(state.settings.backoff, attempt)
           State.emit(state, { _tag: "Reconnecting", attempt, delay })
           yield* Effect.sleep(delay)
         }
