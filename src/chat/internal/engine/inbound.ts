@@ -130,8 +130,9 @@ const onUserState = (state: State.State, conn: Connection.Conn, m: TM.UserState)
 
 /** Our own PRIVMSG echoed by an `echo-message` server: the answer to the pending send. */
 const onEcho = (state: State.State, conn: Connection.Conn, m: TM.Privmsg) => {
+  // Cheapest first: this runs for every PRIVMSG.
+  if (conn.pending.size === 0 || Session.confirmation(conn.session) !== "echo") return
   if (m.login.toLowerCase() !== state.identity.login) return
-  if (Session.confirmation(conn.session) !== "echo") return
   const channel = receivedKey(m.channel)
   answer(conn, channel, { _tag: "Sent", id: m.irc.tags.get("msgid") ?? m.id, message: m })
 }
@@ -166,11 +167,11 @@ const route = (
 ): TM.Privmsg | false | undefined => {
   switch (m._tag) {
     case "Privmsg":
-      if (state.dedupe.seenId(m.id)) return false
+      if (state.dedupe.seenLine(m.raw)) return false
       onEcho(state, conn, m)
       return undefined
     case "UserNotice":
-      return state.dedupe.seenId(m.id) ? false : undefined
+      return state.dedupe.seenLine(m.raw) ? false : undefined
     case "Ping":
       Connection.write(conn, { text: `PONG :${m.text.length > 0 ? m.text : TMI}` })
       return undefined

@@ -42,3 +42,27 @@ describe("engine/dedupe", () => {
     assert.isFalse(d.overlapCopy(2, clear))
   })
 })
+
+describe("engine/dedupe lines", () => {
+  it("reads the id tag in place, wherever it stands, and only in the tags", () => {
+    const d = Dedupe.make(8)
+    assert.isFalse(d.seenLine("@id=a-1;x=y :u PRIVMSG #r :t"))
+    assert.isTrue(d.seenLine("@id=a-1;x=z :u PRIVMSG #r :other text"))
+    assert.isTrue(d.seenId("a-1"))
+    assert.isFalse(d.seenLine("@badges=;reply-parent-msg-id=a-1;id=b-2 :u PRIVMSG #r :t"))
+    assert.isTrue(d.seenLine("@id=b-2 :u PRIVMSG #r :t"))
+    assert.isFalse(d.seenLine(":u PRIVMSG #r :;id=b-2"))
+    assert.isFalse(d.seenLine(":u PRIVMSG #r :;id=b-2"))
+    assert.isFalse(d.seenLine("@x=1 :u PRIVMSG #r :t ;id=b-2"))
+    assert.isFalse(d.seenLine("@id= :u PRIVMSG #r :t"))
+  })
+
+  it("forgets ids beyond its size, and tells ids apart (no false copies over 200k ids)", () => {
+    const d = Dedupe.make(4096)
+    let copies = 0
+    for (let i = 0; i < 200_000; i++) if (d.seenId(`${i.toString(16)}-${(i * 7919) % 100_003}`)) copies++
+    assert.strictEqual(copies, 0)
+    assert.isTrue(d.seenId(`${(199_999).toString(16)}-${(199_999 * 7919) % 100_003}`))
+    assert.isFalse(d.seenId(`${(0).toString(16)}-0`))
+  })
+})
