@@ -3,12 +3,11 @@
  * overlap (old and new connection both live) every room event comes on both connections:
  *
  * - PRIVMSG and USERNOTICE carry an `id`: the last `size` ids are kept in a ring and a message
- *   whose id is among them is a copy. An id is kept as a 62-bit fingerprint (two 32-bit FNV-style
- *   hashes of its characters, read in place in the line), not as a string: nothing is sliced out
- *   of the line, nothing is retained, and a lookup hashes a few dozen characters once. Two
- *   different ids share a fingerprint with a probability of about 2^-62; a clash of only the
- *   first hash makes the older id forgotten early (a copy of it would be delivered), never a
- *   message dropped.
+ *   whose id is among them is a copy. An id is kept as a 63-bit fingerprint (two 32-bit FNV-style
+ *   hashes of its characters, read in place in the line) in typed arrays, not as a string:
+ *   nothing is sliced out of the line, nothing is retained or allocated, and a lookup hashes a
+ *   few dozen characters once. Two different ids share a fingerprint with a probability of about
+ *   2^-63 (then the later one would be taken for a copy).
  * - CLEARCHAT, CLEARMSG, NOTICE and ROOMSTATE carry none, so during an overlap they are keyed by
  *   command, params and every tag (`tmi-sent-ts`, `target-msg-id`, `msg-id`...): one is a copy
  *   when the same key came on the *other* connection and was not matched yet. Copies are
@@ -72,13 +71,54 @@ const valueEnd = (line: string, start: number): number => {
   return line.length
 }
 
+/**
+ * A set of fingerprints (two int32 halves, the first never 0) in typed arrays: open addressing
+ * with linear probing, at most half full, deletion by backward shift. No allocation per operation.
+ */
+const fingerprints = (capacity: number) => {
+  let slots = 16
+  while (slots < capacity * 2) slots *= 2
+  const mask = slots - 1
+  const as = new Int32Array(slots)
+  const bs = new Int32Array(slots)
+  const find = (a: number, b: number): number => {
+    for (let i = a & mask;; i = (i + 1) & mask) {
+      if (as[i] === 0) return -1
+      if (as[i] === a && bs[i] === b) return i
+    }
+  }
+  return {
+    has: (a: number, b: number) => find(a, b) >= 0,
+    add: (a: number, b: number) => {
+      let i = a & mask
+      while (as[i] !== 0) i = (i + 1) & mask
+      as[i] = a
+      bs[i] = b
+    },
+    delete: (a: number, b: number) => {
+      let i = find(a, b)
+      if (i < 0) return
+      as[i] = 0
+      // Shift back the entries of the run after i that would not be found past the hole.
+      for (let j = (i + 1) & mask; as[j] !== 0; j = (j + 1) & mask) {
+        const home = as[j] & mask
+        const between = i <= j ? home > i && home <= j : home > i || home <= j
+        if (between) continue
+        as[i] = as[j]
+        bs[i] = bs[j]
+        as[j] = 0
+        i = j
+      }
+    }
+  }
+}
+
 /** A dedupe that remembers `size` ids (and at most `size` overlap keys). */
 export const make = (size: number): Dedupe => {
   const capacity = Math.max(1, size)
-  // fingerprint: key (30 bits, a small integer as Map key) -> check (32 bits)
-  const index = new Map<number, number>()
-  const keys = new Int32Array(capacity)
-  const checks = new Int32Array(capacity)
+  const index = fingerprints(capacity)
+  const ringA = new Int32Array(capacity)
+  const ringB = new Int32Array(capacity)
   let filled = 0
   let position = 0
   let overlap = 0
@@ -94,18 +134,14 @@ export const make = (size: number): Dedupe => {
       b = Math.imul(b ^ c, 0x5bd1e995)
       b ^= b >>> 15
     }
-    const key = a & 0x3fffffff
-    if (index.get(key) === b) return true
-    if (filled === capacity) {
-      const old = keys[position]
-      if (index.get(old) === checks[position]) index.delete(old)
-    } else {
-      filled++
-    }
-    keys[position] = key
-    checks[position] = b
-    index.set(key, b)
-    position = (position + 1) % capacity
+    a |= 1
+    if (index.has(a, b)) return true
+    if (filled === capacity) index.delete(ringA[position], ringB[position])
+    else filled++
+    ringA[position] = a
+    ringB[position] = b
+    index.add(a, b)
+    position = position + 1 === capacity ? 0 : position + 1
     return false
   }
   return {

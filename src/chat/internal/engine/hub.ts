@@ -59,6 +59,17 @@ interface Sub {
   stalled: Array<TM.TwitchMessage> | undefined
 }
 
+/** The messages of `batch` that pass `filter`: `batch` itself when all do (no copy). */
+const select = (batch: Array<TM.TwitchMessage>, filter: (m: TM.TwitchMessage) => boolean) => {
+  for (let i = 0; i < batch.length; i++) {
+    if (filter(batch[i])) continue
+    const selected = batch.slice(0, i)
+    for (let j = i + 1; j < batch.length; j++) if (filter(batch[j])) selected.push(batch[j])
+    return selected
+  }
+  return batch
+}
+
 /** Counters the hub adds to: messages delivered and dropped. */
 export interface Counts {
   readonly received: (n: number) => void
@@ -127,7 +138,7 @@ export const make = (
       counts.received(batch.length)
       if (subs.size === 0) return keep(batch)
       for (const sub of subs) {
-        const items = sub.filter === undefined ? batch : batch.filter(sub.filter)
+        const items = sub.filter === undefined ? batch : select(batch, sub.filter)
         if (items.length > 0) offer(sub, items, source)
       }
     }
