@@ -1,7 +1,9 @@
 /**
- * The Twitch chat client: a scoped service holding one IRC connection (TLS TCP by default,
- * WebSocket, or plain TCP for tests) for the life of its scope, with messages as a `Stream` of
- * parsed Twitch messages and every send going through one rate-limited queue.
+ * The Twitch chat client: a scoped service holding one IRC connection for the life of its scope
+ * (over a provided {@link ChatTransport}: TLS by default, WebSocket, TCP, or a `Socket` of your
+ * own), with messages as a `Stream` of parsed Twitch messages and every send going through a
+ * rate-limited queue per channel, under the limits of its account (shared by every client of the
+ * account: {@link ChatRateLimits.ChatLimiters}).
  *
  * ```ts
  * const program = Effect.gen(function*() {
@@ -15,12 +17,16 @@
  *
  * What it does for you:
  * - **Login** with the auth layer's user token (`chat:read`; `chat:edit` to send), or anonymously
- *   (read-only). Capabilities follow IRCv3: one `CAP REQ` for tags, commands and membership
- *   (what Twitch grants); after a NAK (the REQ is atomic) each is asked for alone; `CAP END` once
- *   every REQ is answered (IRCv3 servers hold the welcome until then; Twitch ignores it). The
- *   granted set is `capabilities`; without tags and commands a server never answers a PRIVMSG, so
- *   sends complete `Unconfirmed` (`NoConfirmation`) as soon as they are written. A refused login is
- *   a typed `ChatError` (`LoginFailed`) after one refresh attempt of the token.
+ *   (read-only), with `PASS`, `NICK` and `USER`. The token's login is learned from the token, the
+ *   auth layer's validation, or a validation at id.twitch.tv when an `HttpClient` is in context;
+ *   otherwise `LoginFailed` says why. Capabilities follow IRCv3: one `CAP REQ` for tags, commands
+ *   and membership (what Twitch grants); after a NAK (the REQ is atomic) the client asks what the
+ *   server offers (`CAP LS 302`), asks for each alone and for `message-tags`, `server-time` and
+ *   `echo-message` when offered; `CAP END` once every REQ is answered. Without tags and commands
+ *   a send is confirmed by its echo (`echo-message`), or is `Unconfirmed` (`NoConfirmation`) once
+ *   the server answered a PING written after it without refusing it (an error numeric such as
+ *   404 is `Refused`). A connection that cannot be opened fails `ConnectFailed` saying what failed
+ *   and where; a refused login is `LoginFailed` after one refresh attempt of the token.
  * - **Joins** go through Twitch's JOIN limit (20 per 10 s) and complete when Twitch confirms them;
  *   they fail with `JoinFailed` (Twitch's NOTICE, e.g. `msg_channel_suspended`) or `JoinTimeout`,
  *   counted from when the JOIN was written, not from when it was queued.
@@ -32,7 +38,9 @@
  *   Text with CR, LF or NUL is refused before it is queued; text over 500 characters is split on
  *   grapheme boundaries, or refused (`tooLong: "refuse"`). Text starting with `/` or `.` gets a
  *   zero-width space in front so Twitch does not run it as a command (`commands: "allow"` to
- *   send it as is; `me` for actions).
+ *   send it as is; `me` for actions). A text identical to the previous one in the channel within
+ *   30 s is refused at once (`Refused("msg_duplicate")`, not sent) or sent with
+ *   {@link duplicateMarker} (`duplicates: "distinct"`); split parts are always made distinct.
  * - **Own messages** appear in the stream as PRIVMSGs synthesized from Twitch's USERSTATE answer.
  * - **Keepalive and reconnects**: PING answered at once; a silent server (no traffic for
  *   `keepalive.idle`, then no PONG within `keepalive.timeout`) and socket errors lead to a
@@ -43,10 +51,12 @@
  *   the old one is dropped, and messages seen on both are delivered once (PRIVMSG and USERNOTICE
  *   by id; CLEARCHAT, CLEARMSG, NOTICE and ROOMSTATE by command, params and tags, only while both
  *   connections are live, so identical ones outside the overlap are all delivered).
- *   Sends queued while disconnected go out after the reconnect, unless the client has been
- *   offline for `offlineSendTimeout` (60 s): then they fail `ChatError("NotConnected")`, not sent;
- *   a send written just before the connection died is `Unconfirmed` (`ConnectionLost`) and not
- *   sent again.
+ *   Sends queued while disconnected go out after the reconnect, once their channel is joined
+ *   again, unless the client has been offline for `offlineSendTimeout` (60 s): then they fail
+ *   `ChatError("NotConnected")`, not sent; a send handed to a socket that died is `Unconfirmed`
+ *   (`ConnectionLost`) and not sent again.
+ * - **Spans**: `chat.start`, `chat.connect`, `chat.login`, `chat.join`, `chat.send` (with its
+ *   outcome) and `chat.reconnect`; no attribute carries a token.
  *
  * **Slow consumers.** Each message stream has its own buffer of `bufferSize` messages
  * (default 4096; 0 = unbounded, as pytwitcherapi's `queuesize=0`). When it is full:
