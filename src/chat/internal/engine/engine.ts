@@ -3,6 +3,14 @@
  * sender, supervisor) around it, connects, and hands out the `ChatClient` service. Closing the
  * client's scope says goodbye (PART every channel, QUIT), then closes the connections.
  *
+ * What is IRC here and what is not: `connection`, `session`, `inbound`, `joins`, `supervisor` and
+ * the sender's `exchange` speak IRC; `state`, `hub`, `dedupe`, `text`, the limiter and the
+ * sender's queues, bounds and outcomes do not. A second way to Twitch (EventSub for reading,
+ * Helix Send Chat Message for sending) is another engine over the same state and parts: events
+ * parsed into the same messages and published to the hub, sends through the same queues and
+ * limits with an exchange that maps `is_sent`/`drop_reason` to the same `SendOutcome`s, and the
+ * same `ConnectionEvent`s; `ChatClient.make` chooses the engine.
+ *
  * @internal
  */
 import * as Deferred from "effect/Deferred"
