@@ -268,7 +268,8 @@ export class LoginFailed
 
 /**
  * A chat operation failed: login refused by the server, a join that Twitch refused or did not
- * confirm, a message with forbidden characters, a closed connection, or a send that found no
+ * confirm, a message with forbidden characters, a closed connection, no connection could be opened
+ * (`ConnectFailed`: `detail` says what failed and where: DNS, TLS, refused...), a send that found no
  * connection for the client's `offlineSendTimeout` (`NotConnected`: the message was not sent),
  * or a send refused because its channel already had `sendQueueSize` messages waiting (`QueueFull`).
  *
@@ -285,7 +286,8 @@ export class ChatError extends Schema.TaggedError<ChatError>("effect-twitcher/Ch
     "Closed",
     "Refused",
     "NotConnected",
-    "QueueFull"
+    "QueueFull",
+    "ConnectFailed"
   ),
   channel: Schema.optional(Schema.String),
   noticeId: Schema.optional(Schema.String),
