@@ -319,9 +319,14 @@ export const make = (
             ),
             Effect.flatMap(({ response, text }) => {
               const headers = HelixRateLimit.parseHeaders(response.headers)
-              return response.status === 429
-                ? Effect.map(limiter.throttled(key, headers), (wait) => ({ response, text, wait }))
-                : Effect.as(limiter.settle(key, headers), { response, text, wait: Duration.zero })
+              // A 429 with points left is not the bucket (EventSub's "websocket transports limit
+              // exceeded", "too many subscriptions"): answered at once, nothing waited out.
+              const bucket: boolean = response.status === 429 &&
+                !(Option.isSome(headers.remaining) && headers.remaining.value > 0)
+              const answer = (wait: Duration.Duration) => ({ response, text, wait, bucket })
+              return bucket
+                ? Effect.map(limiter.throttled(key, headers), answer)
+                : Effect.as(limiter.settle(key, headers), answer(Duration.zero))
             })
           )
         )
@@ -339,8 +344,8 @@ export const make = (
     > =>
       Effect.gen(function*() {
         const { info, req } = buildRequest(path, token, request)
-        const { response, text, wait } = yield* exchange(bucketKey(token), req, info)
-        if (response.status === 429 && throttledSoFar < max429) {
+        const { bucket, response, text, wait } = yield* exchange(bucketKey(token), req, info)
+        if (bucket && throttledSoFar < max429) {
           yield* Effect.logDebug("Helix 429: waiting for the rate-limit reset").pipe(
             Effect.annotateLogs({ method: info.method, url: info.url, waitMs: Duration.toMillis(wait) })
           )

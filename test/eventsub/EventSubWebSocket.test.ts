@@ -2,31 +2,14 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
-import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import * as EventSubWebSocket from "../../src/eventsub/EventSubWebSocket.js"
 import * as Types from "../../src/eventsub/generated/Types.js"
-import { clientLayer, eventOf, eventually, scripted, take } from "./support/client.js"
+import { eventOf, eventually, take, withClient } from "./support/client.js"
 
 const chat = { broadcasterUserId: "100", userId: "1" }
 const fast = { backoff: Schedule.spaced("50 millis") }
-
-const withClient = <A, E>(
-  options: EventSubWebSocket.Options,
-  body: (
-    client: EventSubWebSocket.EventSubWebSocket["Type"],
-    server: Effect.Effect.Success<typeof scripted>
-  ) => Effect.Effect<A, E, Scope.Scope>
-) =>
-  Effect.gen(function*() {
-    const server = yield* scripted
-    const context = yield* Layer.build(clientLayer(server, options))
-    const client = yield* Effect.provide(EventSubWebSocket.EventSubWebSocket, context)
-    return yield* body(client, server)
-  })
 
 describe("EventSubWebSocket", () => {
   it.scopedLive("connects only when a subscription is wanted, then delivers typed events", () =>

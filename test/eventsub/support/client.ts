@@ -6,9 +6,11 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as AccessToken from "../../../src/auth/AccessToken.js"
 import * as TwitchAuth from "../../../src/auth/TwitchAuth.js"
+import type { ConnectionEvent } from "../../../src/eventsub/EventSub.js"
 import * as EventSubWebSocket from "../../../src/eventsub/EventSubWebSocket.js"
 import * as Helix from "../../../src/helix/Helix.js"
 import * as TwitchConfig from "../../../src/TwitchConfig.js"
@@ -62,3 +64,31 @@ export const eventually = <A>(check: () => A | undefined, ms = 5_000): Effect.Ef
 /** Takes `n` items of a stream into an array. */
 export const take = <A, E>(stream: Stream.Stream<A, E>, n: number) =>
   Effect.map(Stream.runCollect(Stream.take(stream, n)), (chunk) => [...chunk])
+
+/** Runs `body` with a client over a fresh scripted Twitch (both live for the test's scope). */
+export const withClient = <A, E>(
+  options: EventSubWebSocket.Options,
+  body: (
+    client: EventSubWebSocket.EventSubWebSocket["Type"],
+    server: ScriptedTwitch
+  ) => Effect.Effect<A, E, Scope.Scope>
+) =>
+  Effect.gen(function*() {
+    const server = yield* scripted
+    const context = yield* Layer.build(clientLayer(server, options))
+    const client = yield* Effect.provide(EventSubWebSocket.EventSubWebSocket, context)
+    return yield* body(client, server)
+  })
+
+/** Waits real time (for I/O under the TestClock). */
+export const realSleep = (ms: number) =>
+  Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+
+/** Collects the client's connection events from now on. */
+export const recordEvents = (client: EventSubWebSocket.EventSubWebSocket["Type"]) =>
+  Effect.gen(function*() {
+    const seen: Array<ConnectionEvent> = []
+    yield* Effect.forkScoped(Stream.runForEach(client.events, (e) => Effect.sync(() => seen.push(e))))
+    yield* Effect.yieldNow()
+    return seen
+  })

@@ -67,6 +67,12 @@ export class ScriptedTwitch {
   cost = 0
   /** Hold back the welcome of new connections. */
   silentWelcome = false
+  /** Leave a lost session's subscriptions enabled for a while (Twitch has not noticed yet). */
+  lagDisable = false
+  /** When each session was welcomed last (ms). */
+  readonly welcomedAt = new Map<string, number>()
+  /** When each create request arrived (ms). */
+  readonly createdAt: Array<number> = []
   private constructor(readonly http: Http.Server, readonly wss: WebSocketServer, readonly port: number) {}
 
   static async start(): Promise<ScriptedTwitch> {
@@ -108,6 +114,7 @@ export class ScriptedTwitch {
     this.sessions.set(session.id, session)
     const welcome = () => {
       session.socket = ws
+      this.welcomedAt.set(session.id, Date.now())
       this.send(session.id, "session_welcome", {
         session: {
           id: session.id,
@@ -122,6 +129,7 @@ export class ScriptedTwitch {
       session.closedBy.push(code)
       if (session.socket !== ws) return
       session.socket = undefined
+      if (this.lagDisable) return
       for (const sub of this.subs.values()) {
         if (sub.sessionId === session.id && sub.status === "enabled") sub.status = "websocket_disconnected"
       }
@@ -137,13 +145,24 @@ export class ScriptedTwitch {
     extra: Record<string, string> = {},
     id = nextId("msg")
   ) {
-    const socket = this.sessions.get(sessionId)?.socket
+    return this.sendOn(this.sessions.get(sessionId)?.socket, type, payload, extra, id)
+  }
+
+  /** Sends a message on a given socket (the old one of a reconnect, say). */
+  sendOn(
+    socket: WebSocket | undefined,
+    type: string,
+    payload: unknown,
+    extra: Record<string, string> = {},
+    id = nextId("msg")
+  ) {
+    const { timestamp, ...rest } = extra
     socket?.send(JSON.stringify({
       metadata: {
         message_id: id,
         message_type: type,
-        message_timestamp: extra["timestamp"] ?? now(),
-        ...extra
+        message_timestamp: timestamp ?? now(),
+        ...rest
       },
       payload
     }))
@@ -155,10 +174,10 @@ export class ScriptedTwitch {
     return [...this.sessions.values()].reverse().find((s) => s.socket !== undefined)
   }
 
-  /** Sends a notification for a subscription; returns the message id. */
-  notify(sub: Sub, event: unknown, options: { id?: string; timestamp?: string } = {}) {
-    return this.send(
-      sub.sessionId,
+  /** Sends a notification for a subscription (on `socket`, else the session's); returns the message id. */
+  notify(sub: Sub, event: unknown, options: { id?: string; timestamp?: string; socket?: WebSocket } = {}) {
+    return this.sendOn(
+      options.socket ?? this.sessions.get(sub.sessionId)?.socket,
       "notification",
       { subscription: wireSub(sub), event },
       {
@@ -265,6 +284,7 @@ export class ScriptedTwitch {
   }
 
   private create(body: Record<string, unknown>): [number, unknown] {
+    this.createdAt.push(Date.now())
     const forced = this.forced.shift()
     if (forced !== undefined) {
       return [forced.status, { error: "Scripted", status: forced.status, message: forced.message }]
