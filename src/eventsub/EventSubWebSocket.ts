@@ -43,19 +43,16 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Runtime from "effect/Runtime"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as EventSubApi from "../helix/generated/EventSubApi.js"
 import { TwitchConfig } from "../TwitchConfig.js"
 import type * as Definition from "./Definition.js"
-import * as EventSub from "./EventSub.js"
+import type * as EventSub from "./EventSub.js"
+import * as Core from "./internal/core.js"
 import * as Creator from "./internal/creator.js"
-import * as Gate from "./internal/gate.js"
-import * as Hub from "./internal/hub.js"
 import * as Registry from "./internal/registry.js"
-import * as Signals from "./internal/signals.js"
 import * as Supervisor from "./internal/websocket.js"
 import type { Session } from "./Notification.js"
 
@@ -76,7 +73,7 @@ export class EventSubWebSocket extends Context.Tag("effect-twitcher/eventsub/Eve
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends Core.CoreOptions {
   /** The URL (default: `TwitchConfig.eventSubWebSocketUrl`). */
   readonly url?: string | undefined
   /** Asked of Twitch: 10 to 600 (Twitch clamps others), default 10. */
@@ -87,11 +84,6 @@ export interface Options {
   readonly welcomeTimeout?: Duration.DurationInput | undefined
   /** Waits between connection attempts (default: jittered exponential from 1 s, capped at 60 s). */
   readonly backoff?: Schedule.Schedule<unknown> | undefined
-  /** Items kept per stream (default 4096; 0 = unbounded). */
-  readonly bufferSize?: number | undefined
-  readonly overflow?: EventSub.Overflow | undefined
-  /** Message ids remembered for dedupe (default 10,000; none older than 10 minutes). */
-  readonly dedupeWindow?: number | undefined
   /** Create requests in flight at once after a welcome (default 10). */
   readonly createConcurrency?: number | undefined
 }
@@ -106,9 +98,6 @@ export const defaultBackoff: Schedule.Schedule<unknown> = Schedule.exponential("
   Schedule.union(Schedule.spaced("60 seconds")),
   Schedule.jittered
 )
-
-/** The replay window: older messages are refused (Twitch's advice for webhooks, also applied here). */
-const maxAge = Duration.minutes(10)
 
 const keepaliveOf = (seconds: number | undefined): number =>
   Math.min(600, Math.max(10, Math.round(Number.isFinite(seconds) ? (seconds ?? 10) : 10)))
@@ -129,21 +118,7 @@ export const make = (
   Effect.gen(function*() {
     const api = yield* EventSubApi.EventSubApi
     const config = yield* TwitchConfig
-    const counters = Signals.counters()
-    const signals = Signals.signals()
-    const hub = yield* Hub.make({
-      bufferSize: options.bufferSize ?? EventSub.defaultBufferSize,
-      overflow: options.overflow ?? "backpressure",
-      dropped: (n) => counters.add("dropped", n)
-    })
-    const gate = Gate.make({
-      window: options.dedupeWindow ?? 10_000,
-      maxAgeMillis: Duration.toMillis(maxAge)
-    })
-    const runtime = yield* Effect.runtime<never>()
-    const log = (message: string) => {
-      Runtime.runFork(runtime)(Effect.logWarning(message))
-    }
+    const core = yield* Core.make(options)
     const wanted = yield* Effect.makeLatch(false)
     let session = Option.none<Session>()
     const deadSessions = new Set<string>()
@@ -155,21 +130,19 @@ export const make = (
       needTransport: wanted.open,
       concurrency: options.createConcurrency ?? 10
     })
-    const registry = Registry.make({ creator, hub, gate, counters, signals, log })
+    const registry = Registry.make({ ...core, creator })
     const keepalive = keepaliveOf(options.keepaliveTimeoutSeconds)
     const base = options.url ?? config.eventSubWebSocketUrl
     yield* Effect.forkScoped(Supervisor.run({
+      ...core,
       url: `${base}${base.includes("?") ? "&" : "?"}keepalive_timeout_seconds=${keepalive}`,
       connection: {
-        hub,
+        hub: core.hub,
         silenceGrace: Duration.decode(options.silenceGrace ?? "2 seconds"),
         keepaliveTimeout: Duration.seconds(keepalive)
       },
       registry: () => registry,
       creator: () => creator,
-      counters,
-      signals,
-      log,
       wanted,
       welcomeTimeout: Duration.decode(options.welcomeTimeout ?? "10 seconds"),
       reconnectGrace: Duration.seconds(30),
@@ -180,28 +153,7 @@ export const make = (
         session = next
       }
     }))
-
-    const subscribeScoped: EventSub.Service<Definition.WebSocketCapable>["subscribeScoped"] = (
-      definition,
-      condition,
-      streamOptions
-    ) =>
-      // The registry decodes with the definition's own schema, so its items are that definition's events.
-      registry.subscribe(definition, condition, streamOptions) as Effect.Effect<
-        Stream.Stream<Definition.Event<typeof definition>, EventSub.SubscribeError>,
-        EventSub.SubscribeError,
-        Scope.Scope
-      >
-
-    return {
-      subscribeScoped,
-      subscribe: (definition, condition, streamOptions) =>
-        Stream.unwrapScoped(subscribeScoped(definition, condition, streamOptions)),
-      notifications: registry.notifications,
-      events: signals.stream,
-      session: Effect.sync(() => session),
-      stats: Effect.sync(counters.stats)
-    }
+    return Core.service<Definition.WebSocketCapable>(core, registry, () => session)
   })
 
 /** Deletes the subscriptions of this user's dead WebSocket sessions (they hold connection slots). */

@@ -7,6 +7,7 @@
  * transports with enabled subscriptions, `websocket_disconnected` after a lost connection).
  * Until the project's mock serves EventSub, the client's tests run against this.
  */
+import * as Crypto from "node:crypto"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { type WebSocket, WebSocketServer } from "ws"
@@ -19,6 +20,9 @@ export interface Sub {
   readonly version: string
   readonly condition: Record<string, string>
   readonly sessionId: string
+  /** Webhook subscriptions: where Twitch posts, and the secret it signs with. */
+  readonly callback?: string
+  readonly secret?: string
   readonly cost: number
   readonly createdAt: string
 }
@@ -50,7 +54,9 @@ export const wireSub = (sub: Sub) => ({
   version: sub.version,
   cost: sub.cost,
   condition: sub.condition,
-  transport: { method: "websocket", session_id: sub.sessionId },
+  transport: sub.callback === undefined
+    ? { method: "websocket", session_id: sub.sessionId }
+    : { method: "webhook", callback: sub.callback },
   created_at: sub.createdAt
 })
 
@@ -279,6 +285,78 @@ export class ScriptedTwitch {
     }
   }
 
+  private createWebhook(
+    body: Record<string, unknown>,
+    transport: { callback?: string; secret?: string }
+  ): [number, unknown] {
+    if (transport.callback === undefined || transport.secret === undefined || transport.secret.length < 10) {
+      return [400, { error: "Bad Request", status: 400, message: "invalid transport" }]
+    }
+    const sub: Sub = {
+      id: nextId("sub"),
+      status: "webhook_callback_verification_pending",
+      type: String(body["type"]),
+      version: String(body["version"]),
+      condition: body["condition"] as Record<string, string>,
+      sessionId: "",
+      callback: transport.callback,
+      secret: transport.secret,
+      cost: 0,
+      createdAt: now()
+    }
+    this.subs.set(sub.id, sub)
+    return [202, { data: [wireSub(sub)], total: this.subs.size, total_cost: 0, max_total_cost: 10000 }]
+  }
+
+  /**
+   * Posts a signed webhook message to a subscription's callback, as Twitch does; on an answer
+   * other than 2xx it retries (same message id, `Twitch-Eventsub-Message-Retry` counting) up to
+   * `retries` times. Returns the statuses and the last body.
+   */
+  async post(
+    sub: Sub,
+    type: "notification" | "webhook_callback_verification" | "revocation",
+    payload: Record<string, unknown>,
+    options: { id?: string; timestamp?: string; secret?: string; retries?: number } = {}
+  ): Promise<{ statuses: Array<number>; body: string; contentType: string | null }> {
+    const id = options.id ?? nextId("msg")
+    const timestamp = options.timestamp ?? now()
+    const body = JSON.stringify({ subscription: wireSub(sub), ...payload })
+    const hmac = Crypto.createHmac("sha256", options.secret ?? sub.secret ?? "").update(id + timestamp + body)
+      .digest("hex")
+    const statuses: Array<number> = []
+    for (let retry = 0; retry <= (options.retries ?? 0); retry++) {
+      const res = await fetch(sub.callback ?? "", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "Twitch-Eventsub-Message-Id": id,
+          "Twitch-Eventsub-Message-Retry": String(retry),
+          "Twitch-Eventsub-Message-Type": type,
+          "Twitch-Eventsub-Message-Signature": `sha256=${hmac}`,
+          "Twitch-Eventsub-Message-Timestamp": timestamp,
+          "Twitch-Eventsub-Subscription-Type": sub.type,
+          "Twitch-Eventsub-Subscription-Version": sub.version
+        },
+        body
+      })
+      statuses.push(res.status)
+      const text = await res.text()
+      if (res.status >= 200 && res.status < 300) {
+        return { statuses, body: text, contentType: res.headers.get("content-type") }
+      }
+    }
+    return { statuses, body: "", contentType: null }
+  }
+
+  /** Sends the challenge; the subscription is enabled when the answer is the challenge. */
+  async challenge(sub: Sub) {
+    const challenge = nextId("challenge")
+    const answer = await this.post(sub, "webhook_callback_verification", { challenge })
+    if (answer.body === challenge) sub.status = "enabled"
+    return { challenge, answer }
+  }
+
   private totalCost() {
     return this.enabled().reduce((n, s) => n + s.cost, 0)
   }
@@ -289,7 +367,13 @@ export class ScriptedTwitch {
     if (forced !== undefined) {
       return [forced.status, { error: "Scripted", status: forced.status, message: forced.message }]
     }
-    const transport = body["transport"] as { method?: string; session_id?: string }
+    const transport = body["transport"] as {
+      method?: string
+      session_id?: string
+      callback?: string
+      secret?: string
+    }
+    if (transport.method === "webhook") return this.createWebhook(body, transport)
     const session = this.sessions.get(transport.session_id ?? "")
     if (transport.method !== "websocket" || session?.socket === undefined) {
       return [400, {
