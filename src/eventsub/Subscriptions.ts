@@ -56,7 +56,9 @@ export declare namespace EventSubSubscriptions {
    */
   export interface Service {
     /** The token's subscriptions (one filter of status, type or user id at most, as Twitch allows). */
-    readonly list: (filter?: GetEventsubSubscriptionsParams) => Stream.Stream<EventSubSubscription, HelixError>
+    readonly list: (
+      filter?: GetEventsubSubscriptionsParams
+    ) => Stream.Stream<EventSubSubscription, HelixError>
     readonly delete: (id: string) => Effect.Effect<void, HelixError>
     /** Deletes those matching `predicate`; returns what was deleted. */
     readonly deleteWhere: (
@@ -80,12 +82,15 @@ export const make: Effect.Effect<EventSubSubscriptions.Service, never, EventSubA
   (api) => {
     const list: EventSubSubscriptions.Service["list"] = (filter) =>
       OperationRunner.builtParamsStream(api.subscriptions(filter ?? {}))
-    const remove: EventSubSubscriptions.Service["delete"] = (id) => OperationRunner.builtParams(api.unsubscribe({ id }))
+    const remove: EventSubSubscriptions.Service["delete"] = (id) =>
+      OperationRunner.builtParams(api.unsubscribe({ id }))
     const deleteWhere: EventSubSubscriptions.Service["deleteWhere"] = (predicate) =>
       list().pipe(
         Stream.filter(predicate),
         Stream.runCollect,
-        Effect.flatMap((found) => Effect.as(Effect.forEach(found, (s) => remove(s.id), { concurrency: 4 }), [...found]))
+        Effect.flatMap((found) =>
+          Effect.as(Effect.forEach(found, (s) => remove(s.id), { concurrency: 4 }), [...found])
+        )
       )
     return EventSubSubscriptions.of({
       list,

@@ -22,12 +22,14 @@ describe("EventSubSubscriptions", () => {
   it.scopedLive("lists with statuses, counts them, and deletes the ones of dead sessions only", () =>
     Effect.gen(function*() {
       const server = yield* scripted
-      for (const s of [
-        sub("a", "enabled", "live"),
-        sub("b", "websocket_disconnected", "dead"),
-        sub("c", "websocket_network_timeout", "dead"),
-        sub("d", "authorization_revoked", "live")
-      ]) server.subs.set(s.id, s)
+      for (
+        const s of [
+          sub("a", "enabled", "live"),
+          sub("b", "websocket_disconnected", "dead"),
+          sub("c", "websocket_network_timeout", "dead"),
+          sub("d", "authorization_revoked", "live")
+        ]
+      ) server.subs.set(s.id, s)
       const context = yield* Layer.build(Subscriptions.layer.pipe(Layer.provide(helixLayer(server))))
       const manage = yield* Effect.provide(Subscriptions.EventSubSubscriptions, context)
       const listed = Chunk.toArray(yield* Stream.runCollect(manage.list()))

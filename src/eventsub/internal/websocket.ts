@@ -60,24 +60,53 @@ const waitWelcome = (connection: Connection.Connection, within: Duration.Duratio
     Effect.as(Deferred.await(connection.ended), Option.none<Session>())
   ).pipe(Effect.timeoutTo({ duration: within, onTimeout: () => Option.none<Session>(), onSuccess: (s) => s }))
 
+const welcomed = (options: SupervisorOptions, session: Session) =>
+  Effect.gen(function*() {
+    options.onSession(Option.some(session))
+    options.signals.emit(ConnectionEvent.Welcomed({
+      sessionId: session.id,
+      keepaliveTimeoutSeconds: Option.getOrElse(session.keepaliveTimeoutSeconds, () => 10)
+    }))
+    yield* Effect.annotateCurrentSpan("twitch.eventsub.session_id", session.id)
+  })
+
+/** Opens a connection and waits for its welcome (span "EventSub connect"). */
+const connect = (
+  options: SupervisorOptions,
+  scope: Scope.CloseableScope,
+  url: string,
+  within: Duration.Duration
+) =>
+  Effect.gen(function*() {
+    const connection = yield* openIn(scope, url, options)
+    const session = yield* waitWelcome(connection, within)
+    if (Option.isSome(session)) {
+      yield* Effect.annotateCurrentSpan("twitch.eventsub.session_id", session.value.id)
+    }
+    return { connection, session }
+  }).pipe(
+    Effect.withSpan("EventSub connect", {
+      kind: "client",
+      attributes: { "twitch.eventsub.url": url.replace(/\?.*$/, "") }
+    })
+  )
+
 /** One session: from the first welcome through any number of `session_reconnect`s to its end. */
 const runSession = (options: SupervisorOptions, url: string) =>
   Effect.gen(function*() {
     let scope = yield* Scope.make()
     yield* Effect.addFinalizer(() => Scope.close(scope, Exit.void))
-    let connection = yield* openIn(scope, url, options)
-    const first = yield* waitWelcome(connection, options.welcomeTimeout)
-    if (Option.isNone(first)) {
+    const first = yield* connect(options, scope, url, options.welcomeTimeout)
+    let connection = first.connection
+    if (Option.isNone(first.session)) {
       const ended = yield* Deferred.poll(connection.ended)
       return Option.isSome(ended) ? yield* ended.value : { reason: "NoWelcome", code: Option.none() } as const
     }
-    options.onSession(first)
-    options.signals.emit(ConnectionEvent.Welcomed({
-      sessionId: first.value.id,
-      keepaliveTimeoutSeconds: Option.getOrElse(first.value.keepaliveTimeoutSeconds, () => 10)
-    }))
-    yield* Effect.forkScoped(
-      options.creator().createAll(options.registry().missing(), options.registry().report)
+    const session = first.session.value
+    yield* welcomed(options, session).pipe(
+      Effect.zipRight(options.creator().createAll(options.registry().missing(), options.registry().report)),
+      Effect.withSpan("EventSub welcome", { attributes: { "twitch.eventsub.session_id": session.id } }),
+      Effect.forkScoped
     )
     for (;;) {
       const next = yield* Effect.raceFirst(
@@ -85,29 +114,27 @@ const runSession = (options: SupervisorOptions, url: string) =>
         Effect.map(Deferred.await(connection.reconnect), (to) => ({ _tag: "Reconnect", to }) as const)
       )
       if (next._tag === "Ended") return next.ended
-      options.signals.emit(ConnectionEvent.ReconnectRequested({ sessionId: first.value.id }))
-      const nextScope = yield* Scope.make()
-      const candidate = yield* openIn(nextScope, next.to, options)
-      const welcomed = yield* waitWelcome(candidate, options.reconnectGrace)
-      if (Option.isNone(welcomed)) {
-        yield* Scope.close(nextScope, Exit.void)
-        return { reason: "ReconnectFailed", code: Option.none() } as const
-      }
-      // The new connection is welcomed: the old one stops here (the subscriptions carry over).
-      yield* Scope.close(scope, Exit.void)
-      scope = nextScope
-      connection = candidate
+      options.signals.emit(ConnectionEvent.ReconnectRequested({ sessionId: session.id }))
+      const handover = yield* Effect.gen(function*() {
+        const nextScope = yield* Scope.make()
+        const candidate = yield* connect(options, nextScope, next.to, options.reconnectGrace)
+        if (Option.isNone(candidate.session)) {
+          yield* Scope.close(nextScope, Exit.void)
+          return Option.none()
+        }
+        // The new connection is welcomed: the old one stops here (the subscriptions carry over).
+        yield* Scope.close(scope, Exit.void)
+        yield* welcomed(options, candidate.session.value)
+        return Option.some({ scope: nextScope, connection: candidate.connection })
+      }).pipe(
+        Effect.withSpan("EventSub reconnect", { attributes: { "twitch.eventsub.session_id": session.id } })
+      )
+      if (Option.isNone(handover)) return { reason: "ReconnectFailed", code: Option.none() } as const
+      scope = handover.value.scope
+      connection = handover.value.connection
       options.counters.add("reconnects")
-      options.onSession(welcomed)
-      options.signals.emit(ConnectionEvent.Welcomed({
-        sessionId: welcomed.value.id,
-        keepaliveTimeoutSeconds: Option.getOrElse(welcomed.value.keepaliveTimeoutSeconds, () => 10)
-      }))
     }
-  }).pipe(
-    Effect.scoped,
-    Effect.withSpan("EventSub connect", { kind: "client" })
-  )
+  }).pipe(Effect.scoped)
 
 /** Runs forever (until interrupted): connect, run a session, back off, connect again. */
 export const run = (options: SupervisorOptions): Effect.Effect<never> =>
