@@ -24,6 +24,7 @@ import * as Util from "node:util"
 import * as CliError from "./CliError.js"
 import * as Auth from "./internal/auth.js"
 import * as Chat from "./internal/chat.js"
+import * as Events from "./internal/events.js"
 import * as Helix from "./internal/helix.js"
 import * as Help from "./internal/help.js"
 import * as Media from "./internal/media.js"
@@ -52,6 +53,7 @@ export const command = Command.make("twitcher").pipe(
     ...Helix.commands,
     ...Media.commands,
     ...Chat.commands,
+    ...Events.commands,
     ...Auth.commands,
     ...Mock.commands
   ])
@@ -64,6 +66,7 @@ const tree = Help.family(command, [
   ...Helix.nodes,
   ...Media.nodes,
   ...Chat.nodes,
+  ...Events.nodes,
   ...Auth.nodes,
   ...Mock.nodes
 ])

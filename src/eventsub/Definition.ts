@@ -99,6 +99,14 @@ export type Event<D extends Any> = Schema.Schema.Type<D["event"]>
 export type WebSocketCapable = Any & { readonly webhookOnly: false }
 
 /**
+ * Whether a WebSocket can receive this type (it is not webhook-only).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isWebSocketCapable = (definition: Any): definition is WebSocketCapable => !definition.webhookOnly
+
+/**
  * Builds a definition, keeping its type and version as literal types.
  *
  * @since 0.1.0

@@ -96,6 +96,9 @@ export class ScriptedTwitch {
   get wsUrl() {
     return `ws://127.0.0.1:${this.port}/ws`
   }
+  get idUrl() {
+    return `http://127.0.0.1:${this.port}`
+  }
   get helixUrl() {
     return `http://127.0.0.1:${this.port}/helix`
   }
@@ -256,6 +259,15 @@ export class ScriptedTwitch {
   }
 
   private answer(req: Http.IncomingMessage, url: URL, body: unknown): [number, unknown] {
+    if (url.pathname === "/oauth2/validate") {
+      return [200, {
+        client_id: "scriptedclient",
+        login: "scripted",
+        user_id: "1",
+        scopes: [],
+        expires_in: 3600
+      }]
+    }
     if (!req.headers.authorization?.startsWith("Bearer ")) {
       return [401, { error: "Unauthorized", status: 401 }]
     }
