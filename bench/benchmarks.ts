@@ -3,7 +3,8 @@
  * end to end), write `bench/<name>/benchmark.ts` exporting a `Benchmark` and list it here.
  */
 import { chatClientBenchmark } from "./chat-client/benchmark.js"
+import { eventSubBenchmark } from "./eventsub/benchmark.js"
 import type { Benchmark } from "./lib/harness.js"
 import { parseBenchmark } from "./parse/benchmark.js"
 
-export const benchmarks: ReadonlyArray<Benchmark> = [parseBenchmark, chatClientBenchmark]
+export const benchmarks: ReadonlyArray<Benchmark> = [parseBenchmark, chatClientBenchmark, eventSubBenchmark]

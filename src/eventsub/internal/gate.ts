@@ -1,7 +1,8 @@
 /**
  * Exactly once to the user out of at-least-once from Twitch: a message whose id was seen is a
  * duplicate, one older than the replay window (10 minutes) is stale. The ids kept are bounded: at
- * most `window` of them, and none older than the replay window (an older copy is stale anyway).
+ * most `window` of them (at least 90% of that once full), and none older than the replay window
+ * once a sweep runs (an older copy is stale anyway).
  */
 
 /** What to do with a message. */
@@ -29,9 +30,12 @@ export const timestampMillis = (timestamp: string): number => Date.parse(timesta
 export const make = (options: GateOptions): Gate => {
   // insertion-ordered: the first entry is the oldest id
   const seen = new Map<string, number>()
+  // Past the window, the oldest tenth (and any older than the replay window) go at once: one
+  // sweep per window/10 messages instead of one deletion per message.
   const forgetOld = (now: number) => {
+    const keep = options.window - Math.ceil(options.window / 10)
     for (const [id, at] of seen) {
-      if (seen.size <= options.window && now - at <= options.maxAgeMillis) break
+      if (seen.size <= keep && now - at <= options.maxAgeMillis) break
       seen.delete(id)
     }
   }
