@@ -27,6 +27,7 @@ import * as Auth from "./internal/auth.js"
 import * as Chat from "./internal/chat.js"
 import * as Clips from "./internal/clips.js"
 import * as Community from "./internal/community.js"
+import * as Events from "./internal/events.js"
 import * as Helix from "./internal/helix.js"
 import * as Help from "./internal/help.js"
 import * as Media from "./internal/media.js"
@@ -66,6 +67,7 @@ export const command = Command.make("twitcher").pipe(
     ...Api.commands,
     ...Media.commands,
     ...Chat.commands,
+    ...Events.commands,
     ...Auth.commands,
     ...Mock.commands
   ])
@@ -85,6 +87,7 @@ const tree = Help.family(command, [
   ...Api.nodes,
   ...Media.nodes,
   ...Chat.nodes,
+  ...Events.nodes,
   ...Auth.nodes,
   ...Mock.nodes
 ])

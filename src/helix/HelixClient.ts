@@ -308,7 +308,11 @@ export const make = (
               ),
               Effect.flatMap((response) => {
                 const headers = HelixRateLimit.parseHeaders(response.headers)
-                const settled = response.status === 429
+                // A 429 with points left is not the bucket (EventSub's "websocket transports limit
+                // exceeded", "too many subscriptions"): answered at once, nothing waited out.
+                const bucket = response.status === 429 &&
+                  !(Option.isSome(headers.remaining) && headers.remaining.value > 0)
+                const settled = bucket
                   ? Effect.zipLeft(
                     limiter.throttled(key, headers),
                     HttpMetrics.countThrottled(endpointOf(request))
