@@ -56,7 +56,10 @@ describe("EventSubWebSocket: Twitch's rules", () => {
         ).toBe(1)
         const stats = yield* client.stats
         expect(stats.notifications).toBe(300)
-        expect(stats.duplicates).toBe(80)
+        // 120..149 always arrive twice; 150..199 (sent on the old socket after the new welcome)
+        // arrive twice only when read before the client closed the old socket.
+        expect(stats.duplicates).toBeGreaterThanOrEqual(30)
+        expect(stats.duplicates).toBeLessThanOrEqual(80)
         expect(Option.map(yield* client.session, (s) => s.id)).toEqual(Option.some(sub.sessionId))
       })))
 
