@@ -15,7 +15,7 @@ import type { TwitchMessage } from "../../../../src/chat/TwitchMessage.js"
 import { MockTwitch } from "../../../../src/testing/index.js"
 import * as MockWorld from "../../../../src/testing/mock/World.js"
 import * as TwitchConfig from "../../../../src/TwitchConfig.js"
-import { type Answer, helixHeaders, request } from "../http/client.js"
+import { type Answer, helixCall } from "../http/client.js"
 
 export type Mock = MockTwitch.MockTwitch.Service
 
@@ -57,14 +57,7 @@ export const newViewer = (mock: Mock, login: string) =>
 
 /** A Helix call with an account's token (JSON body when given). */
 export const helix = (mock: Mock, account: Account, method: string, path: string, body?: unknown) =>
-  request(`${mock.http.helixUrl}${path}`, {
-    method,
-    headers: {
-      ...helixHeaders(account.token),
-      ...(body === undefined ? {} : { "content-type": "application/json" })
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) })
-  })
+  helixCall(mock, method, path, body, account.token)
 
 /** The first data item of a Helix answer. */
 export const first = (answer: Answer) =>
