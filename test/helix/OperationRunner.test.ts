@@ -150,7 +150,9 @@ describe("OperationRunner", () => {
   it.scopedLive("unwraps one-object answers and reads them as Twitch sends them (spec fixes applied)", () =>
     Effect.gen(function*() {
       const schedule = yield* Schedule
-      const got = yield* schedule.get({ broadcasterId: "9" })
+      // The schedule is one object; its segments' cursor sits next to data (a spec fix).
+      const { data: got, pagination } = yield* schedule.get({ broadcasterId: "9" })
+      expect(Option.flatMap(pagination, (p) => p.cursor)).toEqual(Option.some("next"))
       expect(Option.isNone(got.vacation)).toBe(true)
       expect(got.segments[0].category).toEqual(Option.none())
       expect(got.segments[0].startTime).toBeInstanceOf(Date)
@@ -175,7 +177,8 @@ describe("OperationRunner", () => {
               broadcaster_name: "Nine",
               broadcaster_login: "nine",
               vacation: null
-            }
+            },
+            pagination: { cursor: "next" }
           }
         }
         : {

@@ -20,7 +20,7 @@ import * as Help from "./help.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
 
-const encodeSchedule = Schema.encodeSync(Models.ChannelStreamScheduleData)
+const encodeSchedule = Schema.encodeSync(Models.GetChannelStreamScheduleResponseData)
 
 const segmentFlags = (s: Models.ChannelStreamScheduleSegment) =>
   [
@@ -28,7 +28,7 @@ const segmentFlags = (s: Models.ChannelStreamScheduleSegment) =>
     Option.match(s.canceledUntil, { onNone: () => "", onSome: () => "canceled" })
   ].filter((f) => f !== "").join(", ") || "-"
 
-const printSchedule = (schedule: Models.ChannelStreamScheduleData) =>
+const printSchedule = (schedule: Models.GetChannelStreamScheduleResponseData) =>
   Effect.gen(function*() {
     const tty = yield* Tty
     yield* Render.fields([
@@ -67,7 +67,7 @@ const scheduleShow = Command.make(
       Effect.gen(function*() {
         const channel = yield* Actors.channelOf(o.channel, o.json)
         const schedule = yield* Effect.flatMap(Schedule, (s) =>
-          s.get({ broadcasterId: channel.id, first: o.limit })).pipe(
+          Effect.map(s.get({ broadcasterId: channel.id, first: o.limit }), (answer) => answer.data)).pipe(
             Effect.catchIf(
               (e) =>
                 e._tag === "HttpError" && e.status === 404,

@@ -1327,7 +1327,10 @@ export class EventSubSubscriptionTransport
     callback: Schema.optionalWith(Schema.String, { as: "Option" }),
     sessionId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("session_id")),
     connectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("connected_at")),
-    disconnectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("disconnected_at"))
+    disconnectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(
+      Schema.fromKey("disconnected_at")
+    ),
+    conduitId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("conduit_id"))
   })
 {}
 
@@ -1766,7 +1769,8 @@ export class UpdateShieldModeStatusData
     moderatorId: wire(Schema.String, "moderator_id"),
     moderatorLogin: wire(Schema.String, "moderator_login"),
     moderatorName: wire(Schema.String, "moderator_name"),
-    lastActivatedAt: wire(Schema.Date, "last_activated_at")
+    /** `None` when Twitch sends `""`. */
+    lastActivatedAt: wire(OptionalDate, "last_activated_at")
   })
 {}
 
@@ -1782,7 +1786,8 @@ export class ShieldModeStatusData
     moderatorId: wire(Schema.String, "moderator_id"),
     moderatorLogin: wire(Schema.String, "moderator_login"),
     moderatorName: wire(Schema.String, "moderator_name"),
-    lastActivatedAt: wire(Schema.Date, "last_activated_at")
+    /** `None` when Twitch sends `""`. */
+    lastActivatedAt: wire(OptionalDate, "last_activated_at")
   })
 {}
 
@@ -1981,47 +1986,63 @@ export class ChannelStreamScheduleSegment
 {}
 
 /**
- * A channel stream schedule data vacation, as Helix sends it.
+ * A get channel stream schedule response data vacation, as Helix sends it.
  *
  * @since 0.1.0
  * @category models
  */
-export class ChannelStreamScheduleDataVacation extends Schema.Class<ChannelStreamScheduleDataVacation>(
-  "effect-twitcher/helix/ChannelStreamScheduleDataVacation"
-)({
-  startTime: wire(Schema.Date, "start_time"),
-  endTime: wire(Schema.Date, "end_time")
-}) {}
-
-/**
- * A channel stream schedule data pagination, as Helix sends it.
- *
- * @since 0.1.0
- * @category models
- */
-export class ChannelStreamScheduleDataPagination extends Schema.Class<ChannelStreamScheduleDataPagination>(
-  "effect-twitcher/helix/ChannelStreamScheduleDataPagination"
-)({
-  cursor: Schema.optionalWith(Schema.String, { as: "Option" })
-}) {}
-
-/**
- * One item of the channel stream schedule answer.
- *
- * @since 0.1.0
- * @category models
- */
-export class ChannelStreamScheduleData
-  extends Schema.Class<ChannelStreamScheduleData>("effect-twitcher/helix/ChannelStreamScheduleData")({
-    segments: Schema.Array(ChannelStreamScheduleSegment),
-    broadcasterId: wire(Schema.String, "broadcaster_id"),
-    broadcasterName: wire(Schema.String, "broadcaster_name"),
-    broadcasterLogin: wire(Schema.String, "broadcaster_login"),
-    /** `None` when Twitch sends `null`. */
-    vacation: Schema.OptionFromNullOr(ChannelStreamScheduleDataVacation),
-    pagination: Schema.optionalWith(ChannelStreamScheduleDataPagination, { as: "Option" })
+export class GetChannelStreamScheduleResponseDataVacation
+  extends Schema.Class<GetChannelStreamScheduleResponseDataVacation>(
+    "effect-twitcher/helix/GetChannelStreamScheduleResponseDataVacation"
+  )({
+    startTime: wire(Schema.Date, "start_time"),
+    endTime: wire(Schema.Date, "end_time")
   })
 {}
+
+/**
+ * One item of the get channel stream schedule response answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class GetChannelStreamScheduleResponseData extends Schema.Class<GetChannelStreamScheduleResponseData>(
+  "effect-twitcher/helix/GetChannelStreamScheduleResponseData"
+)({
+  segments: Schema.Array(ChannelStreamScheduleSegment),
+  broadcasterId: wire(Schema.String, "broadcaster_id"),
+  broadcasterName: wire(Schema.String, "broadcaster_name"),
+  broadcasterLogin: wire(Schema.String, "broadcaster_login"),
+  /** `None` when Twitch sends `null`. */
+  vacation: Schema.OptionFromNullOr(GetChannelStreamScheduleResponseDataVacation)
+}) {}
+
+/**
+ * A get channel stream schedule response pagination, as Helix sends it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class GetChannelStreamScheduleResponsePagination
+  extends Schema.Class<GetChannelStreamScheduleResponsePagination>(
+    "effect-twitcher/helix/GetChannelStreamScheduleResponsePagination"
+  )({
+    cursor: Schema.optionalWith(Schema.String, { as: "Option" })
+  })
+{}
+
+/**
+ * The whole answer of get channel stream schedule.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class GetChannelStreamScheduleResponse extends Schema.Class<GetChannelStreamScheduleResponse>(
+  "effect-twitcher/helix/GetChannelStreamScheduleResponse"
+)({
+  data: GetChannelStreamScheduleResponseData,
+  pagination: Schema.optionalWith(GetChannelStreamScheduleResponsePagination, { as: "Option" })
+}) {}
 
 /**
  * A create channel stream schedule segment data vacation, as Helix sends it.
@@ -2052,7 +2073,8 @@ export class CreateChannelStreamScheduleSegmentData
     broadcasterId: wire(Schema.String, "broadcaster_id"),
     broadcasterName: wire(Schema.String, "broadcaster_name"),
     broadcasterLogin: wire(Schema.String, "broadcaster_login"),
-    vacation: CreateChannelStreamScheduleSegmentDataVacation
+    /** `None` when Twitch sends `null`. */
+    vacation: Schema.OptionFromNullOr(CreateChannelStreamScheduleSegmentDataVacation)
   })
 {}
 
@@ -2085,7 +2107,8 @@ export class UpdateChannelStreamScheduleSegmentData
     broadcasterId: wire(Schema.String, "broadcaster_id"),
     broadcasterName: wire(Schema.String, "broadcaster_name"),
     broadcasterLogin: wire(Schema.String, "broadcaster_login"),
-    vacation: UpdateChannelStreamScheduleSegmentDataVacation
+    /** `None` when Twitch sends `null`. */
+    vacation: Schema.OptionFromNullOr(UpdateChannelStreamScheduleSegmentDataVacation)
   })
 {}
 
@@ -2561,9 +2584,10 @@ FastDecode.register(
   StartARaidData,
   ChannelStreamScheduleSegmentCategory,
   ChannelStreamScheduleSegment,
-  ChannelStreamScheduleDataVacation,
-  ChannelStreamScheduleDataPagination,
-  ChannelStreamScheduleData,
+  GetChannelStreamScheduleResponseDataVacation,
+  GetChannelStreamScheduleResponseData,
+  GetChannelStreamScheduleResponsePagination,
+  GetChannelStreamScheduleResponse,
   CreateChannelStreamScheduleSegmentDataVacation,
   CreateChannelStreamScheduleSegmentData,
   UpdateChannelStreamScheduleSegmentDataVacation,

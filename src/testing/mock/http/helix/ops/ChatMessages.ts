@@ -1,7 +1,8 @@
 /**
  * Chat (settings and messages): badges, chat settings (room modes plus the non-moderator delay),
  * shared chat, announcements, shoutouts (live broadcasters only), Send Chat Message (sent, or
- * dropped as Twitch drops it) and chat colors. Writes publish world events the IRC server turns
+ * dropped as Twitch drops it: banned, timed out, duplicate, slow mode, over the chat limits; 422
+ * past 500 characters) and chat colors. Writes publish world events the IRC server turns
  * into ROOMSTATE, PRIVMSG and USERNOTICE lines.
  *
  * @since 0.1.0
@@ -12,6 +13,7 @@ import { dropReasons } from "../../../world/Messaging.js"
 import type { RoomState } from "../../../world/Models.js"
 import type { WorldState } from "../../../world/State.js"
 import { failHelix, type Reply } from "../../shared.js"
+import * as EndpointLimits from "../EndpointLimits.js"
 import {
   bodyBoolean,
   bodyNumber,
@@ -222,12 +224,18 @@ export const messageHandlers: Handlers = {
     Effect.gen(function*() {
       const message = bodyString(request, "message") ?? ""
       if (message.trim() === "") return yield* failHelix(400, "The message field may not be empty.")
+      if ([...message].length > 500) return yield* failHelix(422, "The message is too large.")
+      const verdict = yield* EndpointLimits.take(request, EndpointLimits.chatMessages)
       const sent = yield* fromWorld(request.ctx.world.sendChatMessage({
         broadcasterId: bodyString(request, "broadcaster_id") ?? "",
         senderId: bodyString(request, "sender_id") ?? "",
         text: message,
-        replyParentMessageId: bodyString(request, "reply_parent_message_id") ?? ""
-      }))
+        replyParentMessageId: bodyString(request, "reply_parent_message_id") ?? "",
+        rateLimited: verdict._tag === "Refused"
+      })).pipe(Effect.onError(() => EndpointLimits.giveBack(request.ctx, verdict)))
+      // A message dropped for another reason does not use up a send (as on IRC).
+      if (sent.dropReason !== "") yield* EndpointLimits.giveBack(request.ctx, verdict)
+      if (sent.dropReason === "msg_ratelimit") yield* EndpointLimits.countRefusal(request, false)
       return data([{
         message_id: sent.id,
         is_sent: sent.dropReason === "",
