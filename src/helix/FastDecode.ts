@@ -10,6 +10,7 @@
  *
  * @since 0.1.0
  */
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -23,6 +24,9 @@ type Decoder = (input: unknown) => unknown
 const options: AST.ParseOptions = {}
 
 const classes = new WeakMap<AST.AST, object>()
+
+/** The schemas {@link fast} wraps, by the wrapper's AST: compiled through to the schema inside. */
+const wrappers = new WeakMap<AST.AST, AST.AST>()
 
 /**
  * Lets {@link compile} build instances of these `Schema.Class`es by prototype instead of running
@@ -304,8 +308,10 @@ const node = (ast: AST.AST, go: (ast: AST.AST) => Decoder): Decoder => {
       return typeLiteral(ast, go)
     case "Transformation":
       return transformation(ast, go)
-    case "Declaration":
-      return declaration(ast, go)
+    case "Declaration": {
+      const inner = wrappers.get(ast)
+      return inner === undefined ? declaration(ast, go) : go(inner)
+    }
     case "Suspend": {
       let inner: Decoder | undefined
       return (input) => (inner ??= go(ast.f()))(input)
@@ -317,12 +323,13 @@ const node = (ast: AST.AST, go: (ast: AST.AST) => Decoder): Decoder => {
 
 /**
  * The fast decoder of a schema: `Some` of what `Schema.decodeUnknown` would give, or `None` when
- * the fast path did not decode it (then decode with `Schema` for the value or the error).
+ * the fast path did not decode it (then decode with `Schema` for the value or the error). A
+ * schema whose decoding needs a service or is asynchronous is never decoded here (`None`).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const compile = <A, I>(schema: Schema.Schema<A, I>): (input: unknown) => Option.Option<A> => {
+export const compile = <A, I, R>(schema: Schema.Schema<A, I, R>): (input: unknown) => Option.Option<A> => {
   const decode = compileAst(schema.ast, new Map())
   return (input) => {
     const out = decode(input)
@@ -330,6 +337,35 @@ export const compile = <A, I>(schema: Schema.Schema<A, I>): (input: unknown) => 
     // input (each node mirrors one of Effect's), so it is an `A`; the property tests check it.
     return out === FAIL ? Option.none() : Option.some(out as A)
   }
+}
+
+const decoders = new WeakMap<
+  Schema.Schema.Any,
+  (input: unknown) => Effect.Effect<unknown, unknown, unknown>
+>()
+
+/**
+ * Decodes with the fast decoder of `schema`, falling back to `Schema.decodeUnknown` for the value
+ * or the error when it does not decode: the same results and failures as
+ * `Schema.decodeUnknown(schema)`. The decoder is compiled once per schema and kept.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeUnknown = <A, I, R>(
+  schema: Schema.Schema<A, I, R>
+): (input: unknown) => Effect.Effect<A, ParseResult.ParseError, R> => {
+  const found = decoders.get(schema)
+  // Kept by the schema itself: the decoder stored for it decodes to its `A`.
+  if (found !== undefined) return found as (input: unknown) => Effect.Effect<A, ParseResult.ParseError, R>
+  const fastDecode = compile(schema)
+  const slow = Schema.decodeUnknown(schema)
+  const decode = (input: unknown): Effect.Effect<A, ParseResult.ParseError, R> => {
+    const out = fastDecode(input)
+    return Option.isSome(out) ? Effect.succeed(out.value) : slow(input)
+  }
+  decoders.set(schema, decode)
+  return decode
 }
 
 /**
@@ -341,7 +377,7 @@ export const compile = <A, I>(schema: Schema.Schema<A, I>): (input: unknown) => 
  */
 export const fast = <A, I>(schema: Schema.Schema<A, I>): Schema.Schema<A, unknown> => {
   let decode: ((input: unknown) => Option.Option<A>) | undefined
-  return Schema.declare<A, unknown, readonly [Schema.Schema<A, I>]>([schema], {
+  const declared = Schema.declare<A, unknown, readonly [Schema.Schema<A, I>]>([schema], {
     decode: (s) => (input) => {
       decode ??= compile(s)
       const out = decode(input)
@@ -349,4 +385,6 @@ export const fast = <A, I>(schema: Schema.Schema<A, I>): Schema.Schema<A, unknow
     },
     encode: (s) => (input) => ParseResult.encodeUnknown(s)(input)
   })
+  wrappers.set(declared.ast, schema.ast)
+  return declared
 }

@@ -9,7 +9,7 @@
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { AccessToken } from "../auth/AccessToken.js"
-import { NotAuthorized } from "../TwitchError.js"
+import * as TwitchError from "../TwitchError.js"
 import type * as EndpointLimits from "./EndpointLimits.js"
 import * as FastDecode from "./FastDecode.js"
 
@@ -51,7 +51,7 @@ export type Wire = Readonly<Record<string, unknown>>
  * @since 0.1.0
  * @category models
  */
-export type TokenKind = "app" | "user" | "extension-jwt"
+export type TokenKind = TwitchError.TokenKind
 
 /**
  * Array parameters whose items count together against one `maxItems` (e.g. Get Users' ids and
@@ -174,16 +174,14 @@ export type Operation<P, I extends Wire, A, E = never> =
 export const authorize = (
   operation: { readonly tokens: ReadonlyArray<TokenKind>; readonly scopes: ReadonlyArray<string> },
   token: AccessToken
-): Option.Option<NotAuthorized> => {
+): Option.Option<TwitchError.NotAuthorized> => {
   const anyOf = operation.scopes.length === 0 ? undefined : operation.scopes.join(" or ")
   const accepts = operation.tokens
   if (accepts.length > 0 && token.kind !== "unknown" && !accepts.includes(token.kind)) {
     return Option.some(
-      new NotAuthorized({
+      new TwitchError.NotAuthorized({
         reason: "WrongTokenKind",
-        twitchMessage: `needs ${
-          accepts.map((k) => k === "extension-jwt" ? "an extension JWT" : `a ${k} token`).join(" or ")
-        }`,
+        needs: accepts,
         ...(anyOf === undefined ? {} : { scope: anyOf })
       })
     )
@@ -192,7 +190,7 @@ export const authorize = (
   const granted = token.scopes.value
   return operation.scopes.some((scope) => granted.includes(scope))
     ? Option.none()
-    : Option.some(new NotAuthorized({ reason: "MissingScope", scope: anyOf }))
+    : Option.some(new TwitchError.NotAuthorized({ reason: "MissingScope", scope: anyOf }))
 }
 
 /**
