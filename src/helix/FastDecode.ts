@@ -12,6 +12,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -42,6 +43,31 @@ export const register = (
   for (const schema of schemas) classes.set(schema.ast, schema.prototype)
 }
 
+/**
+ * The inline check of a primitive keyword (`typeof v === "string"`...), written into generated
+ * code instead of a call to its decoder; `undefined` for any other node.
+ */
+const leafCheck = (ast: AST.AST, value: string): string | undefined => {
+  switch (ast._tag) {
+    case "StringKeyword":
+      return `typeof ${value} === "string"`
+    case "NumberKeyword":
+      return `typeof ${value} === "number"`
+    case "BooleanKeyword":
+      return `typeof ${value} === "boolean"`
+    default:
+      return undefined
+  }
+}
+
+/** Generated code that decodes `value` into `target` with decoder `d[i]`, or inline for a leaf. */
+const decodeInto = (ast: AST.AST, decoders: string, i: number, value: string, target: string): string => {
+  const check = leafCheck(ast, value)
+  return check === undefined
+    ? `${target} = ${decoders}[${i}](${value}); if (${target} === FAIL) return FAIL`
+    : `if (!(${check})) return FAIL; ${target} = ${value}`
+}
+
 /** A decoder that runs Effect's own parser for a node the compiler does not handle. */
 const viaSchema = (ast: AST.AST): Decoder => {
   const decode = ParseResult.decodeUnknownEither(Schema.make(ast))
@@ -51,9 +77,17 @@ const viaSchema = (ast: AST.AST): Decoder => {
   }
 }
 
-/** Runs a function returning one of `ParseResult`'s effects; synchronous `Either`s only. */
-const settle = (result: unknown): unknown =>
-  Either.isEither(result) ? (Either.isRight(result) ? result.right : FAIL) : FAIL
+/**
+ * The value of one of `ParseResult`'s results: a `Right`'s value; `FAIL` for a `Left` or an
+ * effect that is not an `Either` (asynchronous, or needing a service). Read by tag: this runs for
+ * every transformed field, and `Either.isEither`'s symbol lookup showed in profiles.
+ */
+const settle = (result: unknown): unknown => {
+  if (typeof result !== "object" || result === null) return FAIL
+  const either = result as { readonly _tag?: unknown; readonly right?: unknown }
+  // Only an `Either`'s right side is tagged "Right" among ParseResult's results.
+  return either._tag === "Right" ? either.right : FAIL
+}
 
 const isRecord = (input: unknown): input is Readonly<Record<PropertyKey, unknown>> =>
   typeof input === "object" && input !== null && !Array.isArray(input)
@@ -84,7 +118,7 @@ const typeLiteral = (ast: AST.TypeLiteral, go: (ast: AST.AST) => Decoder): Decod
   const decoders = ast.propertySignatures.map((ps) => go(ps.type))
   const lines = ast.propertySignatures.map((ps, i) => {
     const key = JSON.stringify(ps.name)
-    const decode = `v = d[${i}](input[${key}]); if (v === FAIL) return FAIL; out[${key}] = v`
+    const decode = `${decodeInto(ps.type, "d", i, `input[${key}]`, "v")}; out[${key}] = v`
     return ps.isOptional ? `if (hasOwn.call(input, ${key})) { ${decode} }` : decode
   })
   return specialize(
@@ -151,11 +185,12 @@ const renamedStruct = (
   const lines: Array<string> = []
   from.propertySignatures.forEach((ps, i) => {
     const key = JSON.stringify(ps.name)
+    const decode = decodeInto(ps.type, "d", i, `input[${key}]`, `w${i}`)
     // Effect decodes a missing required key as `undefined` (and keeps it when that passes).
     lines.push(
       ps.isOptional
-        ? `const h${i} = hasOwn.call(input, ${key}); let w${i}; if (h${i}) { w${i} = d[${i}](input[${key}]); if (w${i} === FAIL) return FAIL }`
-        : `const h${i} = true; const w${i} = d[${i}](input[${key}]); if (w${i} === FAIL) return FAIL`
+        ? `const h${i} = hasOwn.call(input, ${key}); let w${i}; if (h${i}) { ${decode} }`
+        : `const h${i} = true; let w${i}; ${decode}`
     )
   })
   lines.push(`const out = proto === undefined ? {} : Object.create(proto)`)
@@ -165,6 +200,18 @@ const renamedStruct = (
     const missing = ps.isOptional ? "" : ` else { ${write("undefined")} }`
     const k = psts.findIndex((pst) => pst.to === ps.name)
     const pst = psts[k]
+    // A wire value decoded by its field's schema already is what the typed side checks (Effect's
+    // decoding ends with its type side): it is written as it is, for a field passed through or
+    // renamed (`fromKey`, whose transformation is `identity`) to exactly that type.
+    const direct = (i: number | undefined) =>
+      i !== undefined && AST.typeAST(from.propertySignatures[i].type) === ps.type
+    if (pst !== undefined && pst.decode === identity && typeof pst.from === "string") {
+      const i = wireIndex.get(pst.from)
+      if (i !== undefined && direct(i)) {
+        lines.push(`if (h${i}) { out[${key}] = w${i} }${missing}`)
+        return
+      }
+    }
     if (pst !== undefined) {
       const i = wireIndex.get(String(pst.from))
       const source = i === undefined || typeof pst.from !== "string"
@@ -174,8 +221,9 @@ const renamedStruct = (
       return
     }
     const i = wireIndex.get(String(ps.name))
-    if (i !== undefined && !froms.has(ps.name)) lines.push(`if (h${i}) { ${write(`w${i}`)} }${missing}`)
-    else if (!ps.isOptional) lines.push(write("undefined"))
+    if (i !== undefined && !froms.has(ps.name)) {
+      lines.push(`if (h${i}) { ${direct(i) ? `out[${key}] = w${i}` : write(`w${i}`)} }${missing}`)
+    } else if (!ps.isOptional) lines.push(write("undefined"))
   })
   return specialize(
     ["d", "t", "p", "some", "none", "proto"],
