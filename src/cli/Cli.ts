@@ -22,12 +22,19 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Util from "node:util"
 import * as CliError from "./CliError.js"
+import * as Api from "./internal/api.js"
 import * as Auth from "./internal/auth.js"
 import * as Chat from "./internal/chat.js"
+import * as Clips from "./internal/clips.js"
+import * as Community from "./internal/community.js"
 import * as Helix from "./internal/helix.js"
 import * as Help from "./internal/help.js"
 import * as Media from "./internal/media.js"
 import * as Mock from "./internal/mock.js"
+import * as Moderation from "./internal/moderation.js"
+import * as Polls from "./internal/polls.js"
+import * as Schedule from "./internal/schedule.js"
+import * as Videos from "./internal/videos.js"
 import * as Tty from "./Tty.js"
 
 /**
@@ -50,6 +57,13 @@ export const command = Command.make("twitcher").pipe(
   ),
   Command.withSubcommands([
     ...Helix.commands,
+    ...Clips.commands,
+    ...Videos.commands,
+    ...Schedule.commands,
+    ...Community.commands,
+    ...Moderation.commands,
+    ...Polls.commands,
+    ...Api.commands,
     ...Media.commands,
     ...Chat.commands,
     ...Auth.commands,
@@ -62,6 +76,13 @@ const cli = Command.run(command, { name: "twitcher", version })
 /** The command tree, for help and for unknown commands. */
 const tree = Help.family(command, [
   ...Helix.nodes,
+  ...Clips.nodes,
+  ...Videos.nodes,
+  ...Schedule.nodes,
+  ...Community.nodes,
+  ...Moderation.nodes,
+  ...Polls.nodes,
+  ...Api.nodes,
   ...Media.nodes,
   ...Chat.nodes,
   ...Auth.nodes,
@@ -71,7 +92,8 @@ const tree = Help.family(command, [
 /**
  * `--help` pages and unknown commands are ours (see `internal/help.ts`); the rest is @effect/cli's.
  */
-const parsedAndRun = (argv: ReadonlyArray<string>) => {
+const parsedAndRun = (given: ReadonlyArray<string>) => {
+  const argv = Api.expand(given)
   const route = Help.route(tree, argv)
   switch (route._tag) {
     case "Help":

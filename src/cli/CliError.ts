@@ -15,6 +15,8 @@ import { isTwitchError, type TwitchError } from "../TwitchError.js"
  * A failure of the CLI itself.
  *
  * - `NotFound`: no such game, channel, user, or the channel is offline (exit status 1).
+ * - `Failed`: Twitch refused a request (already banned, no such poll...), or the CLI cannot make
+ *   it (exit status 1).
  * - `BadInput`: an argument the parser accepted but that makes no sense (exit status 2).
  * - `Io`: a file could not be read or written; the mock could not start (exit status 1).
  * - `Refused`: Twitch refused a chat message (a NOTICE: banned, slow mode, rate limit...) (exit
@@ -28,7 +30,7 @@ import { isTwitchError, type TwitchError } from "../TwitchError.js"
  * @category errors
  */
 export class CliError extends Schema.TaggedError<CliError>("effect-twitcher/cli/CliError")("CliError", {
-  reason: Schema.Literal("NotFound", "BadInput", "Io", "Refused", "Unconfirmed"),
+  reason: Schema.Literal("NotFound", "Failed", "BadInput", "Io", "Refused", "Unconfirmed"),
   detail: Schema.String
 }) {
   override get message(): string {

@@ -201,7 +201,10 @@ export const helixSections = (
           Effect.gen(function*() {
             const master = yield* playlist.masterPlaylist(login.value)
             yield* Console.log(Output.table(style, master.variants, [
-              { header: "QUALITY", cell: (v) => clean(v.quality === "source" ? `${v.name} (source)` : v.name) },
+              {
+                header: "QUALITY",
+                cell: (v) => clean(v.quality === "source" ? `${v.name} (source)` : v.name)
+              },
               {
                 header: "RESOLUTION",
                 cell: (v) =>

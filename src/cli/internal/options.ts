@@ -1,6 +1,7 @@
 /**
  * Options shared by the commands.
  */
+import * as Args from "@effect/cli/Args"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
@@ -8,8 +9,13 @@ import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import { CliError } from "../CliError.js"
 
+/** A usage error naming the flag (`--limit`) or the argument (`<duration>`) that is wrong. */
 const badValue = (name: string, message: string) =>
-  Effect.fail(ValidationError.invalidValue(HelpDoc.p(`twitcher: --${name}: ${message}`)))
+  Effect.fail(
+    ValidationError.invalidValue(
+      HelpDoc.p(`twitcher: ${name.startsWith("<") ? name : `--${name}`}: ${message}`)
+    )
+  )
 
 /**
  * `--<name> <integer>`: a value that is not a whole number in `[min, max]` is a usage error naming
@@ -117,3 +123,73 @@ export const checkPaging = (
 /** The page size for `--limit` + `--offset` (the fewest requests). */
 export const pageSize = (o: { readonly limit: number; readonly offset: number }): number =>
   Math.min(100, Math.max(1, o.limit + o.offset))
+
+const units: ReadonlyArray<readonly [string, number]> = [["w", 604_800], ["d", 86_400], ["h", 3600], [
+  "m",
+  60
+], ["s", 1]]
+
+/** `90`, `90s`, `10m`, `1h30m`, `2d`, `1w` as seconds; `undefined` when it is none of these. */
+export const parseSeconds = (text: string): number | undefined => {
+  const match = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$/.exec(text.trim().toLowerCase())
+  if (match === null || text.trim() === "") return undefined
+  const seconds = units.reduce((sum, [, size], i) => sum + Number(match[i + 1] ?? 0) * size, 0)
+  return Number.isSafeInteger(seconds) ? seconds : undefined
+}
+
+/** Seconds as the shortest of `2w`, `1d4h`, `1h30m`, `45s`. */
+export const formatSeconds = (total: number): string => {
+  let rest = Math.max(0, Math.round(total))
+  let text = ""
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size)
+    rest -= n * size
+    if (n > 0) text += `${n}${unit}`
+  }
+  return text === "" ? "0s" : text
+}
+
+const checkSeconds =
+  (label: string, range: { readonly min: number; readonly max: number }) => (raw: string) => {
+    const seconds = parseSeconds(raw)
+    if (seconds === undefined) {
+      return badValue(label, `"${raw}" is not a duration (like 90, 90s, 10m, 1h30m, 2d, 1w).`)
+    }
+    if (seconds < range.min || seconds > range.max) {
+      return badValue(
+        label,
+        `${formatSeconds(seconds)} is not allowed (${formatSeconds(range.min)} to ${
+          formatSeconds(range.max)
+        }).`
+      )
+    }
+    return Effect.succeed(seconds)
+  }
+
+/** `--<name> <duration>` in seconds within `[min, max]`; a bad value is a usage error naming the flag. */
+export const seconds = (
+  name: string,
+  range: { readonly min: number; readonly max: number }
+): Options.Options<number> =>
+  Options.text(name).pipe(Options.withPseudoName("duration"), Options.mapEffect(checkSeconds(name, range)))
+
+/** A `<name>` argument: a duration in seconds within `[min, max]`. */
+export const secondsArg = (
+  name: string,
+  range: { readonly min: number; readonly max: number }
+): Args.Args<number> =>
+  Args.text({ name }).pipe(
+    Args.mapEffect((raw) => Effect.mapError(checkSeconds(`<${name}>`, range)(raw), (e) => e.error))
+  )
+
+/** `--<name> <date>`: an ISO 8601 date or date-time (`2026-05-01`, `2026-05-01T18:00:00Z`). */
+export const date = (name: string): Options.Options<Date> =>
+  Options.text(name).pipe(
+    Options.withPseudoName("date"),
+    Options.mapEffect((raw) => {
+      const parsed = /^\d{4}-\d{2}-\d{2}/.test(raw.trim()) ? new Date(raw.trim()) : new Date(Number.NaN)
+      return Number.isNaN(parsed.getTime())
+        ? badValue(name, `"${raw}" is not a date (like 2026-05-01 or 2026-05-01T18:00:00Z).`)
+        : Effect.succeed(parsed)
+    })
+  )

@@ -6,8 +6,18 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { BroadcastFields } from "./BroadcastModels.js"
+import { CommunityFields } from "./CommunityModels.js"
+import { EventSubFields } from "./EventSubModels.js"
+import { ExtensionFields } from "./ExtensionModels.js"
+import { MediaFields } from "./MediaModels.js"
+import { MessagingFields } from "./MessagingModels.js"
 import { CatalogFields, ChatFields } from "./Models.js"
+import { ModerationFields } from "./ModerationModels.js"
 import { OAuthFields } from "./OAuthModels.js"
+import { PollFields } from "./PollModels.js"
+import { RewardFields } from "./RewardModels.js"
+import { ScheduleFields } from "./ScheduleModels.js"
 
 /**
  * The whole world as data: what a JSON file for `npm run mock --world` holds (decode it with this
@@ -19,7 +29,17 @@ import { OAuthFields } from "./OAuthModels.js"
 export const WorldData = Schema.Struct({
   ...CatalogFields,
   ...ChatFields,
-  ...OAuthFields
+  ...OAuthFields,
+  ...ModerationFields,
+  ...RewardFields,
+  ...PollFields,
+  ...ScheduleFields,
+  ...MediaFields,
+  ...MessagingFields,
+  ...CommunityFields,
+  ...BroadcastFields,
+  ...ExtensionFields,
+  ...EventSubFields
 })
 
 /**
