@@ -7,13 +7,13 @@
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as FastDecode from "../../src/helix/FastDecode.js"
-import "../../src/helix/generated/models.js"
-import { LiveStream } from "../../src/helix/LiveStream.js"
+import * as Operations from "../../src/helix/generated/Operations.js"
+import type { LiveStream } from "../../src/helix/LiveStream.js"
 import { streamsPage, type WireStream } from "./page.js"
 
 const body = JSON.stringify(streamsPage(100))
 const parse = () => (JSON.parse(body) as { readonly data: ReadonlyArray<WireStream> }).data
-const fast = FastDecode.compile(Schema.Array(LiveStream))
+const fast = FastDecode.compile(Schema.Array(Operations.getStreams.item))
 const decode = (data: unknown) => Option.getOrThrow(fast(data))
 
 let sink = 0

@@ -282,9 +282,10 @@ const declaration = (ast: AST.Declaration, go: (ast: AST.AST) => Decoder): Decod
     const value = go(parameter)
     return (input) => {
       if (!Option.isOption(input)) return FAIL
-      if (Option.isNone(input)) return Option.none()
+      if (Option.isNone(input)) return input
       const decoded = value(input.value)
-      return decoded === FAIL ? FAIL : Option.some(decoded)
+      // An `Option` whose value decodes to itself is kept (Options are immutable values).
+      return decoded === FAIL ? FAIL : decoded === input.value ? input : Option.some(decoded)
     }
   }
   if (tag === "Date" && ast.typeParameters.length === 0) {
@@ -294,7 +295,30 @@ const declaration = (ast: AST.Declaration, go: (ast: AST.AST) => Decoder): Decod
   return (input) => settle(decode(input, options, ast))
 }
 
+/**
+ * Effect's own schemas that Helix models use on most fields, decoded in one plain function each
+ * with the same checks as their chain of nodes (found by identity: an annotated copy is another
+ * AST and takes the general path): `Int`, `Date` (a string through `new Date`, a valid date),
+ * `DateFromString` and `OptionFromNonEmptyTrimmedString` (`None` for a blank string).
+ */
+const known = new Map<AST.AST, Decoder>([
+  [Schema.Int.ast, (input) => typeof input === "number" && Number.isSafeInteger(input) ? input : FAIL],
+  [Schema.Date.ast, (input) => {
+    if (typeof input !== "string") return FAIL
+    const date = new Date(input)
+    return Number.isNaN(date.getTime()) ? FAIL : date
+  }],
+  [Schema.DateFromString.ast, (input) => typeof input === "string" ? new Date(input) : FAIL],
+  [Schema.OptionFromNonEmptyTrimmedString.ast, (input) => {
+    if (typeof input !== "string") return FAIL
+    const trimmed = input.trim()
+    return trimmed === "" ? Option.none() : Option.some(trimmed)
+  }]
+])
+
 const compileAst = (ast: AST.AST, memo: Map<AST.AST, Decoder>): Decoder => {
+  const plain = known.get(ast)
+  if (plain !== undefined) return plain
   const cached = memo.get(ast)
   if (cached !== undefined) return cached
   // A schema met again while compiling itself (recursive, through Suspend) calls the finished
