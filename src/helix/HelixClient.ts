@@ -70,6 +70,20 @@ export interface RequestOptions {
 }
 
 /**
+ * Options of one page request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PageOptions extends RequestOptions {
+  /**
+   * Whether the page's `data` is one document rather than a list (Get Channel Stream Schedule):
+   * then it is decoded with the item schema as the page's only item.
+   */
+  readonly document?: boolean
+}
+
+/**
  * One decoded page of a list endpoint.
  *
  * @since 0.1.0
@@ -114,7 +128,7 @@ export declare namespace HelixClient {
     readonly page: <A, I, R>(
       path: string,
       item: Schema.Schema<A, I, R>,
-      options?: RequestOptions
+      options?: PageOptions
     ) => Effect.Effect<Page<A>, HelixError, R>
     /**
      * Every item of a paged endpoint as a `Stream` that fetches the next page only when pulled.
@@ -215,12 +229,16 @@ interface Envelope {
 }
 
 const readEnvelope = (
-  json: unknown
+  json: unknown,
+  document: boolean
 ): Either.Either<Envelope, { readonly path: string; readonly detail: string }> => {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return Either.left({ path: "<root>", detail: "Expected an object with a data array" })
   }
-  const { data, pagination, total } = json as Record<string, unknown>
+  const { pagination, total } = json as Record<string, unknown>
+  const found = (json as Record<string, unknown>)["data"]
+  // A page whose data is one document is a page of that one item.
+  const data = document ? [found] : found
   if (!Array.isArray(data)) return Either.left({ path: "data", detail: "Expected an array" })
   let cursor: unknown = undefined
   if (pagination !== undefined) {
@@ -454,10 +472,11 @@ export const make = (
     const request = <A, I, R>(path: string, schema: Schema.Schema<A, I, R>, options: RequestOptions = {}) =>
       Effect.flatMap(execute(path, options), (answer) => decodeBody(answer, schema))
 
-    const page = <A, I, R>(path: string, item: Schema.Schema<A, I, R>, options: RequestOptions = {}) =>
+    const page = <A, I, R>(path: string, item: Schema.Schema<A, I, R>, options: PageOptions = {}) =>
       Effect.flatMap(execute(path, options), (answer) =>
         Effect.flatMap(parseJson(answer), (json) => {
-          const envelope = readEnvelope(json)
+          const document = options.document === true
+          const envelope = readEnvelope(json, document)
           if (Either.isLeft(envelope)) {
             return Effect.fail(new DecodeError({ ...envelope.left, request: answer.info() }))
           }
@@ -474,7 +493,10 @@ export const make = (
           }
           // Items of `Schema.Unknown` are the wire objects: nothing to decode.
           if (isUnknown(item)) return Effect.succeed(toPage(wire as ReadonlyArray<A>))
-          return FastDecode.decodeUnknown(arrayOf(item))(wire).pipe(
+          const decoded = document
+            ? Effect.map(FastDecode.decodeUnknown(item)(wire[0]), (one): ReadonlyArray<A> => [one])
+            : FastDecode.decodeUnknown(arrayOf(item))(wire)
+          return decoded.pipe(
             Effect.mapError((e) => decodeError(e, answer.info(), { prefix: ["data"] })),
             Effect.map(toPage)
           )

@@ -105,6 +105,12 @@ export interface Paged<P, I extends Wire, A, E = never> extends Common<P, I, E> 
   readonly item: Schema.Schema<A, unknown>
   /** The largest page Twitch serves (sent as `first` unless the caller sets it). */
   readonly pageSize: Option.Option<number>
+  /**
+   * Whether each page's `data` is one document rather than a list (Get Channel Stream Schedule:
+   * the broadcaster, the vacation and one page of segments): then the stream has one item per
+   * page.
+   */
+  readonly document: boolean
 }
 
 /**
@@ -121,6 +127,8 @@ export interface Items<P, I extends Wire, A, E = never> extends Common<P, I, E> 
 
 /**
  * An operation answering one JSON document: `data` when that is all it has, else the whole answer.
+ * With `batches`, the answer is `{data: [...], ...}` (Get Emote Sets): one request per batch, their
+ * `data` lists joined in order, the rest taken from the first answer.
  *
  * @since 0.1.0
  * @category models
@@ -258,12 +266,14 @@ export const paged = <P, I extends Wire, A, IA, E = never>(
   definition: Definition<P, I, E> & {
     readonly item: Schema.Schema<A, IA>
     readonly pageSize?: number
+    readonly document?: boolean
   }
 ): Paged<P, I, A, E> => ({
   ...common(definition),
   _tag: "Paged",
   item: FastDecode.fast(definition.item),
-  pageSize: Option.fromNullable(definition.pageSize)
+  pageSize: Option.fromNullable(definition.pageSize),
+  document: definition.document ?? false
 })
 
 /**

@@ -172,7 +172,7 @@ describe("OperationRunner", () => {
   it.scopedLive("unwraps one-object answers and reads them as Twitch sends them (spec fixes applied)", () =>
     Effect.gen(function*() {
       const schedule = yield* Schedule
-      const got = yield* schedule.get({ broadcasterId: "9" })
+      const [got] = yield* Stream.runCollect(schedule.get({ broadcasterId: "9" }))
       expect(Option.isNone(got.vacation)).toBe(true)
       expect(got.segments[0].category).toEqual(Option.none())
       expect(got.segments[0].startTime).toBeInstanceOf(Date)

@@ -66,8 +66,9 @@ const scheduleShow = Command.make(
       o,
       Effect.gen(function*() {
         const channel = yield* Actors.channelOf(o.channel, o.json)
-        const schedule = yield* Effect.flatMap(Schedule, (s) =>
-          s.get({ broadcasterId: channel.id, first: o.limit })).pipe(
+        // One page of the schedule: its `data` is the page's only item.
+        const [schedule] = yield* Effect.flatMap(Schedule, (s) =>
+          Effect.map(s.getPage({ broadcasterId: channel.id, first: o.limit }), (page) => page.data)).pipe(
             Effect.catchIf(
               (e) =>
                 e._tag === "HttpError" && e.status === 404,
@@ -78,6 +79,12 @@ const scheduleShow = Command.make(
                 )
             )
           )
+        if (schedule === undefined) {
+          return yield* new CliError({
+            reason: "NotFound",
+            detail: `${channel.login} has no stream schedule.`
+          })
+        }
         if (o.json) return yield* Render.json(encodeSchedule(schedule))
         yield* printSchedule(schedule)
       })

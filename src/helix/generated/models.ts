@@ -1994,18 +1994,6 @@ export class ChannelStreamScheduleDataVacation extends Schema.Class<ChannelStrea
 }) {}
 
 /**
- * A channel stream schedule data pagination, as Helix sends it.
- *
- * @since 0.1.0
- * @category models
- */
-export class ChannelStreamScheduleDataPagination extends Schema.Class<ChannelStreamScheduleDataPagination>(
-  "effect-twitcher/helix/ChannelStreamScheduleDataPagination"
-)({
-  cursor: Schema.optionalWith(Schema.String, { as: "Option" })
-}) {}
-
-/**
  * One item of the channel stream schedule answer.
  *
  * @since 0.1.0
@@ -2018,8 +2006,7 @@ export class ChannelStreamScheduleData
     broadcasterName: wire(Schema.String, "broadcaster_name"),
     broadcasterLogin: wire(Schema.String, "broadcaster_login"),
     /** `None` when Twitch sends `null`. */
-    vacation: Schema.OptionFromNullOr(ChannelStreamScheduleDataVacation),
-    pagination: Schema.optionalWith(ChannelStreamScheduleDataPagination, { as: "Option" })
+    vacation: Schema.OptionFromNullOr(ChannelStreamScheduleDataVacation)
   })
 {}
 
@@ -2562,7 +2549,6 @@ FastDecode.register(
   ChannelStreamScheduleSegmentCategory,
   ChannelStreamScheduleSegment,
   ChannelStreamScheduleDataVacation,
-  ChannelStreamScheduleDataPagination,
   ChannelStreamScheduleData,
   CreateChannelStreamScheduleSegmentDataVacation,
   CreateChannelStreamScheduleSegmentData,

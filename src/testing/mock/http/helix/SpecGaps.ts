@@ -73,13 +73,7 @@ export const gaps: ReadonlyArray<Gap> = [
     value: null,
     why: "Without a vacation Twitch answers vacation: null here too (the override made it nullable " +
       "only for Get Channel Stream Schedule)."
-  })),
-  {
-    operationId: "get-channel-stream-schedule",
-    path: "pagination",
-    value: {},
-    why: "Get Channel Stream Schedule sends pagination next to data, not inside it."
-  }
+  }))
 ]
 
 /**
