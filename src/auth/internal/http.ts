@@ -36,27 +36,14 @@ export const withCallTimeout =
     Effect.locally(effect, callTimeout, Duration.decode(limit))
 
 /** One pipeline per client and time limit (a handful: the default and what the app configured). */
-const pipelines = new WeakMap<HttpClient.HttpClient, Map<number, HttpPipeline.Pipeline>>()
-
-const pipelineOf = (client: HttpClient.HttpClient, limit: Duration.Duration): HttpPipeline.Pipeline => {
-  let byLimit = pipelines.get(client)
-  if (byLimit === undefined) {
-    byLimit = new Map()
-    pipelines.set(client, byLimit)
-  }
-  const millis = Duration.toMillis(limit)
-  let found = byLimit.get(millis)
-  if (found === undefined) {
-    found = HttpPipeline.make(client, {
-      area: "oauth",
-      timeout: limit,
-      urls: "path",
-      endpoint: (request) => withoutQuery(request.url).replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]+/i, "")
-    })
-    byLimit.set(millis, found)
-  }
-  return found
-}
+const pipelineOf = HttpPipeline.cachedPerClient((client, millis: number) =>
+  HttpPipeline.make(client, {
+    area: "oauth",
+    timeout: Duration.millis(millis),
+    urls: "path",
+    endpoint: (request) => withoutQuery(request.url).replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]+/i, "")
+  })
+)
 
 /**
  * Sends a request and reads the whole answer within the call time limit (30 s unless
@@ -68,7 +55,9 @@ export const execute = (
 ): Effect.Effect<Answer, TransportError, HttpClient.HttpClient> =>
   Effect.flatMap(
     HttpClient.HttpClient,
-    (client) => Effect.flatMap(FiberRef.get(callTimeout), (limit) => pipelineOf(client, limit).send(request))
+    (client) =>
+      Effect.flatMap(FiberRef.get(callTimeout), (limit) =>
+        pipelineOf(client, Duration.toMillis(limit)).send(request))
   )
 
 const secretKeys = ["access_token", "refresh_token", "device_code", "id_token", "code"]

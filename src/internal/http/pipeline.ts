@@ -374,3 +374,29 @@ export const make = (base: HttpClient.HttpClient, options: Options): Pipeline =>
 
   return { send, info }
 }
+
+/**
+ * Pipelines made once per client and key (an area's time limit, say) and kept while the client
+ * lives: for areas reached through module functions rather than a service built once.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const cachedPerClient = <K>(
+  build: (client: HttpClient.HttpClient, key: K) => Pipeline
+): (client: HttpClient.HttpClient, key: K) => Pipeline => {
+  const pipelines = new WeakMap<HttpClient.HttpClient, Map<K, Pipeline>>()
+  return (client, key) => {
+    let byKey = pipelines.get(client)
+    if (byKey === undefined) {
+      byKey = new Map()
+      pipelines.set(client, byKey)
+    }
+    let found = byKey.get(key)
+    if (found === undefined) {
+      found = build(client, key)
+      byKey.set(key, found)
+    }
+    return found
+  }
+}
