@@ -24,7 +24,6 @@ import { StreamsApi } from "../../src/helix/generated/StreamsApi.js"
 import * as Helix from "../../src/helix/Helix.js"
 import { HelixClient } from "../../src/helix/HelixClient.js"
 import type { LiveStream } from "../../src/helix/LiveStream.js"
-import { OperationRunner } from "../../src/helix/OperationRunner.js"
 import * as TwitchConfig from "../../src/TwitchConfig.js"
 import { streamsPage } from "./page.js"
 
@@ -60,9 +59,7 @@ const main = async (ms: number) => {
     )
   )
   await Effect.runPromise(answer.text)
-  const [streams, runner, helix] = await runtime.runPromise(
-    Effect.all([StreamsApi, OperationRunner, HelixClient])
-  )
+  const [streams, helix] = await runtime.runPromise(Effect.all([StreamsApi, HelixClient]))
   const list = Effect.map(
     Stream.runCollect(Stream.take(streams.list({ first: 100 }), 100)),
     (chunk) => Chunk.forEach(chunk, read)
@@ -70,7 +67,7 @@ const main = async (ms: number) => {
   const pageInStream = Effect.map(
     Stream.runCollect(Stream.take(
       Stream.flattenIterables(
-        Stream.fromEffect(Effect.map(runner.page(Operations.getStreams)({ first: 100 }), (p) => p.data))
+        Stream.fromEffect(Effect.map(streams.listPage({ first: 100 }), (p) => p.data))
       ),
       100
     )),
@@ -80,7 +77,7 @@ const main = async (ms: number) => {
     Stream.take(streams.list({ first: 100 }), 100),
     (s) => Effect.sync(() => read(s))
   )
-  const page = Effect.map(runner.page(Operations.getStreams)({ first: 100 }), (p) => p.data.forEach(read))
+  const page = Effect.map(streams.listPage({ first: 100 }), (p) => p.data.forEach(read))
   const unknown = helix.page("/streams", Schema.Unknown, { query: { first: 100 } })
   const fastItem = Effect.map(
     helix.page("/streams", Operations.getStreams.item, { query: { first: 100 } }),
@@ -105,11 +102,11 @@ const main = async (ms: number) => {
     ["runPromise(Effect.void)", () => runtime.runPromise(Effect.void)],
     ["transport, Schema.Unknown", () => runtime.runPromise(unknown)],
     ["transport, fast item + reads", () => runtime.runPromise(fastItem)],
-    ["runner.page + reads", () => runtime.runPromise(page)],
+    ["listPage + reads", () => runtime.runPromise(page)],
     ["StreamsApi.list + reads", () => runtime.runPromise(list)],
     ["page in a Stream", () => runtime.runPromise(pageInStream)],
     ["list, runForEach", () => runtime.runPromise(listForEach)],
-    ["runner.page, tracing off", () => runtime.runPromise(Effect.withTracerEnabled(page, false))]
+    ["listPage, tracing off", () => runtime.runPromise(Effect.withTracerEnabled(page, false))]
   ] as const
   const only = process.argv[3]
   const selected = variants.filter(([name]) => only === undefined || name === only)

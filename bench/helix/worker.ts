@@ -25,7 +25,6 @@ import { StreamsApi } from "../../src/helix/generated/StreamsApi.js"
 import * as Helix from "../../src/helix/Helix.js"
 import { HelixClient } from "../../src/helix/HelixClient.js"
 import type { LiveStream } from "../../src/helix/LiveStream.js"
-import { OperationRunner } from "../../src/helix/OperationRunner.js"
 import * as TwitchConfig from "../../src/TwitchConfig.js"
 import { streamsPage, type WireStream } from "./page.js"
 
@@ -134,21 +133,18 @@ const runtimeFor = (port: number) =>
 
 const ours = async (id: string, port: number): Promise<Call> => {
   const runtime = runtimeFor(port)
-  const services = await runtime.runPromise(Effect.all([StreamsApi, OperationRunner, HelixClient]))
-  const [streams, runner, helix] = services
+  const [streams, helix] = await runtime.runPromise(Effect.all([StreamsApi, HelixClient]))
   switch (id) {
     case "ours": {
-      // What a user writes: the generated service's Stream, the first 100 streams.
+      // What a user writes for one page: the generated one-page method, 100 streams.
+      const call = Effect.map(streams.listPage({ first: 100 }), (page) => total(page.data, readOurs))
+      return () => runtime.runPromise(call)
+    }
+    case "ours-stream": {
+      // What a user writes for "the first 100" as a Stream: the generated Stream method.
       const call = Effect.map(
         Stream.runCollect(Stream.take(streams.list({ first: 100 }), 100)),
         (chunk) => total(Chunk.toReadonlyArray(chunk), readOurs)
-      )
-      return () => runtime.runPromise(call)
-    }
-    case "ours-page": {
-      const call = Effect.map(
-        runner.page(Operations.getStreams)({ first: 100 }),
-        (page) => total(page.data, readOurs)
       )
       return () => runtime.runPromise(call)
     }
@@ -192,7 +188,7 @@ const makeCall = async (id: string, port: number): Promise<Call> => {
       return () => runtime.runPromise(call)
     }
     case "ours":
-    case "ours-page":
+    case "ours-stream":
     case "ours-unknown":
       return ours(id, port)
     case "decode-only": {
