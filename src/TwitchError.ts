@@ -33,8 +33,36 @@ export const RequestInfo = Schema.Struct({
 })
 
 /**
- * The call lacks authorization: no token, a token Twitch rejected (401), or a token without a
- * scope the endpoint needs (`scope` names it).
+ * The kinds of credentials a call can need: an app token (client credentials), a user token, or
+ * an extension's signed JWT.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const TokenKind = Schema.Literal("app", "user", "extension-jwt")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type TokenKind = typeof TokenKind.Type
+
+const kindText: Record<TokenKind, string> = {
+  app: "an app token",
+  user: "a user token",
+  "extension-jwt": "an extension JWT"
+}
+
+const howToGet: Record<TokenKind, string> = {
+  app: "an app token comes from the client credentials flow (Login.appToken)",
+  user: "a user token comes from a login flow (or TWITCH_TOKEN)",
+  "extension-jwt": "provide an ExtensionAuth layer with the extension's client id and secret"
+}
+
+/**
+ * The call lacks authorization: no token, a token Twitch rejected (401), a token without a scope
+ * the endpoint needs (`scope` names it), or a token of the wrong kind. `needs` names the kinds of
+ * token the call accepts, when known (any one of them will do).
  *
  * @since 0.1.0
  * @category errors
@@ -44,6 +72,7 @@ export class NotAuthorized extends Schema.TaggedError<NotAuthorized>("effect-twi
   {
     reason: Schema.Literal("NoToken", "InvalidToken", "MissingScope", "WrongTokenKind"),
     scope: Schema.optional(Schema.String),
+    needs: Schema.optional(Schema.Array(TokenKind)),
     status: Schema.optional(Schema.Number),
     twitchMessage: Schema.optional(Schema.String),
     request: Schema.optional(RequestInfo)
@@ -53,13 +82,28 @@ export class NotAuthorized extends Schema.TaggedError<NotAuthorized>("effect-twi
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
+    const needs = this.needs !== undefined && this.needs.length > 0 ? this.needs : undefined
+    const wanted = needs?.map((kind) => kindText[kind]).join(" or ")
     switch (this.reason) {
       case "NoToken":
-        return "No access token: provide one (TWITCH_TOKEN, a login flow, or an app token)."
+        return needs === undefined
+          ? "No access token: provide one (TWITCH_TOKEN, a login flow, or an app token)."
+          : `No credentials: this call needs ${wanted}; ${needs.map((kind) => howToGet[kind]).join(", or ")}.`
       case "MissingScope":
         return `The token lacks the scope "${this.scope}": log in again asking for it.`
-      case "WrongTokenKind":
-        return `This call needs a user token${this.scope ? ` with "${this.scope}"` : ""}, not an app token.`
+      case "WrongTokenKind": {
+        const kinds = needs ?? ["user"]
+        const withScope = this.scope && kinds.includes("user") ? ` with "${this.scope}"` : ""
+        // Tokens are app or user tokens: the one given is the other kind.
+        const given = kinds.length === 1 && kinds[0] === "app"
+          ? ", not a user token"
+          : kinds.length === 1 && kinds[0] === "user"
+          ? ", not an app token"
+          : ""
+        return `This call needs ${kinds.map((kind) => kindText[kind]).join(" or ")}${withScope}${given}: ${
+          kinds.map((kind) => howToGet[kind]).join(", or ")
+        }.`
+      }
       case "InvalidToken":
         return `Twitch rejected the token${
           this.twitchMessage ? ` (${this.twitchMessage})` : ""

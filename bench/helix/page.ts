@@ -18,6 +18,21 @@ const titles = [
   "Speedrun practice: any% glitchless (PB attempts)"
 ]
 
+/** A stream of the page as a bare client reads it from `JSON.parse` (the fields the cases read). */
+export interface WireStream {
+  readonly id: string
+  readonly user_id: string
+  readonly user_login: string
+  readonly user_name: string
+  readonly game_name: string
+  readonly title: string
+  readonly viewer_count: number
+  readonly started_at: string
+  readonly language: string
+  readonly tags: ReadonlyArray<string> | null
+  readonly thumbnail_url: string
+}
+
 export const streamsPage = (count: number) => ({
   data: Array.from({ length: count }, (_, i) => {
     const [gameId, gameName] = games[i % games.length]

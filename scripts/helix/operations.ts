@@ -86,12 +86,20 @@ const answers: Record<Shape["_tag"], string> = {
   Text: "The text."
 }
 
+/** What an operation answers, in its doc. */
+const answerText = (shape: Shape, batched: boolean): string =>
+  shape._tag === "Paged" && shape.document
+    ? "Every page's `data` as a Stream (one item per page); pages are fetched on pull."
+    : shape._tag === "Value" && batched
+    ? "The decoded answer; ids past one request's limit are asked in batches, their `data` joined."
+    : answers[shape._tag]
+
 /** The doc lines of an operation: what it is, where, which token; what it answers. */
-const summaryOf = (located: HelixSpec.Located, shape: Shape): ReadonlyArray<string> => [
+const summaryOf = (located: HelixSpec.Located, shape: Shape, batched: boolean): ReadonlyArray<string> => [
   `${title(located.operation.operationId)}: \`${located.method} ${located.path}\`, ${
     tokensText(located.operation)
   }.`,
-  answers[shape._tag]
+  answerText(shape, batched)
 ]
 
 /** The parameters struct and descriptor of one operation. */
@@ -100,7 +108,12 @@ const operationBlock = (
   document: HelixSpec.Document,
   models: Models,
   limited: ReadonlySet<string>
-): { readonly code: string; readonly optionalParams: boolean; readonly shape: Shape } => {
+): {
+  readonly code: string
+  readonly optionalParams: boolean
+  readonly shape: Shape
+  readonly summary: ReadonlyArray<string>
+} => {
   const { method, operation, path } = located
   const id = operation.operationId
   const shape = shapeOf(located, document)
@@ -130,8 +143,10 @@ const operationBlock = (
   const optionalParams = entries.every((e) => !e.required)
   const together = operation["x-maxItemsTogether"] ?? []
   const grouped = new Set(together.flatMap((g) => g.params))
-  // Only lists merge: answers with more than `data` (Get Emote Sets' `template`) are not split.
-  const mergeable = shape._tag === "Paged" || shape._tag === "Items"
+  // Lists merge; so do answers with a `data` list beside other fields (Get Emote Sets' `template`):
+  // the runner joins their lists and keeps the rest of the first answer.
+  const mergeable = shape._tag === "Paged" || shape._tag === "Items" ||
+    (shape._tag === "Value" && shape.dataList)
   const batches = !mergeable ? [] : [
     ...together.map((g) => ({ params: g.params, size: g.maxItems })),
     ...parameters.flatMap((p) =>
@@ -164,7 +179,8 @@ const operationBlock = (
         const size = first?.schema.maximum
         return ["paged", [
           `  item: ${models.reference(shape.item)}`,
-          ...(size === undefined ? [] : [`  pageSize: ${size}`])
+          ...(size === undefined ? [] : [`  pageSize: ${size}`]),
+          ...(shape.document ? ["  document: true"] : [])
         ]]
       }
       case "Items":
@@ -181,7 +197,7 @@ const operationBlock = (
         return ["text", []]
     }
   })()
-  const summary = summaryOf(located, shape)
+  const summary = summaryOf(located, shape, batches.length > 0)
   const code = doc([
     `The parameters of ${title(id)} (camelCase; query and body fields together).`,
     "",
@@ -193,7 +209,7 @@ const operationBlock = (
     `export type ${Params} = typeof ${Params}.Type\n\n` +
     doc([...summary, "", "@since 0.1.0", "@category operations"]) +
     `export const ${name} = HelixOperation.${constructor}({\n${[...common, ...extra].join(",\n")}\n})\n`
-  return { code, optionalParams, shape }
+  return { code, optionalParams, shape, summary }
 }
 
 /** Generates Operations.ts and the service table. */
@@ -226,7 +242,7 @@ export const operationCode = (
       descriptor: camel(id),
       shape: block.shape._tag,
       optionalParams: block.optionalParams,
-      summary: summaryOf(located, block.shape)
+      summary: block.summary
     })
     services.set(serviceName, service)
   }

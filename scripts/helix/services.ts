@@ -13,19 +13,38 @@ const runnerCall: Record<Method["shape"], string> = {
   Text: "text"
 }
 
-/** One service module. */
+/** A paged operation's one-page method: its Stream method's name with `Page`. */
+const pageName = (m: Method) => `${m.name}Page`
+
+/** One service module. A paged operation has two methods: every item as a Stream, and one page. */
 export const serviceCode = (service: Service): string => {
-  const members = service.methods.map((m) =>
-    doc(m.summary, "    ") +
-    `    readonly ${m.name}: OperationRunner.${
+  const names = service.methods.flatMap((m) => (m.shape === "Paged" ? [m.name, pageName(m)] : [m.name]))
+  const twice = names.find((name, i) => names.indexOf(name) !== i)
+  if (twice !== undefined) throw new Error(`${service.name}: two methods named ${twice}`)
+  const members = service.methods.flatMap((m) => {
+    const method = `    readonly ${m.name}: OperationRunner.${
       m.optionalParams ? "OptionalMethod" : "Method"
     }<typeof Operations.${m.descriptor}>`
-  )
-  const impl = service.methods.map((m) =>
-    m.optionalParams
+    if (m.shape !== "Paged") return [doc(m.summary, "    ") + method]
+    const page = doc([
+      m.summary[0] ?? "",
+      "One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next."
+    ], "    ") +
+      `    readonly ${pageName(m)}: OperationRunner.${
+        m.optionalParams ? "OptionalPageMethod" : "PageMethod"
+      }<typeof Operations.${m.descriptor}>`
+    return [doc(m.summary, "    ") + method, page]
+  })
+  const impl = service.methods.flatMap((m) => {
+    const method = m.optionalParams
       ? `    ${m.name}: (params = {}) => run.${runnerCall[m.shape]}(Operations.${m.descriptor})(params)`
       : `    ${m.name}: run.${runnerCall[m.shape]}(Operations.${m.descriptor})`
-  )
+    if (m.shape !== "Paged") return [method]
+    const page = m.optionalParams
+      ? `    ${pageName(m)}: (params = {}, cursor) => run.page(Operations.${m.descriptor})(params, cursor)`
+      : `    ${pageName(m)}: run.page(Operations.${m.descriptor})`
+    return [method, page]
+  })
   const tag = service.name
   return `import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"

@@ -14,9 +14,15 @@ export interface Root {
 
 /** The answer of one operation. */
 export type Shape =
-  | { readonly _tag: "Paged"; readonly item: Root }
+  | { readonly _tag: "Paged"; readonly item: Root; readonly document: boolean }
   | { readonly _tag: "Items"; readonly item: Root }
-  | { readonly _tag: "Value"; readonly value: Root; readonly unwrapData: boolean }
+  | {
+    readonly _tag: "Value"
+    readonly value: Root
+    readonly unwrapData: boolean
+    /** Whether the answer has a `data` list beside other fields (batches join their lists). */
+    readonly dataList: boolean
+  }
   | { readonly _tag: "NoContent" }
   | { readonly _tag: "Text" }
 
@@ -47,15 +53,20 @@ export const shapeOf = (located: HelixSpec.Located, document: HelixSpec.Document
   // Get Extension Live Channels sends the cursor itself as `pagination` (a string): not pageable by
   // the transport, so it is answered whole and the caller passes `after`.
   const cursorObject = pagination !== undefined && HelixSpec.resolve(pagination, document).type === "object"
-  if (dataNode?.type === "array" && dataNode.items !== undefined) {
+  const dataList = dataNode?.type === "array" && dataNode.items !== undefined
+  if (dataList && dataNode.items !== undefined) {
     const item = { node: dataNode.items, name: inline }
-    if (cursorObject && hasAfter) return { _tag: "Paged", item }
+    if (cursorObject && hasAfter) return { _tag: "Paged", item, document: false }
     if (keys.length === 1) return { _tag: "Items", item }
   }
-  if (data !== undefined && keys.length === 1) {
-    return { _tag: "Value", value: { node: data, name: inline }, unwrapData: true }
+  // A document per page (Get Channel Stream Schedule: the broadcaster, the vacation, a page of segments).
+  if (data !== undefined && dataNode?.type === "object" && cursorObject && hasAfter) {
+    return { _tag: "Paged", item: { node: data, name: inline }, document: true }
   }
-  return { _tag: "Value", value: { node: json, name }, unwrapData: false }
+  if (data !== undefined && keys.length === 1) {
+    return { _tag: "Value", value: { node: data, name: inline }, unwrapData: true, dataList: false }
+  }
+  return { _tag: "Value", value: { node: json, name }, unwrapData: false, dataList }
 }
 
 /** The schema of a scalar node: `Date` for date-times, `Int` for integers, `Unknown` when untyped. */

@@ -20,6 +20,7 @@ import { TwitchConfig } from "../TwitchConfig.js"
 import type { HttpError } from "../TwitchError.js"
 import { NotAuthorized, TransportError } from "../TwitchError.js"
 import * as AccessToken from "./AccessToken.js"
+import * as Http from "./internal/http.js"
 import * as Login from "./Login.js"
 import * as OAuth from "./OAuth.js"
 import * as TokenStore from "./TokenStore.js"
@@ -184,6 +185,12 @@ export interface MakeOptions {
   readonly validateAtStart?: boolean | undefined
   /** Interval of the background validation; default one hour (Twitch's requirement). */
   readonly validationInterval?: Duration.DurationInput | undefined
+  /**
+   * How long one id.twitch.tv call (validation, refresh, revocation) may take, answer included;
+   * default 30 s. Past it the call fails with a `TransportError` whose step is `Timeout` (a
+   * refresh holds the token lock, so a hung one must not block every caller).
+   */
+  readonly requestTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -193,8 +200,6 @@ export interface MakeOptions {
  * @category constants
  */
 export const defaultValidationInterval: Duration.Duration = Duration.hours(1)
-
-const idTimeout = Duration.seconds(30)
 
 const sameToken = (a: AccessToken.AccessToken, b: AccessToken.AccessToken) =>
   Redacted.value(a.value) === Redacted.value(b.value)
@@ -218,16 +223,22 @@ export const make = (
     const store = options.store
     const save = (token: AccessToken.AccessToken) => store ? store.save(token) : Effect.void
     const clear = store ? store.clear : Effect.void
-    // Calls to id.twitch.tv are bounded: a refresh runs under the lock, a hung one would block
-    // every caller.
+    // Each call to id.twitch.tv is bounded by the pipeline's time limit (a `TransportError` with
+    // the Timeout step and the call's URL). A renewal is bounded as a whole too: it runs under the
+    // lock and may be the app's own effect, which a hang must not turn into a stuck lock.
+    const requestTimeout = Duration.decode(options.requestTimeout ?? Http.defaultCallTimeout)
     const provide = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient | TwitchConfig>) =>
-      Effect.provide(effect, context).pipe(
-        Effect.timeoutFail({
-          duration: idTimeout,
-          onTimeout: () =>
-            new TransportError({ detail: `id.twitch.tv did not answer within ${Duration.format(idTimeout)}` })
-        })
-      )
+      Effect.provide(Http.withCallTimeout(requestTimeout)(effect), context)
+    const renewLimit = Duration.sum(requestTimeout, Duration.seconds(5))
+    const bounded = <A, E>(effect: Effect.Effect<A, E>) =>
+      Effect.timeoutFail(effect, {
+        duration: renewLimit,
+        onTimeout: () =>
+          new TransportError({
+            step: "Timeout",
+            detail: `the token refresh did not end within ${Duration.format(renewLimit)}`
+          })
+      })
 
     type State = Option.Option<AccessToken.AccessToken>
 
@@ -252,7 +263,7 @@ export const make = (
     ): Effect.Effect<readonly [State, State], NotAuthorized> =>
       (options.renew === undefined ?
         drop(`${why} and it cannot be refreshed`) :
-        provide(options.renew(stale)).pipe(
+        bounded(provide(options.renew(stale))).pipe(
           Effect.matchEffect({
             onSuccess: (fresh) =>
               Effect.as(
@@ -435,6 +446,8 @@ export const logout: Effect.Effect<void, HttpError | TransportError, TwitchAuth>
 export interface ManagedOptions {
   /** Interval of the background validation; default one hour. */
   readonly validationInterval?: Duration.DurationInput | undefined
+  /** How long one id.twitch.tv call may take (default 30 s); see {@link MakeOptions.requestTimeout}. */
+  readonly requestTimeout?: Duration.DurationInput | undefined
 }
 
 const renewUser = (clientSecret: Redacted.Redacted<string> | undefined): Renew => (stale) =>
@@ -453,7 +466,8 @@ const managed = (
     renew: options.renew,
     store: options.store,
     validateAtStart: options.validateAtStart ?? true,
-    validationInterval: options.validationInterval
+    validationInterval: options.validationInterval,
+    requestTimeout: options.requestTimeout
   })
 
 /**

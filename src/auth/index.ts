@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 export * as AccessToken from "./AccessToken.js"
+export * as IdServer from "./IdServer.js"
 export * as Login from "./Login.js"
 export * as LoginServer from "./LoginServer.js"
 export * as OAuth from "./OAuth.js"

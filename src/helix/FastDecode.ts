@@ -10,7 +10,9 @@
  *
  * @since 0.1.0
  */
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -23,6 +25,9 @@ type Decoder = (input: unknown) => unknown
 const options: AST.ParseOptions = {}
 
 const classes = new WeakMap<AST.AST, object>()
+
+/** The schemas {@link fast} wraps, by the wrapper's AST: compiled through to the schema inside. */
+const wrappers = new WeakMap<AST.AST, AST.AST>()
 
 /**
  * Lets {@link compile} build instances of these `Schema.Class`es by prototype instead of running
@@ -38,6 +43,31 @@ export const register = (
   for (const schema of schemas) classes.set(schema.ast, schema.prototype)
 }
 
+/**
+ * The inline check of a primitive keyword (`typeof v === "string"`...), written into generated
+ * code instead of a call to its decoder; `undefined` for any other node.
+ */
+const leafCheck = (ast: AST.AST, value: string): string | undefined => {
+  switch (ast._tag) {
+    case "StringKeyword":
+      return `typeof ${value} === "string"`
+    case "NumberKeyword":
+      return `typeof ${value} === "number"`
+    case "BooleanKeyword":
+      return `typeof ${value} === "boolean"`
+    default:
+      return undefined
+  }
+}
+
+/** Generated code that decodes `value` into `target` with decoder `d[i]`, or inline for a leaf. */
+const decodeInto = (ast: AST.AST, decoders: string, i: number, value: string, target: string): string => {
+  const check = leafCheck(ast, value)
+  return check === undefined
+    ? `${target} = ${decoders}[${i}](${value}); if (${target} === FAIL) return FAIL`
+    : `if (!(${check})) return FAIL; ${target} = ${value}`
+}
+
 /** A decoder that runs Effect's own parser for a node the compiler does not handle. */
 const viaSchema = (ast: AST.AST): Decoder => {
   const decode = ParseResult.decodeUnknownEither(Schema.make(ast))
@@ -47,9 +77,17 @@ const viaSchema = (ast: AST.AST): Decoder => {
   }
 }
 
-/** Runs a function returning one of `ParseResult`'s effects; synchronous `Either`s only. */
-const settle = (result: unknown): unknown =>
-  Either.isEither(result) ? (Either.isRight(result) ? result.right : FAIL) : FAIL
+/**
+ * The value of one of `ParseResult`'s results: a `Right`'s value; `FAIL` for a `Left` or an
+ * effect that is not an `Either` (asynchronous, or needing a service). Read by tag: this runs for
+ * every transformed field, and `Either.isEither`'s symbol lookup showed in profiles.
+ */
+const settle = (result: unknown): unknown => {
+  if (typeof result !== "object" || result === null) return FAIL
+  const either = result as { readonly _tag?: unknown; readonly right?: unknown }
+  // Only an `Either`'s right side is tagged "Right" among ParseResult's results.
+  return either._tag === "Right" ? either.right : FAIL
+}
 
 const isRecord = (input: unknown): input is Readonly<Record<PropertyKey, unknown>> =>
   typeof input === "object" && input !== null && !Array.isArray(input)
@@ -80,7 +118,7 @@ const typeLiteral = (ast: AST.TypeLiteral, go: (ast: AST.AST) => Decoder): Decod
   const decoders = ast.propertySignatures.map((ps) => go(ps.type))
   const lines = ast.propertySignatures.map((ps, i) => {
     const key = JSON.stringify(ps.name)
-    const decode = `v = d[${i}](input[${key}]); if (v === FAIL) return FAIL; out[${key}] = v`
+    const decode = `${decodeInto(ps.type, "d", i, `input[${key}]`, "v")}; out[${key}] = v`
     return ps.isOptional ? `if (hasOwn.call(input, ${key})) { ${decode} }` : decode
   })
   return specialize(
@@ -147,11 +185,12 @@ const renamedStruct = (
   const lines: Array<string> = []
   from.propertySignatures.forEach((ps, i) => {
     const key = JSON.stringify(ps.name)
+    const decode = decodeInto(ps.type, "d", i, `input[${key}]`, `w${i}`)
     // Effect decodes a missing required key as `undefined` (and keeps it when that passes).
     lines.push(
       ps.isOptional
-        ? `const h${i} = hasOwn.call(input, ${key}); let w${i}; if (h${i}) { w${i} = d[${i}](input[${key}]); if (w${i} === FAIL) return FAIL }`
-        : `const h${i} = true; const w${i} = d[${i}](input[${key}]); if (w${i} === FAIL) return FAIL`
+        ? `const h${i} = hasOwn.call(input, ${key}); let w${i}; if (h${i}) { ${decode} }`
+        : `const h${i} = true; let w${i}; ${decode}`
     )
   })
   lines.push(`const out = proto === undefined ? {} : Object.create(proto)`)
@@ -161,6 +200,18 @@ const renamedStruct = (
     const missing = ps.isOptional ? "" : ` else { ${write("undefined")} }`
     const k = psts.findIndex((pst) => pst.to === ps.name)
     const pst = psts[k]
+    // A wire value decoded by its field's schema already is what the typed side checks (Effect's
+    // decoding ends with its type side): it is written as it is, for a field passed through or
+    // renamed (`fromKey`, whose transformation is `identity`) to exactly that type.
+    const direct = (i: number | undefined) =>
+      i !== undefined && AST.typeAST(from.propertySignatures[i].type) === ps.type
+    if (pst !== undefined && pst.decode === identity && typeof pst.from === "string") {
+      const i = wireIndex.get(pst.from)
+      if (i !== undefined && direct(i)) {
+        lines.push(`if (h${i}) { out[${key}] = w${i} }${missing}`)
+        return
+      }
+    }
     if (pst !== undefined) {
       const i = wireIndex.get(String(pst.from))
       const source = i === undefined || typeof pst.from !== "string"
@@ -170,8 +221,9 @@ const renamedStruct = (
       return
     }
     const i = wireIndex.get(String(ps.name))
-    if (i !== undefined && !froms.has(ps.name)) lines.push(`if (h${i}) { ${write(`w${i}`)} }${missing}`)
-    else if (!ps.isOptional) lines.push(write("undefined"))
+    if (i !== undefined && !froms.has(ps.name)) {
+      lines.push(`if (h${i}) { ${direct(i) ? `out[${key}] = w${i}` : write(`w${i}`)} }${missing}`)
+    } else if (!ps.isOptional) lines.push(write("undefined"))
   })
   return specialize(
     ["d", "t", "p", "some", "none", "proto"],
@@ -230,9 +282,10 @@ const declaration = (ast: AST.Declaration, go: (ast: AST.AST) => Decoder): Decod
     const value = go(parameter)
     return (input) => {
       if (!Option.isOption(input)) return FAIL
-      if (Option.isNone(input)) return Option.none()
+      if (Option.isNone(input)) return input
       const decoded = value(input.value)
-      return decoded === FAIL ? FAIL : Option.some(decoded)
+      // An `Option` whose value decodes to itself is kept (Options are immutable values).
+      return decoded === FAIL ? FAIL : decoded === input.value ? input : Option.some(decoded)
     }
   }
   if (tag === "Date" && ast.typeParameters.length === 0) {
@@ -242,7 +295,30 @@ const declaration = (ast: AST.Declaration, go: (ast: AST.AST) => Decoder): Decod
   return (input) => settle(decode(input, options, ast))
 }
 
+/**
+ * Effect's own schemas that Helix models use on most fields, decoded in one plain function each
+ * with the same checks as their chain of nodes (found by identity: an annotated copy is another
+ * AST and takes the general path): `Int`, `Date` (a string through `new Date`, a valid date),
+ * `DateFromString` and `OptionFromNonEmptyTrimmedString` (`None` for a blank string).
+ */
+const known = new Map<AST.AST, Decoder>([
+  [Schema.Int.ast, (input) => typeof input === "number" && Number.isSafeInteger(input) ? input : FAIL],
+  [Schema.Date.ast, (input) => {
+    if (typeof input !== "string") return FAIL
+    const date = new Date(input)
+    return Number.isNaN(date.getTime()) ? FAIL : date
+  }],
+  [Schema.DateFromString.ast, (input) => typeof input === "string" ? new Date(input) : FAIL],
+  [Schema.OptionFromNonEmptyTrimmedString.ast, (input) => {
+    if (typeof input !== "string") return FAIL
+    const trimmed = input.trim()
+    return trimmed === "" ? Option.none() : Option.some(trimmed)
+  }]
+])
+
 const compileAst = (ast: AST.AST, memo: Map<AST.AST, Decoder>): Decoder => {
+  const plain = known.get(ast)
+  if (plain !== undefined) return plain
   const cached = memo.get(ast)
   if (cached !== undefined) return cached
   // A schema met again while compiling itself (recursive, through Suspend) calls the finished
@@ -304,8 +380,10 @@ const node = (ast: AST.AST, go: (ast: AST.AST) => Decoder): Decoder => {
       return typeLiteral(ast, go)
     case "Transformation":
       return transformation(ast, go)
-    case "Declaration":
-      return declaration(ast, go)
+    case "Declaration": {
+      const inner = wrappers.get(ast)
+      return inner === undefined ? declaration(ast, go) : go(inner)
+    }
     case "Suspend": {
       let inner: Decoder | undefined
       return (input) => (inner ??= go(ast.f()))(input)
@@ -317,12 +395,13 @@ const node = (ast: AST.AST, go: (ast: AST.AST) => Decoder): Decoder => {
 
 /**
  * The fast decoder of a schema: `Some` of what `Schema.decodeUnknown` would give, or `None` when
- * the fast path did not decode it (then decode with `Schema` for the value or the error).
+ * the fast path did not decode it (then decode with `Schema` for the value or the error). A
+ * schema whose decoding needs a service or is asynchronous is never decoded here (`None`).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const compile = <A, I>(schema: Schema.Schema<A, I>): (input: unknown) => Option.Option<A> => {
+export const compile = <A, I, R>(schema: Schema.Schema<A, I, R>): (input: unknown) => Option.Option<A> => {
   const decode = compileAst(schema.ast, new Map())
   return (input) => {
     const out = decode(input)
@@ -330,6 +409,35 @@ export const compile = <A, I>(schema: Schema.Schema<A, I>): (input: unknown) => 
     // input (each node mirrors one of Effect's), so it is an `A`; the property tests check it.
     return out === FAIL ? Option.none() : Option.some(out as A)
   }
+}
+
+const decoders = new WeakMap<
+  Schema.Schema.Any,
+  (input: unknown) => Effect.Effect<unknown, unknown, unknown>
+>()
+
+/**
+ * Decodes with the fast decoder of `schema`, falling back to `Schema.decodeUnknown` for the value
+ * or the error when it does not decode: the same results and failures as
+ * `Schema.decodeUnknown(schema)`. The decoder is compiled once per schema and kept.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeUnknown = <A, I, R>(
+  schema: Schema.Schema<A, I, R>
+): (input: unknown) => Effect.Effect<A, ParseResult.ParseError, R> => {
+  const found = decoders.get(schema)
+  // Kept by the schema itself: the decoder stored for it decodes to its `A`.
+  if (found !== undefined) return found as (input: unknown) => Effect.Effect<A, ParseResult.ParseError, R>
+  const fastDecode = compile(schema)
+  const slow = Schema.decodeUnknown(schema)
+  const decode = (input: unknown): Effect.Effect<A, ParseResult.ParseError, R> => {
+    const out = fastDecode(input)
+    return Option.isSome(out) ? Effect.succeed(out.value) : slow(input)
+  }
+  decoders.set(schema, decode)
+  return decode
 }
 
 /**
@@ -341,7 +449,7 @@ export const compile = <A, I>(schema: Schema.Schema<A, I>): (input: unknown) => 
  */
 export const fast = <A, I>(schema: Schema.Schema<A, I>): Schema.Schema<A, unknown> => {
   let decode: ((input: unknown) => Option.Option<A>) | undefined
-  return Schema.declare<A, unknown, readonly [Schema.Schema<A, I>]>([schema], {
+  const declared = Schema.declare<A, unknown, readonly [Schema.Schema<A, I>]>([schema], {
     decode: (s) => (input) => {
       decode ??= compile(s)
       const out = decode(input)
@@ -349,4 +457,6 @@ export const fast = <A, I>(schema: Schema.Schema<A, I>): Schema.Schema<A, unknow
     },
     encode: (s) => (input) => ParseResult.encodeUnknown(s)(input)
   })
+  wrappers.set(declared.ast, schema.ast)
+  return declared
 }

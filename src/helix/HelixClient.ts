@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Chunk from "effect/Chunk"
@@ -16,6 +17,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -24,12 +26,14 @@ import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import type { AccessToken } from "../auth/AccessToken.js"
 import * as TwitchAuth from "../auth/TwitchAuth.js"
-import { type Answer, decodeError, parseJson, responseError } from "../internal/http/failure.js"
+import { type Answer, decodeError, httpError, parseJson, responseError } from "../internal/http/failure.js"
 import * as HttpMetrics from "../internal/http/metrics.js"
 import * as HttpPipeline from "../internal/http/pipeline.js"
+import * as Span from "../internal/http/span.js"
 import { TwitchConfig } from "../TwitchConfig.js"
 import type { HelixError, HttpError } from "../TwitchError.js"
 import { DecodeError, NotAuthorized } from "../TwitchError.js"
+import * as FastDecode from "./FastDecode.js"
 import * as HelixRateLimit from "./HelixRateLimit.js"
 
 /**
@@ -58,6 +62,25 @@ export interface RequestOptions {
   readonly scope?: string
   /** Whether the endpoint needs a user token (fails early with an app token). */
   readonly userToken?: boolean
+  /**
+   * Whether the call gets a span of its own (`Helix <method> <path>`, the default); `false` when
+   * the caller's span covers it (the operation runner traces each operation call).
+   */
+  readonly span?: boolean
+}
+
+/**
+ * Options of one page request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PageOptions extends RequestOptions {
+  /**
+   * Whether the page's `data` is one document rather than a list (Get Channel Stream Schedule):
+   * then it is decoded with the item schema as the page's only item.
+   */
+  readonly document?: boolean
 }
 
 /**
@@ -105,7 +128,7 @@ export declare namespace HelixClient {
     readonly page: <A, I, R>(
       path: string,
       item: Schema.Schema<A, I, R>,
-      options?: RequestOptions
+      options?: PageOptions
     ) => Effect.Effect<Page<A>, HelixError, R>
     /**
      * Every item of a paged endpoint as a `Stream` that fetches the next page only when pulled.
@@ -116,6 +139,14 @@ export declare namespace HelixClient {
       item: Schema.Schema<A, I, R>,
       options?: RequestOptions & { readonly pageSize?: number }
     ) => Stream.Stream<A, HelixError, R>
+    /**
+     * A public endpoint that answers text (the iCalendar schedule): sent without a token, the body
+     * as it came; any other status than 2xx is an `HttpError`.
+     */
+    readonly text: (
+      path: string,
+      options?: Omit<RequestOptions, "scope" | "userToken">
+    ) => Effect.Effect<string, HelixError>
     /** The rate-limit bucket of the current token, as last seen. */
     readonly rateLimit: Effect.Effect<Option.Option<HelixRateLimit.BucketState>, NotAuthorized>
   }
@@ -198,12 +229,16 @@ interface Envelope {
 }
 
 const readEnvelope = (
-  json: unknown
+  json: unknown,
+  document: boolean
 ): Either.Either<Envelope, { readonly path: string; readonly detail: string }> => {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return Either.left({ path: "<root>", detail: "Expected an object with a data array" })
   }
-  const { data, pagination, total } = json as Record<string, unknown>
+  const { pagination, total } = json as Record<string, unknown>
+  const found = (json as Record<string, unknown>)["data"]
+  // A page whose data is one document is a page of that one item.
+  const data = document ? [found] : found
   if (!Array.isArray(data)) return Either.left({ path: "data", detail: "Expected an array" })
   let cursor: unknown = undefined
   if (pagination !== undefined) {
@@ -295,6 +330,21 @@ export const make = (
      */
     const bucketed = (key: string) => {
       const kind = key === "app" ? "app" : "user"
+      const settled = (answer: Answer, request: HttpClientRequest.HttpClientRequest) =>
+        Effect.withFiberRuntime<Duration.Duration | undefined>((fiber) => {
+          const headers = HelixRateLimit.parseHeaders(answer.headers)
+          if (Option.isSome(headers.remaining)) {
+            const tags = fiber.getFiberRef(FiberRef.currentMetricLabels)
+            HttpMetrics.unsafeRecordRemaining(kind, headers.remaining.value, tags)
+          }
+          // A 429 with points left is not the bucket (EventSub's "websocket transports limit
+          // exceeded", "too many subscriptions"): answered at once, nothing waited out.
+          const bucket = answer.status === 429 &&
+            !(Option.isSome(headers.remaining) && headers.remaining.value > 0)
+          return bucket
+            ? Effect.zipLeft(limiter.throttled(key, headers), HttpMetrics.countThrottled(endpointOf(request)))
+            : Effect.as(limiter.settle(key, headers), undefined)
+        })
       return (
         attempt: HttpPipeline.Attempt,
         request: HttpClientRequest.HttpClientRequest
@@ -302,34 +352,18 @@ export const make = (
         const once = Effect.uninterruptibleMask((restore) =>
           Effect.zipRight(
             restore(limiter.acquire(key)),
-            restore(attempt).pipe(
-              Effect.onExit((exit) =>
-                Exit.isSuccess(exit) ? Effect.void : limiter.settle(key, HelixRateLimit.noHeaders)
-              ),
-              Effect.flatMap((response) => {
-                const headers = HelixRateLimit.parseHeaders(response.headers)
-                // A 429 with points left is not the bucket (EventSub's "websocket transports limit
-                // exceeded", "too many subscriptions"): answered at once, nothing waited out.
-                const bucket = response.status === 429 &&
-                  !(Option.isSome(headers.remaining) && headers.remaining.value > 0)
-                const settled = bucket
-                  ? Effect.zipLeft(
-                    limiter.throttled(key, headers),
-                    HttpMetrics.countThrottled(endpointOf(request))
-                  )
-                  : Effect.as(limiter.settle(key, headers), undefined)
-                const recorded = Option.isSome(headers.remaining)
-                  ? Effect.zipLeft(settled, HttpMetrics.recordRemaining(kind, headers.remaining.value))
-                  : settled
-                return Effect.map(recorded, (wait) => ({ response, wait }))
-              })
+            Effect.flatMap(
+              Effect.onExit(restore(attempt), (exit) =>
+                Exit.isSuccess(exit) ? Effect.void : limiter.settle(key, HelixRateLimit.noHeaders)),
+              (answer) =>
+                Effect.map(settled(answer, request), (wait) => ({ answer, wait }))
             )
           )
         )
         const loop = (throttledSoFar: number): HttpPipeline.Attempt =>
-          Effect.flatMap(once, ({ response, wait }) =>
+          Effect.flatMap(once, ({ answer, wait }) =>
             wait === undefined || throttledSoFar >= max429
-              ? Effect.succeed(response)
+              ? Effect.succeed(answer)
               : Effect.logDebug("Helix 429: waiting for the rate-limit reset").pipe(
                 Effect.annotateLogs({ endpoint: endpointOf(request), waitMs: Duration.toMillis(wait) }),
                 Effect.zipRight(Effect.sleep(wait)),
@@ -341,8 +375,6 @@ export const make = (
 
     const pipelineOptions: HttpPipeline.Options = {
       area: "helix",
-      baseUrl: base,
-      headers: { "Client-Id": config.clientId, "User-Agent": config.userAgent, Accept: "application/json" },
       timeout: options.requestTimeout ?? Duration.seconds(30),
       retry: {
         times: options.maxRetries ?? 3,
@@ -362,7 +394,25 @@ export const make = (
       return found
     }
 
-    const buildRequest = (path: string, token: AccessToken, request: RequestOptions) => {
+    // The headers of every request with a token, made once per token: Client-Id, User-Agent,
+    // Accept and the bearer token (`HttpClientRequest.bearerToken` would copy them per request).
+    const fixedHeaders = {
+      "client-id": config.clientId,
+      "user-agent": config.userAgent,
+      accept: "application/json"
+    }
+    const publicHeaders = Headers.fromInput({ "client-id": config.clientId, "user-agent": config.userAgent })
+    const headersByToken = new WeakMap<AccessToken, Headers.Headers>()
+    const headersOf = (token: AccessToken): Headers.Headers => {
+      let found = headersByToken.get(token)
+      if (found === undefined) {
+        found = Headers.fromInput({ ...fixedHeaders, authorization: `Bearer ${Redacted.value(token.value)}` })
+        headersByToken.set(token, found)
+      }
+      return found
+    }
+
+    const buildRequest = (path: string, token: AccessToken | undefined, request: RequestOptions) => {
       const urlParams: Array<[string, string]> = []
       const query = request.query
       if (query !== undefined) {
@@ -373,9 +423,9 @@ export const make = (
           else urlParams.push([key, String(value)])
         }
       }
-      const req = HttpClientRequest.make(request.method ?? "GET")(path.startsWith("/") ? path : `/${path}`, {
-        urlParams
-      }).pipe(HttpClientRequest.bearerToken(token.value))
+      const url = path.startsWith("/") ? `${base}${path}` : `${base}/${path}`
+      const headers = token === undefined ? publicHeaders : headersOf(token)
+      const req = HttpClientRequest.make(request.method ?? "GET")(url, { urlParams, headers })
       return request.body === undefined ? req : HttpClientRequest.bodyUnsafeJson(req, request.body)
     }
 
@@ -389,12 +439,13 @@ export const make = (
             : Effect.fail(responseError(answer))
       )
 
-    const execute = (path: string, request: RequestOptions): Effect.Effect<Answer, HelixError> =>
-      Effect.flatMap(TwitchAuth.tokenWithScope(auth, request.scope), (token) => {
+    const execute = (path: string, request: RequestOptions): Effect.Effect<Answer, HelixError> => {
+      const call = Effect.flatMap(TwitchAuth.tokenWithScope(auth, request.scope), (token) => {
         if (request.userToken === true && token.kind === "app") {
           return Effect.fail(
             new NotAuthorized({
               reason: "WrongTokenKind",
+              needs: ["user"],
               ...(request.scope ? { scope: request.scope } : {})
             })
           )
@@ -407,36 +458,29 @@ export const make = (
               Effect.flatMap((fresh) => send(path, fresh, request))
             ))
         )
-      }).pipe(
-        Effect.withSpan(`Helix ${request.method ?? "GET"} ${path}`, {
-          kind: "client",
-          attributes: { "twitch.helix.path": path },
-          // A stack trace per call (`new Error()`) is a measurable cost; the span name says where.
-          captureStackTrace: false
-        })
-      )
+      })
+      return request.span === false ? call : Span.withSpan(`Helix ${request.method ?? "GET"} ${path}`, {
+        kind: "client",
+        attributes: { "twitch.helix.path": path }
+      })(call)
+    }
 
-    const decodeBody = <A, I, R>(
-      answer: Answer,
-      schema: Schema.Schema<A, I, R>,
-      prefix?: ReadonlyArray<PropertyKey>
-    ) =>
-      Effect.flatMap(
+    const decodeBody = <A, I, R>(answer: Answer, schema: Schema.Schema<A, I, R>) => {
+      const decode = FastDecode.decodeUnknown(schema)
+      return Effect.flatMap(
         parseJson(answer),
-        (json) =>
-          Effect.mapError(
-            Schema.decodeUnknown(schema)(json),
-            (e) => decodeError(e, answer.info(), prefix === undefined ? {} : { prefix })
-          )
+        (json) => Effect.mapError(decode(json), (e) => decodeError(e, answer.info()))
       )
+    }
 
     const request = <A, I, R>(path: string, schema: Schema.Schema<A, I, R>, options: RequestOptions = {}) =>
       Effect.flatMap(execute(path, options), (answer) => decodeBody(answer, schema))
 
-    const page = <A, I, R>(path: string, item: Schema.Schema<A, I, R>, options: RequestOptions = {}) =>
+    const page = <A, I, R>(path: string, item: Schema.Schema<A, I, R>, options: PageOptions = {}) =>
       Effect.flatMap(execute(path, options), (answer) =>
         Effect.flatMap(parseJson(answer), (json) => {
-          const envelope = readEnvelope(json)
+          const document = options.document === true
+          const envelope = readEnvelope(json, document)
           if (Either.isLeft(envelope)) {
             return Effect.fail(new DecodeError({ ...envelope.left, request: answer.info() }))
           }
@@ -453,7 +497,10 @@ export const make = (
           }
           // Items of `Schema.Unknown` are the wire objects: nothing to decode.
           if (isUnknown(item)) return Effect.succeed(toPage(wire as ReadonlyArray<A>))
-          return Schema.decodeUnknown(arrayOf(item))(wire).pipe(
+          const decoded = document
+            ? Effect.map(FastDecode.decodeUnknown(item)(wire[0]), (one): ReadonlyArray<A> => [one])
+            : FastDecode.decodeUnknown(arrayOf(item))(wire)
+          return decoded.pipe(
             Effect.mapError((e) => decodeError(e, answer.info(), { prefix: ["data"] })),
             Effect.map(toPage)
           )
@@ -473,9 +520,25 @@ export const make = (
         ))
     }
 
+    // Public endpoints are sent without a token, so they draw from no bucket of ours.
+    const publicPipeline = HttpPipeline.make(http, pipelineOptions)
+    const text = (path: string, options: Omit<RequestOptions, "scope" | "userToken"> = {}) => {
+      const call = Effect.flatMap(
+        publicPipeline.send(buildRequest(path, undefined, options)),
+        (answer): Effect.Effect<string, HttpError> =>
+          answer.status >= 200 && answer.status < 300
+            ? Effect.succeed(answer.text)
+            : Effect.fail(httpError(answer))
+      )
+      return options.span === false ? call : Span.withSpan(`Helix ${options.method ?? "GET"} ${path}`, {
+        kind: "client",
+        attributes: { "twitch.helix.path": path }
+      })(call)
+    }
+
     const rateLimit = Effect.flatMap(auth.current, (token) => limiter.state(bucketKey(token)))
 
-    return HelixClient.of({ request, page, paginate, rateLimit })
+    return HelixClient.of({ request, page, paginate, text, rateLimit })
   })
 
 /**

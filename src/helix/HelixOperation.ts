@@ -9,7 +9,7 @@
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { AccessToken } from "../auth/AccessToken.js"
-import { NotAuthorized } from "../TwitchError.js"
+import * as TwitchError from "../TwitchError.js"
 import type * as EndpointLimits from "./EndpointLimits.js"
 import * as FastDecode from "./FastDecode.js"
 
@@ -51,7 +51,7 @@ export type Wire = Readonly<Record<string, unknown>>
  * @since 0.1.0
  * @category models
  */
-export type TokenKind = "app" | "user" | "extension-jwt"
+export type TokenKind = TwitchError.TokenKind
 
 /**
  * Array parameters whose items count together against one `maxItems` (e.g. Get Users' ids and
@@ -105,6 +105,12 @@ export interface Paged<P, I extends Wire, A, E = never> extends Common<P, I, E> 
   readonly item: Schema.Schema<A, unknown>
   /** The largest page Twitch serves (sent as `first` unless the caller sets it). */
   readonly pageSize: Option.Option<number>
+  /**
+   * Whether each page's `data` is one document rather than a list (Get Channel Stream Schedule:
+   * the broadcaster, the vacation and one page of segments): then the stream has one item per
+   * page.
+   */
+  readonly document: boolean
 }
 
 /**
@@ -121,6 +127,8 @@ export interface Items<P, I extends Wire, A, E = never> extends Common<P, I, E> 
 
 /**
  * An operation answering one JSON document: `data` when that is all it has, else the whole answer.
+ * With `batches`, the answer is `{data: [...], ...}` (Get Emote Sets): one request per batch, their
+ * `data` lists joined in order, the rest taken from the first answer.
  *
  * @since 0.1.0
  * @category models
@@ -174,16 +182,14 @@ export type Operation<P, I extends Wire, A, E = never> =
 export const authorize = (
   operation: { readonly tokens: ReadonlyArray<TokenKind>; readonly scopes: ReadonlyArray<string> },
   token: AccessToken
-): Option.Option<NotAuthorized> => {
+): Option.Option<TwitchError.NotAuthorized> => {
   const anyOf = operation.scopes.length === 0 ? undefined : operation.scopes.join(" or ")
   const accepts = operation.tokens
   if (accepts.length > 0 && token.kind !== "unknown" && !accepts.includes(token.kind)) {
     return Option.some(
-      new NotAuthorized({
+      new TwitchError.NotAuthorized({
         reason: "WrongTokenKind",
-        twitchMessage: `needs ${
-          accepts.map((k) => k === "extension-jwt" ? "an extension JWT" : `a ${k} token`).join(" or ")
-        }`,
+        needs: accepts,
         ...(anyOf === undefined ? {} : { scope: anyOf })
       })
     )
@@ -192,7 +198,7 @@ export const authorize = (
   const granted = token.scopes.value
   return operation.scopes.some((scope) => granted.includes(scope))
     ? Option.none()
-    : Option.some(new NotAuthorized({ reason: "MissingScope", scope: anyOf }))
+    : Option.some(new TwitchError.NotAuthorized({ reason: "MissingScope", scope: anyOf }))
 }
 
 /**
@@ -260,12 +266,14 @@ export const paged = <P, I extends Wire, A, IA, E = never>(
   definition: Definition<P, I, E> & {
     readonly item: Schema.Schema<A, IA>
     readonly pageSize?: number
+    readonly document?: boolean
   }
 ): Paged<P, I, A, E> => ({
   ...common(definition),
   _tag: "Paged",
   item: FastDecode.fast(definition.item),
-  pageSize: Option.fromNullable(definition.pageSize)
+  pageSize: Option.fromNullable(definition.pageSize),
+  document: definition.document ?? false
 })
 
 /**

@@ -6,7 +6,6 @@
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -155,20 +154,27 @@ export const make = (options: {
   readonly initialLimit?: number
   readonly maxWait?: Duration.DurationInput
 } = {}): Effect.Effect<HelixRateLimit> =>
-  Effect.gen(function*() {
+  Effect.sync(() => {
     const initialLimit = options.initialLimit ?? defaultLimit
     const maxWait = Duration.toMillis(options.maxWait ?? Duration.seconds(61))
-    const buckets = yield* Ref.make(new Map<string, BucketState>())
+    // One `Ref` per bucket (a handful: the app, and each user whose token is used), found in a
+    // plain map: an update is one `Ref.modify` of that bucket, without copying a map of them all.
+    const buckets = new Map<string, Ref.Ref<BucketState>>()
+    const bucketOf = (key: string, now: number): Ref.Ref<BucketState> => {
+      let found = buckets.get(key)
+      if (found === undefined) {
+        found = Ref.unsafeMake(fresh(initialLimit, now))
+        buckets.set(key, found)
+      }
+      return found
+    }
 
+    /** One `Ref.modify` of the bucket, refilled up to now (the fiber's `Clock`). */
     const update = <A>(key: string, f: (bucket: BucketState, now: number) => readonly [A, BucketState]) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Ref.modify(buckets, (map) => {
-          const bucket = refill(map.get(key) ?? fresh(initialLimit, now), now)
-          const [result, next] = f(bucket, now)
-          const copy = new Map(map)
-          copy.set(key, next)
-          return [result, copy] as const
-        }))
+      Effect.clockWith((clock) => {
+        const now = clock.unsafeCurrentTimeMillis()
+        return Ref.modify(bucketOf(key, now), (bucket) => f(refill(bucket, now), now))
+      })
 
     const acquire = (key: string): Effect.Effect<void> =>
       Effect.flatMap(
@@ -232,7 +238,11 @@ export const make = (options: {
         }]
       })
 
-    const state = (key: string) => Effect.map(Ref.get(buckets), (map) => Option.fromNullable(map.get(key)))
+    const state = (key: string) =>
+      Effect.suspend(() => {
+        const ref = buckets.get(key)
+        return ref === undefined ? Effect.succeedNone : Effect.map(Ref.get(ref), Option.some)
+      })
 
     return { acquire, settle, throttled, state }
   })

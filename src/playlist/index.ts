@@ -6,6 +6,7 @@
  */
 export * as Codec from "./Codec.js"
 export * as Emotes from "./Emotes.js"
+export * as Gql from "./Gql.js"
 export * as MasterPlaylist from "./MasterPlaylist.js"
 export * as PlaybackAccessToken from "./PlaybackAccessToken.js"
 export * as Playlist from "./Playlist.js"

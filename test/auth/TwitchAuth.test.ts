@@ -22,7 +22,7 @@ import * as TwitchAuth from "../../src/auth/TwitchAuth.js"
 import * as HelixClient from "../../src/helix/HelixClient.js"
 import * as MockControl from "../../src/testing/mock/Control.js"
 import * as MockTwitch from "../../src/testing/MockTwitch.js"
-import { checkNoLeak, eventually, failure, playBrowser, sleepsUntil, withMock } from "./support.js"
+import { captured, checkNoLeak, eventually, failure, playBrowser, sleepsUntil, withMock } from "./support.js"
 
 const creds = MockTwitch.credentials
 const counter = (method: string, path: string) =>
@@ -197,6 +197,7 @@ describe("TwitchAuth", () => {
         const mock = yield* MockTwitch.MockTwitch
         const a = yield* auth
         const stale = yield* a.current
+        const logged = captured.length
         yield* Effect.orDie(mock.world.revokeToken(creds.clientId, creds.userToken))
         yield* mock.control.delay("10 minutes", { surface: "oauth", times: 1 })
         const caller = yield* Effect.fork(a.onUnauthorized(stale))
@@ -205,11 +206,50 @@ describe("TwitchAuth", () => {
         const error = yield* failure(Fiber.join(caller))
         expect(error.reason).toBe("InvalidToken")
         expect(yield* currentValue).toBe(creds.userToken)
+        // The refresh request's own time limit cut it: the warning names the step and the endpoint.
+        const warning = captured.slice(logged).find((line) => line.includes("refreshing the token failed"))
+        expect(warning).toContain("Timeout: no answer in time")
+        expect(warning).toContain("/oauth2/token")
       }).pipe(
         Effect.provide(
           TwitchAuth.layerValidated(userWithRefresh, { clientSecret: Redacted.make(creds.clientSecret) })
         )
       )
+    ))
+
+  it.scoped("an id.twitch.tv call past requestTimeout fails as a TransportError of the Timeout step (TestClock)", () =>
+    withMock(
+      Effect.gen(function*() {
+        const mock = yield* MockTwitch.MockTwitch
+        const a = yield* TwitchAuth.make({
+          initial: Option.some(AccessToken.make(creds.userToken)),
+          validateAtStart: false,
+          requestTimeout: "5 seconds"
+        })
+        // A validation that gets no answer: the token is kept, the warning names the step.
+        const logged = captured.length
+        yield* mock.control.delay("10 minutes", { surface: "oauth", times: 1 })
+        const validating = yield* Effect.fork(a.validate)
+        yield* sleepsUntil(5_000)
+        yield* TestClock.adjust("5 seconds")
+        expect(Option.isSome(yield* Fiber.join(validating))).toBe(true)
+        const warning = captured.slice(logged).find((line) =>
+          line.includes("could not validate the token, keeping it")
+        )
+        expect(warning).toContain("Timeout: no answer in time")
+        // A revocation that gets no answer: the error itself, with the step and the URL's path.
+        yield* mock.control.delay("10 minutes", { surface: "oauth", times: 1 })
+        const leaving = yield* Effect.fork(a.logout)
+        yield* sleepsUntil(10_000)
+        yield* TestClock.adjust("5 seconds")
+        const error = yield* failure(Fiber.join(leaving))
+        expect(error._tag).toBe("TransportError")
+        if (error._tag === "TransportError") {
+          expect(error.step).toBe("Timeout")
+          expect(error.request?.url).toMatch(/\/oauth2\/revoke$/)
+          expect(error.message).toContain("no answer within 5s")
+        }
+      })
     ))
 
   it.scoped("validates at start and hourly (TestClock); a token that fails is dropped", () =>

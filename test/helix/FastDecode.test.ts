@@ -68,6 +68,50 @@ describe("FastDecode", () => {
     }
   })
 
+  it("decodes Effect's schemas it writes out by hand (Int, Date, OptionFromNonEmptyTrimmedString) as Schema does", () => {
+    const inputs: ReadonlyArray<unknown> = [
+      "",
+      " ",
+      " a ",
+      "a",
+      "\t\n",
+      "2026-11-27T08:00:00Z",
+      "2026-13-45",
+      "not a date",
+      0,
+      1,
+      -3,
+      1.5,
+      2 ** 60,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      null,
+      undefined,
+      true,
+      {},
+      []
+    ]
+    const schemas: ReadonlyArray<Schema.Schema.AnyNoContext> = [
+      Schema.Int,
+      Schema.Date,
+      Schema.DateFromString,
+      Schema.OptionFromNonEmptyTrimmedString
+    ]
+    for (const schema of schemas) {
+      const fast = FastDecode.compile(schema)
+      const slow = Schema.decodeUnknownEither(schema)
+      for (const input of inputs) {
+        const expected = slow(input)
+        const decoded = fast(input)
+        if (Either.isLeft(expected)) {
+          expect(Option.isNone(decoded), `${String(schema)} ${String(input)}`).toBe(true)
+        } else {expect(Option.getOrThrow(decoded), `${String(schema)} ${String(input)}`).toStrictEqual(
+            expected.right
+          )}
+      }
+    }
+  })
+
   it("fails with Schema's own error through the wrapped schema", () => {
     const decode = Schema.decodeUnknownEither(FastDecode.fast(LiveStream))
     const bad = decode({ id: 1 })

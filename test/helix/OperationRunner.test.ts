@@ -136,6 +136,28 @@ describe("OperationRunner", () => {
       Effect.provide(answer(() => ({ text: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n" }), null))
     ))
 
+  it.scopedLive("sends the iCalendar call through the pipeline: retried on 503, Twitch's error kept", () =>
+    Effect.gen(function*() {
+      const schedule = yield* Schedule
+      const text = yield* schedule.iCalendar({ broadcasterId: "9" })
+      expect(text).toBe("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+      const error = yield* Effect.flip(schedule.iCalendar({ broadcasterId: "404" }))
+      expect(error).toMatchObject({ _tag: "HttpError", status: 404, twitchMessage: "no such channel" })
+      expect(error._tag === "HttpError" && error.request.url).toContain(
+        "/helix/schedule/icalendar?broadcaster_id=404"
+      )
+      const requests = yield* seen
+      expect(requests.map((r) => r.params.get("broadcaster_id"))).toEqual(["9", "9", "404"])
+      expect(requests.every((r) => r.headers["authorization"] === undefined)).toBe(true)
+    }).pipe(Effect.provide(layer((request, index) =>
+      Effect.succeed(
+        request.params.get("broadcaster_id") === "404"
+          ? { status: 404, body: { error: "Not Found", status: 404, message: "no such channel" } }
+          : index === 0
+          ? { status: 503, text: "busy" }
+          : { text: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n" }
+      ), { token: null, helix: { retryBase: "5 millis" } }))))
+
   it.scopedLive("refuses parameters that do not encode, before sending", () =>
     Effect.gen(function*() {
       const clips = yield* Clips
@@ -150,9 +172,7 @@ describe("OperationRunner", () => {
   it.scopedLive("unwraps one-object answers and reads them as Twitch sends them (spec fixes applied)", () =>
     Effect.gen(function*() {
       const schedule = yield* Schedule
-      // The schedule is one object; its segments' cursor sits next to data (a spec fix).
-      const { data: got, pagination } = yield* schedule.get({ broadcasterId: "9" })
-      expect(Option.flatMap(pagination, (p) => p.cursor)).toEqual(Option.some("next"))
+      const [got] = yield* Stream.runCollect(schedule.get({ broadcasterId: "9" }))
       expect(Option.isNone(got.vacation)).toBe(true)
       expect(got.segments[0].category).toEqual(Option.none())
       expect(got.segments[0].startTime).toBeInstanceOf(Date)
@@ -177,8 +197,7 @@ describe("OperationRunner", () => {
               broadcaster_name: "Nine",
               broadcaster_login: "nine",
               vacation: null
-            },
-            pagination: { cursor: "next" }
+            }
           }
         }
         : {
@@ -259,6 +278,62 @@ describe("OperationRunner", () => {
           })
         )
       )
+    )))
+})
+
+describe("extension calls", () => {
+  const secret = Buffer.from("extension secret bytes").toString("base64")
+  const claimsOf = (request: SeenRequest) => {
+    const jwt = (request.headers["authorization"] ?? "").replace(/^Bearer /, "")
+    return JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString()) as Record<string, unknown>
+  }
+  const signed = ExtensionAuth.layerSigned({
+    clientId: "extensionclientid",
+    secret: Redacted.make(secret),
+    ownerId: "o"
+  })
+
+  it.scopedLive("concurrent calls each carry the JWT signed for their own channel", () =>
+    Effect.gen(function*() {
+      const extensions = yield* Extensions
+      const channels = ["9", "10", "11", "12"]
+      yield* Effect.forEach(
+        channels,
+        (broadcasterId) =>
+          extensions.sendChatMessage({ broadcasterId, text: "hi", extensionId: "e", extensionVersion: "1" }),
+        { concurrency: "unbounded" }
+      )
+      const requests = yield* seen
+      expect(requests.map((r) => [r.params.get("broadcaster_id"), claimsOf(r)["channel_id"]]).sort()).toEqual(
+        channels.map((c) => [c, c]).sort()
+      )
+    }).pipe(Effect.provide(answer(() => ({ status: 204, text: "" })).pipe(Layer.provide(signed)))))
+
+  it.effect("share one transport: a second call waits for the bucket the first one emptied", () =>
+    Effect.gen(function*() {
+      const extensions = yield* Extensions
+      yield* extensions.get({ extensionId: "e" })
+      const second = yield* Effect.fork(extensions.get({ extensionId: "e" }))
+      for (let i = 0; i < 5; i++) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      }
+      // A transport made per call would have a fresh bucket and send at once.
+      expect((yield* seen).length).toBe(1)
+      for (let i = 0; i < 100 && Option.isNone(yield* Fiber.poll(second)); i++) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+        yield* TestClock.adjust("1 second")
+      }
+      yield* Fiber.join(second)
+      expect((yield* seen).length).toBe(2)
+    }).pipe(Effect.provide(
+      answer(() => ({
+        body: { data: [] },
+        headers: {
+          "Ratelimit-Limit": "60",
+          "Ratelimit-Remaining": "0",
+          "Ratelimit-Reset": "60"
+        }
+      })).pipe(Layer.provide(signed))
     )))
 })
 

@@ -12,6 +12,7 @@ import * as AccessToken from "../../src/auth/AccessToken.js"
 import * as TwitchAuth from "../../src/auth/TwitchAuth.js"
 import * as Generated from "../../src/helix/generated/index.js"
 import * as HelixSpec from "../../src/spec/HelixSpec.js"
+import { NotAuthorized } from "../../src/TwitchError.js"
 import { layer, seen } from "./fakeHelix.js"
 
 const allScopes = [
@@ -22,22 +23,52 @@ const userToken = (scopes: ReadonlyArray<string>) =>
   AccessToken.make("usertoken0123456789", { kind: "user", scopes, userId: "1", login: "someone" })
 const appToken = AccessToken.make("apptoken0123456789", { kind: "app" })
 
-/** The token that must be refused, and why; `None` for the public iCalendar operation. */
-const refusedWith = (operation: HelixSpec.Operation) => {
+/**
+ * The token that must be refused, why, the token kinds the error names (`needs`) and what its
+ * message must say; `None` for the public iCalendar operation.
+ */
+interface Refusal {
+  readonly token: Option.Option<AccessToken.AccessToken>
+  readonly reason: NotAuthorized["reason"]
+  readonly needs?: ReadonlyArray<string>
+  readonly says: string
+}
+
+const refusedWith = (operation: HelixSpec.Operation): Option.Option<Refusal> => {
   const tokens = operation.tokens
   const scopes = operation.scopes.anyOf ?? []
   if (tokens.includes("user") && scopes.length > 0) {
-    return Option.some({ token: Option.some(userToken([])), reason: "MissingScope" })
+    return Option.some({ token: Option.some(userToken([])), reason: "MissingScope", says: "lacks the scope" })
   }
   if (tokens.includes("user") && !tokens.includes("app")) {
-    return Option.some({ token: Option.some(appToken), reason: "WrongTokenKind" })
+    return Option.some({
+      token: Option.some(appToken),
+      reason: "WrongTokenKind",
+      needs: ["user"],
+      says: "needs a user token"
+    })
   }
   if (tokens.includes("app") && !tokens.includes("user")) {
-    return Option.some({ token: Option.some(userToken(allScopes)), reason: "WrongTokenKind" })
+    return Option.some({
+      token: Option.some(userToken(allScopes)),
+      reason: "WrongTokenKind",
+      needs: ["app"],
+      says: "needs an app token, not a user token"
+    })
   }
   // Extension-JWT operations without an ExtensionAuth layer, and operations any token may call,
   // without a token.
-  if (tokens.length > 0) return Option.some({ token: Option.none(), reason: "NoToken" })
+  if (tokens.includes("extension-jwt")) {
+    return Option.some({
+      token: Option.none(),
+      reason: "NoToken",
+      needs: ["extension-jwt"],
+      says: "ExtensionAuth"
+    })
+  }
+  if (tokens.length > 0) {
+    return Option.some({ token: Option.none(), reason: "NoToken", says: "No access token" })
+  }
   return Option.none()
 }
 
@@ -93,9 +124,12 @@ describe("generated Helix services", () => {
         if (Option.isNone(found)) continue
         yield* Option.match(expected.value.token, { onNone: () => auth.logout, onSome: (t) => auth.set(t) })
         const error = yield* failureOf(found.value)
-        const ok = typeof error === "object" && error !== null && "_tag" in error &&
-          error._tag === "NotAuthorized" &&
-          "reason" in error && error.reason === expected.value.reason
+        const { needs, reason, says } = expected.value
+        const ok = error instanceof NotAuthorized && error.reason === reason &&
+          JSON.stringify(error.needs) === JSON.stringify(needs) && error.message.includes(says) &&
+          // An app-only or extension operation must not send the reader after a user token.
+          (needs === undefined || needs.includes("user") ||
+            !/TWITCH_TOKEN|needs a user token/.test(error.message))
         if (ok) refused.push(operation.operationId)
         else wrong.push(`${operation.operationId}: ${String(error)}`)
       }

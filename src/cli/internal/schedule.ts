@@ -20,7 +20,7 @@ import * as Help from "./help.js"
 import * as O from "./options.js"
 import * as Render from "./render.js"
 
-const encodeSchedule = Schema.encodeSync(Models.GetChannelStreamScheduleResponseData)
+const encodeSchedule = Schema.encodeSync(Models.ChannelStreamScheduleData)
 
 const segmentFlags = (s: Models.ChannelStreamScheduleSegment) =>
   [
@@ -28,7 +28,7 @@ const segmentFlags = (s: Models.ChannelStreamScheduleSegment) =>
     Option.match(s.canceledUntil, { onNone: () => "", onSome: () => "canceled" })
   ].filter((f) => f !== "").join(", ") || "-"
 
-const printSchedule = (schedule: Models.GetChannelStreamScheduleResponseData) =>
+const printSchedule = (schedule: Models.ChannelStreamScheduleData) =>
   Effect.gen(function*() {
     const tty = yield* Tty
     yield* Render.fields([
@@ -66,8 +66,9 @@ const scheduleShow = Command.make(
       o,
       Effect.gen(function*() {
         const channel = yield* Actors.channelOf(o.channel, o.json)
-        const schedule = yield* Effect.flatMap(Schedule, (s) =>
-          Effect.map(s.get({ broadcasterId: channel.id, first: o.limit }), (answer) => answer.data)).pipe(
+        // One page of the schedule: its `data` is the page's only item.
+        const [schedule] = yield* Effect.flatMap(Schedule, (s) =>
+          Effect.map(s.getPage({ broadcasterId: channel.id, first: o.limit }), (page) => page.data)).pipe(
             Effect.catchIf(
               (e) =>
                 e._tag === "HttpError" && e.status === 404,
@@ -78,6 +79,12 @@ const scheduleShow = Command.make(
                 )
             )
           )
+        if (schedule === undefined) {
+          return yield* new CliError({
+            reason: "NotFound",
+            detail: `${channel.login} has no stream schedule.`
+          })
+        }
         if (o.json) return yield* Render.json(encodeSchedule(schedule))
         yield* printSchedule(schedule)
       })

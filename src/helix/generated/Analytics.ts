@@ -39,10 +39,20 @@ export declare namespace Analytics {
      */
     readonly extensionReports: OperationRunner.OptionalMethod<typeof Operations.getExtensionAnalytics>
     /**
+     * Get extension analytics: `GET /analytics/extensions`, a user token; scope analytics:read:extensions.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly extensionReportsPage: OperationRunner.OptionalPageMethod<typeof Operations.getExtensionAnalytics>
+    /**
      * Get game analytics: `GET /analytics/games`, a user token; scope analytics:read:games.
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly gameReports: OperationRunner.OptionalMethod<typeof Operations.getGameAnalytics>
+    /**
+     * Get game analytics: `GET /analytics/games`, a user token; scope analytics:read:games.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly gameReportsPage: OperationRunner.OptionalPageMethod<typeof Operations.getGameAnalytics>
   }
 }
 
@@ -57,7 +67,10 @@ export const make: Effect.Effect<Analytics.Service, never, OperationRunner.Opera
   (run) =>
     Analytics.of({
       extensionReports: (params = {}) => run.paged(Operations.getExtensionAnalytics)(params),
-      gameReports: (params = {}) => run.paged(Operations.getGameAnalytics)(params)
+      extensionReportsPage: (params = {}, cursor) =>
+        run.page(Operations.getExtensionAnalytics)(params, cursor),
+      gameReports: (params = {}) => run.paged(Operations.getGameAnalytics)(params),
+      gameReportsPage: (params = {}, cursor) => run.page(Operations.getGameAnalytics)(params, cursor)
     })
 )
 

@@ -46,6 +46,11 @@ export declare namespace Bits {
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly extensionTransactions: OperationRunner.Method<typeof Operations.getExtensionTransactions>
+    /**
+     * Get extension transactions: `GET /extensions/transactions`, an app token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly extensionTransactionsPage: OperationRunner.PageMethod<typeof Operations.getExtensionTransactions>
   }
 }
 
@@ -61,7 +66,8 @@ export const make: Effect.Effect<Bits.Service, never, OperationRunner.OperationR
     Bits.of({
       leaderboard: (params = {}) => run.value(Operations.getBitsLeaderboard)(params),
       cheermotes: (params = {}) => run.items(Operations.getCheermotes)(params),
-      extensionTransactions: run.paged(Operations.getExtensionTransactions)
+      extensionTransactions: run.paged(Operations.getExtensionTransactions),
+      extensionTransactionsPage: run.page(Operations.getExtensionTransactions)
     })
 )
 

@@ -59,6 +59,11 @@ export declare namespace ChannelPoints {
      */
     readonly redemptions: OperationRunner.Method<typeof Operations.getCustomRewardRedemption>
     /**
+     * Get custom reward redemption: `GET /channel_points/custom_rewards/redemptions`, a user token; scope channel:read:redemptions or channel:manage:redemptions.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly redemptionsPage: OperationRunner.PageMethod<typeof Operations.getCustomRewardRedemption>
+    /**
      * Update redemption status: `PATCH /channel_points/custom_rewards/redemptions`, a user token; scope channel:manage:redemptions.
      * The items (of every batch of ids).
      */
@@ -81,6 +86,7 @@ export const make: Effect.Effect<ChannelPoints.Service, never, OperationRunner.O
       rewards: (params = {}) => run.items(Operations.getCustomReward)(params),
       updateReward: run.items(Operations.updateCustomReward),
       redemptions: run.paged(Operations.getCustomRewardRedemption),
+      redemptionsPage: run.page(Operations.getCustomRewardRedemption),
       updateRedemptionStatus: run.items(Operations.updateRedemptionStatus)
     })
 )

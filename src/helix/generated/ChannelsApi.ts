@@ -54,10 +54,20 @@ export declare namespace ChannelsApi {
      */
     readonly followed: OperationRunner.OptionalMethod<typeof Operations.getFollowedChannels>
     /**
+     * Get followed channels: `GET /channels/followed`, a user token; scope user:read:follows.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly followedPage: OperationRunner.OptionalPageMethod<typeof Operations.getFollowedChannels>
+    /**
      * Get channel followers: `GET /channels/followers`, a user token; scope moderator:read:followers.
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly followers: OperationRunner.Method<typeof Operations.getChannelFollowers>
+    /**
+     * Get channel followers: `GET /channels/followers`, a user token; scope moderator:read:followers.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly followersPage: OperationRunner.PageMethod<typeof Operations.getChannelFollowers>
   }
 }
 
@@ -75,7 +85,9 @@ export const make: Effect.Effect<ChannelsApi.Service, never, OperationRunner.Ope
       modifyInformation: (params = {}) => run.noContent(Operations.modifyChannelInformation)(params),
       editors: (params = {}) => run.items(Operations.getChannelEditors)(params),
       followed: (params = {}) => run.paged(Operations.getFollowedChannels)(params),
-      followers: run.paged(Operations.getChannelFollowers)
+      followedPage: (params = {}, cursor) => run.page(Operations.getFollowedChannels)(params, cursor),
+      followers: run.paged(Operations.getChannelFollowers),
+      followersPage: run.page(Operations.getChannelFollowers)
     })
 )
 

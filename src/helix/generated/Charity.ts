@@ -41,6 +41,11 @@ export declare namespace Charity {
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly donations: OperationRunner.OptionalMethod<typeof Operations.getCharityCampaignDonations>
+    /**
+     * Get charity campaign donations: `GET /charity/donations`, a user token; scope channel:read:charity.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly donationsPage: OperationRunner.OptionalPageMethod<typeof Operations.getCharityCampaignDonations>
   }
 }
 
@@ -55,7 +60,8 @@ export const make: Effect.Effect<Charity.Service, never, OperationRunner.Operati
   (run) =>
     Charity.of({
       campaign: (params = {}) => run.items(Operations.getCharityCampaign)(params),
-      donations: (params = {}) => run.paged(Operations.getCharityCampaignDonations)(params)
+      donations: (params = {}) => run.paged(Operations.getCharityCampaignDonations)(params),
+      donationsPage: (params = {}, cursor) => run.page(Operations.getCharityCampaignDonations)(params, cursor)
     })
 )
 

@@ -37,6 +37,11 @@ export declare namespace Chat {
      */
     readonly chatters: OperationRunner.Method<typeof Operations.getChatters>
     /**
+     * Get chatters: `GET /chat/chatters`, a user token; scope moderator:read:chatters.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly chattersPage: OperationRunner.PageMethod<typeof Operations.getChatters>
+    /**
      * Get channel emotes: `GET /chat/emotes`, an app token or a user token.
      * The decoded answer (its `data` when that is all it has).
      */
@@ -48,7 +53,7 @@ export declare namespace Chat {
     readonly globalEmotes: OperationRunner.OptionalMethod<typeof Operations.getGlobalEmotes>
     /**
      * Get emote sets: `GET /chat/emotes/set`, an app token or a user token.
-     * The decoded answer (its `data` when that is all it has).
+     * The decoded answer; ids past one request's limit are asked in batches, their `data` joined.
      */
     readonly emoteSets: OperationRunner.Method<typeof Operations.getEmoteSets>
     /**
@@ -81,6 +86,11 @@ export declare namespace Chat {
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly userEmotes: OperationRunner.OptionalMethod<typeof Operations.getUserEmotes>
+    /**
+     * Get user emotes: `GET /chat/emotes/user`, a user token; scope user:read:emotes.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly userEmotesPage: OperationRunner.OptionalPageMethod<typeof Operations.getUserEmotes>
     /**
      * Send chat announcement: `POST /chat/announcements`, a user token; scope moderator:manage:announcements.
      * Nothing (204).
@@ -120,6 +130,7 @@ export const make: Effect.Effect<Chat.Service, never, OperationRunner.OperationR
   (run) =>
     Chat.of({
       chatters: run.paged(Operations.getChatters),
+      chattersPage: run.page(Operations.getChatters),
       channelEmotes: run.value(Operations.getChannelEmotes),
       globalEmotes: (params = {}) => run.value(Operations.getGlobalEmotes)(params),
       emoteSets: run.value(Operations.getEmoteSets),
@@ -129,6 +140,7 @@ export const make: Effect.Effect<Chat.Service, never, OperationRunner.OperationR
       updateSettings: run.items(Operations.updateChatSettings),
       sharedSession: run.items(Operations.getSharedChatSession),
       userEmotes: (params = {}) => run.paged(Operations.getUserEmotes)(params),
+      userEmotesPage: (params = {}, cursor) => run.page(Operations.getUserEmotes)(params, cursor),
       sendAnnouncement: run.noContent(Operations.sendChatAnnouncement),
       sendShoutout: run.noContent(Operations.sendAShoutout),
       sendMessage: run.items(Operations.sendChatMessage),

@@ -42,6 +42,11 @@ export declare namespace Clips {
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getClips>
     /**
+     * Get clips: `GET /clips`, an app token or a user token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly listPage: OperationRunner.OptionalPageMethod<typeof Operations.getClips>
+    /**
      * Create clip from vod: `POST /videos/clips`, an app token or a user token; scope editor:manage:clips or channel:manage:clips.
      * The items (of every batch of ids).
      */
@@ -66,6 +71,7 @@ export const make: Effect.Effect<Clips.Service, never, OperationRunner.Operation
     Clips.of({
       create: run.items(Operations.createClip),
       list: (params = {}) => run.paged(Operations.getClips)(params),
+      listPage: (params = {}, cursor) => run.page(Operations.getClips)(params, cursor),
       createFromVod: run.items(Operations.createClipFromVod),
       downloads: run.items(Operations.getClipsDownload)
     })

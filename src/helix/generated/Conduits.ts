@@ -57,6 +57,11 @@ export declare namespace Conduits {
      */
     readonly shards: OperationRunner.Method<typeof Operations.getConduitShards>
     /**
+     * Get conduit shards: `GET /eventsub/conduits/shards`, an app token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly shardsPage: OperationRunner.PageMethod<typeof Operations.getConduitShards>
+    /**
      * Update conduit shards: `PATCH /eventsub/conduits/shards`, an app token.
      * The decoded answer (its `data` when that is all it has).
      */
@@ -79,6 +84,7 @@ export const make: Effect.Effect<Conduits.Service, never, OperationRunner.Operat
       update: run.items(Operations.updateConduits),
       delete: run.noContent(Operations.deleteConduit),
       shards: run.paged(Operations.getConduitShards),
+      shardsPage: run.page(Operations.getConduitShards),
       updateShards: run.value(Operations.updateConduitShards)
     })
 )

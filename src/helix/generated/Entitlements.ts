@@ -39,6 +39,11 @@ export declare namespace Entitlements {
      */
     readonly drops: OperationRunner.OptionalMethod<typeof Operations.getDropsEntitlements>
     /**
+     * Get drops entitlements: `GET /entitlements/drops`, an app token or a user token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly dropsPage: OperationRunner.OptionalPageMethod<typeof Operations.getDropsEntitlements>
+    /**
      * Update drops entitlements: `PATCH /entitlements/drops`, an app token or a user token.
      * The items (of every batch of ids).
      */
@@ -57,6 +62,7 @@ export const make: Effect.Effect<Entitlements.Service, never, OperationRunner.Op
   (run) =>
     Entitlements.of({
       drops: (params = {}) => run.paged(Operations.getDropsEntitlements)(params),
+      dropsPage: (params = {}, cursor) => run.page(Operations.getDropsEntitlements)(params, cursor),
       updateDrops: (params = {}) => run.items(Operations.updateDropsEntitlements)(params)
     })
 )

@@ -48,6 +48,11 @@ export declare namespace EventSubApi {
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly subscriptions: OperationRunner.OptionalMethod<typeof Operations.getEventsubSubscriptions>
+    /**
+     * Get eventsub subscriptions: `GET /eventsub/subscriptions`, an app token or a user token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly subscriptionsPage: OperationRunner.OptionalPageMethod<typeof Operations.getEventsubSubscriptions>
   }
 }
 
@@ -63,7 +68,9 @@ export const make: Effect.Effect<EventSubApi.Service, never, OperationRunner.Ope
     EventSubApi.of({
       subscribe: run.value(Operations.createEventsubSubscription),
       unsubscribe: run.noContent(Operations.deleteEventsubSubscription),
-      subscriptions: (params = {}) => run.paged(Operations.getEventsubSubscriptions)(params)
+      subscriptions: (params = {}) => run.paged(Operations.getEventsubSubscriptions)(params),
+      subscriptionsPage: (params = {}, cursor) =>
+        run.page(Operations.getEventsubSubscriptions)(params, cursor)
     })
 )
 

@@ -37,6 +37,11 @@ export declare namespace GamesApi {
      */
     readonly top: OperationRunner.OptionalMethod<typeof Operations.getTopGames>
     /**
+     * Get top games: `GET /games/top`, an app token or a user token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly topPage: OperationRunner.OptionalPageMethod<typeof Operations.getTopGames>
+    /**
      * Get games: `GET /games`, an app token or a user token.
      * The items (of every batch of ids).
      */
@@ -55,6 +60,7 @@ export const make: Effect.Effect<GamesApi.Service, never, OperationRunner.Operat
   (run) =>
     GamesApi.of({
       top: (params = {}) => run.paged(Operations.getTopGames)(params),
+      topPage: (params = {}, cursor) => run.page(Operations.getTopGames)(params, cursor),
       list: (params = {}) => run.items(Operations.getGames)(params)
     })
 )

@@ -59,6 +59,11 @@ export declare namespace Moderation {
      */
     readonly bannedUsers: OperationRunner.OptionalMethod<typeof Operations.getBannedUsers>
     /**
+     * Get banned users: `GET /moderation/banned`, a user token; scope moderation:read or moderator:manage:banned_users.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly bannedUsersPage: OperationRunner.OptionalPageMethod<typeof Operations.getBannedUsers>
+    /**
      * Ban user: `POST /moderation/bans`, a user token; scope moderator:manage:banned_users.
      * The items (of every batch of ids).
      */
@@ -74,6 +79,11 @@ export declare namespace Moderation {
      */
     readonly unbanRequests: OperationRunner.Method<typeof Operations.getUnbanRequests>
     /**
+     * Get unban requests: `GET /moderation/unban_requests`, a user token; scope moderator:read:unban_requests or moderator:manage:unban_requests.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly unbanRequestsPage: OperationRunner.PageMethod<typeof Operations.getUnbanRequests>
+    /**
      * Resolve unban requests: `PATCH /moderation/unban_requests`, a user token; scope moderator:manage:unban_requests.
      * The items (of every batch of ids).
      */
@@ -83,6 +93,11 @@ export declare namespace Moderation {
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly blockedTerms: OperationRunner.Method<typeof Operations.getBlockedTerms>
+    /**
+     * Get blocked terms: `GET /moderation/blocked_terms`, a user token; scope moderator:read:blocked_terms or moderator:manage:blocked_terms.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly blockedTermsPage: OperationRunner.PageMethod<typeof Operations.getBlockedTerms>
     /**
      * Add blocked term: `POST /moderation/blocked_terms`, a user token; scope moderator:manage:blocked_terms.
      * The items (of every batch of ids).
@@ -104,10 +119,20 @@ export declare namespace Moderation {
      */
     readonly moderatedChannels: OperationRunner.OptionalMethod<typeof Operations.getModeratedChannels>
     /**
+     * Get moderated channels: `GET /moderation/channels`, a user token; scope user:read:moderated_channels.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly moderatedChannelsPage: OperationRunner.OptionalPageMethod<typeof Operations.getModeratedChannels>
+    /**
      * Get moderators: `GET /moderation/moderators`, a user token; scope moderation:read or channel:manage:moderators.
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly moderators: OperationRunner.OptionalMethod<typeof Operations.getModerators>
+    /**
+     * Get moderators: `GET /moderation/moderators`, a user token; scope moderation:read or channel:manage:moderators.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly moderatorsPage: OperationRunner.OptionalPageMethod<typeof Operations.getModerators>
     /**
      * Add channel moderator: `POST /moderation/moderators`, a user token; scope channel:manage:moderators.
      * Nothing (204).
@@ -123,6 +148,11 @@ export declare namespace Moderation {
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly vips: OperationRunner.OptionalMethod<typeof Operations.getVips>
+    /**
+     * Get vips: `GET /channels/vips`, a user token; scope channel:read:vips or channel:manage:vips.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly vipsPage: OperationRunner.OptionalPageMethod<typeof Operations.getVips>
     /**
      * Add channel vip: `POST /channels/vips`, a user token; scope channel:manage:vips.
      * Nothing (204).
@@ -178,19 +208,26 @@ export const make: Effect.Effect<Moderation.Service, never, OperationRunner.Oper
       autoModSettings: run.items(Operations.getAutomodSettings),
       updateAutoModSettings: run.items(Operations.updateAutomodSettings),
       bannedUsers: (params = {}) => run.paged(Operations.getBannedUsers)(params),
+      bannedUsersPage: (params = {}, cursor) => run.page(Operations.getBannedUsers)(params, cursor),
       banUser: run.items(Operations.banUser),
       unbanUser: run.noContent(Operations.unbanUser),
       unbanRequests: run.paged(Operations.getUnbanRequests),
+      unbanRequestsPage: run.page(Operations.getUnbanRequests),
       resolveUnbanRequest: run.items(Operations.resolveUnbanRequests),
       blockedTerms: run.paged(Operations.getBlockedTerms),
+      blockedTermsPage: run.page(Operations.getBlockedTerms),
       addBlockedTerm: run.items(Operations.addBlockedTerm),
       removeBlockedTerm: run.noContent(Operations.removeBlockedTerm),
       deleteMessages: run.noContent(Operations.deleteChatMessages),
       moderatedChannels: (params = {}) => run.paged(Operations.getModeratedChannels)(params),
+      moderatedChannelsPage: (params = {}, cursor) =>
+        run.page(Operations.getModeratedChannels)(params, cursor),
       moderators: (params = {}) => run.paged(Operations.getModerators)(params),
+      moderatorsPage: (params = {}, cursor) => run.page(Operations.getModerators)(params, cursor),
       addModerator: run.noContent(Operations.addChannelModerator),
       removeModerator: run.noContent(Operations.removeChannelModerator),
       vips: (params = {}) => run.paged(Operations.getVips)(params),
+      vipsPage: (params = {}, cursor) => run.page(Operations.getVips)(params, cursor),
       addVip: run.noContent(Operations.addChannelVip),
       removeVip: run.noContent(Operations.removeChannelVip),
       updateShieldMode: run.items(Operations.updateShieldModeStatus),

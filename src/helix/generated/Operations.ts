@@ -1090,7 +1090,7 @@ export type GetEmoteSetsParams = typeof GetEmoteSetsParams.Type
 
 /**
  * Get emote sets: `GET /chat/emotes/set`, an app token or a user token.
- * The decoded answer (its `data` when that is all it has).
+ * The decoded answer; ids past one request's limit are asked in batches, their `data` joined.
  *
  * @since 0.1.0
  * @category operations
@@ -1105,7 +1105,7 @@ export const getEmoteSets = HelixOperation.value({
   query: ["emote_set_id"],
   body: [],
   tokenUser: [],
-  batches: [],
+  batches: [{ params: ["emote_set_id"], size: 25 }],
   response: HelixOperation.valueOf(Models.GetEmoteSetsResponse)
 })
 
@@ -5024,8 +5024,7 @@ export const GetChannelStreamScheduleParams = Schema.Struct({
   id: Schema.optional(Schema.Array(Schema.String)),
   startTime: Schema.optional(Schema.Date).pipe(Schema.fromKey("start_time")),
   utcOffset: Schema.optional(Schema.String).pipe(Schema.fromKey("utc_offset")),
-  first: Schema.optional(Schema.Int),
-  after: Schema.optional(Schema.String)
+  first: Schema.optional(Schema.Int)
 })
 
 /**
@@ -5038,23 +5037,25 @@ export type GetChannelStreamScheduleParams = typeof GetChannelStreamSchedulePara
 
 /**
  * Get channel stream schedule: `GET /schedule`, an app token or a user token.
- * The decoded answer (its `data` when that is all it has).
+ * Every page's `data` as a Stream (one item per page); pages are fetched on pull.
  *
  * @since 0.1.0
  * @category operations
  */
-export const getChannelStreamSchedule = HelixOperation.value({
+export const getChannelStreamSchedule = HelixOperation.paged({
   id: "get-channel-stream-schedule",
   method: "GET",
   path: "/schedule",
   tokens: ["app", "user"],
   scopes: [],
   params: GetChannelStreamScheduleParams,
-  query: ["broadcaster_id", "id", "start_time", "utc_offset", "first", "after"],
+  query: ["broadcaster_id", "id", "start_time", "utc_offset", "first"],
   body: [],
   tokenUser: [],
-  batches: [],
-  response: HelixOperation.valueOf(Models.GetChannelStreamScheduleResponse)
+  batches: [{ params: ["id"], size: 100 }],
+  item: Models.ChannelStreamScheduleData,
+  pageSize: 25,
+  document: true
 })
 
 /**

@@ -37,6 +37,11 @@ export declare namespace Polls {
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getPolls>
     /**
+     * Get polls: `GET /polls`, a user token; scope channel:read:polls or channel:manage:polls.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly listPage: OperationRunner.OptionalPageMethod<typeof Operations.getPolls>
+    /**
      * Create poll: `POST /polls`, a user token; scope channel:manage:polls.
      * The items (of every batch of ids).
      */
@@ -60,6 +65,7 @@ export const make: Effect.Effect<Polls.Service, never, OperationRunner.Operation
   (run) =>
     Polls.of({
       list: (params = {}) => run.paged(Operations.getPolls)(params),
+      listPage: (params = {}, cursor) => run.page(Operations.getPolls)(params, cursor),
       create: run.items(Operations.createPoll),
       end: run.items(Operations.endPoll)
     })

@@ -39,6 +39,11 @@ export declare namespace Predictions {
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getPredictions>
     /**
+     * Get predictions: `GET /predictions`, a user token; scope channel:read:predictions or channel:manage:predictions.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly listPage: OperationRunner.OptionalPageMethod<typeof Operations.getPredictions>
+    /**
      * Create prediction: `POST /predictions`, a user token; scope channel:manage:predictions.
      * The items (of every batch of ids).
      */
@@ -62,6 +67,7 @@ export const make: Effect.Effect<Predictions.Service, never, OperationRunner.Ope
   (run) =>
     Predictions.of({
       list: (params = {}) => run.paged(Operations.getPredictions)(params),
+      listPage: (params = {}, cursor) => run.page(Operations.getPredictions)(params, cursor),
       create: run.items(Operations.createPrediction),
       end: run.items(Operations.endPrediction)
     })

@@ -33,9 +33,14 @@ export declare namespace Schedule {
   export interface Service {
     /**
      * Get channel stream schedule: `GET /schedule`, an app token or a user token.
-     * The decoded answer (its `data` when that is all it has).
+     * Every page's `data` as a Stream (one item per page); pages are fetched on pull.
      */
     readonly get: OperationRunner.Method<typeof Operations.getChannelStreamSchedule>
+    /**
+     * Get channel stream schedule: `GET /schedule`, an app token or a user token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly getPage: OperationRunner.PageMethod<typeof Operations.getChannelStreamSchedule>
     /**
      * Get channel icalendar: `GET /schedule/icalendar`, no token.
      * The text.
@@ -74,7 +79,8 @@ export const make: Effect.Effect<Schedule.Service, never, OperationRunner.Operat
   OperationRunner.OperationRunner,
   (run) =>
     Schedule.of({
-      get: run.value(Operations.getChannelStreamSchedule),
+      get: run.paged(Operations.getChannelStreamSchedule),
+      getPage: run.page(Operations.getChannelStreamSchedule),
       iCalendar: run.text(Operations.getChannelIcalendar),
       updateSettings: (params = {}) => run.noContent(Operations.updateChannelStreamSchedule)(params),
       createSegment: run.value(Operations.createChannelStreamScheduleSegment),

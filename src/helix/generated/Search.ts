@@ -37,10 +37,20 @@ export declare namespace Search {
      */
     readonly categories: OperationRunner.Method<typeof Operations.searchCategories>
     /**
+     * Search categories: `GET /search/categories`, an app token or a user token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly categoriesPage: OperationRunner.PageMethod<typeof Operations.searchCategories>
+    /**
      * Search channels: `GET /search/channels`, an app token or a user token.
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly channels: OperationRunner.Method<typeof Operations.searchChannels>
+    /**
+     * Search channels: `GET /search/channels`, an app token or a user token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly channelsPage: OperationRunner.PageMethod<typeof Operations.searchChannels>
   }
 }
 
@@ -55,7 +65,9 @@ export const make: Effect.Effect<Search.Service, never, OperationRunner.Operatio
   (run) =>
     Search.of({
       categories: run.paged(Operations.searchCategories),
-      channels: run.paged(Operations.searchChannels)
+      categoriesPage: run.page(Operations.searchCategories),
+      channels: run.paged(Operations.searchChannels),
+      channelsPage: run.page(Operations.searchChannels)
     })
 )
 

@@ -44,10 +44,20 @@ export declare namespace StreamsApi {
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getStreams>
     /**
+     * Get streams: `GET /streams`, an app token or a user token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly listPage: OperationRunner.OptionalPageMethod<typeof Operations.getStreams>
+    /**
      * Get followed streams: `GET /streams/followed`, a user token; scope user:read:follows.
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly followed: OperationRunner.OptionalMethod<typeof Operations.getFollowedStreams>
+    /**
+     * Get followed streams: `GET /streams/followed`, a user token; scope user:read:follows.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly followedPage: OperationRunner.OptionalPageMethod<typeof Operations.getFollowedStreams>
     /**
      * Create stream marker: `POST /streams/markers`, a user token; scope channel:manage:broadcast.
      * The items (of every batch of ids).
@@ -58,6 +68,11 @@ export declare namespace StreamsApi {
      * Every item as a Stream; pages are fetched on pull.
      */
     readonly markers: OperationRunner.OptionalMethod<typeof Operations.getStreamMarkers>
+    /**
+     * Get stream markers: `GET /streams/markers`, a user token; scope user:read:broadcast or channel:manage:broadcast.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly markersPage: OperationRunner.OptionalPageMethod<typeof Operations.getStreamMarkers>
   }
 }
 
@@ -73,9 +88,12 @@ export const make: Effect.Effect<StreamsApi.Service, never, OperationRunner.Oper
     StreamsApi.of({
       streamKey: (params = {}) => run.items(Operations.getStreamKey)(params),
       list: (params = {}) => run.paged(Operations.getStreams)(params),
+      listPage: (params = {}, cursor) => run.page(Operations.getStreams)(params, cursor),
       followed: (params = {}) => run.paged(Operations.getFollowedStreams)(params),
+      followedPage: (params = {}, cursor) => run.page(Operations.getFollowedStreams)(params, cursor),
       createMarker: run.items(Operations.createStreamMarker),
-      markers: (params = {}) => run.paged(Operations.getStreamMarkers)(params)
+      markers: (params = {}) => run.paged(Operations.getStreamMarkers)(params),
+      markersPage: (params = {}, cursor) => run.page(Operations.getStreamMarkers)(params, cursor)
     })
 )
 

@@ -39,6 +39,13 @@ export declare namespace Subscriptions {
      */
     readonly subscribers: OperationRunner.OptionalMethod<typeof Operations.getBroadcasterSubscriptions>
     /**
+     * Get broadcaster subscriptions: `GET /subscriptions`, an app token or a user token; scope channel:read:subscriptions.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly subscribersPage: OperationRunner.OptionalPageMethod<
+      typeof Operations.getBroadcasterSubscriptions
+    >
+    /**
      * Check user subscription: `GET /subscriptions/user`, an app token or a user token; scope user:read:subscriptions.
      * The items (of every batch of ids).
      */
@@ -57,6 +64,8 @@ export const make: Effect.Effect<Subscriptions.Service, never, OperationRunner.O
   (run) =>
     Subscriptions.of({
       subscribers: (params = {}) => run.paged(Operations.getBroadcasterSubscriptions)(params),
+      subscribersPage: (params = {}, cursor) =>
+        run.page(Operations.getBroadcasterSubscriptions)(params, cursor),
       checkUserSubscription: run.items(Operations.checkUserSubscription)
     })
 )

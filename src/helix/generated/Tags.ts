@@ -37,6 +37,11 @@ export declare namespace Tags {
      */
     readonly all: OperationRunner.OptionalMethod<typeof Operations.getAllStreamTags>
     /**
+     * Get all stream tags: `GET /tags/streams`, an app token or a user token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly allPage: OperationRunner.OptionalPageMethod<typeof Operations.getAllStreamTags>
+    /**
      * Get stream tags: `GET /streams/tags`, an app token or a user token.
      * The items (of every batch of ids).
      */
@@ -55,6 +60,7 @@ export const make: Effect.Effect<Tags.Service, never, OperationRunner.OperationR
   (run) =>
     Tags.of({
       all: (params = {}) => run.paged(Operations.getAllStreamTags)(params),
+      allPage: (params = {}, cursor) => run.page(Operations.getAllStreamTags)(params, cursor),
       ofChannel: run.items(Operations.getStreamTags)
     })
 )

@@ -52,6 +52,11 @@ export declare namespace UsersApi {
      */
     readonly blockList: OperationRunner.Method<typeof Operations.getUserBlockList>
     /**
+     * Get user block list: `GET /users/blocks`, a user token; scope user:read:blocked_users.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly blockListPage: OperationRunner.PageMethod<typeof Operations.getUserBlockList>
+    /**
      * Block user: `PUT /users/blocks`, a user token; scope user:manage:blocked_users.
      * Nothing (204).
      */
@@ -93,6 +98,7 @@ export const make: Effect.Effect<UsersApi.Service, never, OperationRunner.Operat
       updateDescription: (params = {}) => run.items(Operations.updateUser)(params),
       authorizations: run.items(Operations.getAuthorizationByUser),
       blockList: run.paged(Operations.getUserBlockList),
+      blockListPage: run.page(Operations.getUserBlockList),
       block: run.noContent(Operations.blockUser),
       unblock: run.noContent(Operations.unblockUser),
       extensions: (params = {}) => run.items(Operations.getUserExtensions)(params),

@@ -37,6 +37,11 @@ export declare namespace Videos {
      */
     readonly list: OperationRunner.OptionalMethod<typeof Operations.getVideos>
     /**
+     * Get videos: `GET /videos`, an app token or a user token.
+     * One page as an Effect (the cursor of the next, Twitch's `total`); pass a page's cursor for the next.
+     */
+    readonly listPage: OperationRunner.OptionalPageMethod<typeof Operations.getVideos>
+    /**
      * Delete videos: `DELETE /videos`, a user token; scope channel:manage:videos.
      * The items (of every batch of ids).
      */
@@ -55,6 +60,7 @@ export const make: Effect.Effect<Videos.Service, never, OperationRunner.Operatio
   (run) =>
     Videos.of({
       list: (params = {}) => run.paged(Operations.getVideos)(params),
+      listPage: (params = {}, cursor) => run.page(Operations.getVideos)(params, cursor),
       delete: run.items(Operations.deleteVideos)
     })
 )

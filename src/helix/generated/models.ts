@@ -1986,63 +1986,34 @@ export class ChannelStreamScheduleSegment
 {}
 
 /**
- * A get channel stream schedule response data vacation, as Helix sends it.
+ * A channel stream schedule data vacation, as Helix sends it.
  *
  * @since 0.1.0
  * @category models
  */
-export class GetChannelStreamScheduleResponseDataVacation
-  extends Schema.Class<GetChannelStreamScheduleResponseDataVacation>(
-    "effect-twitcher/helix/GetChannelStreamScheduleResponseDataVacation"
-  )({
-    startTime: wire(Schema.Date, "start_time"),
-    endTime: wire(Schema.Date, "end_time")
-  })
-{}
-
-/**
- * One item of the get channel stream schedule response answer.
- *
- * @since 0.1.0
- * @category models
- */
-export class GetChannelStreamScheduleResponseData extends Schema.Class<GetChannelStreamScheduleResponseData>(
-  "effect-twitcher/helix/GetChannelStreamScheduleResponseData"
+export class ChannelStreamScheduleDataVacation extends Schema.Class<ChannelStreamScheduleDataVacation>(
+  "effect-twitcher/helix/ChannelStreamScheduleDataVacation"
 )({
-  segments: Schema.Array(ChannelStreamScheduleSegment),
-  broadcasterId: wire(Schema.String, "broadcaster_id"),
-  broadcasterName: wire(Schema.String, "broadcaster_name"),
-  broadcasterLogin: wire(Schema.String, "broadcaster_login"),
-  /** `None` when Twitch sends `null`. */
-  vacation: Schema.OptionFromNullOr(GetChannelStreamScheduleResponseDataVacation)
+  startTime: wire(Schema.Date, "start_time"),
+  endTime: wire(Schema.Date, "end_time")
 }) {}
 
 /**
- * A get channel stream schedule response pagination, as Helix sends it.
+ * One item of the channel stream schedule answer.
  *
  * @since 0.1.0
  * @category models
  */
-export class GetChannelStreamScheduleResponsePagination
-  extends Schema.Class<GetChannelStreamScheduleResponsePagination>(
-    "effect-twitcher/helix/GetChannelStreamScheduleResponsePagination"
-  )({
-    cursor: Schema.optionalWith(Schema.String, { as: "Option" })
+export class ChannelStreamScheduleData
+  extends Schema.Class<ChannelStreamScheduleData>("effect-twitcher/helix/ChannelStreamScheduleData")({
+    segments: Schema.Array(ChannelStreamScheduleSegment),
+    broadcasterId: wire(Schema.String, "broadcaster_id"),
+    broadcasterName: wire(Schema.String, "broadcaster_name"),
+    broadcasterLogin: wire(Schema.String, "broadcaster_login"),
+    /** `None` when Twitch sends `null`. */
+    vacation: Schema.OptionFromNullOr(ChannelStreamScheduleDataVacation)
   })
 {}
-
-/**
- * The whole answer of get channel stream schedule.
- *
- * @since 0.1.0
- * @category models
- */
-export class GetChannelStreamScheduleResponse extends Schema.Class<GetChannelStreamScheduleResponse>(
-  "effect-twitcher/helix/GetChannelStreamScheduleResponse"
-)({
-  data: GetChannelStreamScheduleResponseData,
-  pagination: Schema.optionalWith(GetChannelStreamScheduleResponsePagination, { as: "Option" })
-}) {}
 
 /**
  * A create channel stream schedule segment data vacation, as Helix sends it.
@@ -2584,10 +2555,8 @@ FastDecode.register(
   StartARaidData,
   ChannelStreamScheduleSegmentCategory,
   ChannelStreamScheduleSegment,
-  GetChannelStreamScheduleResponseDataVacation,
-  GetChannelStreamScheduleResponseData,
-  GetChannelStreamScheduleResponsePagination,
-  GetChannelStreamScheduleResponse,
+  ChannelStreamScheduleDataVacation,
+  ChannelStreamScheduleData,
   CreateChannelStreamScheduleSegmentDataVacation,
   CreateChannelStreamScheduleSegmentData,
   UpdateChannelStreamScheduleSegmentDataVacation,

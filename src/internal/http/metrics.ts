@@ -7,9 +7,7 @@
  * @since 0.1.0
  * @internal
  */
-import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
+import type * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricKey from "effect/MetricKey"
@@ -139,13 +137,26 @@ export const recordRemaining = (bucket: "app" | "user", remaining: number): Effe
   Metric.set(remainingOf(bucket, bucket), remaining)
 
 /**
- * Wraps an attempt of `area` so that it is counted by endpoint and status and timed (on the
- * Effect `Clock`).
+ * {@link recordRemaining} without an effect of its own, under the caller's metric labels.
  *
  * @since 0.1.0
  * @category metrics
  */
-export const measure = (area: string) => {
+export const unsafeRecordRemaining = (
+  bucket: "app" | "user",
+  remaining: number,
+  tags: ReadonlyArray<MetricLabel.MetricLabel>
+): void => remainingOf(bucket, bucket).unsafeUpdate(remaining, tags)
+
+/**
+ * Records one attempt of `area` at once, without an effect of its own (the pipeline calls it from
+ * the step that ends the attempt): counted by endpoint and status (`error` when no answer came)
+ * and timed, under the caller's metric labels as `Metric.increment` and `Metric.update` would be.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const recorder = (area: string) => {
   const counters = memo((key) => {
     const [endpoint, status] = key.split("\u0000") as [string, string]
     return Metric.fromMetricKey(
@@ -160,19 +171,13 @@ export const measure = (area: string) => {
       MetricKey.taggedWithLabels(latencyKey, labels([["area", area], ["endpoint", endpoint]]))
     )
   )
-  return <A extends { readonly status: number }, E>(
+  return (
     endpoint: string,
-    effect: Effect.Effect<A, E>
-  ): Effect.Effect<A, E> =>
-    Effect.flatMap(Clock.currentTimeMillis, (start) =>
-      Effect.onExit(effect, (exit) => {
-        if (Exit.isInterrupted(exit)) return Effect.void
-        return Effect.flatMap(Clock.currentTimeMillis, (end) => {
-          const status = Exit.isSuccess(exit) ? String(exit.value.status) : "error"
-          return Effect.zipRight(
-            Metric.increment(counters(`${endpoint}\u0000${status}`, `other\u0000${status}`)),
-            Metric.update(histograms(endpoint, "other"), end - start)
-          )
-        })
-      }))
+    status: string,
+    millis: number,
+    tags: ReadonlyArray<MetricLabel.MetricLabel>
+  ): void => {
+    counters(`${endpoint}\u0000${status}`, `other\u0000${status}`).unsafeUpdate(1, tags)
+    histograms(endpoint, "other").unsafeUpdate(millis, tags)
+  }
 }

@@ -1,18 +1,22 @@
 /**
  * The one HTTP pipeline every area (Helix, id.twitch.tv, GQL, usher, the emote CDN) sends its
- * requests through. It is an `HttpClient` built from the platform's own combinators:
+ * requests through, over the app's `HttpClient`:
  *
- * - `mapRequestInput(prependUrl)` and `setHeaders` for the area's base URL and fixed headers;
- * - per attempt: the body read to the end within the time limit (`withScope`, see
- *   {@link timeLimit}), metrics, and the area's own wrapper (Helix's rate-limit bucket);
- * - `filterStatus` + retries with capped, jittered exponential backoff (a `Schedule`) for transport
- *   failures, timeouts and 500/502/503/504 answers, as `retryTransient` would but set up only
- *   after a first failure (the last answer is returned when retries run out);
- * - no platform `http.client` span for a URL that carries a secret, and the area's secret headers
- *   (GQL's `Client-Integrity`) redacted in the spans it does make.
+ * - the area's base URL and fixed headers, set once per request;
+ * - per attempt: the body read to the end within the time limit (`HttpClient.withScope`, see
+ *   {@link timeLimit}), counted and timed, inside the area's own wrapper (Helix's rate-limit
+ *   bucket);
+ * - retries with capped, jittered exponential backoff (a `Schedule`) for transport failures,
+ *   timeouts and 500/502/503/504 answers, as `retryTransient` would but set up only after a first
+ *   failure (the last answer is returned when retries run out);
+ * - no platform `http.client` span for a URL that carries a secret (nor under Effect's own tracer,
+ *   which keeps no span), and the area's secret headers (GQL's `Client-Integrity`) redacted in the
+ *   spans it does make.
  *
- * `send` turns what comes out into an {@link Answer} or a `TransportError`; each area maps
- * answers with the helpers of `failure.ts`.
+ * It is written as a few plain steps rather than a stack of `HttpClient` combinators: each layer
+ * of those is several effects per call, which profiles of a Get Streams call showed as most of
+ * the pipeline's cost. `send` turns what comes out into an {@link Answer} or a `TransportError`;
+ * each area maps answers with the helpers of `failure.ts`.
  *
  * @since 0.1.0
  * @internal
@@ -24,15 +28,19 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
+import * as FiberRef from "effect/FiberRef"
 import { constTrue } from "effect/Function"
-import * as Runtime from "effect/Runtime"
 import * as Schedule from "effect/Schedule"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as Scope from "effect/Scope"
+import type * as Tracer from "effect/Tracer"
 import type { TransportError } from "../../TwitchError.js"
 import { type Answer, type RequestInfo, transportError } from "./failure.js"
 import * as HttpMetrics from "./metrics.js"
@@ -54,20 +62,20 @@ export interface RetryOptions {
 }
 
 /**
- * What an attempt is: the request sent and its answer read to the end within the time limit.
- *
- * @since 0.1.0
- * @category models
- */
-export type Attempt<A = HttpClientResponse.HttpClientResponse> = Effect.Effect<A, Failure>
-
-/**
  * A failure without an answer, before it is mapped to `TransportError`.
  *
  * @since 0.1.0
  * @category models
  */
 export type Failure = HttpClientError.HttpClientError | Cause.TimeoutException
+
+/**
+ * What an attempt is: the request sent and its answer read to the end within the time limit.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Attempt = Effect.Effect<Answer, Failure>
 
 /**
  * Options of one area's pipeline.
@@ -98,9 +106,7 @@ export interface Options {
   /** The endpoint label of a request on metrics (default: the area). */
   readonly endpoint?: ((request: HttpClientRequest.HttpClientRequest) => string) | undefined
   /** Wraps every attempt, e.g. to wait on a rate limit before it and read its answer's headers. */
-  readonly around?:
-    | ((attempt: Attempt, request: HttpClientRequest.HttpClientRequest) => Attempt)
-    | undefined
+  readonly around?: ((attempt: Attempt, request: HttpClientRequest.HttpClientRequest) => Attempt) | undefined
 }
 
 /**
@@ -110,8 +116,6 @@ export interface Options {
  * @category models
  */
 export interface Pipeline {
-  /** The decorated client: its answers are read to the end, its failures not yet mapped. */
-  readonly client: HttpClient.HttpClient.With<Failure>
   /** Sends a request: its answer (any status, after retries), or a `TransportError`. */
   readonly send: (request: HttpClientRequest.HttpClientRequest) => Effect.Effect<Answer, TransportError>
   /** Method and URL of a request as errors and logs record it. */
@@ -121,16 +125,20 @@ export interface Pipeline {
 /** The answers worth another try, as `HttpClient.retryTransient` counts them (408 and 429 aside). */
 const transientStatus: ReadonlySet<number> = new Set([500, 502, 503, 504])
 
-/**
- * Transport failures, timeouts, answers cut off while their body was read (`Decode`), and
- * transient 5xx answers (after `filterStatus`).
- */
-const isTransient = (error: Failure): boolean =>
+/** A 500/502/503/504 answer while retries are left: a failure to the retry, an answer after. */
+class TransientAnswer {
+  readonly _tag = "TransientAnswer"
+  constructor(readonly answer: Answer) {}
+}
+
+type Retryable = Failure | TransientAnswer
+
+/** Transport failures, timeouts, answers cut off while their body was read (`Decode`), 5xx answers. */
+const isTransient = (error: Retryable): boolean =>
+  error._tag === "TransientAnswer" ||
   Cause.isTimeoutException(error) ||
   (error._tag === "RequestError" && error.reason === "Transport") ||
-  (error._tag === "ResponseError" &&
-    (error.reason === "Decode" ||
-      (error.reason === "StatusCode" && transientStatus.has(error.response.status))))
+  (error._tag === "ResponseError" && error.reason === "Decode")
 
 const hasSecretQuery = (request: HttpClientRequest.HttpClientRequest): boolean =>
   hasSecretParam(request.url) || request.urlParams.some(([key]) => secretParams.includes(key.toLowerCase()))
@@ -151,34 +159,57 @@ export const backoff = (area: string, retry: RetryOptions): Schedule.Schedule<un
   )
 }
 
+let live: Clock.Clock | undefined
+/** Effect's own clock (timers of the event loop), as opposed to a `TestClock` or a user's clock. */
+const liveClock = (): Clock.Clock => (live ??= Effect.runSync(Effect.clock))
+
+/**
+ * Arms the time limit of one attempt: `expire` runs when it passes, unless the returned cancel
+ * runs first. Time is the fiber's `Clock` (the `TestClock` in tests): for Effect's own clock a
+ * timer of the event loop, which is what its `sleep` is, without a fiber; for any other clock a
+ * sleeper fiber on that clock, outside the caller's context (so that it keeps none of the call's
+ * spans or values alive until it is interrupted).
+ */
+const arm = (clock: Clock.Clock, limit: Duration.Duration, expire: Effect.Effect<void>): () => void => {
+  if (clock === liveClock()) {
+    const timer = setTimeout(() => Effect.runFork(expire), Duration.toMillis(limit))
+    return () => clearTimeout(timer)
+  }
+  const sleeper = Effect.runFork(Effect.zipRight(clock.sleep(limit), expire))
+  return () => sleeper.unsafeInterruptAsFork(FiberId.none)
+}
+
 /**
  * The time limit of one attempt (answer body included), without forking a fiber into the call.
  * `Effect.timeout` races the attempt in two child fibers; measured on a Get Streams page, that
- * cost 200-600 us of CPU per call (more of the call's garbage is promoted to the old generation
- * while a sibling fiber is alive), several times the rest of the pipeline. Here the attempt runs
+ * cost 200-600 us of CPU per call, several times the rest of the pipeline. Here the attempt runs
  * under a scope of its own (the client is `HttpClient.withScope`d: closing the scope aborts the
- * request), and a separate fiber, forked with the caller's runtime so that its `Clock` (the
- * `TestClock` in tests) decides, sleeps for the limit and then closes that scope: the aborted
- * attempt fails with a `TimeoutException`. The sleeper is interrupted when the attempt ends, and
- * the scope closed (the request aborted) unless the attempt succeeded.
+ * request), and a timer (see `arm`) closes that scope when the limit passes: the aborted attempt
+ * fails with a `TimeoutException`. The timer is cancelled when the attempt ends, and the scope
+ * closed (the request aborted) unless the attempt succeeded. `onEnd` sees how it ended and how
+ * long it took (for the metrics), in the same step.
  *
  * @since 0.1.0
  * @category timeouts
  */
 export const timeLimit = (limit: Duration.Duration) => {
   const text = `no answer within ${Duration.format(limit)}`
-  return <A>(attempt: Effect.Effect<A, HttpClientError.HttpClientError, Scope.Scope>): Attempt<A> =>
+  return <A>(
+    attempt: Effect.Effect<A, HttpClientError.HttpClientError, Scope.Scope>,
+    onEnd?: (exit: Exit.Exit<A, Failure>, millis: number, fiber: Fiber.RuntimeFiber<unknown, unknown>) => void
+  ): Effect.Effect<A, Failure> =>
     Effect.flatMap(Scope.make(), (scope) =>
-      Effect.flatMap(Effect.runtime<never>(), (runtime) => {
+      Effect.withFiberRuntime((fiber) => {
+        const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+        const start = clock.unsafeCurrentTimeMillis()
         let expired = false
-        const sleeper = Runtime.runFork(runtime)(
-          Effect.zipRight(
-            Effect.sleep(limit),
-            Effect.suspend(() => {
-              expired = true
-              return Scope.close(scope, Exit.void)
-            })
-          )
+        const cancel = arm(
+          clock,
+          limit,
+          Effect.suspend(() => {
+            expired = true
+            return Scope.close(scope, Exit.void)
+          })
         )
         return attempt.pipe(
           Effect.provideService(Scope.Scope, scope),
@@ -186,7 +217,10 @@ export const timeLimit = (limit: Duration.Duration) => {
             Effect.fail(expired ? new Cause.TimeoutException(text) : error)
           ),
           Effect.onExit((exit) => {
-            sleeper.unsafeInterruptAsFork(FiberId.none)
+            cancel()
+            if (onEnd !== undefined && !Exit.isInterrupted(exit)) {
+              onEnd(exit, clock.unsafeCurrentTimeMillis() - start, fiber)
+            }
             // A completed attempt has read its answer: nothing to abort (an abort costs a
             // DOMException). A failed or interrupted one is aborted.
             return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)
@@ -194,6 +228,10 @@ export const timeLimit = (limit: Duration.Duration) => {
         )
       }))
 }
+
+let native: Tracer.Tracer | undefined
+/** Effect's own tracer: its spans are kept by no exporter. */
+const nativeTracer = (): Tracer.Tracer => (native ??= Effect.runSync(Effect.tracer))
 
 /**
  * Builds an area's pipeline over the app's `HttpClient`.
@@ -207,78 +245,21 @@ export const make = (base: HttpClient.HttpClient, options: Options): Pipeline =>
   const { area, baseUrl } = options
   const endpoint = options.endpoint ?? (() => area)
   const around = options.around
-
   const bytes = options.body === "bytes"
-  const readBody = (response: HttpClientResponse.HttpClientResponse) =>
-    bytes ? response.arrayBuffer : response.text
-  const measured = HttpMetrics.measure(area)
+  const record = HttpMetrics.recorder(area)
   const limited = timeLimit(timeout)
-  const attempt = (
-    effect: Effect.Effect<
-      HttpClientResponse.HttpClientResponse,
-      HttpClientError.HttpClientError,
-      Scope.Scope
-    >,
-    request: HttpClientRequest.HttpClientRequest
-  ): Attempt => {
-    const timed = measured(endpoint(request), limited(Effect.tap(effect, readBody)))
-    return around === undefined ? timed : around(timed, request)
-  }
-
-  const retried = (client: HttpClient.HttpClient.With<Failure>): HttpClient.HttpClient.With<Failure> => {
-    if (options.retry === undefined) return client
-    const schedule = backoff(area, options.retry)
-    return client.pipe(
-      HttpClient.filterStatus((status) => !transientStatus.has(status)),
-      HttpClient.transform((attempt) =>
-        // `HttpClient.retryTransient` sets up its schedule driver on every call (measured: 8% of a
-        // call's allocations) though most calls succeed at once: here the retries start only after a
-        // first transient failure, which the schedule then sees first, so delays and counts are
-        // those of retrying from the start.
-        Effect.catchIf(attempt, isTransient, (first) => {
-          let replay: Failure | undefined = first
-          const again = Effect.suspend(() => {
-            const failure = replay
-            replay = undefined
-            return failure === undefined ? attempt : Effect.fail(failure)
-          })
-          return Effect.retry(again, { schedule, while: isTransient })
-        })
-      ),
-      // Out of retries, a 5xx is an answer again: the area maps it like any other.
-      HttpClient.catchTag(
-        "ResponseError",
-        (error) => error.reason === "StatusCode" ? Effect.succeed(error.response) : Effect.fail(error)
-      )
-    )
-  }
-
-  const headers = options.headers
   // Each attempt runs under a scope of its own: closing it aborts the request (see timeLimit).
-  let scoped: HttpClient.HttpClient.With<HttpClientError.HttpClientError, Scope.Scope> = HttpClient.withScope(
-    base
-  )
-  if (baseUrl !== undefined) {
-    scoped = HttpClient.mapRequestInput(scoped, HttpClientRequest.prependUrl(baseUrl))
+  const scoped = HttpClient.withScope(base)
+  const headers = options.headers === undefined ? undefined : Headers.fromInput(options.headers)
+  const secretHeaders = options.secretHeaders
+
+  /** The request as sent: the base URL prepended, the area's headers under the request's own. */
+  const prepare = (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest => {
+    const withUrl = baseUrl === undefined ? request : HttpClientRequest.prependUrl(request, baseUrl)
+    return headers === undefined
+      ? withUrl
+      : HttpClientRequest.setHeaders(withUrl, { ...headers, ...request.headers })
   }
-  if (headers !== undefined) {
-    scoped = HttpClient.mapRequestInput(scoped, HttpClientRequest.setHeaders(headers))
-  }
-  const attempted = HttpClient.makeWith<never, never, Failure, never>(
-    (request) => Effect.flatMap(request, (r) => attempt(scoped.execute(r), r)),
-    Effect.succeed
-  )
-  // Fiber refs are set only where needed: every `locally` copies the fiber's refs twice.
-  const redacted = options.secretHeaders
-  const client = redacted === undefined ? retried(attempted) : HttpClient.transformResponse(
-    retried(attempted),
-    Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, ...redacted])
-  )
-  /** The platform's `http.client` span records the URL: none for a URL that carries a secret. */
-  const execute = (request: HttpClientRequest.HttpClientRequest) =>
-    hasSecretQuery(request)
-      ? Effect.locally(client.execute(request), HttpClient.currentTracerDisabledWhen, constTrue)
-      : client.execute(request)
 
   const info = (request: HttpClientRequest.HttpClientRequest): RequestInfo => {
     const raw = baseUrl === undefined ? request.url : HttpClientRequest.prependUrl(request, baseUrl).url
@@ -287,49 +268,135 @@ export const make = (base: HttpClient.HttpClient, options: Options): Pipeline =>
     return { method: request.method, url: options.urls === "path" ? withoutQuery(url) : redactUrl(url) }
   }
 
-  const readText = (
+  const toAnswer = (
     request: HttpClientRequest.HttpClientRequest,
-    response: HttpClientResponse.HttpClientResponse
-  ) =>
-    Effect.map(response.text, (text): Answer => ({
+    response: HttpClientResponse.HttpClientResponse,
+    body: string | ArrayBuffer
+  ): Answer => {
+    const about = () => info(request)
+    if (typeof body === "string") {
+      return { status: response.status, headers: response.headers, text: body, info: about }
+    }
+    const data = new Uint8Array(body)
+    const ok = response.status >= 200 && response.status < 300
+    return {
       status: response.status,
       headers: response.headers,
-      text,
-      info: () => info(request)
-    }))
+      text: ok ? "" : new TextDecoder().decode(data),
+      bytes: data,
+      info: about
+    }
+  }
 
-  const readBytes = (
+  /**
+   * The platform's `http.client` span records the URL and the headers: none for a URL that
+   * carries a secret, nor under Effect's own tracer, whose spans no exporter keeps (the span, its
+   * attributes and the trace headers it adds cost more than the rest of an attempt's bookkeeping);
+   * the area's secret headers redacted where it is made.
+   */
+  const execute = (
     request: HttpClientRequest.HttpClientRequest,
-    response: HttpClientResponse.HttpClientResponse
-  ) =>
-    Effect.map(response.arrayBuffer, (buffer): Answer => {
-      const body = new Uint8Array(buffer)
-      const ok = response.status >= 200 && response.status < 300
-      return {
-        status: response.status,
-        headers: response.headers,
-        text: ok ? "" : new TextDecoder().decode(body),
-        bytes: body,
-        info: () => info(request)
-      }
-    })
+    fiber: Fiber.RuntimeFiber<unknown, unknown>
+  ) => {
+    const effect = scoped.execute(request)
+    if (hasSecretQuery(request) || fiber.currentTracer === nativeTracer()) {
+      return Effect.locally(effect, HttpClient.currentTracerDisabledWhen, constTrue)
+    }
+    return secretHeaders === undefined
+      ? effect
+      : Effect.locallyWith(effect, Headers.currentRedactedNames, (names) => [...names, ...secretHeaders])
+  }
 
-  const send = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<Answer, TransportError> =>
-    execute(request).pipe(
-      Effect.flatMap((response) => bytes ? readBytes(request, response) : readText(request, response)),
-      Effect.mapError((error) => transportError(error, info(request), timeoutText)),
-      Effect.tap((answer) =>
-        Effect.whenLogLevel(
-          Effect.suspend(() => {
-            const { method, url } = answer.info()
-            return Effect.logDebug(`${area} answer`).pipe(
-              Effect.annotateLogs({ method, url, status: answer.status })
-            )
-          }),
-          "Debug"
-        )
+  /** One attempt: sent, its answer read to the end within the time limit, counted and timed. */
+  const attempt = (request: HttpClientRequest.HttpClientRequest): Attempt => {
+    const name = endpoint(request)
+    const timed = Effect.withFiberRuntime<Answer, Failure>((fiber) =>
+      limited(
+        Effect.flatMap(execute(request, fiber), (response) =>
+          Effect.map(
+            bytes ? response.arrayBuffer : response.text,
+            (body: string | ArrayBuffer) => toAnswer(request, response, body)
+          )),
+        (exit, millis, fiber) =>
+          record(
+            name,
+            Exit.isSuccess(exit) ? String(exit.value.status) : "error",
+            millis,
+            fiber.getFiberRef(FiberRef.currentMetricLabels)
+          )
       )
     )
+    return around === undefined ? timed : around(timed, request)
+  }
 
-  return { client, send, info }
+  const retried = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<Answer, Failure> => {
+    if (options.retry === undefined) return attempt(request)
+    const schedule = backoff(area, options.retry)
+    const once: Effect.Effect<Answer, Retryable> = Effect.flatMap(
+      attempt(request),
+      (answer) =>
+        transientStatus.has(answer.status) ? Effect.fail(new TransientAnswer(answer)) : Effect.succeed(answer)
+    )
+    return once.pipe(
+      // `HttpClient.retryTransient` sets up its schedule driver on every call (measured: 8% of a
+      // call's allocations) though most calls succeed at once: here the retries start only after a
+      // first transient failure, which the schedule then sees first, so delays and counts are
+      // those of retrying from the start.
+      Effect.catchIf(isTransient, (first) => {
+        let replay: Retryable | undefined = first
+        const again = Effect.suspend(() => {
+          const failure = replay
+          replay = undefined
+          return failure === undefined ? once : Effect.fail(failure)
+        })
+        return Effect.retry(again, { schedule, while: isTransient })
+      }),
+      // Out of retries, a 5xx is an answer again: the area maps it like any other.
+      Effect.catchIf(
+        (error): error is TransientAnswer => error._tag === "TransientAnswer",
+        (error) => Effect.succeed(error.answer)
+      )
+    )
+  }
+
+  const logged = (answer: Answer) => {
+    const { method, url } = answer.info()
+    return Effect.logDebug(`${area} answer`).pipe(Effect.annotateLogs({ method, url, status: answer.status }))
+  }
+
+  const send = (request: HttpClientRequest.HttpClientRequest): Effect.Effect<Answer, TransportError> => {
+    const prepared = prepare(request)
+    return retried(prepared).pipe(
+      Effect.mapError((error) => transportError(error, info(request), timeoutText)),
+      Effect.tap((answer) => Effect.whenLogLevel(Effect.suspend(() => logged(answer)), "Debug"))
+    )
+  }
+
+  return { send, info }
+}
+
+/**
+ * Pipelines made once per client and key (an area's time limit, say) and kept while the client
+ * lives: for areas reached through module functions rather than a service built once.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const cachedPerClient = <K>(
+  build: (client: HttpClient.HttpClient, key: K) => Pipeline
+): (client: HttpClient.HttpClient, key: K) => Pipeline => {
+  const pipelines = new WeakMap<HttpClient.HttpClient, Map<K, Pipeline>>()
+  return (client, key) => {
+    let byKey = pipelines.get(client)
+    if (byKey === undefined) {
+      byKey = new Map()
+      pipelines.set(client, byKey)
+    }
+    let found = byKey.get(key)
+    if (found === undefined) {
+      found = build(client, key)
+      byKey.set(key, found)
+    }
+    return found
+  }
 }
