@@ -29,7 +29,7 @@ export class EmoteProviderError extends Schema.TaggedError<EmoteProviderError>(
     const name = this.provider === "bttv" ? "BTTV" : this.provider === "ffz" ? "FFZ" : "7TV"
     switch (this.reason) {
       case "Transport":
-        return `${name} did not answer ${this.url} (${this.detail}): check the network or the ${name} base URL; messages render without its emotes meanwhile.`
+        return `${name} did not answer (${this.detail}): check the network or the ${name} base URL; messages render without its emotes meanwhile.`
       case "Status":
         return `${name} answered ${this.status} to ${this.url} (${this.detail}); its emotes are left out until a later refresh works.`
       case "Decode":

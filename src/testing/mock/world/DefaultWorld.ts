@@ -33,6 +33,7 @@ import {
 import type { Channel, Chatter, Emote, Follow, Game, LiveStream, User, Vod } from "./Models.js"
 import { type Generator, generator, HEX } from "./Random.js"
 import type { WorldData, WorldFile, WorldState } from "./State.js"
+import { drawThirdPartyEmotes } from "./ThirdPartyWorld.js"
 
 /**
  * Options of the default world.
@@ -379,6 +380,8 @@ export const defaultWorldData = (now: number, options: DefaultWorldOptions = {})
   const emotes = drawEmotes(layout, users)
   const vods = pastBroadcasts(layout, users, channels)
   const chatters = drawChatters(layout, users)
+  // From a generator of its own: the draws above (and `rng`) stay as they were.
+  const thirdPartyEmotes = drawThirdPartyEmotes(options.seed ?? defaultSeed, streams.map((s) => s.userId))
   return {
     users,
     games,
@@ -392,6 +395,7 @@ export const defaultWorldData = (now: number, options: DefaultWorldOptions = {})
     authCodes: [],
     vods,
     chatters,
+    thirdPartyEmotes,
     rng: layout.g.state()
   }
 }
@@ -415,6 +419,7 @@ export const emptyWorldData = (seed: number = defaultSeed): WorldState => ({
   authCodes: [],
   vods: [],
   chatters: [],
+  thirdPartyEmotes: [],
   rng: seed | 0
 })
 

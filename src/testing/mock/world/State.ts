@@ -8,6 +8,7 @@
 import * as Schema from "effect/Schema"
 import { CatalogFields, ChatFields } from "./Models.js"
 import { OAuthFields } from "./OAuthModels.js"
+import { ThirdPartyFields } from "./ThirdPartyModels.js"
 
 /**
  * The whole world as data: what a JSON file for `npm run mock --world` holds (decode it with this
@@ -19,7 +20,8 @@ import { OAuthFields } from "./OAuthModels.js"
 export const WorldData = Schema.Struct({
   ...CatalogFields,
   ...ChatFields,
-  ...OAuthFields
+  ...OAuthFields,
+  ...ThirdPartyFields
 })
 
 /**
