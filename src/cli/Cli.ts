@@ -32,6 +32,7 @@ import * as Help from "./internal/help.js"
 import * as Media from "./internal/media.js"
 import * as Mock from "./internal/mock.js"
 import * as Moderation from "./internal/moderation.js"
+import * as Overlay from "./internal/overlay.js"
 import * as Polls from "./internal/polls.js"
 import * as Schedule from "./internal/schedule.js"
 import * as Videos from "./internal/videos.js"
@@ -66,6 +67,7 @@ export const command = Command.make("twitcher").pipe(
     ...Api.commands,
     ...Media.commands,
     ...Chat.commands,
+    ...Overlay.commands,
     ...Auth.commands,
     ...Mock.commands
   ])
@@ -85,6 +87,7 @@ const tree = Help.family(command, [
   ...Api.nodes,
   ...Media.nodes,
   ...Chat.nodes,
+  ...Overlay.nodes,
   ...Auth.nodes,
   ...Mock.nodes
 ])
