@@ -1,6 +1,6 @@
 /**
  * The whole mock Twitch as one scoped service: the seeded world, the HTTP server (Helix, OAuth,
- * GQL/usher, emote CDN) and the IRC server, all on 127.0.0.1 with OS-chosen ports, plus the
+ * GQL/usher, emote CDN, EventSub) and the IRC server, all on 127.0.0.1 with OS-chosen ports, plus the
  * control handles tests use (approve a device code, inject a fault, read counters, add world data,
  * post chat). {@link layerTwitchConfig} points the library's `TwitchConfig` at it.
  *
@@ -18,6 +18,7 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as TwitchConfig from "../TwitchConfig.js"
 import * as Control from "./mock/Control.js"
+import type * as EventSub from "./mock/eventsub/Model.js"
 import * as HttpServer from "./mock/HttpServer.js"
 import * as IrcServer from "./mock/IrcServer.js"
 import * as MockWorld from "./mock/World.js"
@@ -34,6 +35,8 @@ export interface Options {
   /** Size of the default world. */
   readonly users?: number
   readonly liveStreams?: number
+  /** Whether the default user is live too (commercials, markers, clips of their channel). */
+  readonly liveTokenUser?: boolean
   /** Explicit world data instead of the default world (e.g. decoded from a JSON file). */
   readonly world?: MockWorld.WorldData
   /** HTTP server options: fixed port, Helix token bucket (e.g. `{ limit: 5 }`), signing key. */
@@ -65,6 +68,14 @@ export interface Credentials {
   readonly secondUserToken: string
   /** Default user, already expired. */
   readonly expiredUserToken: string
+  /** The ready extension's id (its client id), owned by the default user. */
+  readonly extensionClientId: string
+  /** The ready extension's OAuth client secret. */
+  readonly extensionClientSecret: string
+  /** The ready extension's JWT secret (base64): sign extension JWTs with it. */
+  readonly extensionSecret: string
+  /** An app token of the extension's client (its transactions and Bits products). */
+  readonly extensionAppToken: string
 }
 
 /**
@@ -82,7 +93,11 @@ export const credentials: Credentials = {
   appToken: MockWorld.appToken,
   noFollowsUserToken: MockWorld.noFollowsUserToken,
   secondUserToken: MockWorld.secondUserToken,
-  expiredUserToken: MockWorld.expiredUserToken
+  expiredUserToken: MockWorld.expiredUserToken,
+  extensionClientId: MockWorld.extensionClientId,
+  extensionClientSecret: MockWorld.extensionClientSecret,
+  extensionSecret: MockWorld.extensionSecret,
+  extensionAppToken: MockWorld.extensionAppToken
 }
 
 /**
@@ -108,6 +123,11 @@ export declare namespace MockTwitch {
     readonly http: HttpServer.Running
     /** The IRC server (ports, WebSocket URL, its own control handle), unless disabled. */
     readonly irc: Option.Option<IrcServer.IrcServer>
+    /**
+     * The EventSub server on the HTTP port (WebSocket `wsUrl`, subscription calls, its control
+     * handle); with IRC on, chat in subscribed rooms becomes `channel.chat.*` notifications.
+     */
+    readonly eventSub: EventSub.EventSubServer
     readonly credentials: Credentials
     readonly defaultUser: { readonly id: string; readonly login: string }
     readonly world: MockWorld.World.Service
@@ -153,9 +173,11 @@ export const make = (
     const irc = options.irc === false
       ? Option.none<IrcServer.IrcServer>()
       : Option.some(yield* IrcServer.make(world, options.irc ?? {}))
+    if (Option.isSome(irc)) yield* http.eventSub.followChat(irc.value.tcpPort)
     return {
       http,
       irc,
+      eventSub: http.eventSub,
       credentials,
       defaultUser: { id: MockWorld.defaultUserId, login: MockWorld.defaultUserLogin },
       world,
@@ -183,6 +205,7 @@ export const layer = (
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.users !== undefined ? { users: options.users } : {}),
     ...(options.liveStreams !== undefined ? { liveStreams: options.liveStreams } : {}),
+    ...(options.liveTokenUser !== undefined ? { liveTokenUser: options.liveTokenUser } : {}),
     ...(options.world !== undefined ? { data: options.world } : {})
   }
   return Layer.scoped(MockTwitch, make(options)).pipe(

@@ -1,6 +1,7 @@
 /**
  * `npm run mock`: the mock Twitch for people. Starts every surface on fixed ports on 127.0.0.1
- * (HTTP 8080 like twitch-cli's mock, IRC 6667 plain / 6697 TLS / 8081 WebSocket), prints the
+ * (HTTP 8080 like twitch-cli's mock, with EventSub's WebSocket at `/ws`; IRC 6667 plain / 6697 TLS /
+ * 8081 WebSocket), prints the
  * URLs, a ready client id and tokens and the environment that points effect-twitcher (or Twurple)
  * at it, and runs until Ctrl+C (SIGINT) or SIGTERM, which close every server and exit with code 0.
  *
@@ -81,15 +82,22 @@ const banner = (mock: MockTwitch.MockTwitch.Service, seed: number, fromFile: boo
     ...(irc === undefined ? [] : [
       `  IRC         irc://127.0.0.1:${irc.tcpPort}   TLS 127.0.0.1:${irc.tlsPort}   ${irc.wsUrl}`
     ]),
+    `  EventSub    ${mock.eventSub.wsUrl}   subscriptions ${h.helixUrl}/eventsub/subscriptions`,
+    `              (twitch-cli layout: ${mock.eventSub.subscriptionsUrl})`,
+    `  Fire events curl -d '{"type":"channel.follow"}' ${mock.eventSub.controlUrl}/fire`,
+    `              (also /reconnect, /drop, /keepalives, /revoke, /resend; GET /sessions, /subscriptions)`,
     "",
     `  Client id        ${c.clientId}`,
     `  Client secret    ${c.clientSecret}`,
     `  Public client    ${c.publicClientId}`,
-    `  User token       ${c.userToken}   (${mock.defaultUser.login}, all scopes)`,
+    `  User token       ${c.userToken}   (${mock.defaultUser.login}, live, all scopes)`,
     `  Refresh token    ${c.refreshToken}`,
     `  App token        ${c.appToken}`,
     `  Limited token    ${c.noFollowsUserToken}   (no user:read:follows)`,
     `  Second user      ${c.secondUserToken}   (${MockWorld.secondUserLogin}, chat scopes)`,
+    `  Extension id     ${c.extensionClientId}   (owned by ${mock.defaultUser.login})`,
+    `  Extension secret ${c.extensionSecret}   (base64; sign HS256 JWTs with it)`,
+    `  Extension app    ${c.extensionAppToken}   (app token of the extension's client)`,
     `  Device codes     approve at ${h.baseUrl}/activate`,
     "",
     "Point effect-twitcher at it:",
@@ -100,6 +108,7 @@ const banner = (mock: MockTwitch.MockTwitch.Service, seed: number, fromFile: boo
       ` \\\n    TWITCH_IRC_HOST=127.0.0.1 TWITCH_IRC_PORT=${irc.tcpPort} TWITCH_IRC_TLS=false TWITCH_IRC_WS_URL=${irc.wsUrl}`),
     "Twurple (twitch-cli compatible layout):",
     `  export TWURPLE_MOCK_API_PORT=${h.port}`,
+    `  new EventSubWsListener({ apiClient, url: "${mock.eventSub.wsUrl}" })`,
     "",
     "Press Ctrl+C to stop."
   ]
@@ -110,13 +119,16 @@ const command = Command.make("mock", options, (o) =>
   Effect.gen(function*() {
     if (o.dumpWorld) {
       const { rng: _rng, ...data } = MockWorld.defaultWorldData(yield* Clock.currentTimeMillis, {
-        seed: o.seed
+        seed: o.seed,
+        liveTokenUser: true
       })
       return yield* Console.log(JSON.stringify(data, null, 2))
     }
     const world = Option.map(o.world, MockWorld.fromFile)
     const layer = MockTwitch.layer({
       seed: o.seed,
+      // People get a token user with something to act on: live, so commercials and markers work.
+      liveTokenUser: true,
       ...(Option.isSome(world) ? { world: world.value } : {}),
       http: { port: o.httpPort, rateLimit: { limit: o.rateLimit } },
       // People and other projects' clients get Twitch's behaviour, room modes included.

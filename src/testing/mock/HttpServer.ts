@@ -2,7 +2,8 @@
  * The mock Twitch's HTTP server: one port on 127.0.0.1 serving every HTTP surface by path —
  * Helix (`/helix/*`, twitch-cli's `/mock/*`), OAuth (`/oauth2/*`, twitch-cli's `/auth/*`), GQL
  * (`/gql`), usher (`/api/v2/channel/hls/<login>.m3u8`, `/api/channel/hls/<login>.m3u8`,
- * `/vod/v2/<id>.m3u8`) and the emote CDN (`/emoticons/v2/<id>/<format>/<theme>/<scale>`). Built on
+ * `/vod/v2/<id>.m3u8`), the emote CDN (`/emoticons/v2/<id>/<format>/<theme>/<scale>`) and EventSub
+ * (the WebSocket at `/ws`, the subscription calls, its control endpoint). Built on
  * `@effect/platform`'s `HttpRouter` served by `NodeHttpServer`; faults from {@link Control} apply
  * before routing. Each surface is a route module (`http/RouteModule.ts`); the list is
  * `http/Modules.ts`.
@@ -21,7 +22,10 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
+import type * as Stream from "node:stream"
 import * as Control from "./Control.js"
+import type * as EventSubModel from "./eventsub/Model.js"
+import * as EventSub from "./eventsub/Server.js"
 import * as Modules from "./http/Modules.js"
 import * as RouteModule from "./http/RouteModule.js"
 import { type Bucket, helixError, type RateLimitOptions, type RouteContext } from "./http/shared.js"
@@ -40,6 +44,18 @@ export interface Options {
   readonly rateLimit?: Partial<RateLimitOptions>
   /** HMAC key for playback access tokens (default derived from the world's seed). */
   readonly signingKey?: string
+  /** EventSub server options (keepalive default, pings, reconnect grace, webhook retries). */
+  readonly eventSub?: EventSubModel.Options
+  /**
+   * More surfaces, after the default ones (`http/Modules.ts`): their routes are served and their
+   * Helix handlers override the default ones (e.g. an EventSub module).
+   */
+  readonly modules?: ReadonlyArray<RouteModule.RouteModule>
+  /**
+   * Check every Helix answer against the spec's response schema; a mismatch answers 500 naming it
+   * (for tests of the mock; default false).
+   */
+  readonly checkAnswers?: boolean
 }
 
 /**
@@ -75,6 +91,8 @@ export interface Urls {
  */
 export interface Running extends Urls {
   readonly port: number
+  /** The EventSub server on this port: WebSocket URL, subscription and control URLs, control handle. */
+  readonly eventSub: EventSubModel.EventSubServer
 }
 
 /**
@@ -108,7 +126,29 @@ const preflightHeaders = {
 const pathOf = (req: HttpServerRequest.HttpServerRequest): string =>
   new URL(req.originalUrl, "http://127.0.0.1").pathname
 
-const moduleOf = (path: string) => RouteModule.find(Modules.all, path, Modules.fallbackSurface)
+/**
+ * Routes WebSocket upgrades to the module owning the path when it takes upgrades, and every other
+ * upgrade to the listeners already registered (the router's).
+ */
+const dispatchUpgrades = (
+  server: Http.Server,
+  ctx: RouteContext,
+  modules: ReadonlyArray<RouteModule.RouteModule>,
+  moduleOf: (path: string) => { readonly module: RouteModule.RouteModule | undefined }
+) =>
+  Effect.sync(() => {
+    const router = server.listeners("upgrade")
+    const handlers = new Map(
+      modules.flatMap((m) => (m.upgrade === undefined ? [] : [[m, m.upgrade(ctx)] as const]))
+    )
+    server.removeAllListeners("upgrade")
+    server.on("upgrade", (req: Http.IncomingMessage, socket: Stream.Duplex, head: Buffer) => {
+      const module = moduleOf(new URL(req.url ?? "/", "http://127.0.0.1").pathname).module
+      const handler = module === undefined ? undefined : handlers.get(module)
+      if (handler !== undefined) return handler(req, socket, head)
+      for (const listener of router) Reflect.apply(listener, server, [req, socket, head])
+    })
+  })
 
 /**
  * Starts the server in the current scope (closed, with its open connections, when the scope
@@ -123,6 +163,8 @@ export const make = (
   Effect.gen(function*() {
     const world = yield* MockWorld.World
     const control = yield* Control.Control
+    const modules = [...Modules.all, ...(options.modules ?? [])]
+    const moduleOf = (path: string) => RouteModule.find(modules, path, Modules.fallbackSurface)
     let nodeServer: Http.Server | undefined
     const server = yield* NodeHttpServer.make(() => {
       nodeServer = Http.createServer()
@@ -144,7 +186,10 @@ export const make = (
         windowMillis: options.rateLimit?.windowMillis ?? 60_000
       },
       buckets: yield* Ref.make<ReadonlyMap<string, Bucket>>(new Map()),
-      signingKey: options.signingKey ?? `mock-twitch-signing-key-${world.seed}`
+      signingKey: options.signingKey ?? `mock-twitch-signing-key-${world.seed}`,
+      eventSub: yield* EventSub.make(world, u.baseUrl, options.eventSub),
+      helixHandlers: RouteModule.helixHandlers(modules),
+      checkAnswers: options.checkAnswers ?? false
     }
 
     const counted = <E, R>(
@@ -153,7 +198,7 @@ export const make = (
       handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
     ) => Effect.zipRight(control.increment(Control.routeCounter(method, pattern)), handler)
 
-    const router = HttpRouter.concatAll(...Modules.all.map((module) => module.routes(ctx, counted)))
+    const router = HttpRouter.concatAll(...modules.map((module) => module.routes(ctx, counted)))
 
     const handle = Effect.gen(function*() {
       const req = yield* HttpServerRequest.HttpServerRequest
@@ -200,5 +245,6 @@ export const make = (
     const app = Effect.map(handle, HttpServerResponse.setHeader("access-control-allow-origin", "*"))
 
     yield* server.serve(app)
-    return { ...u, port }
+    if (nodeServer !== undefined) yield* dispatchUpgrades(nodeServer, ctx, modules, moduleOf)
+    return { ...u, port, eventSub: ctx.eventSub.server }
   })

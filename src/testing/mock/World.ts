@@ -7,7 +7,9 @@
  * This module gathers the parts in `./world/`: models (`Models.ts`, `OAuthModels.ts`), the state
  * (`State.ts`, `Store.ts`, `Events.ts`, `WorldError.ts`), the ready credentials
  * (`Credentials.ts`), the seeded generator (`Random.ts`), the default world (`DefaultWorld.ts`,
- * `Fixtures.ts`) and the service (`Service.ts` over `Catalog.ts`, `Chat.ts`, `OAuth.ts`).
+ * `Fixtures.ts`, `DefaultAreas.ts`) and the service (`Service.ts` over one file per area:
+ * `Catalog.ts`, `Chat.ts`, `OAuth.ts`, `Moderation.ts`, `Messaging.ts`, `Rewards.ts`, `Polls.ts`,
+ * `Schedule.ts`, `Media.ts`, `Community.ts`, `Broadcast.ts`, `Extensions.ts`, `EventSub.ts`).
  *
  * @since 0.1.0
  */
@@ -27,9 +29,49 @@ export {
   Vod
 } from "./world/Models.js"
 
+export { AdSchedule, Editor, Raid, StreamKey } from "./world/BroadcastModels.js"
+export {
+  CharityCampaign,
+  CharityDonation,
+  Cheer,
+  Goal,
+  GuestStarSession,
+  GuestStarSettings,
+  HypeTrain,
+  Team
+} from "./world/CommunityModels.js"
+export { Conduit, Shard, Subscription } from "./world/EventSubModels.js"
+export {
+  ActiveExtension,
+  BitsProduct,
+  DropsEntitlement,
+  Extension,
+  ExtensionConfiguration,
+  ExtensionSecret,
+  ExtensionTransaction
+} from "./world/ExtensionModels.js"
+export { Clip, StreamMarker } from "./world/MediaModels.js"
+export { Announcement, ChatDelay, SentMessage, Shoutout, Whisper } from "./world/MessagingModels.js"
+export {
+  AutoModSettings,
+  Ban,
+  BlockedTerm,
+  HeldMessage,
+  ShieldMode,
+  SuspiciousUser,
+  UnbanRequest,
+  UserBlock,
+  Warning
+} from "./world/ModerationModels.js"
+export { Poll, Prediction } from "./world/PollModels.js"
+export { CustomReward, Redemption } from "./world/RewardModels.js"
+export { ScheduleSegment, ScheduleSettings } from "./world/ScheduleModels.js"
+
 export { WorldData, WorldFile, type WorldState } from "./world/State.js"
 
 export { WorldEvent } from "./world/Events.js"
+
+export { dropReasons } from "./world/Messaging.js"
 
 export { WorldError } from "./world/WorldError.js"
 
@@ -48,6 +90,11 @@ export {
   defaultUserTokenLifetime,
   deviceCodeTiming,
   expiredUserToken,
+  extensionAppToken,
+  extensionClientId,
+  extensionClientSecret,
+  extensionSecret,
+  extensionVersion,
   noFollowsUserToken,
   publicClientId,
   readyTokenLifetime,

@@ -7,6 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { spawn } from "node:child_process"
 import * as net from "node:net"
+import * as MockWorld from "../../../src/testing/mock/World.js"
 
 interface Run {
   readonly code: number | null
@@ -94,6 +95,9 @@ describe("npm run mock", () => {
           assert.isAbove(run.helixPort, 0, run.output)
           assert.deepStrictEqual([run.code, run.signal], [0, null], run.output)
           assert.isTrue(run.output.trimEnd().endsWith("Mock Twitch stopped."), run.output)
+          // The banner gives the extension's id and JWT secret for the extension-JWT operations.
+          assert.include(run.output, `Extension id     ${MockWorld.extensionClientId}`)
+          assert.include(run.output, `Extension secret ${MockWorld.extensionSecret}`)
           assert.isTrue(yield* refused(run.helixPort))
         }
       }),

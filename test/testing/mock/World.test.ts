@@ -5,6 +5,8 @@ import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
+import eventSubFile from "../../../src/spec/eventsub.json" with { type: "json" }
+import * as HelixSpec from "../../../src/spec/HelixSpec.js"
 import * as MockWorld from "../../../src/testing/mock/World.js"
 
 describe("MockWorld", () => {
@@ -204,4 +206,44 @@ describe("MockWorld files", () => {
       expect(app.userId).toBeUndefined()
       expect(() => Schema.decodeUnknownSync(MockWorld.WorldFile)({ users: [{ login: "x" }] })).toThrow()
     }))
+
+  it("the every-scope token holds every scope the Helix spec and EventSub name", () => {
+    const spec = HelixSpec.operations.flatMap((o) => o.operation.scopes.anyOf ?? [])
+    const eventSub = eventSubFile.subscriptionTypes.flatMap((t) => t.scopes)
+    const missing = [...new Set([...spec, ...eventSub])].filter((scope) =>
+      !MockWorld.allScopes.includes(scope)
+    )
+    expect(missing).toEqual([])
+    const w = MockWorld.defaultWorldData(1_700_000_000_000)
+    expect(w.tokens.find((t) => t.value === MockWorld.defaultUserToken)?.scopes).toEqual(MockWorld.allScopes)
+  })
+
+  it("draws the Helix areas after the other parts: the default user gets what the operations act on", () => {
+    const a = MockWorld.defaultWorldData(1_700_000_000_000)
+    const live = MockWorld.defaultWorldData(1_700_000_000_000, { liveTokenUser: true })
+    // Going live only appends the default user's stream; the generator's state is the same.
+    expect(live.streams.slice(0, -1)).toEqual(a.streams)
+    expect(live.streams.at(-1)?.userId).toBe(MockWorld.defaultUserId)
+    expect({ ...live, streams: a.streams }).toEqual(a)
+    const me = MockWorld.defaultUserId
+    const mine = <T extends { readonly broadcasterId: string }>(items: ReadonlyArray<T>) =>
+      items.filter((x) => x.broadcasterId === me)
+    expect(mine(a.unbanRequests).filter((r) => r.status === "pending")).toHaveLength(1)
+    expect(mine(a.heldMessages).filter((m) => m.status === "pending")).toHaveLength(1)
+    expect(mine(a.customRewards).length).toBeGreaterThan(0)
+    expect(mine(a.redemptions).filter((r) => r.status === "UNFULFILLED").length).toBeGreaterThan(0)
+    expect(mine(a.charityCampaigns)).toHaveLength(1)
+    expect(mine(a.goals).length).toBeGreaterThan(0)
+    expect(mine(a.hypeTrains)).toHaveLength(1)
+    expect(mine(a.guestStarSessions).filter((x) => x.endedAt === "")).toHaveLength(1)
+    expect(a.channels[0].subscribers.length).toBeGreaterThan(0)
+    expect(a.vods.filter((v) => v.userId === me)).toHaveLength(2)
+    expect(mine(a.clips).length).toBeGreaterThan(0)
+    expect(a.extensions.map((e) => [e.id, e.ownerId])).toEqual([[MockWorld.extensionClientId, me]])
+    // Every id the areas drew is distinct.
+    const ids = [...a.customRewards, ...a.redemptions, ...a.polls, ...a.predictions, ...a.goals].map((x) =>
+      x.id
+    )
+    expect(new Set(ids).size).toBe(ids.length)
+  })
 })

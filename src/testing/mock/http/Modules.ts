@@ -1,18 +1,35 @@
 /**
  * The mock's HTTP surfaces, in the order their prefixes are matched: Helix (`/helix`, and
- * twitch-cli's `/mock`), OAuth (`/oauth2`, twitch-cli's `/auth`, the `/activate` page), GQL and
+ * twitch-cli's `/mock`), EventSub (`/eventsub`, `/ws`, and the subscription operations of Helix), OAuth (`/oauth2`, twitch-cli's `/auth`, the `/activate` page), GQL and
  * usher (`/gql`, `/api`, `/vod`, `/hls`), the emote CDN (`/emoticons`). Paths no module owns count
  * as usher for faults. Add a surface here.
  *
  * @since 0.1.0
  */
 import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as EventSub from "../eventsub/Routes.js"
 import * as Cdn from "./Cdn.js"
 import * as Helix from "./Helix.js"
 import * as OAuth from "./OAuth.js"
 import * as Playback from "./Playback.js"
 import type { RouteModule, Surface } from "./RouteModule.js"
 import * as ThirdParty from "./ThirdParty.js"
+
+/**
+ * EventSub: the subscription operations (as Helix handlers overriding Helix's plain ones, and at
+ * twitch-cli's `/eventsub/subscriptions`), the control endpoint (`/eventsub/mock`) and the
+ * WebSocket (`/ws`). Listed after Helix so that its Helix handlers win.
+ *
+ * @since 0.1.0
+ * @category modules
+ */
+export const eventSub: RouteModule = {
+  name: "eventsub",
+  prefixes: [["/eventsub", "helix"], ["/ws", "helix"]],
+  routes: EventSub.routes,
+  upgrade: EventSub.upgrade,
+  helixHandlers: EventSub.helixHandlers
+}
 
 /**
  * Helix at `/helix` and `/mock`.
@@ -27,7 +44,8 @@ export const helix: RouteModule = {
     const routes = Helix.routes(ctx, counted)
     return HttpRouter.empty.pipe(HttpRouter.mount("/helix", routes), HttpRouter.mount("/mock", routes))
   },
-  notFound: Helix.notFound
+  notFound: Helix.notFound,
+  helixHandlers: Helix.handlers
 }
 
 /**
@@ -91,7 +109,7 @@ export const thirdParty: RouteModule = {
  * @since 0.1.0
  * @category modules
  */
-export const all: ReadonlyArray<RouteModule> = [helix, oauth, playback, cdn, thirdParty]
+export const all: ReadonlyArray<RouteModule> = [helix, eventSub, oauth, playback, cdn, thirdParty]
 
 /**
  * The fault surface of paths no module owns.

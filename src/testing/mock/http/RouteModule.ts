@@ -10,7 +10,10 @@ import type * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as Effect from "effect/Effect"
+import type * as Http from "node:http"
+import type * as Stream from "node:stream"
 import type * as Control from "../Control.js"
+import type { Handlers } from "./helix/Handler.js"
 import type { Counted, RouteContext } from "./shared.js"
 
 /**
@@ -20,6 +23,14 @@ import type { Counted, RouteContext } from "./shared.js"
  * @category models
  */
 export type Surface = Exclude<Control.Surface, "any">
+
+/**
+ * Takes over a WebSocket upgrade request (the raw Node request, socket and first bytes).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UpgradeHandler = (req: Http.IncomingMessage, socket: Stream.Duplex, head: Buffer) => void
 
 /**
  * One HTTP surface of the mock.
@@ -36,11 +47,27 @@ export interface RouteModule {
     ctx: RouteContext,
     counted: Counted
   ) => HttpRouter.HttpRouter<never, HttpServerRequest.HttpServerRequest>
+  /** Takes the WebSocket upgrades of paths under the module's prefixes (default: the router answers). */
+  readonly upgrade?: (ctx: RouteContext) => UpgradeHandler
   /** The answer to an unknown path under the module's prefixes (default: a Helix-shaped 404). */
   readonly notFound?: (
     ctx: RouteContext
   ) => Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+  /**
+   * Helix handlers by `operationId` this module answers (e.g. an EventSub module taking over the
+   * subscription and conduit operations); a later module's entry overrides an earlier one's.
+   */
+  readonly helixHandlers?: Handlers
 }
+
+/**
+ * The Helix handlers of a list of modules, later modules overriding earlier ones.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const helixHandlers = (modules: ReadonlyArray<RouteModule>): Handlers =>
+  Object.assign({}, ...modules.map((module) => module.helixHandlers ?? {}))
 
 /**
  * The module owning a path and the path's fault surface; `fallback` (with no module) when no

@@ -11,7 +11,9 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Control from "../Control.js"
+import type * as EventSub from "../eventsub/Server.js"
 import type * as MockWorld from "../World.js"
+import type { Handlers } from "./helix/Handler.js"
 
 /**
  * Wraps a route's handler so that the mock counts its requests (per method and pattern).
@@ -40,6 +42,12 @@ export interface RouteContext {
   readonly buckets: Ref.Ref<ReadonlyMap<string, Bucket>>
   /** HMAC key of playback access tokens. */
   readonly signingKey: string
+  /** The EventSub server (WebSocket sessions, subscriptions, webhooks). */
+  readonly eventSub: EventSub.Engine
+  /** The Helix handlers by `operationId`: the default ones with every module's overrides applied. */
+  readonly helixHandlers: Handlers
+  /** Whether Helix answers are checked against the spec's response schemas (a 500 naming the mismatch). */
+  readonly checkAnswers: boolean
 }
 
 /**
@@ -112,6 +120,7 @@ const reasons: Record<number, string> = {
   422: "Unprocessable Entity",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  501: "Not Implemented",
   502: "Bad Gateway",
   503: "Service Unavailable",
   504: "Gateway Timeout"

@@ -89,7 +89,9 @@ export const secondUserId = "100000002"
 export const secondUserLogin = "twitcherbot"
 
 /**
- * Every scope the mock knows (granted to {@link defaultUserToken}).
+ * Every scope the mock knows (granted to {@link defaultUserToken}): every scope of the Helix spec's
+ * operations and of EventSub's subscription types, plus IRC's `chat:read`, `chat:edit` and
+ * `whispers:read`.
  *
  * @since 0.1.0
  * @category constants
@@ -100,7 +102,10 @@ export const allScopes: ReadonlyArray<string> = [
   "bits:read",
   "channel:bot",
   "channel:edit:commercial",
+  "channel:manage:ads",
   "channel:manage:broadcast",
+  "channel:manage:clips",
+  "channel:manage:guest_star",
   "channel:manage:moderators",
   "channel:manage:polls",
   "channel:manage:predictions",
@@ -110,27 +115,56 @@ export const allScopes: ReadonlyArray<string> = [
   "channel:manage:videos",
   "channel:manage:vips",
   "channel:moderate",
+  "channel:read:ads",
+  "channel:read:charity",
   "channel:read:editors",
   "channel:read:goals",
+  "channel:read:guest_star",
   "channel:read:hype_train",
   "channel:read:polls",
   "channel:read:predictions",
   "channel:read:redemptions",
+  "channel:read:stream_key",
   "channel:read:subscriptions",
   "channel:read:vips",
   "chat:edit",
   "chat:read",
   "clips:edit",
+  "editor:manage:clips",
   "moderation:read",
   "moderator:manage:announcements",
+  "moderator:manage:automod",
+  "moderator:manage:automod_settings",
   "moderator:manage:banned_users",
+  "moderator:manage:blocked_terms",
   "moderator:manage:chat_messages",
   "moderator:manage:chat_settings",
+  "moderator:manage:guest_star",
+  "moderator:manage:shield_mode",
+  "moderator:manage:shoutouts",
+  "moderator:manage:suspicious_users",
+  "moderator:manage:unban_requests",
+  "moderator:manage:warnings",
+  "moderator:read:automod_settings",
+  "moderator:read:banned_users",
+  "moderator:read:blocked_terms",
+  "moderator:read:chat_messages",
+  "moderator:read:chat_settings",
   "moderator:read:chatters",
   "moderator:read:followers",
+  "moderator:read:guest_star",
+  "moderator:read:moderators",
+  "moderator:read:shield_mode",
+  "moderator:read:shoutouts",
+  "moderator:read:suspicious_users",
+  "moderator:read:unban_requests",
+  "moderator:read:vips",
+  "moderator:read:warnings",
   "user:bot",
   "user:edit",
+  "user:edit:broadcast",
   "user:manage:blocked_users",
+  "user:manage:chat_color",
   "user:manage:whispers",
   "user:read:blocked_users",
   "user:read:broadcast",
@@ -138,7 +172,9 @@ export const allScopes: ReadonlyArray<string> = [
   "user:read:email",
   "user:read:emotes",
   "user:read:follows",
+  "user:read:moderated_channels",
   "user:read:subscriptions",
+  "user:read:whispers",
   "user:write:chat",
   "whispers:read"
 ]
@@ -194,6 +230,49 @@ export const secondUserToken = "mockusertoken0seconduser000001"
 export const expiredUserToken = "mockusertoken0expired000000001"
 
 /**
+ * Client id of the ready extension (an extension's id is its client id), owned by the default
+ * user. Its calls with an extension JWT carry it as `Client-Id`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const extensionClientId = "mockextension0effecttwitcher01"
+
+/**
+ * OAuth client secret of the ready extension (client credentials give {@link extensionAppToken}).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const extensionClientSecret = "mockextsecret0effecttwitcher01"
+
+/**
+ * The ready extension's JWT secret, base64 as the developer console shows it: extension-JWT
+ * operations accept HS256 JWTs signed with it (and refuse others).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const extensionSecret = "bW9jay1leHRlbnNpb24tand0LXNlY3JldC0wMDAwMDE="
+
+/**
+ * Version of the ready extension.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const extensionVersion = "1.0.0"
+
+/**
+ * An app token of the extension's client, for the app-token extension operations (transactions,
+ * Bits products) that Twitch answers only for the extension's own client id.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const extensionAppToken = "mockapptoken0extensionclient01"
+
+/**
  * Lifetime in seconds of freshly issued user tokens (Twitch's is about four hours).
  *
  * @since 0.1.0
@@ -240,8 +319,9 @@ export const defaultClient = (): OAuthClient => ({
 })
 
 /**
- * The applications of the default world: {@link defaultClient} and the public client
- * ({@link publicClientId}, device flow, no secret).
+ * The applications of the default world: {@link defaultClient}, the public client
+ * ({@link publicClientId}, device flow, no secret) and the ready extension's client
+ * ({@link extensionClientId}).
  *
  * @since 0.1.0
  * @category constructors
@@ -254,13 +334,20 @@ export const readyClients = (): Array<OAuthClient> => [
     name: "effect-twitcher mock public app",
     redirectUris: [...defaultRedirectUris],
     type: "public"
+  },
+  {
+    clientId: extensionClientId,
+    secret: extensionClientSecret,
+    name: "effect-twitcher mock extension",
+    redirectUris: [],
+    type: "confidential"
   }
 ]
 
 /**
  * The ready tokens of the default world, issued at `now` (epoch milliseconds):
- * {@link defaultUserToken}, {@link appToken}, {@link noFollowsUserToken}, {@link secondUserToken}
- * and {@link expiredUserToken}.
+ * {@link defaultUserToken}, {@link appToken}, {@link noFollowsUserToken}, {@link secondUserToken},
+ * {@link extensionAppToken} and {@link expiredUserToken}.
  *
  * @since 0.1.0
  * @category constructors
@@ -300,6 +387,14 @@ export const readyTokens = (now: number): Array<Token> => {
       clientId: defaultClientId,
       userId: secondUserId,
       scopes: ["chat:edit", "chat:read", "user:read:chat", "user:write:chat"],
+      issuedAt: now,
+      expiresAt: readyExpiry,
+      revoked: false
+    },
+    {
+      value: extensionAppToken,
+      clientId: extensionClientId,
+      scopes: [],
       issuedAt: now,
       expiresAt: readyExpiry,
       revoked: false

@@ -15,6 +15,7 @@ import {
   readyTokens,
   secondUserLogin
 } from "./Credentials.js"
+import { drawAreas, emptyAreas } from "./DefaultAreas.js"
 import {
   adjectives,
   boxArtUrl,
@@ -47,6 +48,12 @@ export interface DefaultWorldOptions {
   readonly users?: number
   /** Number of live streams (at most users - 4). Default 20. */
   readonly liveStreams?: number
+  /**
+   * Whether the default user (the ready tokens' user) is live too, so that commercials, markers
+   * and clips of their own channel work. Default false (their channel is offline); `npm run mock`
+   * turns it on.
+   */
+  readonly liveTokenUser?: boolean
 }
 
 /** The sizes every draw shares. */
@@ -358,7 +365,9 @@ const drawChatters = ({ g, liveCount, userCount }: Layout, users: ReadonlyArray<
  * users 2..(2+liveStreams-1) are live, spread over the 12 games with varied viewer counts; the
  * first live stream's channel restricts `1080p60` and `720p60` to subscribers, the second live
  * stream is geo-blocked; the last user's channel is suspended; the default user follows the first
- * 10 live channels and 5 offline ones.
+ * 10 live channels and 5 offline ones. The areas Helix acts on (moderation, channel points, polls,
+ * schedule, clips, community, extensions...) come last (`DefaultAreas.ts`), with two more VODs of
+ * the default user's and, with `liveTokenUser`, their stream.
  *
  * @since 0.1.0
  * @category constructors
@@ -380,21 +389,31 @@ export const defaultWorldData = (now: number, options: DefaultWorldOptions = {})
   const emotes = drawEmotes(layout, users)
   const vods = pastBroadcasts(layout, users, channels)
   const chatters = drawChatters(layout, users)
+  // The other areas draw from a generator of their own: `rng` stays the state after the draws above.
+  const more = drawAreas({
+    seed: options.seed ?? defaultSeed,
+    now,
+    users,
+    channels,
+    games,
+    liveTokenUser: options.liveTokenUser ?? false
+  })
   // From a generator of its own: the draws above (and `rng`) stay as they were.
   const thirdPartyEmotes = drawThirdPartyEmotes(options.seed ?? defaultSeed, streams.map((s) => s.userId))
   return {
     users,
     games,
     channels,
-    streams,
+    streams: [...streams, ...more.streams],
     follows,
     emotes,
     clients: readyClients(),
     tokens: readyTokens(now),
     deviceCodes: [],
     authCodes: [],
-    vods,
+    vods: [...vods, ...more.vods],
     chatters,
+    ...more.areas,
     thirdPartyEmotes,
     rng: layout.g.state()
   }
@@ -419,6 +438,7 @@ export const emptyWorldData = (seed: number = defaultSeed): WorldState => ({
   authCodes: [],
   vods: [],
   chatters: [],
+  ...emptyAreas(),
   thirdPartyEmotes: [],
   rng: seed | 0
 })

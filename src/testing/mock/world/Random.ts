@@ -62,6 +62,21 @@ export const randomString = (state: number, length: number, alphabet: string): r
 }
 
 /**
+ * A version-4-shaped UUID (`8-4-4-4-12` hex, as Twitch's poll, reward and redemption ids) drawn
+ * from `state`, and the state after it.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const randomUuid = (state: number): readonly [string, number] => {
+  const [hex, next] = randomString(state, 30, HEX)
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-a${hex.slice(15, 18)}-${
+    hex.slice(18, 30)
+  }`
+  return [id, next]
+}
+
+/**
  * A local generator for building a world in one go (its state advances with each draw).
  *
  * @since 0.1.0
@@ -74,6 +89,7 @@ export interface Generator {
   readonly int: (min: number, max: number) => number
   readonly pick: <A>(items: ReadonlyArray<A>) => A
   readonly string: (length: number, alphabet: string) => string
+  readonly uuid: () => string
   /** The state after the draws so far. */
   readonly state: () => number
 }
@@ -99,6 +115,11 @@ export const generator = (seed: number): Generator => {
       const [s, n] = randomString(state, length, alphabet)
       state = n
       return s
+    },
+    uuid: (): string => {
+      const [id, n] = randomUuid(state)
+      state = n
+      return id
     },
     state: (): number => state
   }

@@ -1,6 +1,7 @@
 /**
  * The world service: one {@link Store} shared by every area's operations (catalog, chat, OAuth,
- * ...), joined into {@link World.Service}. A new area adds its operations here (see
+ * moderation, messaging, channel points, polls, schedules, media, Guest Star, broadcasting,
+ * extensions, EventSub), joined into {@link World.Service}. A new area adds its operations here (see
  * `src/testing/mock/README.md`).
  *
  * @since 0.1.0
@@ -10,12 +11,22 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as PubSub from "effect/PubSub"
+import * as Broadcast from "./Broadcast.js"
 import * as Catalog from "./Catalog.js"
 import * as Chat from "./Chat.js"
+import * as Community from "./Community.js"
 import { defaultSeed } from "./Credentials.js"
 import { defaultWorldData, type DefaultWorldOptions } from "./DefaultWorld.js"
 import type { WorldEvent } from "./Events.js"
+import * as EventSub from "./EventSub.js"
+import * as Extensions from "./Extensions.js"
+import * as Media from "./Media.js"
+import * as Messaging from "./Messaging.js"
+import * as Moderation from "./Moderation.js"
 import * as OAuth from "./OAuth.js"
+import * as Polls from "./Polls.js"
+import * as Rewards from "./Rewards.js"
+import * as Schedule from "./Schedule.js"
 import type { WorldData, WorldState } from "./State.js"
 import * as Store from "./Store.js"
 
@@ -37,7 +48,22 @@ export declare namespace World {
    * @since 0.1.0
    * @category models
    */
-  export interface Service extends Catalog.Service, Chat.Service, OAuth.Service {
+  export interface Service
+    extends
+      Catalog.Service,
+      Chat.Service,
+      OAuth.Service,
+      Moderation.Service,
+      Messaging.Service,
+      Rewards.Service,
+      Polls.Service,
+      Schedule.Service,
+      Media.Service,
+      Community.Service,
+      Broadcast.Service,
+      Extensions.Service,
+      EventSub.Service
+  {
     /** The seed the world was built from. */
     readonly seed: number
     /** The whole current state. */
@@ -78,7 +104,17 @@ export const make = (options: Options = {}): Effect.Effect<World.Service> =>
       events: store.events,
       ...Catalog.make(store),
       ...Chat.make(store),
-      ...OAuth.make(store)
+      ...OAuth.make(store),
+      ...Moderation.make(store),
+      ...Messaging.make(store),
+      ...Rewards.make(store),
+      ...Polls.make(store),
+      ...Schedule.make(store),
+      ...Media.make(store),
+      ...Community.make(store),
+      ...Broadcast.make(store),
+      ...Extensions.make(store),
+      ...EventSub.make(store)
     }
   })
 

@@ -6,8 +6,18 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { BroadcastFields } from "./BroadcastModels.js"
+import { CommunityFields } from "./CommunityModels.js"
+import { EventSubFields } from "./EventSubModels.js"
+import { ExtensionFields } from "./ExtensionModels.js"
+import { MediaFields } from "./MediaModels.js"
+import { MessagingFields } from "./MessagingModels.js"
 import { CatalogFields, ChatFields } from "./Models.js"
+import { ModerationFields } from "./ModerationModels.js"
 import { OAuthFields } from "./OAuthModels.js"
+import { PollFields } from "./PollModels.js"
+import { RewardFields } from "./RewardModels.js"
+import { ScheduleFields } from "./ScheduleModels.js"
 import { ThirdPartyFields } from "./ThirdPartyModels.js"
 
 /**
@@ -21,6 +31,16 @@ export const WorldData = Schema.Struct({
   ...CatalogFields,
   ...ChatFields,
   ...OAuthFields,
+  ...ModerationFields,
+  ...RewardFields,
+  ...PollFields,
+  ...ScheduleFields,
+  ...MediaFields,
+  ...MessagingFields,
+  ...CommunityFields,
+  ...BroadcastFields,
+  ...ExtensionFields,
+  ...EventSubFields,
   ...ThirdPartyFields
 })
 

@@ -13,7 +13,7 @@ import * as Ref from "effect/Ref"
 import type { WorldEvent } from "./Events.js"
 import type { User } from "./Models.js"
 import type { OAuthClient } from "./OAuthModels.js"
-import { randomString } from "./Random.js"
+import { randomString, randomUuid } from "./Random.js"
 import type { WorldData, WorldState } from "./State.js"
 import { WorldError } from "./WorldError.js"
 
@@ -25,6 +25,14 @@ import { WorldError } from "./WorldError.js"
  * @category models
  */
 export type Transition<A> = (s: WorldState, now: number) => readonly [A, WorldState] | WorldError
+
+/**
+ * A pure step of the world that cannot fail: the result and the next state.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Step<A> = (s: WorldState, now: number) => readonly [A, WorldState]
 
 /**
  * The state and events of one world, shared by every area's operations.
@@ -42,6 +50,8 @@ export interface Store {
   readonly publish: (event: WorldEvent) => Effect.Effect<boolean>
   /** Runs a transition atomically; the state only changes on success. */
   readonly transition: <A>(f: Transition<A>) => Effect.Effect<A, WorldError>
+  /** Runs a step that cannot fail atomically. */
+  readonly update: <A>(f: Step<A>) => Effect.Effect<A>
 }
 
 /**
@@ -55,7 +65,10 @@ export const make = (initial: WorldState): Effect.Effect<Store> =>
     const ref = yield* Ref.make(initial)
     const events = yield* PubSub.unbounded<WorldEvent>()
     const get = Ref.get(ref)
+    const update = <A>(f: Step<A>) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.modify(ref, (s) => f(s, now)))
     return {
+      update,
       ref,
       events,
       get,
@@ -83,6 +96,18 @@ export const make = (initial: WorldState): Effect.Effect<Store> =>
  */
 export const newString = (s: WorldState, length: number, alphabet: string): readonly [string, WorldState] => {
   const [value, rng] = randomString(s.rng, length, alphabet)
+  return [value, { ...s, rng }]
+}
+
+/**
+ * A UUID drawn from the world's generator (poll, reward, redemption ids...), and the state with the
+ * generator advanced.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const newUuid = (s: WorldState): readonly [string, WorldState] => {
+  const [value, rng] = randomUuid(s.rng)
   return [value, { ...s, rng }]
 }
 

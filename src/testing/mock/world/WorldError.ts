@@ -18,6 +18,8 @@ export class WorldError extends Schema.TaggedError<WorldError>("effect-twitcher/
     reason: Schema.Literal(
       "NotFound",
       "Conflict",
+      "Forbidden",
+      "RateLimited",
       "InvalidInput",
       "InvalidClient",
       "InvalidToken",

@@ -50,12 +50,17 @@ export const helixHeaders = (token: string, clientId: string = MockTwitch.creden
   authorization: `Bearer ${token}`
 })
 
-/** Runs `f` against a fresh mock (HTTP only) built for this test. */
+/** Runs `f` against a fresh mock (HTTP only, Helix answers checked against the spec) built for this test. */
 export const withMock = <A, E>(
   f: (mock: MockTwitch.MockTwitch.Service) => Effect.Effect<A, E>,
   options: MockTwitch.Options = {}
 ) =>
-  Effect.flatMap(MockTwitch.MockTwitch, f).pipe(Effect.provide(MockTwitch.layer({ irc: false, ...options })))
+  Effect.flatMap(MockTwitch.MockTwitch, f).pipe(
+    // Every Helix answer is checked against the spec's response schema (a mismatch answers 500).
+    Effect.provide(
+      MockTwitch.layer({ irc: false, ...options, http: { checkAnswers: true, ...options.http } })
+    )
+  )
 
 export interface Page<A = Record<string, unknown>> {
   readonly data: ReadonlyArray<A>

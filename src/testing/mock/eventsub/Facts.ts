@@ -1,0 +1,204 @@
+/**
+ * The EventSub facts the mock enforces and builds payloads from, read from `src/spec/eventsub.json`
+ * (decoded once, when the module loads): every subscription type and version with its condition,
+ * authorization rules and event field tree, and the WebSocket, webhook and cost limits.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import factsFile from "../../../spec/eventsub.json" with { type: "json" }
+
+/**
+ * One node of an event's field tree: `{type, nullable?, optional?, enum?, format?, fields?, items?}`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Field {
+  readonly type: "string" | "integer" | "number" | "boolean" | "object" | "array"
+  readonly nullable?: boolean | undefined
+  readonly optional?: boolean | undefined
+  readonly enum?: ReadonlyArray<string> | undefined
+  readonly format?: string | undefined
+  readonly fields?: Readonly<Record<string, Field>> | undefined
+  readonly items?: Field | undefined
+}
+
+/**
+ * The schema of {@link Field} (recursive; keys the mock does not use are ignored).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Field: Schema.Schema<Field> = Schema.Struct({
+  type: Schema.Literal("string", "integer", "number", "boolean", "object", "array"),
+  nullable: Schema.optional(Schema.Boolean),
+  optional: Schema.optional(Schema.Boolean),
+  enum: Schema.optional(Schema.Array(Schema.String)),
+  format: Schema.optional(Schema.String),
+  fields: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.suspend(() => Field) })),
+  items: Schema.optional(Schema.suspend(() => Field))
+})
+
+/**
+ * Who must have authorized what for a subscription type (`auth` in the facts).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Auth = Schema.Struct({
+  /** All groups needed, any one scope within a group. */
+  requiredScopes: Schema.optional(Schema.Array(Schema.Array(Schema.String))),
+  authorizationRequired: Schema.optional(Schema.Boolean),
+  /** `app`: app token only. */
+  token: Schema.optional(Schema.String),
+  userTokenMustMatchCondition: Schema.optional(Schema.String),
+  websocketTokenUserMustMatch: Schema.optional(Schema.String),
+  webhookScopeGrantedBy: Schema.optional(Schema.String),
+  /** `chatting_user`: the scopes come from the condition's `user_id`. */
+  scopesFrom: Schema.optional(Schema.String),
+  moderatorMustModerateBroadcaster: Schema.optional(Schema.Boolean),
+  tokenClientIdMustMatchCondition: Schema.optional(Schema.String),
+  appToken: Schema.optional(Schema.Struct({
+    moderatorScopes: Schema.optional(Schema.Array(Schema.String)),
+    chattingUserScopes: Schema.optional(Schema.Array(Schema.String)),
+    broadcasterScopes: Schema.optional(Schema.Array(Schema.String)),
+    broadcasterScopesAlternative: Schema.optional(Schema.String)
+  }))
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Auth = typeof Auth.Type
+
+/**
+ * One subscription type and version.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SubscriptionType = Schema.Struct({
+  type: Schema.String,
+  version: Schema.String,
+  name: Schema.String,
+  /** Condition field names (every value is a string). */
+  condition: Schema.Record({ key: Schema.String, value: Schema.String }),
+  conditionRequired: Schema.Array(Schema.String),
+  /** Exactly one of these is required (`channel.raid`). */
+  conditionRequireOneOf: Schema.optional(Schema.Array(Schema.String)),
+  requestExtraFields: Schema.optional(
+    Schema.Record({ key: Schema.String, value: Schema.Struct({ required: Schema.optional(Schema.Boolean) }) })
+  ),
+  auth: Auth,
+  event: Schema.Record({ key: Schema.String, value: Field }),
+  webhookOnly: Schema.optional(Schema.Boolean),
+  beta: Schema.optional(Schema.Boolean),
+  /** Batched types carry `events: [{id, data}]` instead of `event`. */
+  batched: Schema.optional(Schema.Boolean),
+  payloadKey: Schema.optional(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SubscriptionType = typeof SubscriptionType.Type
+
+const Limits = Schema.Struct({
+  keepaliveTimeoutSecondsMin: Schema.Int,
+  keepaliveTimeoutSecondsMax: Schema.Int,
+  defaultKeepaliveTimeoutSeconds: Schema.Int,
+  reconnectGraceSeconds: Schema.Int,
+  maxConnectionsWithEnabledSubscriptions: Schema.Int,
+  maxEnabledSubscriptionsPerConnection: Schema.Int,
+  maxTotalCost: Schema.Int
+})
+
+const File = Schema.Struct({
+  subscriptionTypes: Schema.Array(SubscriptionType),
+  websocket: Schema.Struct({ limits: Limits }),
+  webhook: Schema.Struct({
+    secret: Schema.Struct({ minLength: Schema.Int, maxLength: Schema.Int }),
+    replayProtection: Schema.Struct({ rejectIfTimestampOlderThanMinutes: Schema.Int })
+  }),
+  subscriptionObject: Schema.Struct({
+    statusEnum: Schema.Array(Schema.String),
+    costRules: Schema.Struct({
+      sameTypeAndConditionMax: Schema.Int,
+      examplesShowWebhookMaxTotalCost: Schema.Int
+    })
+  })
+})
+
+const facts = Schema.decodeUnknownSync(File)(factsFile)
+
+/**
+ * Every subscription type and version (82), in the facts file's order.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const subscriptionTypes: ReadonlyArray<SubscriptionType> = facts.subscriptionTypes
+
+const byKey = new Map(subscriptionTypes.map((t) => [`${t.type}@${t.version}`, t]))
+
+/**
+ * The facts of a type and version, if Twitch has that combination.
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export const find = (type: string, version: string): SubscriptionType | undefined =>
+  byKey.get(`${type}@${version}`)
+
+/**
+ * The versions Twitch has of a type (empty for an unknown type).
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export const versionsOf = (type: string): ReadonlyArray<SubscriptionType> =>
+  subscriptionTypes.filter((t) => t.type === type)
+
+/**
+ * The WebSocket limits: keepalive bounds and default, reconnect grace, connections, subscriptions
+ * per connection, total cost.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const websocketLimits: typeof Limits.Type = facts.websocket.limits
+
+/**
+ * Webhook secret length bounds and the replay window (minutes).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const webhookRules = {
+  secretMinLength: facts.webhook.secret.minLength,
+  secretMaxLength: facts.webhook.secret.maxLength,
+  replayWindowMinutes: facts.webhook.replayProtection.rejectIfTimestampOlderThanMinutes
+}
+
+/**
+ * Every subscription status Twitch reports.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const statuses: ReadonlyArray<string> = facts.subscriptionObject.statusEnum
+
+/**
+ * How often the same type and condition may be subscribed (3), and the webhook/conduit cost limit
+ * Twitch's examples show (10,000).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const costRules = {
+  sameTypeAndConditionMax: facts.subscriptionObject.costRules.sameTypeAndConditionMax,
+  webhookMaxTotalCost: facts.subscriptionObject.costRules.examplesShowWebhookMaxTotalCost
+}
