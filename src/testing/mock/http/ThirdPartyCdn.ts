@@ -41,8 +41,15 @@ export const ffzPath = "/ffz-cdn/emote"
  */
 export const sevenTvPath = "/7tv-cdn/emote"
 
-/** A colour from a name (FNV-1a), so each picture is told apart. */
-const hue = (name: string): readonly [number, number, number] => {
+/**
+ * The colour of the disc in a picture of this CDN, from the picture's name (FNV-1a), so each
+ * picture is told apart: `<provider><emote id>` (`7tv01H...`), `badge<badge path id>`
+ * (`badgemoderator-1`), `cheer<prefix><tier>`. Tests read it to check what a browser drew.
+ *
+ * @since 0.1.0
+ * @category images
+ */
+export const pictureColor = (name: string): readonly [number, number, number] => {
   let h = 0x811c9dc5
   for (const ch of name) h = Math.imul(h ^ (ch.codePointAt(0) ?? 0), 0x01000193)
   return [64 + ((h >>> 16) & 0x7f), 64 + ((h >>> 8) & 0x7f), 64 + (h & 0x7f)]
@@ -51,9 +58,9 @@ const hue = (name: string): readonly [number, number, number] => {
 const background: readonly [number, number, number] = [24, 24, 27]
 
 const picture = (kind: "png" | "gif" | "webp", name: string, size: number, animated: boolean) => {
-  const body = kind === "png" ? png(size, hue(name), background) : kind === "gif" ?
-    gif(size, hue(name), background) :
-    webp(size, hue(name), animated)
+  const body = kind === "png" ? png(size, pictureColor(name), background) : kind === "gif" ?
+    gif(size, pictureColor(name), background) :
+    webp(size, pictureColor(name), animated)
   return HttpServerResponse.uint8Array(body, {
     contentType: `image/${kind}`,
     headers: { "cache-control": "public, max-age=31536000" }
