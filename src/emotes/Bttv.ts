@@ -44,10 +44,8 @@ export const BttvEmote = Schema.Struct({
 })
 
 const Listed = Schema.Array(Schema.Unknown)
-const ChannelAnswer = Schema.Struct({
-  channelEmotes: Schema.optionalWith(Listed, { default: () => [] }),
-  sharedEmotes: Schema.optionalWith(Listed, { default: () => [] })
-})
+/** BTTV always sends both lists (empty when the channel has none): without them, the API changed. */
+const ChannelAnswer = Schema.Struct({ channelEmotes: Listed, sharedEmotes: Listed })
 
 /**
  * BTTV's overlay emotes, drawn over the emote before them.

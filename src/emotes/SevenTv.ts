@@ -3,7 +3,7 @@
  *
  * Answers read (fields relied on; others ignored):
  * - `GET <api>/emote-sets/global`: `{ emotes: [active emote] }`.
- * - `GET <api>/users/twitch/<twitch id>`: `{ emote_set: { emotes: [active emote] } | null }`; 404
+ * - `GET <api>/users/twitch/<twitch id>`: `{ id, emote_set: { emotes: [active emote] } | null }`; 404
  *   when 7TV does not know the channel.
  * - An active emote: `{ id, name, flags?, data: { flags?, animated?, host: { url, files: [{ name }] } } }`.
  *   `name` is the name in that set (an alias may differ from `data.name`). Zero-width: bit 1 of the
@@ -54,7 +54,9 @@ export const ActiveEmote = Schema.Struct({
 
 const Listed = Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.Unknown)), { default: () => [] })
 const SetAnswer = Schema.Struct({ emotes: Listed })
+/** A user connection: always its `id`; `emote_set` absent or null when no set is active. */
 const UserAnswer = Schema.Struct({
+  id: Schema.String,
   emote_set: Schema.optionalWith(Schema.NullOr(SetAnswer), { default: () => null })
 })
 

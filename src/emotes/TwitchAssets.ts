@@ -3,7 +3,9 @@
  * and channel emotes, emote sets, and cheermotes (global and a channel's), read through the
  * generated `Chat` and `Bits` services. Each answer is kept for `ttl` on the `Clock`, asked once
  * however many callers wait for it (Effect's `Cache`), failures kept for `failureTtl` only;
- * `refresh` forgets a channel's answers (or all) so the next read asks again.
+ * `refresh` forgets a channel's answers (or all) so the next read asks again. Each read the caches
+ * make runs in a span `emotes.twitch.<badges|emotes|emote_set|cheermotes>` (`twitch.channel_id`
+ * or `twitch.emote_set_id`; none for the global ones) around the Helix call's own spans.
  *
  * @since 0.1.0
  */
@@ -194,22 +196,27 @@ const cheermoteOf = (c: Models.Cheermote): Cheermote => ({
   }))
 })
 
-/** A cache of one kind of answer by key, with the options' lifetimes. */
+/** The key of the global answers (no channel id is empty). */
+const global = ""
+
+/** A cache of one kind of answer by key, with the options' lifetimes; each read in a span. */
 const cacheOf = <A>(
   options: TwitchAssets.Options,
-  lookup: (key: string) => Effect.Effect<A, Failure>
+  span: { readonly name: string; readonly key: string },
+  read: (key: string) => Effect.Effect<A, Failure>
 ) => {
   const ttl = Duration.decode(options.ttl ?? "10 minutes")
   const failureTtl = Duration.decode(options.failureTtl ?? "30 seconds")
+  const lookup = (key: string) =>
+    Effect.withSpan(read(key), `emotes.twitch.${span.name}`, {
+      attributes: key === global ? {} : { [span.key]: key }
+    })
   return Cache.makeWith({
     capacity: 4096,
     lookup,
     timeToLive: (exit) => (Exit.isSuccess(exit) ? ttl : failureTtl)
   })
 }
-
-/** The key of the global answers (no channel id is empty). */
-const global = ""
 
 /**
  * Builds the service on the generated `Chat` and `Bits` services.
@@ -223,18 +230,23 @@ export const make = (
   Effect.gen(function*() {
     const chat = yield* Chat.Chat
     const bits = yield* Bits.Bits
-    const badges = yield* cacheOf(options, (id) =>
+    const channelKey = "twitch.channel_id"
+    const badges = yield* cacheOf(options, { name: "badges", key: channelKey }, (id) =>
       Effect.map(id === global ? chat.globalBadges() : chat.channelBadges({ broadcasterId: id }), badgeTable))
-    const emotes = yield* cacheOf(options, (id): Effect.Effect<ReadonlyArray<TwitchEmote>, Failure> =>
-      id === global
-        ? Effect.map(chat.globalEmotes(), (a) =>
-          a.data.map(emoteOf))
-        : Effect.map(chat.channelEmotes({ broadcasterId: id }), (a) =>
-          a.data.map(emoteOf)))
-    const sets = yield* cacheOf(options, (setId) =>
+    const emotes = yield* cacheOf(
+      options,
+      { name: "emotes", key: channelKey },
+      (id): Effect.Effect<ReadonlyArray<TwitchEmote>, Failure> =>
+        id === global
+          ? Effect.map(chat.globalEmotes(), (a) =>
+            a.data.map(emoteOf))
+          : Effect.map(chat.channelEmotes({ broadcasterId: id }), (a) =>
+            a.data.map(emoteOf))
+    )
+    const sets = yield* cacheOf(options, { name: "emote_set", key: "twitch.emote_set_id" }, (setId) =>
       Effect.map(chat.emoteSets({ emoteSetId: [setId] }), (a) =>
         a.data.map(emoteOf)))
-    const cheers = yield* cacheOf(options, (id) =>
+    const cheers = yield* cacheOf(options, { name: "cheermotes", key: channelKey }, (id) =>
       Effect.map(bits.cheermotes(id === global ? {} : { broadcasterId: id }), (list) =>
         list.map(cheermoteOf)))
     return TwitchAssets.of({

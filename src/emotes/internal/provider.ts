@@ -4,6 +4,10 @@
  * and bodies mapped to `EmoteProviderError`, and the cache of answers (Effect's `Cache`: on the
  * `Clock`, one lookup per key however many wait, failures kept shorter than answers).
  *
+ * Spans: `emotes.fetch` around each GET (`emotes.provider`, `url.full`, `http.response.status_code`;
+ * these services take no secrets), inside `emotes.<provider>.global` or `emotes.<provider>.channel`
+ * (`twitch.channel_id`) around each read the cache makes (a cached answer starts none).
+ *
  * @since 0.1.0
  * @internal
  */
@@ -57,6 +61,7 @@ export const getJson = (
         new EmoteProviderError({ provider, reason, url, detail, ...(status === undefined ? {} : { status }) })
       return pipeline.send(HttpClientRequest.get(url)).pipe(
         Effect.mapError((error) => fail("Transport", error.message)),
+        Effect.tap((answer) => Effect.annotateCurrentSpan("http.response.status_code", answer.status)),
         Effect.flatMap((answer) => {
           if (answer.status === 404) return Effect.succeed(Option.none<A>())
           if (answer.status < 200 || answer.status > 299) {
@@ -76,6 +81,10 @@ export const getJson = (
               onSuccess: Option.some
             })
           )
+        }),
+        Effect.withSpan("emotes.fetch", {
+          kind: "client",
+          attributes: { "emotes.provider": provider, "url.full": url }
         })
       )
     }
@@ -98,7 +107,12 @@ export const cached = (
     const config = yield* EmotesConfig
     const cache = yield* Cache.makeWith({
       capacity: 1024,
-      lookup: (key: string) => (key === globalKey ? readGlobal : readChannel(key)),
+      lookup: (key: string) =>
+        key === globalKey
+          ? Effect.withSpan(readGlobal, `emotes.${provider}.global`)
+          : Effect.withSpan(readChannel(key), `emotes.${provider}.channel`, {
+            attributes: { "twitch.channel_id": key }
+          }),
       timeToLive: (exit) => (Exit.isSuccess(exit) ? config.ttl : config.failureTtl)
     })
     return {
