@@ -2,17 +2,7 @@
  * A received chat message as the resolver reads it, whichever way it came: the text, Twitch's
  * emote positions in code points, the bits cheered, the sender's badges and who it answers. Small
  * on purpose, so each source only needs an adapter: {@link fromPrivmsg} and {@link fromUserNotice}
- * for IRC.
- *
- * An EventSub `channel.chat.message` event maps onto it as follows (the adapter belongs beside
- * the EventSub client): `message_id` → `id`; `broadcaster_user_id` → `channelId`;
- * `chatter_user_id`/`_login`/`_name` and `color` → `sender`; `message.text` → `text`; each
- * `message.fragments` item of type `emote` → an {@link EmotePosition} with `emote.id`, `start` =
- * the code-point length of the fragments before it and `end` = `start` + its code-point length - 1;
- * `cheer.bits` → `bits`; `badges[{ set_id, id, info }]` → `badges`; `reply.parent_message_id`,
- * `parent_user_login`, `parent_user_name`, `parent_message_body` → `reply`; `message_type`
- * `channel_points_highlighted` etc. are not needed; an action is `text` starting `\x01ACTION `
- * (EventSub keeps it), so strip it and set `action`.
+ * for IRC, and `EventSubInput.fromChatMessage` for an EventSub `channel.chat.message` event.
  *
  * @since 0.1.0
  */

@@ -149,7 +149,7 @@ export const make = (
           ...(globalBadges.failed || channelBadges.failed ? ["helix badges"] : []),
           ...(globalEmotes.failed || channelEmotes.failed ? ["helix emotes"] : []),
           ...(cheermotes.failed ? ["helix cheermotes"] : []),
-          ...table.failed.map((e) => e.provider)
+          ...new Set(table.failed.map((e) => e.provider))
         ]
         const twitchEmotes = emoteMaps(
           channelId,

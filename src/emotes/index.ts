@@ -20,6 +20,13 @@ export * as Picture from "./Picture.js"
 export * as ChatInput from "./ChatInput.js"
 
 /**
+ * The input from an EventSub `channel.chat.message` event.
+ *
+ * @since 0.1.0
+ */
+export * as EventSubInput from "./EventSubInput.js"
+
+/**
  * Fragments, badges and resolved messages.
  *
  * @since 0.1.0

@@ -15,7 +15,8 @@ import * as ThirdParty from "./mock/http/ThirdParty.js"
 import { MockTwitch } from "./MockTwitch.js"
 
 /**
- * The mock's provider URLs, on top of `options`.
+ * The config with the mock's provider URLs; `options` (ttl, providers switched off, a URL to
+ * point elsewhere) go over them.
  *
  * @since 0.1.0
  * @category configs
@@ -24,7 +25,7 @@ export const emotesConfig = (
   mock: MockTwitch.Service,
   options: EmotesConfig.EmotesConfig.Options = {}
 ): EmotesConfig.EmotesConfig.Service =>
-  EmotesConfig.make({ ...options, ...ThirdParty.urls(mock.http.baseUrl) })
+  EmotesConfig.make({ ...ThirdParty.urls(mock.http.baseUrl), ...options })
 
 /**
  * An `EmotesConfig` layer for the mock in context.
