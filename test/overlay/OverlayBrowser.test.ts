@@ -1,23 +1,15 @@
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
-import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { mkdirSync } from "node:fs"
 import type { Page } from "playwright-core"
-import * as TwitchAuth from "../../src/auth/TwitchAuth.js"
-import * as ChatClient from "../../src/chat/ChatClient.js"
-import * as EmotesConfig from "../../src/emotes/EmotesConfig.js"
-import * as Helix from "../../src/helix/Helix.js"
-import * as OverlayServer from "../../src/overlay/OverlayServer.js"
 import { colorOf, png } from "../../src/testing/mock/http/Cdn.js"
 import { pictureColor } from "../../src/testing/mock/http/ThirdPartyCdn.js"
-import * as MockEmotes from "../../src/testing/MockEmotes.js"
 import * as MockTwitch from "../../src/testing/MockTwitch.js"
 import * as Browser from "./browser.js"
+import * as OnMock from "./onMock.js"
 import { pixel } from "./png.js"
 
 const lines = 10
@@ -33,22 +25,6 @@ interface Shown {
   readonly name: string | null
   readonly background: string
 }
-
-/** The overlay of `channel` on the mock in context (Helix, IRC and the emote providers all the mock's). */
-const overlay = (channel: string) =>
-  Effect.gen(function*() {
-    const mock = yield* MockTwitch.MockTwitch
-    const stack = OverlayServer.layerNode({ channel, lines }).pipe(
-      Layer.provide(ChatClient.layer({ anonymous: true })),
-      Layer.provide(OverlayServer.layerResolver({ scale: 2 })),
-      Layer.provide(Helix.layer()),
-      Layer.provide(TwitchAuth.layerValidated(mock.credentials.userToken)),
-      Layer.provide(Layer.succeed(EmotesConfig.EmotesConfig, MockEmotes.emotesConfig(mock))),
-      Layer.provide(MockTwitch.layerTwitchConfig),
-      Layer.provide(NodeHttpClient.layerUndici)
-    )
-    return Context.get(yield* Layer.build(stack), OverlayServer.OverlayServer)
-  })
 
 /** The colour the mock drew at the centre of the picture at `src` (read from its path, as the mock names it). */
 const expectedColor = (src: string): readonly [number, number, number] => {
@@ -125,10 +101,8 @@ describe("the chat overlay in a real browser", () => {
       Effect.gen(function*() {
         const mock = yield* MockTwitch.MockTwitch
         const irc = Option.getOrThrow(mock.irc)
-        const world = yield* mock.world.snapshot
-        const owner = world.users.find((u) => u.id === world.streams[0].userId)
-        const channel = owner?.login ?? ""
-        const server = yield* overlay(channel)
+        const { id: ownerId, login: channel, world } = yield* OnMock.topChannel
+        const server = yield* OnMock.start(channel, lines)
         expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
 
         const context = yield* Browser.launch
@@ -156,7 +130,7 @@ describe("the chat overlay in a real browser", () => {
         const spam = [yield* post("spam one", victim), yield* post("spam two", victim)]
         yield* irc.control.sendRaw(
           `@badge-info=subscriber/7;badges=subscriber/6;bits=150;color=#FF7F50;display-name=Cheerer;emotes=;` +
-            `id=cheer-1;mod=0;room-id=${owner?.id};subscriber=1;tmi-sent-ts=1700000000000;turbo=0;user-id=777;` +
+            `id=cheer-1;mod=0;room-id=${ownerId};subscriber=1;tmi-sent-ts=1700000000000;turbo=0;user-id=777;` +
             `user-type= :cheerer!cheerer@cheerer.tmi.twitch.tv PRIVMSG #${channel} :Cheer100 thanks cheer50`,
           { channel }
         )

@@ -29,37 +29,46 @@ export const executablePath: string | undefined = [process.env.CHROMIUM_PATH ?? 
 /** Whether the browser tests run: always in CI (a missing browser fails them there), else when found. */
 export const enabled = executablePath !== undefined || process.env.CI === "true"
 
+/** Options of {@link launchWith}. */
+export interface LaunchOptions {
+  readonly viewport?: { readonly width: number; readonly height: number } | undefined
+}
+
 /** A browser context for the scope (closed, and its profile removed, with it). */
-export const launch: Effect.Effect<BrowserContext, Error, Scope.Scope> = Effect.acquireRelease(
-  Effect.tryPromise({
-    try: async () => {
-      if (executablePath === undefined) {
-        throw new Error("no Chromium: install Debian's chromium package or set CHROMIUM_PATH")
-      }
-      const profile = mkdtempSync(join(tmpdir(), "twitcher-chromium-"))
-      const context = await chromium.launchPersistentContext(profile, {
-        executablePath,
-        headless: true,
-        viewport: { width: 640, height: 480 },
-        timeout: 30_000,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync"
-        ]
+export const launchWith = (options: LaunchOptions = {}): Effect.Effect<BrowserContext, Error, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        if (executablePath === undefined) {
+          throw new Error("no Chromium: install Debian's chromium package or set CHROMIUM_PATH")
+        }
+        const profile = mkdtempSync(join(tmpdir(), "twitcher-chromium-"))
+        const context = await chromium.launchPersistentContext(profile, {
+          executablePath,
+          headless: true,
+          viewport: options.viewport ?? { width: 640, height: 480 },
+          timeout: 30_000,
+          args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync"
+          ]
+        })
+        return Object.assign(context, { profile })
+      },
+      catch: (error) => (error instanceof Error ? error : new Error(String(error)))
+    }),
+    (context) =>
+      Effect.promise(async () => {
+        await context.close()
+        rmSync(context.profile, { recursive: true, force: true })
       })
-      return Object.assign(context, { profile })
-    },
-    catch: (error) => (error instanceof Error ? error : new Error(String(error)))
-  }),
-  (context) =>
-    Effect.promise(async () => {
-      await context.close()
-      rmSync(context.profile, { recursive: true, force: true })
-    })
-)
+  )
+
+/** A 640x480 browser context for the scope. */
+export const launch: Effect.Effect<BrowserContext, Error, Scope.Scope> = launchWith()
