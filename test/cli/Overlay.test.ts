@@ -2,28 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Schedule from "effect/Schedule"
+import * as Events from "../overlay/events.js"
 import { cli, type Recorder, runWith } from "./support.js"
-
-/** The first `data:` events of an event stream (at most `count`, within 15 s). */
-const events = (url: string, count: number) =>
-  Effect.tryPromise(async (signal) => {
-    const answer = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(15_000)]) })
-    const reader = answer.body?.getReader()
-    const decoder = new TextDecoder()
-    let text = ""
-    while (reader !== undefined && text.split("\ndata: ").length <= count) {
-      const chunk = await reader.read()
-      if (chunk.done) break
-      text += decoder.decode(chunk.value, { stream: true })
-    }
-    await reader?.cancel()
-    return {
-      type: answer.headers.get("content-type"),
-      data: `\n${text}`.split("\ndata: ").slice(1, count + 1).map((e) =>
-        JSON.parse(e.split("\n")[0]) as unknown
-      )
-    }
-  })
 
 describe("twitcher overlay", () => {
   it.live(
@@ -45,7 +25,7 @@ describe("twitcher overlay", () => {
         expect(html).toContain(`#${started.channel} chat overlay`)
         expect(html).toContain(`data-lines="5"`)
 
-        const stream = yield* events(`${started.url}events`, 2)
+        const stream = yield* Events.read(`${started.url}events`, 2)
         expect(stream.type).toBe("text/event-stream")
         expect(stream.data).toHaveLength(2)
         expect(stream.data.every((e) => typeof e === "object" && e !== null && "type" in e)).toBe(true)
