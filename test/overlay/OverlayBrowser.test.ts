@@ -218,6 +218,32 @@ describe("the chat overlay in a real browser", () => {
         mkdirSync("test-results", { recursive: true })
         yield* wait(page, "artefact", (p) => p.screenshot({ path: "test-results/overlay.png" }))
 
+        // Pictures that do not load: an emote's and a cheer's names show instead, a badge goes.
+        const missing = `${mock.http.baseUrl}/7tv-cdn/emote/no-such-emote/2x.webp`
+        yield* server.publish({
+          type: "message",
+          id: "broken-1",
+          userId: "1",
+          login: "someone",
+          name: "Someone",
+          color: null,
+          action: false,
+          badges: [{ title: "Gone", url: `${mock.http.baseUrl}/badges/v1/x/9` }],
+          fragments: [
+            { kind: "emote", source: "7tv", name: "Missing", url: missing, overlays: [] },
+            { kind: "text", text: " " },
+            { kind: "cheer", text: "Cheer5", amount: 5, url: missing, color: "#979797" }
+          ],
+          notice: null,
+          replyTo: null
+        })
+        yield* until(
+          page,
+          "broken pictures replaced",
+          `document.querySelector('li[data-id="broken-1"] .body')?.textContent === "Missing Cheer5" &&
+            document.querySelectorAll('li[data-id="broken-1"] img').length === 0`
+        )
+
         // A chat clear takes everything away, on the page and for pages opened later.
         yield* irc.control.clearChat(channel)
         yield* until(page, "chat cleared", "document.querySelectorAll('#chat li').length === 0")

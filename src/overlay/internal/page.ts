@@ -3,7 +3,8 @@
  * here. The script reads Server-Sent Events from `events`, builds every element with
  * `createElement`, `textContent` and attributes (never HTML from a message), takes only `http:`
  * and `https:` picture URLs and `#RRGGBB` colours, keeps the last `lines` messages, and removes
- * deleted ones. The background is transparent (an OBS browser source shows the scene under it).
+ * deleted ones. An emote picture that does not load shows the emote's name; after a lost
+ * connection (the browser reconnects by itself) the page starts again from what the server sends. The background is transparent (an OBS browser source shows the scene under it).
  *
  * @since 0.1.0
  * @internal
@@ -110,6 +111,12 @@ export const js = `"use strict";
     var img = el("img", className);
     img.alt = String(name);
     img.title = String(name);
+    // A picture that does not load: an emote shows its name instead, a badge goes.
+    img.onerror = function () {
+      if (!img.parentNode) return;
+      if (className === "badge") img.parentNode.removeChild(img);
+      else img.parentNode.replaceChild(el("span", "text missing", String(name)), img);
+    };
     img.src = src;
     return img;
   }
@@ -127,8 +134,12 @@ export const js = `"use strict";
     }
     if (f.kind === "cheer") {
       var cheer = el("span", "cheer");
-      var img = picture(f.url, f.text);
+      // The prefix as typed (the text less its amount): the picture's name, shown if it fails.
+      var typed = String(f.text);
+      var prefix = typed.slice(0, Math.max(0, typed.length - String(f.amount).length));
+      var img = picture(f.url, prefix);
       if (img !== null) cheer.appendChild(img);
+      else cheer.appendChild(el("span", "text", prefix));
       var amount = el("span", "amount", String(f.amount));
       var color = safeColor(f.color);
       if (color !== null) amount.style.color = color;
@@ -189,6 +200,10 @@ export const js = `"use strict";
     }
   }
   var source = new EventSource("events");
+  // On every (re)connection the server sends the messages still shown first: start from those.
+  source.onopen = function () {
+    Array.prototype.slice.call(list.children).forEach(remove);
+  };
   source.onmessage = function (e) {
     try {
       handle(JSON.parse(e.data));
