@@ -20,6 +20,7 @@ import * as Option from "effect/Option"
 import type * as Http from "node:http"
 import type * as Stream from "node:stream"
 import * as Control from "../Control.js"
+import * as Handler from "../http/helix/Handler.js"
 import {
   authorizationToken,
   type Counted,
@@ -29,7 +30,6 @@ import {
   type RouteContext,
   takeFromBucket
 } from "../http/shared.js"
-import * as Handler from "../http/helix/Handler.js"
 import type * as MockWorld from "../World.js"
 import * as External from "./External.js"
 import * as Operations from "./Operations.js"

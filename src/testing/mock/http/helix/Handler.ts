@@ -106,7 +106,10 @@ export type Handlers = Readonly<Record<string, Handler>>
  * @since 0.1.0
  * @category answers
  */
-export const response = (response: HttpServerResponse.HttpServerResponse): Answer => ({ _tag: "Response", response })
+export const response = (response: HttpServerResponse.HttpServerResponse): Answer => ({
+  _tag: "Response",
+  response
+})
 
 /**
  * A JSON answer (200 unless told).

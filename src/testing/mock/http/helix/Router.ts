@@ -97,7 +97,9 @@ const statusAndBody = (answer: Answer): readonly [number, unknown] => {
       return [answer.status, answer.body]
     case "Response": {
       const body = answer.response.body
-      if (body._tag !== "Uint8Array" || !body.contentType.includes("json")) return [answer.response.status, undefined]
+      if (body._tag !== "Uint8Array" || !body.contentType.includes("json")) {
+        return [answer.response.status, undefined]
+      }
       try {
         return [answer.response.status, JSON.parse(new TextDecoder().decode(body.body))]
       } catch {
@@ -112,7 +114,9 @@ const statusAndBody = (answer: Answer): readonly [number, unknown] => {
 /** A mismatch between an answer and the spec, as a 500 naming it. */
 const checked = (operation: HelixSpec.Operation, answer: Answer): Effect.Effect<Answer, Reply> => {
   const [status, body] = statusAndBody(answer)
-  const issues = SpecCheck.checkAnswer(operation, status, body).filter((issue) => !SpecGaps.isKnown(operation.operationId, issue))
+  const issues = SpecCheck.checkAnswer(operation, status, body).filter((issue) =>
+    !SpecGaps.isKnown(operation.operationId, issue)
+  )
   return issues.length === 0 ? Effect.succeed(answer) : failHelix(
     500,
     `mock answer of ${operation.operationId} breaks the spec: ${
