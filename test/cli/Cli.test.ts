@@ -94,6 +94,7 @@ describe("twitcher CLI against a shared mock", () => {
           "playlist",
           "emote",
           "chat",
+          "overlay",
           "login",
           "logout",
           "mock"
