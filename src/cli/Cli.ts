@@ -33,6 +33,7 @@ import * as Help from "./internal/help.js"
 import * as Media from "./internal/media.js"
 import * as Mock from "./internal/mock.js"
 import * as Moderation from "./internal/moderation.js"
+import * as Overlay from "./internal/overlay.js"
 import * as Polls from "./internal/polls.js"
 import * as Schedule from "./internal/schedule.js"
 import * as Videos from "./internal/videos.js"
@@ -68,6 +69,7 @@ export const command = Command.make("twitcher").pipe(
     ...Media.commands,
     ...Chat.commands,
     ...Events.commands,
+    ...Overlay.commands,
     ...Auth.commands,
     ...Mock.commands
   ])
@@ -88,6 +90,7 @@ const tree = Help.family(command, [
   ...Media.nodes,
   ...Chat.nodes,
   ...Events.nodes,
+  ...Overlay.nodes,
   ...Auth.nodes,
   ...Mock.nodes
 ])

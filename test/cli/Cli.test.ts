@@ -95,6 +95,7 @@ describe("twitcher CLI against a shared mock", () => {
           "emote",
           "chat",
           "events",
+          "overlay",
           "login",
           "logout",
           "mock"

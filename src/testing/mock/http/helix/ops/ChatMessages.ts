@@ -29,29 +29,30 @@ import {
 } from "../Handler.js"
 import { index } from "../Wire.js"
 
-const badgeVersion = (setId: string, id: string, title: string) => ({
+/** A badge version; its pictures are on the mock's own badge CDN (`ThirdPartyCdn.ts`), as Twitch's are on its CDN. */
+const badgeVersion = (base: string, setId: string, id: string, title: string) => ({
   id,
-  image_url_1x: `https://static-cdn.jtvnw.net/badges/v1/${setId}-${id}/1`,
-  image_url_2x: `https://static-cdn.jtvnw.net/badges/v1/${setId}-${id}/2`,
-  image_url_4x: `https://static-cdn.jtvnw.net/badges/v1/${setId}-${id}/3`,
+  image_url_1x: `${base}/badges/v1/${setId}-${id}/1`,
+  image_url_2x: `${base}/badges/v1/${setId}-${id}/2`,
+  image_url_4x: `${base}/badges/v1/${setId}-${id}/3`,
   title,
   description: title,
   click_action: "none",
   click_url: ""
 })
 
-const globalBadges = [
-  { set_id: "broadcaster", versions: [badgeVersion("broadcaster", "1", "Broadcaster")] },
-  { set_id: "moderator", versions: [badgeVersion("moderator", "1", "Moderator")] },
-  { set_id: "vip", versions: [badgeVersion("vip", "1", "VIP")] },
-  { set_id: "partner", versions: [badgeVersion("partner", "1", "Verified")] },
-  { set_id: "staff", versions: [badgeVersion("staff", "1", "Staff")] },
-  { set_id: "premium", versions: [badgeVersion("premium", "1", "Prime Gaming")] },
-  { set_id: "turbo", versions: [badgeVersion("turbo", "1", "Turbo")] },
-  { set_id: "subscriber", versions: [badgeVersion("subscriber", "0", "Subscriber")] },
+const globalBadges = (base: string) => [
+  { set_id: "broadcaster", versions: [badgeVersion(base, "broadcaster", "1", "Broadcaster")] },
+  { set_id: "moderator", versions: [badgeVersion(base, "moderator", "1", "Moderator")] },
+  { set_id: "vip", versions: [badgeVersion(base, "vip", "1", "VIP")] },
+  { set_id: "partner", versions: [badgeVersion(base, "partner", "1", "Verified")] },
+  { set_id: "staff", versions: [badgeVersion(base, "staff", "1", "Staff")] },
+  { set_id: "premium", versions: [badgeVersion(base, "premium", "1", "Prime Gaming")] },
+  { set_id: "turbo", versions: [badgeVersion(base, "turbo", "1", "Turbo")] },
+  { set_id: "subscriber", versions: [badgeVersion(base, "subscriber", "0", "Subscriber")] },
   {
     set_id: "bits",
-    versions: ["1", "100", "1000", "5000", "10000"].map((v) => badgeVersion("bits", v, `cheer ${v}`))
+    versions: ["1", "100", "1000", "5000", "10000"].map((v) => badgeVersion(base, "bits", v, `cheer ${v}`))
   }
 ]
 
@@ -134,7 +135,7 @@ const isLive = (s: WorldState, userId: string) => s.streams.some((x) => x.userId
  * @category handlers
  */
 export const messageHandlers: Handlers = {
-  "get-global-chat-badges": () => Effect.succeed(data(globalBadges)),
+  "get-global-chat-badges": (request) => Effect.succeed(data(globalBadges(request.ctx.baseUrl))),
 
   "get-channel-chat-badges": (request) => {
     const broadcasterId = required(request, "broadcaster_id")
@@ -143,12 +144,14 @@ export const messageHandlers: Handlers = {
     const subscriber = {
       set_id: "subscriber",
       versions: ["0", "3", "6", "12"].map((v) =>
-        badgeVersion(`subscriber-${broadcasterId}`, v, `${v}-Month Subscriber`)
+        badgeVersion(request.ctx.baseUrl, `subscriber-${broadcasterId}`, v, `${v}-Month Subscriber`)
       )
     }
     const bits = {
       set_id: "bits",
-      versions: ["1", "100"].map((v) => badgeVersion(`bits-${broadcasterId}`, v, `cheer ${v}`))
+      versions: ["1", "100"].map((v) =>
+        badgeVersion(request.ctx.baseUrl, `bits-${broadcasterId}`, v, `cheer ${v}`)
+      )
     }
     return Effect.succeed(data(owner.broadcasterType === "partner" ? [subscriber, bits] : [subscriber]))
   },
