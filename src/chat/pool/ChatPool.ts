@@ -90,6 +90,8 @@ export interface PoolConnection {
   readonly state: ChatClient.ConnectionState
   /** Its client's current connection number (it counts its own reconnects). */
   readonly connectionId: Option.Option<number>
+  /** What it counted (none until its first login). */
+  readonly stats: Option.Option<ChatClient.Stats>
 }
 
 /**

@@ -290,15 +290,20 @@ const service = (parts: Parts): ChatPool.ChatPool.Service => {
             connection: slot.connection,
             channels,
             state: "Connecting" as const,
-            connectionId: Option.none()
+            connectionId: Option.none(),
+            stats: Option.none()
           })
         }
-        return Effect.zipWith(client.state, client.connectionId, (state, connectionId) => ({
-          connection: slot.connection,
-          channels,
-          state,
-          connectionId
-        }))
+        return Effect.map(
+          Effect.all([client.state, client.connectionId, client.stats]),
+          ([state, connectionId, stats]) => ({
+            connection: slot.connection,
+            channels,
+            state,
+            connectionId,
+            stats: Option.some(stats)
+          })
+        )
       })
     )
   }
