@@ -11,6 +11,8 @@ export interface Joined {
   /** Heap growth after full GCs: the pool with every channel joined, idle. */
   readonly heapBytes: number
   readonly rssBytes: number
+  /** The first failed join's error, if any. */
+  readonly firstError: string | undefined
 }
 
 /** The worker handed over every message of the traffic. */

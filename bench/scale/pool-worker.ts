@@ -119,7 +119,7 @@ const program = Effect.gen(function*() {
 
   const started = performance.now()
   // A channel that fails is counted below, not fatal: joinAll tries every one.
-  yield* Effect.ignore(pool.joinAll(channels))
+  const outcome = yield* Effect.either(pool.joinAll(channels))
   const joinMs = performance.now() - started
   const joined = (yield* pool.joined).length
   gc()
@@ -131,7 +131,8 @@ const program = Effect.gen(function*() {
     failed: channels.length - joined,
     connections: (yield* pool.connections).length,
     heapBytes: after.heapUsed - base.heapUsed,
-    rssBytes: after.rss - base.rss
+    rssBytes: after.rss - base.rss,
+    firstError: outcome._tag === "Left" ? outcome.left.message : undefined
   }
   process.send?.(report)
 

@@ -123,7 +123,8 @@ const runPass = (
           failed: 0,
           connections: 0,
           heapBytes: 0,
-          rssBytes: 0
+          rssBytes: 0,
+          firstError: undefined
         }
       }
       resolve({ joined, done, generatedMs, mockJoinCpuMs, error })

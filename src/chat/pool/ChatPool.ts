@@ -23,6 +23,10 @@
  *   account may moderate them), or, with `overCap: "fail"`, refuses at once; a refusal is a
  *   `ChatError("JoinFailed")` with `noticeId` `msg_concurrent_channel_limit_reached` and a detail
  *   saying what to do. Anonymous pools have no cap unless `channelCap` gives one.
+ * - **Connections** open when a channel needs one. The first must log in for `make` to succeed
+ *   (`initialAttempts`, like a lone client); a later one keeps trying with the reconnect backoff,
+ *   as a dropped one does, and the joins placed on it wait for it. A connection whose client gives
+ *   up (login refused on a reconnect) fails the pool: its streams end with that error.
  * - **Anonymous** pools log every connection in as its own `justinfan`, yet draw from one limiter
  *   (Twitch documents no limits for anonymous logins, so the pool keeps to an account's).
  * - **Spans**: `chat.pool.start`, `chat.pool.open` (a connection), `chat.pool.join`; each

@@ -5,6 +5,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Metric from "effect/Metric"
+import * as ChatPool from "../../../src/chat/pool/ChatPool.js"
 import * as World from "../../../src/testing/mock/World.js"
 import * as Virtual from "../client/virtual.js"
 import { joinWindowMs, pool, setup, violations } from "./fixture.js"
@@ -87,5 +90,28 @@ describe("ChatPool joins", () => {
       // server would have let each connection do 20 at once.
       assert.isAtLeast(elapsed, joinWindowMs)
       assert.strictEqual((yield* control.counters).joins, 40)
+    })))
+
+  it.scoped("metrics: connections, channels (per connection) and pending joins, back to zero when closed", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, plain } = yield* setup()
+      const gauge = (metric: Metric.Metric.Gauge<number>) => Effect.map(Metric.value(metric), (s) => s.value)
+      const perConnection = (n: number) =>
+        gauge(ChatPool.metrics.channelsPerConnection.pipe(Metric.tagged("connection", String(n))))
+      yield* Effect.scoped(Effect.gen(function*() {
+        const chat = yield* pool(config, { transport: memory, channelsPerConnection: 4 })
+        const joining = yield* Effect.fork(chat.joinAll(plain.slice(0, 30)))
+        yield* Effect.sleep("1 millis")
+        assert.isAbove(yield* gauge(ChatPool.metrics.joinsPending), 0)
+        yield* Fiber.join(joining)
+        assert.strictEqual(yield* gauge(ChatPool.metrics.connections), 8)
+        assert.strictEqual(yield* gauge(ChatPool.metrics.channels), 30)
+        assert.strictEqual(yield* perConnection(1), 4)
+        assert.strictEqual(yield* perConnection(8), 2)
+        assert.strictEqual(yield* gauge(ChatPool.metrics.joinsPending), 0)
+      }))
+      assert.strictEqual(yield* gauge(ChatPool.metrics.connections), 0)
+      assert.strictEqual(yield* gauge(ChatPool.metrics.channels), 0)
+      assert.strictEqual(yield* perConnection(1), 0)
     })))
 })

@@ -112,15 +112,6 @@ export const make = (
     })
     const events = yield* PubSub.sliding<Member.PoolEvent>(1024)
     const ended = { failure: undefined as Failure | undefined, closed: false }
-    yield* Effect.addFinalizer(() =>
-      Effect.sync(() => {
-        ended.closed = true
-        hub.end(Exit.void)
-      })
-    )
-    // Closed before the line above runs: every connection says goodbye, all at once.
-    const members = yield* Scope.fork(scope, ExecutionStrategy.parallel)
-    const fibers = yield* Scope.fork(scope, ExecutionStrategy.sequential)
     const clients = new Map<Placement.Slot, Client>()
     const placement = Placement.make(settings.capacity)
     const m = settings.metrics
@@ -128,6 +119,16 @@ export const make = (
       m.channels.unsafeModify(delta, [])
       m.channelsPerConnection.unsafeModify(delta, [MetricLabel.make("connection", String(slot.connection))])
     }
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        ended.closed = true
+        hub.end(Exit.void)
+        for (const slot of placement.slots()) for (const _ of slot.channels) perConnection(slot, -1)
+      })
+    )
+    // Closed before the line above runs: every connection says goodbye, all at once.
+    const members = yield* Scope.fork(scope, ExecutionStrategy.parallel)
+    const fibers = yield* Scope.fork(scope, ExecutionStrategy.sequential)
 
     const fail = (error: Failure) =>
       Effect.sync(() => {
@@ -136,15 +137,23 @@ export const make = (
         hub.end(Exit.fail(error))
       })
 
-    const clientFor = (login: string | undefined) =>
-      ChatClient.make({ ...options, channels: undefined, login: login ?? options.login }).pipe(
+    // The first connection fails `make` after `initialAttempts` like a lone client; a later one
+    // keeps trying (with the reconnect backoff), as a connection that dropped does: the joins
+    // placed on it wait for it.
+    const clientFor = (later: { readonly login: string | undefined } | undefined) =>
+      ChatClient.make({
+        ...options,
+        channels: undefined,
+        login: later?.login ?? options.login,
+        initialAttempts: later === undefined ? options.initialAttempts : Number.POSITIVE_INFINITY
+      }).pipe(
         Effect.provideService(ChatRateLimits.ChatLimiters, limiters),
         Effect.provide(Context.omit(Scope.Scope)(context))
       )
 
-    const openSlot = (slot: Placement.Slot, login: string | undefined) =>
+    const openSlot = (slot: Placement.Slot, later: { readonly login: string | undefined } | undefined) =>
       Member.open(slot.connection, {
-        client: clientFor(login),
+        client: clientFor(later),
         parent: members,
         hub,
         events,
@@ -184,7 +193,7 @@ export const make = (
       placement,
       perConnection,
       pending: (delta) => m.joinsPending.unsafeModify(delta, []),
-      open: (slot) => Effect.asVoid(Effect.forkIn(openSlot(slot, login), fibers)),
+      open: (slot) => Effect.asVoid(Effect.forkIn(openSlot(slot, { login }), fibers)),
       ended: () => ended.closed ? closedError : ended.failure
     })
     yield* joins.watch(events, fibers)
