@@ -156,7 +156,7 @@ const run = async (options: RunOptions): Promise<void> => {
   const IrcServer = await import("../../src/testing/mock/IrcServer.js")
   const World = await import("../../src/testing/mock/World.js")
   const n = options.quick ? 500 : 5_000
-  const total = options.quick ? 20_000 : 100_000
+  const total = options.quick ? 20_000 : 50_000
   const workerPath = compileForNode(new URL("./pool-worker.ts", import.meta.url))
   const dir = mkdtempSync(join(tmpdir(), "scale-pool-"))
   await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
