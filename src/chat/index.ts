@@ -61,6 +61,21 @@ export * as ChatTransport from "./ChatTransport.js"
 export * as ChatConnection from "./ChatConnection.js"
 
 /**
+ * Many chat connections behind one `ChatClient`: channels spread over connections, one account's
+ * limits shared.
+ *
+ * @since 0.1.0
+ */
+export * as ChatPool from "./pool/ChatPool.js"
+
+/**
+ * Twitch's cap on channels joined at once, as the pool knows it.
+ *
+ * @since 0.1.0
+ */
+export * as ChannelCap from "./pool/ChannelCap.js"
+
+/**
  * Twitch's chat limits and the sliding-window limiter.
  *
  * @since 0.1.0

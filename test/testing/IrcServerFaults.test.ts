@@ -113,6 +113,19 @@ describe("IrcServer keepalive and faults", () => {
       assert.strictEqual((yield* server.control.counters).openConnections, 0)
     }))
 
+  it.scopedLive("dropConnection drops one connection by id, even among connections of one login", () =>
+    Effect.gen(function*() {
+      const { server } = yield* setup()
+      const a = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      const b = yield* user(server, World.defaultUserLogin, World.defaultUserToken)
+      const ids = (yield* server.control.connections).map((c) => c.id)
+      assert.strictEqual(ids.length, 2)
+      assert.isTrue(yield* server.control.dropConnection(Math.max(...ids)))
+      yield* b.closed()
+      assert.isFalse(a.isClosed())
+      assert.isFalse(yield* server.control.dropConnection(-1))
+    }))
+
   it.scopedLive("RECONNECT is sent, then the connection closes after closeAfter; a new login works", () =>
     Effect.gen(function*() {
       const { server, tcp } = yield* setup()

@@ -22,9 +22,9 @@ export const userToken = AccessToken.make(World.defaultUserToken, {
   scopes: World.allScopes
 })
 
-export const setup = (options: IrcServer.Options = {}) =>
+export const setup = (options: IrcServer.Options = {}, worldOptions: World.Options = {}) =>
   Effect.gen(function*() {
-    const world = yield* World.make()
+    const world = yield* World.make(worldOptions)
     const server = yield* IrcServer.make(world, { chatterRate: 0, ...options })
     const s = yield* world.snapshot
     const loginOf = (id: string) => s.users.find((u) => u.id === id)?.login ?? ""

@@ -34,7 +34,13 @@ const isRoomNotice = (msgId: string) => /^(emote_only|followers|slow|subs|r9k|ho
 
 const isJoinRefusal = (msgId: string) =>
   msgId === "msg_channel_suspended" || msgId === "tos_ban" || msgId === "msg_banned" ||
-  msgId === "msg_channel_blocked"
+  msgId === "msg_channel_blocked" || msgId === concurrentChannelLimit
+
+/**
+ * The NOTICE refusing a JOIN past Twitch's cap on channels joined at once (100 for an account that
+ * is neither broadcaster nor moderator there): a refusal, not a timeout 10 s later.
+ */
+export const concurrentChannelLimit = "msg_concurrent_channel_limit_reached"
 
 /** IRC error numerics refusing a JOIN (RFC 1459/2812 and common extensions). */
 const joinErrors = new Set([403, 405, 471, 473, 474, 475, 476, 477, 520])

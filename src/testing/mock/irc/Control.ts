@@ -47,6 +47,7 @@ export const make = (env: Env): Control => ({
   generate: (channel, count) => Traffic.generate(env, channel, count),
   setChatterRate: (perSecond) => Faults.set(env, "chatterRate", perSecond),
   dropConnections: (login) => Faults.dropConnections(env, login),
+  dropConnection: (id) => Faults.dropConnection(env, id),
   sendReconnect: (opts) => Faults.sendReconnect(env, opts),
   setSilent: (silent) => Faults.setSilent(env, silent),
   setAnswerPings: (answer) => Faults.set(env, "answerPings", answer),

@@ -32,6 +32,22 @@ export const dropConnections = (env: Env, login: string | undefined): Effect.Eff
   })
 
 /**
+ * Destroys the socket of the session with this id (a `ConnectionInfo.id`); false when none is open.
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const dropConnection = (env: Env, id: number): Effect.Effect<boolean> =>
+  Effect.map(sessions(env), (all) => {
+    for (const session of all) {
+      if (session.id !== id) continue
+      session.raw.destroy()
+      return true
+    }
+    return false
+  })
+
+/**
  * Sends RECONNECT to every logged-in session and, after `closeAfter`, closes those still open;
  * returns how many got it.
  *

@@ -291,6 +291,11 @@ export interface Control {
   readonly setChatterRate: (perSecond: number) => Effect.Effect<void>
   /** Drops every connection, or only `login`'s. Returns how many were dropped. */
   readonly dropConnections: (login?: string) => Effect.Effect<number>
+  /**
+   * Drops one connection (its `ConnectionInfo.id` in {@link Control.connections}), as a reset
+   * would: e.g. one connection of a pool whose connections share a login. False when none is open.
+   */
+  readonly dropConnection: (id: number) => Effect.Effect<boolean>
   /** Sends `:tmi.twitch.tv RECONNECT` to every logged-in client; closes them after `closeAfter` if given. */
   readonly sendReconnect: (
     options?: { readonly closeAfter?: Duration.DurationInput | undefined }
