@@ -17,7 +17,10 @@ import type {
   CreateEventSubSubscriptionResponse,
   EventSubSubscription
 } from "../../helix/generated/models.js"
-import { CreateEventsubSubscriptionParams } from "../../helix/generated/Operations.js"
+import {
+  createEventsubSubscription,
+  CreateEventsubSubscriptionParams
+} from "../../helix/generated/Operations.js"
 import * as OperationRunner from "../../helix/OperationRunner.js"
 import { EventSubError, type HelixError } from "../../TwitchError.js"
 import type * as Definition from "../Definition.js"
@@ -68,6 +71,16 @@ export const limitOf = (error: HelixError): Limit | undefined => {
 
 const isKnownType = Schema.is(CreateEventsubSubscriptionParams.fields.type)
 
+/** Create EventSub Subscription with body fields beyond the generated ones (`is_batching_enabled`). */
+const createWithExtra = (extra: Readonly<Record<string, unknown>>) => ({
+  ...createEventsubSubscription,
+  params: Schema.extend(
+    CreateEventsubSubscriptionParams,
+    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  ),
+  body: [...createEventsubSubscription.body, ...Object.keys(extra)]
+})
+
 const sameTransport = (a: Transport, b: Option.Option<Transport>): boolean =>
   Option.isSome(b) && (a.method === "websocket"
     ? b.value.method === "websocket" && b.value.sessionId === a.sessionId
@@ -92,6 +105,7 @@ export const make = (options: {
 }): Effect.Effect<Creator, never, Scope.Scope> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
+    const runner = yield* Effect.serviceOption(OperationRunner.OperationRunner)
     const { api } = options
 
     const request = (
@@ -103,14 +117,33 @@ export const make = (options: {
         if (!isKnownType(type)) {
           return Effect.fail(new EventSubError({ reason: "Unsupported", subscription: entry.label }))
         }
-        return api.subscribe({
+        const params = {
           type,
           version: entry.definition.version,
-          condition: { ...entry.condition, ...entry.definition.requestExtra },
+          condition: entry.condition,
           transport: transport.method === "websocket"
-            ? { method: "websocket", sessionId: transport.sessionId }
-            : { method: "webhook", callback: transport.callback, secret: Redacted.value(transport.secret) }
-        }).pipe(OperationRunner.builtParams)
+            ? { method: "websocket", sessionId: transport.sessionId } as const
+            : {
+              method: "webhook",
+              callback: transport.callback,
+              secret: Redacted.value(transport.secret)
+            } as const
+        }
+        const extra = entry.definition.requestExtra
+        if (Object.keys(extra).length === 0) return api.subscribe(params).pipe(OperationRunner.builtParams)
+        // Fields beyond the generated operation's (`is_batching_enabled`) go beside the condition.
+        return Option.match(runner, {
+          onNone: () =>
+            Effect.fail(
+              new EventSubError({
+                reason: "Unsupported",
+                subscription: entry.label,
+                detail: `${Object.keys(extra).join(", ")} needs the Helix OperationRunner in context`
+              })
+            ),
+          onSome: (run) =>
+            run.value(createWithExtra(extra))({ ...params, ...extra }).pipe(OperationRunner.builtParams)
+        })
       })
 
     /** The subscription Twitch already has for this entry on this transport (after a 409). */
