@@ -62,6 +62,8 @@ export const limitOf = (error: HelixError): Limit | undefined => {
   const text = `${error.error ?? ""} ${error.twitchMessage ?? ""}`.toLowerCase()
   if (error.status === 409) return "SameSubscription"
   if (error.status !== 429) return undefined
+  // "number of subscriptions per websocket transport limit exceeded" is the 300 per connection
+  if (text.includes("per websocket transport") || text.includes("subscriptions per")) return "Subscriptions"
   if (text.includes("transport")) return "Connections"
   if (text.includes("same") || text.includes("already") || text.includes("too many subscriptions")) {
     return "SameSubscription"
