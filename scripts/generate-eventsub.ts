@@ -35,7 +35,11 @@ export interface TypeFacts {
   readonly condition: Readonly<Record<string, string>>
   readonly conditionRequired: ReadonlyArray<string>
   readonly conditionRequireOneOf?: ReadonlyArray<string>
-  readonly auth: { readonly requiredScopes?: ReadonlyArray<ReadonlyArray<string>> }
+  readonly auth: {
+    readonly requiredScopes?: ReadonlyArray<ReadonlyArray<string>>
+    /** `app`: only an app token may create it. */
+    readonly token?: string
+  }
   readonly event: Readonly<Record<string, Field>>
   readonly exampleOnlyFields?: Readonly<Record<string, Field>>
   readonly docsConflicts?: ReadonlyArray<{ readonly path: string; readonly exampleType?: string }>
@@ -255,9 +259,10 @@ export const eventSubCode = (): { readonly events: string; readonly types: strin
         `  type: ${quote(t.type)},\n  version: ${quote(t.version)},\n  title: ${quote(t.name)},\n` +
         `  condition: Events.${name}Condition,\n  event: Events.${name},\n` +
         `  scopes: ${JSON.stringify(t.auth.requiredScopes ?? [])},\n` +
-        `  webhookOnly: ${t.webhookOnly === true},\n  beta: ${t.beta === true},\n  batched: ${
-          t.batched === true
-        },\n` +
+        // An app-token-only type cannot be on a WebSocket either (that transport takes user tokens).
+        `  webhookOnly: ${t.webhookOnly === true || t.auth.token === "app"},\n  beta: ${
+          t.beta === true
+        },\n  batched: ${t.batched === true},\n` +
         `  requestExtra: ${
           JSON.stringify(
             Object.fromEntries(Object.entries(t.requestExtraFields ?? {}).map(([k, v]) => [k, v.mustBe]))

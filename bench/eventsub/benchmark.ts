@@ -1,40 +1,67 @@
 /**
- * EventSub end to end: a server on loopback pushes N `channel.chat.message` notifications (with
- * fragments, badges, a reply on some) then a sentinel over one WebSocket to one client subscribed
- * to them. Each client runs in its own Node process and reads every event as a user's code would
- * (text, chatter name, fragments, badges, color): ours (`EventSubWebSocket` consuming the typed
- * `Stream` of `subscribeScoped`, default buffer with backpressure) and Twurple's
- * `EventSubWsListener` (`onChannelChatMessage`, pointed at the same server with
- * `TWURPLE_MOCK_API_PORT`, as for twitch-cli's mock). Both create the subscription through the
- * server's Helix endpoint first.
+ * EventSub end to end: the project's mock Twitch, in a process of its own, pushes N
+ * `channel.chat.message` notifications (its `control.blast`: the event built once, with an emote
+ * fragment and two badges, a fresh message id each) then a sentinel over one WebSocket to one
+ * client subscribed to them. Each client runs in its own Node process and reads every event as a
+ * user's code would (text, chatter name, fragments, badges, color): ours (`EventSubWebSocket`
+ * consuming the typed `Stream` of `subscribeScoped`, default buffer with backpressure) and Twurple's
+ * `EventSubWsListener` (`onChannelChatMessage`, pointed at the mock with `TWURPLE_MOCK_API_PORT`,
+ * as for twitch-cli's mock). Both create the subscription through the mock's Helix first (ours at
+ * `/helix/eventsub/subscriptions`, Twurple at twitch-cli's `/eventsub/subscriptions`).
  *
  * Reported, best of the interleaved passes (at least 3): messages per second of wall time from
- * "go" to the sentinel (the server's frames are built before "go"), messages per CPU-second of the
- * client process, and its smallest peak RSS and heap growth. Our code runs compiled to ES2022 as
- * `npm run build` emits it.
+ * "go" to the sentinel, messages per CPU-second of the client process, and its smallest peak RSS
+ * and heap growth. Our code and the mock run compiled to ES2022 as `npm run build` emits it.
  */
 import { fork } from "node:child_process"
 import { compileForNode } from "../lib/compile.js"
 import { type Benchmark, fmt, type RunOptions, table } from "../lib/harness.js"
-import * as Server from "./server.js"
-import type { Kind, WorkerResult } from "./shared.js"
+import type { Kind, ServerInfo, WorkerResult } from "./shared.js"
 
 const kinds: ReadonlyArray<{ readonly kind: Kind; readonly label: string }> = [
   { kind: "ours", label: "effect-twitcher EventSubWebSocket (typed Stream)" },
-  { kind: "twurple", label: "Twurple 8.1 EventSubWsListener" }
+  { kind: "twurple", label: "Twurple 8.1 EventSubWsListener" },
+  { kind: "raw", label: "baseline: a bare ws socket counting frames (no parsing)" }
 ]
 
-// BENCH_CHILD_FLAGS adds Node flags to the clients, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
-const childFlags = (process.env["BENCH_CHILD_FLAGS"] ?? "").split(" ").filter((f) => f.length > 0)
+// BENCH_CHILD_FLAGS adds Node flags to the clients, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
+// BENCH_SERVER_FLAGS to the mock's process.
+const flags = (name: string) => (process.env[name] ?? "").split(" ").filter((f) => f.length > 0)
+const childFlags = flags("BENCH_CHILD_FLAGS")
 
-const runCase = (workerPath: string, kind: Kind, n: number): Promise<WorkerResult | string> =>
-  Server.start().then((server) =>
+/** The mock in its own process: its info once it listens, `blast(n)`, `close()`. */
+const startServer = (serverPath: string) =>
+  new Promise<{
+    readonly info: ServerInfo
+    readonly blast: (n: number) => Promise<unknown>
+    readonly close: () => void
+  }>((resolve, reject) => {
+    const child = fork(serverPath, [], {
+      execArgv: flags("BENCH_SERVER_FLAGS"),
+      stdio: ["ignore", "inherit", "inherit", "ipc"]
+    })
+    child.once("error", reject)
+    child.once("message", (info) =>
+      resolve({
+        info: info as ServerInfo,
+        blast: (n) =>
+          new Promise((done) => {
+            child.once("message", done)
+            child.send({ blast: n })
+          }),
+        close: () => child.kill()
+      }))
+  })
+
+const runCase = (paths: { readonly worker: string; readonly server: string }, kind: Kind, n: number) =>
+  startServer(paths.server).then((server) =>
     new Promise<WorkerResult | string>((resolve) => {
-      const child = fork(workerPath, [kind, String(server.port)], {
+      const child = fork(paths.worker, [kind, JSON.stringify(server.info)], {
         execArgv: ["--expose-gc", "--max-old-space-size=4096", ...childFlags],
         stdio: ["ignore", "inherit", "inherit", "ipc"]
       })
       let settled = false
+      let sendMillis = Number.NaN
       const settle = (outcome: WorkerResult | string) => {
         if (settled) return
         settled = true
@@ -43,7 +70,8 @@ const runCase = (workerPath: string, kind: Kind, n: number): Promise<WorkerResul
         const kill = setTimeout(() => child.kill(), 3_000)
         const done = () => {
           clearTimeout(kill)
-          void server.close().then(() => resolve(outcome))
+          server.close()
+          resolve(typeof outcome === "string" ? outcome : { ...outcome, sendMillis })
         }
         if (child.exitCode !== null) done()
         else child.once("exit", done)
@@ -51,9 +79,17 @@ const runCase = (workerPath: string, kind: Kind, n: number): Promise<WorkerResul
       const timeout = setTimeout(() => settle("timed out after 120 s"), 120_000)
       child.on("message", (message: unknown) => {
         if (typeof message === "object" && message !== null && "ready" in message) {
-          const frames = server.prepare(n)
           child.send("go")
-          frames.send().catch((e: unknown) => settle(`send failed: ${String(e)}`))
+          server.blast(n).then(
+            (answer) => {
+              if (typeof answer === "object" && answer !== null && "error" in answer) {
+                settle(`the mock failed: ${String(answer.error)}`)
+              } else if (typeof answer === "object" && answer !== null && "millis" in answer) {
+                sendMillis = Number(answer.millis)
+              }
+            },
+            (e: unknown) => settle(`blast failed: ${String(e)}`)
+          )
         } else {
           settle(message as WorkerResult)
         }
@@ -66,12 +102,15 @@ const run = async (options: RunOptions): Promise<void> => {
   const n = options.quick ? 10_000 : 100_000
   const expected = n + 1
   const passes = options.quick ? options.passes : Math.max(3, options.passes)
-  const workerPath = compileForNode(new URL("./worker.ts", import.meta.url))
+  const paths = {
+    worker: compileForNode(new URL("./worker.ts", import.meta.url)),
+    server: compileForNode(new URL("./server.ts", import.meta.url), "eventsub-server")
+  }
   console.log(`${fmt(n)} channel.chat.message notifications + 1 sentinel, ${passes} interleaved pass(es)`)
   const results = new Map<Kind, Array<WorkerResult>>()
   for (let pass = 1; pass <= passes; pass++) {
     for (const { kind } of kinds) {
-      const outcome = await runCase(workerPath, kind, n)
+      const outcome = await runCase(paths, kind, n)
       if (typeof outcome === "string") {
         console.log(`  pass ${pass} ${kind.padEnd(8)} FAILED: ${outcome}`)
         continue
@@ -82,7 +121,9 @@ const run = async (options: RunOptions): Promise<void> => {
           fmt(outcome.count / outcome.millis * 1000).padStart(9)
         }/s  ${fmt(outcome.count / outcome.cpuMillis * 1000).padStart(9)}/CPU-s  peak RSS +${
           outcome.peakRssMb.toFixed(1)
-        } MB, heap +${outcome.peakHeapMb.toFixed(1)} MB`
+        } MB, heap +${outcome.peakHeapMb.toFixed(1)} MB; the mock pushed them at ${
+          fmt(n / (outcome.sendMillis ?? Number.NaN) * 1000)
+        }/s`
       )
     }
   }

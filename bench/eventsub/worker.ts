@@ -1,15 +1,15 @@
 /**
  * Child process of the EventSub benchmark: one client (ours or Twurple's EventSubWsListener)
- * connects to the benchmark server, subscribes to channel.chat.message, says it is ready, and on
- * "go" consumes every event as a user's code would: the text, the chatter's name, the fragments,
- * the badges and the color. On the sentinel it reports the count, wall and CPU time since "go" and
- * its peak memory growth.
+ * connects to the mock Twitch, subscribes to channel.chat.message, says it is ready, and on "go"
+ * consumes every event as a user's code would: the text, the chatter's name, the fragments, the
+ * badges and the color. On the sentinel it reports the count, wall and CPU time since "go" and its
+ * peak memory growth.
  *
- * Usage (spawned by `benchmark.ts`): worker.js <kind> <port>
+ * Usage (spawned by `benchmark.ts`): worker.js <kind> <server info as JSON>
  */
-import { BROADCASTER, type Kind, SENTINEL, USER, type WorkerResult } from "./shared.js"
+import { type Kind, SENTINEL, type ServerInfo, type WorkerResult } from "./shared.js"
 
-const worker = async (kind: Kind, port: number): Promise<void> => {
+const worker = async (kind: Kind, server: ServerInfo): Promise<void> => {
   let count = 0
   let touched = 0
   let goAt = 0
@@ -76,18 +76,17 @@ const worker = async (kind: Kind, port: number): Promise<void> => {
     const Types = await import("../../src/eventsub/generated/Types.js")
     const Helix = await import("../../src/helix/Helix.js")
     const TwitchConfig = await import("../../src/TwitchConfig.js")
-    const base = `127.0.0.1:${port}`
     const layer = EventSubWebSocket.layer().pipe(
       Layer.provideMerge(Helix.layer()),
       Layer.provideMerge(
-        TwitchAuth.layerStatic(AccessToken.make("bench-token", { kind: "user", userId: USER }))
+        TwitchAuth.layerStatic(AccessToken.make(server.token, { kind: "user", userId: server.user }))
       ),
       Layer.provideMerge(Layer.succeed(
         TwitchConfig.TwitchConfig,
         TwitchConfig.make({
-          clientId: "benchclient",
-          helixUrl: `http://${base}/helix`,
-          eventSubWebSocketUrl: `ws://${base}/ws`
+          clientId: server.clientId,
+          helixUrl: server.helixUrl,
+          eventSubWebSocketUrl: server.wsUrl
         })
       )),
       Layer.provide(NodeHttpClient.layerUndici)
@@ -95,8 +94,8 @@ const worker = async (kind: Kind, port: number): Promise<void> => {
     const program = Effect.gen(function*() {
       const client = yield* EventSubWebSocket.EventSubWebSocket
       const events = yield* client.subscribeScoped(Types.channelChatMessageV1, {
-        broadcasterUserId: BROADCASTER,
-        userId: USER
+        broadcasterUserId: server.broadcaster,
+        userId: server.user
       })
       ready()
       yield* Stream.runForEach(
@@ -114,19 +113,51 @@ const worker = async (kind: Kind, port: number): Promise<void> => {
     return
   }
 
-  process.env["TWURPLE_MOCK_API_PORT"] = String(port)
+  if (kind === "raw") {
+    // The mock's ceiling: a bare socket that counts frames and parses nothing.
+    const { WebSocket } = await import("ws")
+    const socket = new WebSocket(server.wsUrl)
+    let subscribed = false
+    socket.on("message", (data: Buffer) => {
+      if (!subscribed) {
+        subscribed = true
+        const sessionId =
+          (JSON.parse(data.toString()) as { payload: { session: { id: string } } }).payload.session.id
+        void fetch(`${server.helixUrl}/eventsub/subscriptions`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "client-id": server.clientId,
+            authorization: `Bearer ${server.token}`
+          },
+          body: JSON.stringify({
+            type: "channel.chat.message",
+            version: "1",
+            condition: { broadcaster_user_id: server.broadcaster, user_id: server.user },
+            transport: { method: "websocket", session_id: sessionId }
+          })
+        }).then(ready)
+        return
+      }
+      onEvent(data.includes(SENTINEL) ? SENTINEL : "", data.length)
+    })
+    stop = async () => socket.terminate()
+    return
+  }
+
+  process.env["TWURPLE_MOCK_API_PORT"] = String(server.port)
   const { ApiClient } = await import("@twurple/api")
   const { EventSubWsListener } = await import("@twurple/eventsub-ws")
   const token = {
-    accessToken: "bench-token",
+    accessToken: server.token,
     refreshToken: null,
     scope: ["user:read:chat"],
     expiresIn: null,
     obtainmentTimestamp: Date.now(),
-    userId: USER
+    userId: server.user
   }
   const authProvider = {
-    clientId: "benchclient",
+    clientId: server.clientId,
     getCurrentScopesForUser: () => ["user:read:chat"],
     getAccessTokenForUser: async () => token,
     getAnyAccessToken: async () => token
@@ -134,7 +165,7 @@ const worker = async (kind: Kind, port: number): Promise<void> => {
   const apiClient = new ApiClient({ authProvider })
   const listener = new EventSubWsListener({ apiClient })
   listener.onSubscriptionCreateSuccess(() => ready())
-  listener.onChannelChatMessage(BROADCASTER, USER, (e) => {
+  listener.onChannelChatMessage(server.broadcaster, server.user, (e) => {
     onEvent(
       e.messageText,
       e.chatterDisplayName.length + e.messageParts.length + Object.keys(e.badges).length +
@@ -145,5 +176,5 @@ const worker = async (kind: Kind, port: number): Promise<void> => {
   listener.start()
 }
 
-const [kind, port] = process.argv.slice(2)
-void worker(kind as Kind, Number(port))
+const [kind, info] = process.argv.slice(2)
+void worker(kind as Kind, JSON.parse(info ?? "{}") as ServerInfo)

@@ -20,10 +20,20 @@ const relativeImports = (source: string): Array<string> => {
   return found
 }
 
-/** Compiles `entry` (a `.ts` file of the project) and its relative imports; returns the `.js` path. */
-export const compileForNode = (entry: string | URL): string => {
+/**
+ * Compiles `entry` (a `.ts` file of the project) and its relative imports (JSON ones copied);
+ * returns the `.js` path. The output folder is named after the entry's folder unless `folder` is
+ * given (two entries of one benchmark need two).
+ */
+export const compileForNode = (entry: string | URL, folder?: string): string => {
   const entryPath = typeof entry === "string" ? entry : fileURLToPath(entry)
-  const outDir = join(root, "node_modules", ".cache", "effect-twitcher-bench", basename(dirname(entryPath)))
+  const outDir = join(
+    root,
+    "node_modules",
+    ".cache",
+    "effect-twitcher-bench",
+    folder ?? basename(dirname(entryPath))
+  )
   rmSync(outDir, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
   writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "module" }))
@@ -34,6 +44,12 @@ export const compileForNode = (entry: string | URL): string => {
     if (seen.has(file)) continue
     seen.add(file)
     const source = readFileSync(file, "utf8")
+    if (file.endsWith(".json")) {
+      const copy = join(outDir, relative(root, file))
+      mkdirSync(dirname(copy), { recursive: true })
+      writeFileSync(copy, source)
+      continue
+    }
     const output = ts.transpileModule(source, {
       fileName: file,
       compilerOptions: {

@@ -4,7 +4,9 @@
  * `channel.follow` (its newest version) or `channel.follow@2`. Condition fields are filled with the
  * broadcaster (`--broadcaster`, a login or an id; default the token's user) for broadcaster
  * fields, the token's user for moderator and user fields, and `--condition name=value` for the
- * rest (or to override).
+ * rest (or to override). Against the mock Twitch (no `TWITCH_CLIENT_ID`, or `--mock`) its EventSub
+ * server delivers: its world's changes, and whatever is fired at its control endpoint (stderr says
+ * how).
  */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
@@ -25,7 +27,6 @@ import * as Types from "../../eventsub/generated/Types.js"
 import type { Delivered } from "../../eventsub/Notification.js"
 import * as Helix from "../../helix/Helix.js"
 import { Users } from "../../helix/Users.js"
-import * as TwitchConfig from "../../TwitchConfig.js"
 import { CliError } from "../CliError.js"
 import * as Output from "../Output.js"
 import { Tty } from "../Tty.js"
@@ -105,6 +106,10 @@ export const toText = (style: Output.Style, delivered: Delivered): string => {
   return `${head} ${fields.map(([k, v]) => `${k}=${Output.sanitize(String(v))}`).join(" ")}`
 }
 
+/** How to make the mock Twitch send an event (its world sends some by itself: follows, streams...). */
+export const mockHint = (controlUrl: string, type: string): string =>
+  `Mock Twitch: fire an event with curl -d '{"type":"${type}"}' ${controlUrl}/fire`
+
 const parseConditions = (pairs: ReadonlyArray<string>) =>
   Effect.forEach(pairs, (pair) => {
     const at = pair.indexOf("=")
@@ -171,14 +176,7 @@ const events = Command.make(
         }
         return Effect.succeed(found)
       })
-      const config = yield* TwitchConfig.TwitchConfig
       const target = yield* Target.TargetTag
-      if (
-        target.kind === "mock" &&
-        config.eventSubWebSocketUrl === TwitchConfig.productionUrls.eventSubWebSocketUrl
-      ) {
-        return yield* new CliError({ reason: "Io", detail: "This mock Twitch does not serve EventSub." })
-      }
       const overrides = yield* parseConditions(o.condition)
       const user = yield* TwitchAuth.currentUser
       const broadcaster = yield* broadcasterId(o.broadcaster, user.userId)
@@ -214,6 +212,10 @@ const events = Command.make(
           `Listening to ${definitions.map((d) => `${d.type}@${d.version}`).join(", ")}. Ctrl+C to stop.`
         )
       }
+      yield* Option.match(target.mock, {
+        onNone: () => Effect.void,
+        onSome: (mock) => Console.error(mockHint(mock.eventSub.controlUrl, definitions[0]!.type))
+      })
       yield* fiber.await
     }).pipe(Effect.scoped, Effect.provide(eventsLayer(o)))
 ).pipe(Command.withDescription("Print EventSub events as they arrive (--json: JSON lines)"))

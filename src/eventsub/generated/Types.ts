@@ -1256,7 +1256,7 @@ export const conduitShardDisabledV1 = Definition.make({
   condition: Events.ConduitShardDisabledV1Condition,
   event: Events.ConduitShardDisabledV1,
   scopes: [],
-  webhookOnly: false,
+  webhookOnly: true,
   beta: false,
   batched: false,
   requestExtra: {}

@@ -3,8 +3,9 @@
  * the first `session_welcome`, `reconnect` with the URL of a `session_reconnect`, hands
  * notifications and revocations to `onMessage`, and ends (`ended`) when Twitch closes it (with its
  * close code), the socket fails, or it stays silent past the keepalive timeout (plus a grace).
- * Silence is not counted while the consumers hold the flow (the socket is paused then). The
- * socket comes from the `Socket.WebSocketConstructor` in context, or Node's (`ws`).
+ * Silence is not counted while the consumers hold the flow (the socket is paused then, also one
+ * opened meanwhile). `close` ends it the polite way: a close frame, and reading on until Twitch's
+ * answer, so that nothing Twitch already sent is lost. The socket comes from the `Socket.WebSocketConstructor` in context, or Node's (`ws`).
  */
 import * as NodeSocket from "@effect/platform-node/NodeSocket"
 import * as Socket from "@effect/platform/Socket"
@@ -30,6 +31,11 @@ export interface Connection {
   readonly welcome: Deferred.Deferred<Session>
   readonly reconnect: Deferred.Deferred<string>
   readonly ended: Deferred.Deferred<Ended>
+  /**
+   * Asks Twitch to close it (a close frame, 1000) while it keeps reading: what Twitch sent before
+   * it saw the close frame still arrives, then `ended` completes.
+   */
+  readonly close: Effect.Effect<void>
 }
 
 /** What a connection needs. */
@@ -55,10 +61,15 @@ const isPausable = (ws: unknown): ws is Pausable =>
   typeof ws === "object" && ws !== null && "pause" in ws && typeof ws.pause === "function" &&
   "resume" in ws && typeof ws.resume === "function"
 
+// 1006: the connection was lost without a close frame (the socket failed, or the peer vanished).
 const endedOf = (error: Socket.SocketError): Ended =>
   Socket.SocketCloseError.is(error)
     ? {
-      reason: error.code === 1000 ? "Closed" : CloseCode.reasonOf(error.code),
+      reason: error.code === 1000
+        ? "Closed"
+        : error.code === 1006
+        ? "SocketError"
+        : CloseCode.reasonOf(error.code),
       code: Option.some(error.code)
     }
     : { reason: "SocketError", code: Option.none() }
@@ -103,6 +114,8 @@ export const open = (
     const onFrame = (data: string | Uint8Array) => {
       const now = clock.unsafeCurrentTimeMillis()
       lastSeen = now
+      // Opened while the consumers held the flow: held too, from its first frame.
+      if (pausable !== undefined && options.hub.stalled()) pausable.pause()
       const inbound = fromFrame(typeof data === "string" ? data : decoder.decode(data))
       switch (inbound._tag) {
         case "Unreadable":
@@ -148,5 +161,11 @@ export const open = (
       }
     }).pipe(Effect.forkScoped)
 
-    return { welcome, reconnect, ended }
+    const write = yield* socket.writer
+    return {
+      welcome,
+      reconnect,
+      ended,
+      close: Effect.ignore(write(new Socket.CloseEvent(1000)))
+    }
   })

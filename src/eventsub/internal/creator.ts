@@ -17,7 +17,10 @@ import type {
   CreateEventSubSubscriptionResponse,
   EventSubSubscription
 } from "../../helix/generated/models.js"
-import { CreateEventsubSubscriptionParams } from "../../helix/generated/Operations.js"
+import {
+  createEventsubSubscription,
+  CreateEventsubSubscriptionParams
+} from "../../helix/generated/Operations.js"
 import * as OperationRunner from "../../helix/OperationRunner.js"
 import { EventSubError, type HelixError } from "../../TwitchError.js"
 import type * as Definition from "../Definition.js"
@@ -59,6 +62,8 @@ export const limitOf = (error: HelixError): Limit | undefined => {
   const text = `${error.error ?? ""} ${error.twitchMessage ?? ""}`.toLowerCase()
   if (error.status === 409) return "SameSubscription"
   if (error.status !== 429) return undefined
+  // "number of subscriptions per websocket transport limit exceeded" is the 300 per connection
+  if (text.includes("per websocket transport") || text.includes("subscriptions per")) return "Subscriptions"
   if (text.includes("transport")) return "Connections"
   if (text.includes("same") || text.includes("already") || text.includes("too many subscriptions")) {
     return "SameSubscription"
@@ -67,6 +72,16 @@ export const limitOf = (error: HelixError): Limit | undefined => {
 }
 
 const isKnownType = Schema.is(CreateEventsubSubscriptionParams.fields.type)
+
+/** Create EventSub Subscription with body fields beyond the generated ones (`is_batching_enabled`). */
+const createWithExtra = (extra: Readonly<Record<string, unknown>>) => ({
+  ...createEventsubSubscription,
+  params: Schema.extend(
+    CreateEventsubSubscriptionParams,
+    Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  ),
+  body: [...createEventsubSubscription.body, ...Object.keys(extra)]
+})
 
 const sameTransport = (a: Transport, b: Option.Option<Transport>): boolean =>
   Option.isSome(b) && (a.method === "websocket"
@@ -92,6 +107,7 @@ export const make = (options: {
 }): Effect.Effect<Creator, never, Scope.Scope> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
+    const runner = yield* Effect.serviceOption(OperationRunner.OperationRunner)
     const { api } = options
 
     const request = (
@@ -103,14 +119,33 @@ export const make = (options: {
         if (!isKnownType(type)) {
           return Effect.fail(new EventSubError({ reason: "Unsupported", subscription: entry.label }))
         }
-        return api.subscribe({
+        const params = {
           type,
           version: entry.definition.version,
-          condition: { ...entry.condition, ...entry.definition.requestExtra },
+          condition: entry.condition,
           transport: transport.method === "websocket"
-            ? { method: "websocket", sessionId: transport.sessionId }
-            : { method: "webhook", callback: transport.callback, secret: Redacted.value(transport.secret) }
-        }).pipe(OperationRunner.builtParams)
+            ? { method: "websocket", sessionId: transport.sessionId } as const
+            : {
+              method: "webhook",
+              callback: transport.callback,
+              secret: Redacted.value(transport.secret)
+            } as const
+        }
+        const extra = entry.definition.requestExtra
+        if (Object.keys(extra).length === 0) return api.subscribe(params).pipe(OperationRunner.builtParams)
+        // Fields beyond the generated operation's (`is_batching_enabled`) go beside the condition.
+        return Option.match(runner, {
+          onNone: () =>
+            Effect.fail(
+              new EventSubError({
+                reason: "Unsupported",
+                subscription: entry.label,
+                detail: `${Object.keys(extra).join(", ")} needs the Helix OperationRunner in context`
+              })
+            ),
+          onSome: (run) =>
+            run.value(createWithExtra(extra))({ ...params, ...extra }).pipe(OperationRunner.builtParams)
+        })
       })
 
     /** The subscription Twitch already has for this entry on this transport (after a 409). */

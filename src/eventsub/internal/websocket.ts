@@ -2,7 +2,8 @@
  * The WebSocket client's life: connect when a subscription is wanted, take the session from the
  * welcome, create the wanted subscriptions at once (Twitch closes a connection without one within
  * 10 s), follow `session_reconnect` (open its URL, keep reading the old connection until the new
- * one's welcome, then close the old one: the subscriptions carry over), and after any other end
+ * one's welcome, then close the old one with a close frame, reading on until Twitch's answer: the
+ * subscriptions carry over, and nothing already sent is lost), and after any other end
  * (Twitch has then disabled every subscription) wait on the backoff schedule, connect again and
  * create them all anew.
  */
@@ -91,6 +92,16 @@ const connect = (
     })
   )
 
+/** Closes a replaced connection in the background once Twitch has answered its close frame. */
+const retire = (connection: Connection.Connection, scope: Scope.CloseableScope, within: Duration.Duration) =>
+  connection.close.pipe(
+    Effect.zipRight(Deferred.await(connection.ended)),
+    Effect.timeout(within),
+    Effect.ignore,
+    Effect.ensuring(Scope.close(scope, Exit.void)),
+    Effect.forkScoped
+  )
+
 /** One session: from the first welcome through any number of `session_reconnect`s to its end. */
 const runSession = (options: SupervisorOptions, url: string) =>
   Effect.gen(function*() {
@@ -122,8 +133,9 @@ const runSession = (options: SupervisorOptions, url: string) =>
           yield* Scope.close(nextScope, Exit.void)
           return Option.none()
         }
-        // The new connection is welcomed: the old one stops here (the subscriptions carry over).
-        yield* Scope.close(scope, Exit.void)
+        // The new connection is welcomed (the subscriptions carry over): the old one is asked to
+        // close, and what it still carries is read until Twitch answers (at most the grace time).
+        yield* retire(connection, scope, options.reconnectGrace)
         yield* welcomed(options, candidate.session.value)
         return Option.some({ scope: nextScope, connection: candidate.connection })
       }).pipe(

@@ -2,8 +2,9 @@
  * Bursts for benchmarks and load tests: `count` notifications of one type to every matching
  * WebSocket subscription, as fast as each socket takes them. The event is built once per
  * subscription; every message gets its own `message_id` (a reserved block of ids) and the same
- * timestamp. Sends wait for the socket every 1,000 messages, so memory stays bounded. Messages are
- * not kept for `resend`. Webhook subscriptions are skipped.
+ * timestamp. Each 1,000 messages leave in one write (the socket corked), then the burst waits for
+ * the socket, so memory stays bounded. Messages are not kept for `resend`. Webhook subscriptions
+ * are skipped.
  *
  * @since 0.1.0
  */
@@ -44,7 +45,11 @@ const burst = (env: Env, sub: Subscription, emission: Delivery.Emission, count: 
     while (sent < count) {
       if ((yield* Ref.get(session.value.live)).closed) break
       const end = Math.min(count, sent + batch)
-      for (; sent < end - 1; sent++) socket.send(frame(ids(sent)))
+      const sendAll = () => {
+        for (; sent < end - 1; sent++) socket.send(frame(ids(sent)))
+      }
+      if (socket.batch === undefined) sendAll()
+      else socket.batch(sendAll)
       yield* socket.sendFlushed(frame(ids(sent)))
       sent++
     }

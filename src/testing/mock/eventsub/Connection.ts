@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Ref from "effect/Ref"
+import type * as Stream from "node:stream"
 import { WebSocket } from "ws"
 import * as Facts from "./Facts.js"
 import * as Sessions from "./Sessions.js"
@@ -34,6 +35,8 @@ export interface Target {
   readonly query: URLSearchParams
   /** `ws://<host><path>`. */
   readonly url: string
+  /** The upgraded TCP socket under the WebSocket (corked for bursts). */
+  readonly socket?: Stream.Duplex | undefined
 }
 
 /**
@@ -52,7 +55,7 @@ export const keepaliveOf = (query: URLSearchParams, fallback: number): number =>
     : Math.min(max, Math.max(min, fallback))
 }
 
-const handleOf = (ws: WebSocket): SocketHandle => ({
+const handleOf = (ws: WebSocket, raw: Stream.Duplex | undefined): SocketHandle => ({
   send: (text) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(text)
   },
@@ -65,7 +68,15 @@ const handleOf = (ws: WebSocket): SocketHandle => ({
   ping: () => {
     if (ws.readyState === WebSocket.OPEN) ws.ping()
   },
-  terminate: () => ws.terminate()
+  terminate: () => ws.terminate(),
+  batch: raw === undefined ? undefined : (sends) => {
+    raw.cork()
+    try {
+      sends()
+    } finally {
+      raw.uncork()
+    }
+  }
 })
 
 const listen = (ws: WebSocket) =>
@@ -171,7 +182,7 @@ export const handle = (env: Env, ws: WebSocket, target: Target): Effect.Effect<v
     })
     const session: Session = {
       id: yield* env.ids.session,
-      socket: handleOf(ws),
+      socket: handleOf(ws, target.socket),
       url: target.url,
       connectedAt: yield* Time.now,
       keepaliveSeconds,

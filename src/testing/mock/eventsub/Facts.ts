@@ -97,7 +97,13 @@ export const SubscriptionType = Schema.Struct({
   beta: Schema.optional(Schema.Boolean),
   /** Batched types carry `events: [{id, data}]` instead of `event`. */
   batched: Schema.optional(Schema.Boolean),
-  payloadKey: Schema.optional(Schema.String)
+  payloadKey: Schema.optional(Schema.String),
+  /** Where Twitch's reference and its examples disagree (only the condition's names are used). */
+  docsConflicts: Schema.optional(Schema.Array(Schema.Struct({
+    path: Schema.String,
+    referenceTable: Schema.optional(Schema.Array(Schema.String)),
+    examples: Schema.optional(Schema.Array(Schema.String))
+  })))
 })
 
 /**
@@ -201,4 +207,24 @@ export const statuses: ReadonlyArray<string> = facts.subscriptionObject.statusEn
 export const costRules = {
   sameTypeAndConditionMax: facts.subscriptionObject.costRules.sameTypeAndConditionMax,
   webhookMaxTotalCost: facts.subscriptionObject.costRules.examplesShowWebhookMaxTotalCost
+}
+
+/**
+ * Condition names Twitch's examples use where its reference table names another field (e.g.
+ * `broadcaster_user_id` for `channel.ad_break.begin`'s `broadcaster_id`): example name to reference
+ * name. Twitch accepts the examples' names, so the mock takes both.
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export const conditionAliases = (spec: SubscriptionType): Readonly<Record<string, string>> => {
+  const out: Record<string, string> = {}
+  for (const conflict of spec.docsConflicts ?? []) {
+    if (conflict.path !== "condition") continue
+    conflict.examples?.forEach((name, i) => {
+      const reference = conflict.referenceTable?.[i]
+      if (reference !== undefined && spec.condition[name] === undefined) out[name] = reference
+    })
+  }
+  return out
 }

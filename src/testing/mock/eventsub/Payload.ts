@@ -114,6 +114,9 @@ const stringFor = (name: string, field: Field, input: Input): string => {
   if (name.endsWith("_url") || name === "url" || name.endsWith("logo") || name.endsWith("website")) {
     return "https://static-cdn.jtvnw.net/mock-eventsub/image.png"
   }
+  // Documented as strings where Twitch's examples (and every other type) have numbers: digits fit both.
+  if (name === "tier") return "1000"
+  if (name === "bits") return "100"
   if (name === "email") return "mock@example.com"
   if (name === "currency") return "USD"
   if (name === "language" || name.endsWith("_language")) return "en"

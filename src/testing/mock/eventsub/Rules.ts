@@ -121,15 +121,19 @@ const conditionOf = (
 ): Either.Either<Readonly<Record<string, string>>, Refusal> => {
   if (!isObject(value)) return refuse(400, "The condition field is required")
   const condition: Record<string, string> = {}
+  const aliases = Facts.conditionAliases(spec)
   for (const [key, v] of Object.entries(value)) {
-    if (spec.condition[key] === undefined) {
+    if (spec.condition[key] === undefined && aliases[key] === undefined) {
       return refuse(400, `condition.${key} is not a condition field of ${spec.type} version ${spec.version}`)
     }
     if (typeof v !== "string") return refuse(400, `condition.${key} must be a string`)
     condition[key] = v
   }
+  // A field given under the examples' name stands for the reference's (and is kept as given).
   for (const key of spec.conditionRequired) {
-    if ((condition[key] ?? "") === "") return refuse(400, `condition.${key} is required`)
+    if ((conditionValue(spec, condition, key) ?? "") === "") {
+      return refuse(400, `condition.${key} is required`)
+    }
   }
   const oneOf = spec.conditionRequireOneOf
   if (oneOf !== undefined && oneOf.filter((k) => (condition[k] ?? "") !== "").length !== 1) {
@@ -222,6 +226,22 @@ export const authorizingField = (spec: Facts.SubscriptionType): string | undefin
 }
 
 /**
+ * A condition's value of a field, also when it was given under the name Twitch's examples use.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const conditionValue = (
+  spec: Facts.SubscriptionType,
+  condition: Readonly<Record<string, string>>,
+  field: string
+): string | undefined => {
+  if (condition[field] !== undefined) return condition[field]
+  const alias = Object.entries(Facts.conditionAliases(spec)).find(([, to]) => to === field)?.[0]
+  return alias === undefined ? undefined : condition[alias]
+}
+
+/**
  * Whether a type needs the authorization of a user (scopes).
  *
  * @since 0.1.0
@@ -295,7 +315,7 @@ export const authorize = (
       return yield* refuse(403, `user ${moderator} is not a moderator of broadcaster ${broadcaster}`)
     }
     const field = authorizingField(spec)
-    const user = field === undefined ? undefined : condition[field]
+    const user = field === undefined ? undefined : conditionValue(spec, condition, field)
     if (!needsAuthorization(spec)) {
       return user !== undefined && user !== "" && hasAuthorized(s, token.clientId, user) ? 0 : 1
     }

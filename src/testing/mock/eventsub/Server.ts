@@ -111,7 +111,8 @@ export const make = (
         const url = new URL(req.url ?? "/", "http://127.0.0.1")
         const target = {
           query: url.searchParams,
-          url: `ws://${req.headers.host ?? "127.0.0.1"}${url.pathname}`
+          url: `ws://${req.headers.host ?? "127.0.0.1"}${url.pathname}`,
+          socket
         }
         wss.handleUpgrade(req, socket, head, (ws) => env.run(Connection.handle(env, ws, target)))
       }

@@ -71,6 +71,8 @@ export interface SocketHandle {
   readonly ping: () => void
   /** Destroys the socket without a close frame. */
   readonly terminate: () => void
+  /** Runs `sends` with the socket corked: the frames sent meanwhile leave in one write (bursts). */
+  readonly batch?: ((sends: () => void) => void) | undefined
 }
 
 /**

@@ -141,7 +141,7 @@ const restsOn = (sub: Subscription, clientId: string, userId: string): boolean =
   const spec = Facts.find(sub.type, sub.version)
   if (spec === undefined || !Rules.needsAuthorization(spec)) return false
   const field = Rules.authorizingField(spec)
-  return field !== undefined && sub.condition[field] === userId
+  return field !== undefined && Rules.conditionValue(spec, sub.condition, field) === userId
 }
 
 const tokenRevoked = (ctx: FeedContext, { token }: Event<"TokenRevoked">) =>
