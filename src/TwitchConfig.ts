@@ -35,7 +35,8 @@ export const productionUrls = {
   ircHost: "irc.chat.twitch.tv",
   ircPort: 6697,
   ircTls: true,
-  ircWebSocketUrl: "wss://irc-ws.chat.twitch.tv:443"
+  ircWebSocketUrl: "wss://irc-ws.chat.twitch.tv:443",
+  eventSubWebSocketUrl: "wss://eventsub.wss.twitch.tv/ws"
 } as const
 
 /**
@@ -89,6 +90,8 @@ export declare namespace TwitchConfig {
     readonly ircTls: boolean
     /** IRC over WebSocket URL. */
     readonly ircWebSocketUrl: string
+    /** EventSub WebSocket URL (the client adds `keepalive_timeout_seconds`). */
+    readonly eventSubWebSocketUrl: string
     /** `User-Agent` header for HTTP requests. */
     readonly userAgent: string
   }
@@ -122,6 +125,7 @@ export const make = (options: TwitchConfig.Options): TwitchConfig.Service => ({
   ircPort: options.ircPort ?? productionUrls.ircPort,
   ircTls: options.ircTls ?? productionUrls.ircTls,
   ircWebSocketUrl: options.ircWebSocketUrl ?? productionUrls.ircWebSocketUrl,
+  eventSubWebSocketUrl: options.eventSubWebSocketUrl ?? productionUrls.eventSubWebSocketUrl,
   userAgent: options.userAgent ?? defaultUserAgent
 })
 
@@ -152,7 +156,7 @@ const optionalString = (name: string) => Config.option(Config.string(name))
  * `PYTWITCHER_CLIENT_ID` as pytwitcherapi did), and optional overrides `TWITCH_HELIX_URL`,
  * `TWITCH_ID_URL`, `TWITCH_GQL_URL`, `TWITCH_GQL_CLIENT_ID`, `TWITCH_USHER_URL`,
  * `TWITCH_EMOTE_CDN_URL`, `TWITCH_IRC_HOST`, `TWITCH_IRC_PORT`, `TWITCH_IRC_TLS`,
- * `TWITCH_IRC_WS_URL`, `TWITCH_USER_AGENT`.
+ * `TWITCH_IRC_WS_URL`, `TWITCH_EVENTSUB_WS_URL`, `TWITCH_USER_AGENT`.
  *
  * @since 0.1.0
  * @category configs
@@ -171,6 +175,7 @@ export const fromEnv: Config.Config<TwitchConfig.Service> = Config.all({
   ircPort: Config.option(Config.integer("TWITCH_IRC_PORT")),
   ircTls: Config.option(Config.boolean("TWITCH_IRC_TLS")),
   ircWebSocketUrl: optionalString("TWITCH_IRC_WS_URL"),
+  eventSubWebSocketUrl: optionalString("TWITCH_EVENTSUB_WS_URL"),
   userAgent: optionalString("TWITCH_USER_AGENT")
 }).pipe(
   Config.map(({ clientId, ...rest }) => {

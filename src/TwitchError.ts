@@ -312,7 +312,8 @@ export class LoginFailed
 
 /**
  * A chat operation failed: login refused by the server, a join that Twitch refused or did not
- * confirm, a message with forbidden characters, a closed connection, or a send that found no
+ * confirm, a message with forbidden characters, a closed connection, no connection could be opened
+ * (`ConnectFailed`: `detail` says what failed and where: DNS, TLS, refused...), a send that found no
  * connection for the client's `offlineSendTimeout` (`NotConnected`: the message was not sent),
  * or a send refused because its channel already had `sendQueueSize` messages waiting (`QueueFull`).
  *
@@ -329,7 +330,8 @@ export class ChatError extends Schema.TaggedError<ChatError>("effect-twitcher/Ch
     "Closed",
     "Refused",
     "NotConnected",
-    "QueueFull"
+    "QueueFull",
+    "ConnectFailed"
   ),
   channel: Schema.optional(Schema.String),
   noticeId: Schema.optional(Schema.String),
@@ -342,6 +344,59 @@ export class ChatError extends Schema.TaggedError<ChatError>("effect-twitcher/Ch
     const where = this.channel ? ` in #${this.channel}` : ""
     const id = this.noticeId ? ` [${this.noticeId}]` : ""
     return `Chat ${this.reason}${where}${id}${this.detail ? `: ${this.detail}` : ""}`
+  }
+}
+
+/**
+ * An EventSub subscription could not be kept: a Twitch limit was reached (`limit` names it:
+ * `Connections`, 3 WebSockets with enabled subscriptions per user token; `Subscriptions`, 300 per
+ * connection; `Cost`, the `max_total_cost`; `SameSubscription`, the same type and condition 3 times),
+ * Twitch revoked it (`Revoked`, with Twitch's `status`), its condition does not fit the type
+ * (`InvalidCondition`), the type cannot be delivered by the transport (`Unsupported`), or the
+ * client was shut down (`Closed`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EventSubError extends Schema.TaggedError<EventSubError>("effect-twitcher/EventSubError")(
+  "EventSubError",
+  {
+    reason: Schema.Literal("LimitReached", "Revoked", "InvalidCondition", "Unsupported", "Closed"),
+    /** The subscription type and version, `channel.follow@2`. */
+    subscription: Schema.optional(Schema.String),
+    limit: Schema.optional(Schema.Literal("Connections", "Subscriptions", "Cost", "SameSubscription")),
+    /** Twitch's revocation status (`authorization_revoked`, `user_removed`, `version_removed`...). */
+    status: Schema.optional(Schema.String),
+    detail: Schema.optional(Schema.String)
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    const what = this.subscription ? ` ${this.subscription}` : ""
+    const detail = this.detail ? `: ${this.detail}` : ""
+    switch (this.reason) {
+      case "LimitReached": {
+        const next = {
+          Connections: "close another WebSocket of this user token, or delete its subscriptions",
+          Subscriptions: "use another connection, or unsubscribe from some types",
+          Cost: "subscribe with a token of the user the condition names (cost 0), or drop some",
+          SameSubscription: "the same type and condition is already subscribed 3 times; reuse one"
+        }[this.limit ?? "Subscriptions"]
+        return `EventSub subscription${what} refused: the ${
+          this.limit ?? ""
+        } limit is reached (${next})${detail}.`
+      }
+      case "Revoked":
+        return `Twitch revoked the EventSub subscription${what} (${this.status ?? "no status"})${detail}.`
+      case "InvalidCondition":
+        return `The condition of${what} does not fit the type${detail}.`
+      case "Unsupported":
+        return `EventSub${what} cannot be delivered this way${detail}.`
+      case "Closed":
+        return `The EventSub client was closed${detail}.`
+    }
   }
 }
 
@@ -361,6 +416,7 @@ export type TwitchError =
   | QualityRestricted
   | LoginFailed
   | ChatError
+  | EventSubError
 
 /**
  * The errors of a Helix call.

@@ -1,7 +1,7 @@
 /** What the chat-client benchmark and its worker processes share. */
 
 /** The clients under test, by transport. */
-export type Kind = "ours-tcp" | "ours-ws" | "tmi.js-ws" | "twurple-ws" | "twurple-tcp"
+export type Kind = "ours-tcp" | "ours-ws" | "ours-tcp-pull" | "tmi.js-ws" | "twurple-ws" | "twurple-tcp"
 
 /** What a worker reports. */
 export interface WorkerResult {

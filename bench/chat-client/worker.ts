@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as net from "node:net"
 import type { ChatUserstate } from "tmi.js"
+import type { TwitchMessage } from "../../src/chat/TwitchMessage.js"
 
 import { type Kind, SENTINEL, type WorkerResult } from "./shared.js"
 
@@ -75,36 +76,40 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
     process.send?.({ ready: true })
   }
 
-  if (kind === "ours-tcp" || kind === "ours-ws") {
+  if (kind === "ours-tcp" || kind === "ours-ws" || kind === "ours-tcp-pull") {
     const ChatClient = await import("../../src/chat/ChatClient.js")
     const TwitchConfig = await import("../../src/TwitchConfig.js")
+    const handle = (chunk: Iterable<TwitchMessage>) => {
+      for (const m of chunk) {
+        if (m._tag !== "Privmsg") continue
+        let read = 0
+        for (const e of m.emotes) read += len(e.id) + e.utf16Start
+        const color = m.color
+        const sentAt = m.sentAt
+        read += len(m.displayName) + (color._tag === "Some" ? color.value.length : 0) + m.badges.size +
+          (sentAt._tag === "Some" ? sentAt.value.getTime() & 1 : 0)
+        onMessage(m.text, read)
+      }
+    }
     const program = Effect.gen(function*() {
       // the defaults users get: a 4096-message buffer per stream, back-pressure when full
       const chat = yield* ChatClient.make({
-        transport: kind === "ours-tcp" ? "tcp" : "websocket",
+        transport: kind === "ours-ws" ? "websocket" : "tcp",
         host,
         port,
         webSocketUrl: `ws://${host}:${port}`,
         anonymous: true
       })
       yield* chat.join(channel)
-      const consumer = yield* chat.channel(channel).pipe(
-        Stream.runForEachChunk((chunk) =>
-          Effect.sync(() => {
-            for (const m of chunk) {
-              if (m._tag !== "Privmsg") continue
-              let read = 0
-              for (const e of m.emotes) read += len(e.id) + e.utf16Start
-              const color = m.color
-              const sentAt = m.sentAt
-              read += len(m.displayName) + (color._tag === "Some" ? color.value.length : 0) + m.badges.size +
-                (sentAt._tag === "Some" ? sentAt.value.getTime() & 1 : 0)
-              onMessage(m.text, read)
-            }
-          })
-        ),
-        Effect.fork
-      )
+      const messages = chat.channel(channel)
+      // the usual consumer (runForEachChunk), or a pull loop (Stream.toPull): the same reads
+      const consumer = yield* (kind === "ours-tcp-pull"
+        ? Effect.scoped(
+          Effect.flatMap(Stream.toPull(messages), (pull) => Effect.forever(Effect.map(pull, handle)))
+        ).pipe(Effect.ignore)
+        : messages.pipe(Stream.runForEachChunk((chunk) => Effect.sync(() => handle(chunk))))).pipe(
+          Effect.fork
+        )
       // the stream subscribes as soon as its fiber runs; messages before that are kept for it
       yield* Effect.sleep("20 millis")
       yield* Effect.sync(ready)

@@ -1,7 +1,9 @@
 /**
- * The Twitch chat client: a scoped service holding one IRC connection (TLS TCP by default,
- * WebSocket, or plain TCP for tests) for the life of its scope, with messages as a `Stream` of
- * parsed Twitch messages and every send going through one rate-limited queue.
+ * The Twitch chat client: a scoped service holding one IRC connection for the life of its scope
+ * (over a provided {@link ChatTransport}: TLS by default, WebSocket, TCP, or a `Socket` of your
+ * own), with messages as a `Stream` of parsed Twitch messages and every send going through a
+ * rate-limited queue per channel, under the limits of its account (shared by every client of the
+ * account: {@link ChatRateLimits.ChatLimiters}).
  *
  * ```ts
  * const program = Effect.gen(function*() {
@@ -15,12 +17,16 @@
  *
  * What it does for you:
  * - **Login** with the auth layer's user token (`chat:read`; `chat:edit` to send), or anonymously
- *   (read-only). Capabilities follow IRCv3: one `CAP REQ` for tags, commands and membership
- *   (what Twitch grants); after a NAK (the REQ is atomic) each is asked for alone; `CAP END` once
- *   every REQ is answered (IRCv3 servers hold the welcome until then; Twitch ignores it). The
- *   granted set is `capabilities`; without tags and commands a server never answers a PRIVMSG, so
- *   sends complete `Unconfirmed` (`NoConfirmation`) as soon as they are written. A refused login is
- *   a typed `ChatError` (`LoginFailed`) after one refresh attempt of the token.
+ *   (read-only), with `PASS`, `NICK` and `USER`. The token's login is learned from the token, the
+ *   auth layer's validation, or a validation at id.twitch.tv when an `HttpClient` is in context;
+ *   otherwise `LoginFailed` says why. Capabilities follow IRCv3: one `CAP REQ` for tags, commands
+ *   and membership (what Twitch grants); after a NAK (the REQ is atomic) the client asks what the
+ *   server offers (`CAP LS 302`), asks for each alone and for `message-tags`, `server-time` and
+ *   `echo-message` when offered; `CAP END` once every REQ is answered. Without tags and commands
+ *   a send is confirmed by its echo (`echo-message`), or is `Unconfirmed` (`NoConfirmation`) once
+ *   the server answered a PING written after it without refusing it (an error numeric such as
+ *   404 is `Refused`). A connection that cannot be opened fails `ConnectFailed` saying what failed
+ *   and where; a refused login is `LoginFailed` after one refresh attempt of the token.
  * - **Joins** go through Twitch's JOIN limit (20 per 10 s) and complete when Twitch confirms them;
  *   they fail with `JoinFailed` (Twitch's NOTICE, e.g. `msg_channel_suspended`) or `JoinTimeout`,
  *   counted from when the JOIN was written, not from when it was queued.
@@ -32,7 +38,9 @@
  *   Text with CR, LF or NUL is refused before it is queued; text over 500 characters is split on
  *   grapheme boundaries, or refused (`tooLong: "refuse"`). Text starting with `/` or `.` gets a
  *   zero-width space in front so Twitch does not run it as a command (`commands: "allow"` to
- *   send it as is; `me` for actions).
+ *   send it as is; `me` for actions). A text identical to the previous one in the channel within
+ *   30 s is refused at once (`Refused("msg_duplicate")`, not sent) or sent with
+ *   {@link duplicateMarker} (`duplicates: "distinct"`); split parts are always made distinct.
  * - **Own messages** appear in the stream as PRIVMSGs synthesized from Twitch's USERSTATE answer.
  * - **Keepalive and reconnects**: PING answered at once; a silent server (no traffic for
  *   `keepalive.idle`, then no PONG within `keepalive.timeout`) and socket errors lead to a
@@ -43,10 +51,12 @@
  *   the old one is dropped, and messages seen on both are delivered once (PRIVMSG and USERNOTICE
  *   by id; CLEARCHAT, CLEARMSG, NOTICE and ROOMSTATE by command, params and tags, only while both
  *   connections are live, so identical ones outside the overlap are all delivered).
- *   Sends queued while disconnected go out after the reconnect, unless the client has been
- *   offline for `offlineSendTimeout` (60 s): then they fail `ChatError("NotConnected")`, not sent;
- *   a send written just before the connection died is `Unconfirmed` (`ConnectionLost`) and not
- *   sent again.
+ *   Sends queued while disconnected go out after the reconnect, once their channel is joined
+ *   again, unless the client has been offline for `offlineSendTimeout` (60 s): then they fail
+ *   `ChatError("NotConnected")`, not sent; a send handed to a socket that died is `Unconfirmed`
+ *   (`ConnectionLost`) and not sent again.
+ * - **Spans**: `chat.start`, `chat.connect`, `chat.login`, `chat.join`, `chat.send` (with its
+ *   outcome) and `chat.reconnect`; no attribute carries a token.
  *
  * **Slow consumers.** Each message stream has its own buffer of `bufferSize` messages
  * (default 4096; 0 = unbounded, as pytwitcherapi's `queuesize=0`). When it is full:
@@ -68,15 +78,17 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
-import type * as Option from "effect/Option"
+import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import { TwitchAuth } from "../auth/TwitchAuth.js"
 import { TwitchConfig } from "../TwitchConfig.js"
 import type { ChatError, NotAuthorized } from "../TwitchError.js"
-import type * as ChatConnection from "./ChatConnection.js"
 import * as ChatRateLimits from "./ChatRateLimits.js"
-import * as internal from "./internal/chatClient.js"
+import * as ChatTransport from "./ChatTransport.js"
+import * as engine from "./internal/engine/engine.js"
+import type * as State from "./internal/engine/state.js"
+import * as text from "./internal/engine/text.js"
 import type { SendOutcome } from "./SendOutcome.js"
 import type { TwitchMessage } from "./TwitchMessage.js"
 
@@ -178,6 +190,14 @@ export interface SendOptions {
    * Use `me` for actions; `me` texts are never escaped (they go inside `\x01ACTION`).
    */
   readonly commands?: "escape" | "allow" | undefined
+  /**
+   * Twitch refuses a message identical to the account's previous one in the channel within 30 s
+   * (`msg_duplicate`). `refuse` (the client's default) completes such a send at once as `Refused`
+   * (`msg_duplicate`) without sending it; `distinct` sends it with {@link duplicateMarker} (a space
+   * and an invisible character) so Twitch takes it. Parts of one split text are always made
+   * distinct this way.
+   */
+  readonly duplicates?: "refuse" | "distinct" | undefined
 }
 
 /**
@@ -290,8 +310,12 @@ export declare namespace ChatClient {
  * @category models
  */
 export interface Options {
-  /** `tls` (default when `TwitchConfig.ircTls`), `tcp`, or `websocket` (`TwitchConfig.ircWebSocketUrl`). */
-  readonly transport?: "tls" | "tcp" | "websocket" | undefined
+  /**
+   * How to reach the server: `tls` (default when `TwitchConfig.ircTls`), `tcp`, `websocket`
+   * (`TwitchConfig.ircWebSocketUrl`), or a {@link ChatTransport} of your own. Without this option
+   * the `ChatTransport` in context is used when there is one.
+   */
+  readonly transport?: "tls" | "tcp" | "websocket" | ChatTransport.ChatTransport.Service | undefined
   readonly host?: string | undefined
   readonly port?: number | undefined
   readonly webSocketUrl?: string | undefined
@@ -356,6 +380,8 @@ export interface Options {
   readonly tooLong?: "split" | "refuse" | undefined
   /** Default for texts that start like a chat command (default `escape`; see {@link SendOptions}). */
   readonly commands?: "escape" | "allow" | undefined
+  /** Default for a repeat of the previous message within 30 s (default `refuse`; see {@link SendOptions}). */
+  readonly duplicates?: "refuse" | "distinct" | undefined
   /** How many recent message ids are remembered to drop duplicates (default 4096). */
   readonly dedupeSize?: number | undefined
 }
@@ -388,19 +414,94 @@ export const metrics = {
  */
 export const defaultBufferSize = 4096
 
-const transportOf = (options: Options, config: TwitchConfig.Service): ChatConnection.Transport => {
+const transportOf = (
+  options: Options,
+  config: TwitchConfig.Service,
+  provided: Option.Option<ChatTransport.ChatTransport.Service>
+): ChatTransport.ChatTransport.Service => {
+  if (typeof options.transport === "object") return options.transport
+  if (options.transport === undefined && provided._tag === "Some") return provided.value
   const kind = options.transport ?? (config.ircTls ? "tls" : "tcp")
-  if (kind === "websocket") return { _tag: "WebSocket", url: options.webSocketUrl ?? config.ircWebSocketUrl }
+  if (kind === "websocket") {
+    return ChatTransport.webSocket({ url: options.webSocketUrl ?? config.ircWebSocketUrl })
+  }
   const host = options.host ?? config.ircHost
   const port = options.port ?? config.ircPort
-  if (kind === "tcp") return { _tag: "Tcp", host, port }
-  return { _tag: "Tls", host, port, ca: options.tlsCa, rejectUnauthorized: options.tlsRejectUnauthorized }
+  if (kind === "tcp") return ChatTransport.tcp({ host, port })
+  return ChatTransport.tls({
+    host,
+    port,
+    ca: options.tlsCa,
+    rejectUnauthorized: options.tlsRejectUnauthorized
+  })
+}
+
+const recordSent = (outcome: SendOutcome) => {
+  switch (outcome._tag) {
+    case "Sent":
+      metrics.sent.unsafeUpdate(1, [])
+      break
+    case "Refused":
+      metrics.refused.unsafeUpdate(1, [])
+      break
+    case "Unconfirmed":
+      metrics.unconfirmed.unsafeUpdate(1, [])
+      break
+    default:
+      return
+  }
+  metrics.sendWait.unsafeUpdate(Duration.toMillis(outcome.waited), [])
+}
+
+const settingsOf = (
+  options: Options,
+  transport: ChatTransport.ChatTransport.Service
+): State.Settings => {
+  const d = (input: Duration.DurationInput | undefined, fallback: Duration.DurationInput) =>
+    Duration.decode(input ?? fallback)
+  return {
+    transport,
+    bufferSize: Math.max(0, options.bufferSize ?? defaultBufferSize),
+    overflow: options.overflow ?? "backpressure",
+    limits: options.limits ??
+      (options.verifiedBot ? ChatRateLimits.verifiedBotLimits : ChatRateLimits.twitchLimits),
+    timeouts: {
+      send: d(options.sendTimeout, "10 seconds"),
+      offlineSend: d(options.offlineSendTimeout, "60 seconds"),
+      join: d(options.joinTimeout, "10 seconds"),
+      login: d(options.loginTimeout, "10 seconds"),
+      keepaliveIdle: d(options.keepalive?.idle, "60 seconds"),
+      keepaliveAnswer: d(options.keepalive?.timeout, "10 seconds")
+    },
+    backoff: {
+      base: d(options.reconnect?.base, "250 millis"),
+      max: d(options.reconnect?.max, "30 seconds"),
+      stableAfter: d(options.reconnect?.stableAfter, "30 seconds")
+    },
+    sendQueueSize: Math.max(0, options.sendQueueSize ?? 1000),
+    initialAttempts: options.initialAttempts ?? 3,
+    defaults: {
+      maxLength: options.maxLength ?? 500,
+      tooLong: options.tooLong ?? "split",
+      commands: options.commands ?? "escape",
+      duplicates: options.duplicates ?? "refuse"
+    },
+    dedupeSize: options.dedupeSize ?? 4096,
+    hooks: {
+      received: (n) => metrics.received.unsafeUpdate(n, []),
+      dropped: (n) => metrics.dropped.unsafeUpdate(n, []),
+      reconnect: () => metrics.reconnects.unsafeUpdate(1, []),
+      sent: recordSent
+    }
+  }
 }
 
 /**
  * Connects, logs in and joins `options.channels`; the connection lives until the scope closes,
  * which parts every channel, sends QUIT and closes the socket. Uses the `TwitchAuth` in context
- * when there is one (anonymous otherwise, or with `anonymous: true`).
+ * when there is one (anonymous otherwise, or with `anonymous: true`), the `ChatTransport` in
+ * context when `transport` is not given, and the `ChatLimiters` in context (else the process's):
+ * every client of one account shares that account's limits.
  *
  * @since 0.1.0
  * @category constructors
@@ -411,89 +512,14 @@ export const make = (
   Effect.gen(function*() {
     const config = yield* TwitchConfig
     const auth = yield* Effect.serviceOption(TwitchAuth)
-    const ms = (d: Duration.DurationInput | undefined, fallback: Duration.DurationInput) =>
-      Duration.decode(d ?? fallback)
-    const engine = yield* internal.make({
-      transport: transportOf(options, config),
+    const transport = transportOf(options, config, yield* Effect.serviceOption(ChatTransport.ChatTransport))
+    const client = yield* engine.make(settingsOf(options, transport), {
       anonymous: options.anonymous ?? false,
       login: options.login,
-      auth: auth._tag === "Some" ? auth.value : undefined,
-      bufferSize: Math.max(0, options.bufferSize ?? defaultBufferSize),
-      overflow: options.overflow ?? "backpressure",
-      limits: options.limits ??
-        (options.verifiedBot ? ChatRateLimits.verifiedBotLimits : ChatRateLimits.twitchLimits),
-      sendTimeout: ms(options.sendTimeout, "10 seconds"),
-      offlineSendTimeout: ms(options.offlineSendTimeout, "60 seconds"),
-      sendQueueSize: Math.max(0, options.sendQueueSize ?? 1000),
-      joinTimeout: ms(options.joinTimeout, "10 seconds"),
-      loginTimeout: ms(options.loginTimeout, "10 seconds"),
-      keepaliveIdle: ms(options.keepalive?.idle, "60 seconds"),
-      keepaliveTimeout: ms(options.keepalive?.timeout, "10 seconds"),
-      reconnectBase: ms(options.reconnect?.base, "250 millis"),
-      reconnectMax: ms(options.reconnect?.max, "30 seconds"),
-      reconnectStable: ms(options.reconnect?.stableAfter, "30 seconds"),
-      initialAttempts: options.initialAttempts ?? 3,
-      maxLength: options.maxLength ?? 500,
-      tooLong: options.tooLong ?? "split",
-      commands: options.commands ?? "escape",
-      dedupeSize: options.dedupeSize ?? 4096,
-      onReceived: (n) => metrics.received.unsafeUpdate(n, []),
-      onDropped: (n) => metrics.dropped.unsafeUpdate(n, []),
-      onReconnect: () => metrics.reconnects.unsafeUpdate(1, []),
-      onSent: (outcome) => {
-        switch (outcome._tag) {
-          case "Sent":
-            metrics.sent.unsafeUpdate(1, [])
-            break
-          case "Refused":
-            metrics.refused.unsafeUpdate(1, [])
-            break
-          case "Unconfirmed":
-            metrics.unconfirmed.unsafeUpdate(1, [])
-            break
-          default:
-            return
-        }
-        metrics.sendWait.unsafeUpdate(Duration.toMillis(outcome.waited), [])
-      }
+      auth: Option.getOrUndefined(auth)
     })
-    const joinAll = (channels: Iterable<string>) =>
-      Effect.forEach(channels, engine.join, { concurrency: "unbounded", discard: true })
-    yield* joinAll(options.channels ?? [])
-    return ChatClient.of({
-      login: engine.login,
-      anonymous: engine.anonymous,
-      messages: engine.subscribe({}),
-      channel: (channel) => {
-        const name = internal.normalizeChannel(channel) ?? channel
-        return engine.subscribe({ filter: (m) => internal.channelOf(m) === name })
-      },
-      stream: (streamOptions) => {
-        const name = streamOptions.channel === undefined
-          ? undefined
-          : internal.normalizeChannel(streamOptions.channel) ?? streamOptions.channel
-        return engine.subscribe({
-          filter: name === undefined ? undefined : (m) => internal.channelOf(m) === name,
-          bufferSize: streamOptions.bufferSize,
-          overflow: streamOptions.overflow
-        })
-      },
-      events: engine.events as Stream.Stream<ConnectionEvent>,
-      state: engine.state,
-      join: engine.join,
-      joinAll,
-      part: engine.part,
-      joined: engine.joined,
-      say: (channel, text, o) => engine.send(channel, text, { tooLong: o?.tooLong, commands: o?.commands }),
-      reply: (channel, parentId, text, o) =>
-        engine.send(channel, text, { replyTo: parentId, tooLong: o?.tooLong, commands: o?.commands }),
-      me: (channel, text, o) => engine.send(channel, text, { action: true, tooLong: o?.tooLong }),
-      sendRaw: engine.sendRaw,
-      isElevated: engine.isElevated,
-      stats: engine.stats,
-      capabilities: engine.capabilities,
-      connectionId: engine.connectionId
-    })
+    yield* client.joinAll(options.channels ?? [])
+    return client
   })
 
 /**
@@ -512,8 +538,10 @@ export const layer = (
  * @since 0.1.0
  * @category utils
  */
-export const isInChannel = (message: TwitchMessage, channel: string): boolean =>
-  internal.channelOf(message) === (internal.normalizeChannel(channel) ?? channel)
+export const isInChannel = (message: TwitchMessage, channel: string): boolean => {
+  const received = text.channelOf(message)
+  return received !== undefined && text.sameChannel(received, text.normalizeChannel(channel) ?? channel)
+}
 
 /**
  * Splits a text into parts Twitch accepts (at most `max` code points, on grapheme boundaries,
@@ -522,8 +550,8 @@ export const isInChannel = (message: TwitchMessage, channel: string): boolean =>
  * @since 0.1.0
  * @category utils
  */
-export const splitText: (text: string, max?: number) => ReadonlyArray<string> = (text, max = 500) =>
-  internal.splitText(text, max)
+export const splitText: (text: string, max?: number) => ReadonlyArray<string> = (t, max = 500) =>
+  text.splitText(t, max)
 
 /**
  * What `say` and `reply` put before a text that starts with `/` or `.` (U+200B ZERO WIDTH SPACE),
@@ -532,4 +560,14 @@ export const splitText: (text: string, max?: number) => ReadonlyArray<string> = 
  * @since 0.1.0
  * @category constants
  */
-export const commandEscape: string = internal.commandEscape
+export const commandEscape: string = text.commandEscape
+
+/**
+ * What makes a message distinct from an identical previous one so Twitch does not refuse it as
+ * `msg_duplicate`: a space and U+E0000 (invisible in Twitch's chat), appended to a repeated part of
+ * a split text, and to a repeated `say` with `duplicates: "distinct"`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const duplicateMarker: string = text.duplicateMarker

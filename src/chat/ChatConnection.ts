@@ -1,36 +1,14 @@
 /**
- * One chat socket: TLS TCP (Twitch's default, `irc.chat.twitch.tv:6697`), WebSocket
- * (`wss://irc-ws.chat.twitch.tv:443`) or plain TCP (tests), as @effect/platform `Socket`s, with
- * line framing (one TCP read or WebSocket frame may hold several `\r\n`-separated lines, or part of
- * one) and read pausing for back-pressure.
+ * One chat socket speaking lines: a {@link ChatTransport} connection (TLS, WebSocket, TCP or one
+ * of your own) with line framing (one TCP read or WebSocket frame may hold several
+ * `\r\n`-separated lines, or part of one) and read pausing for back-pressure.
  *
  * @since 0.1.0
  */
-import * as NodeSocket from "@effect/platform-node/NodeSocket"
-import * as Socket from "@effect/platform/Socket"
+import type * as Socket from "@effect/platform/Socket"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Net from "node:net"
-import * as Tls from "node:tls"
-
-/**
- * Where and how to connect.
- *
- * @since 0.1.0
- * @category models
- */
-export type Transport =
-  | { readonly _tag: "Tcp"; readonly host: string; readonly port: number }
-  | {
-    readonly _tag: "Tls"
-    readonly host: string
-    readonly port: number
-    /** Extra CA certificates to trust (PEM), e.g. the mock Twitch's self-signed one. */
-    readonly ca?: string | ReadonlyArray<string> | undefined
-    /** Default true. */
-    readonly rejectUnauthorized?: boolean | undefined
-  }
-  | { readonly _tag: "WebSocket"; readonly url: string }
+import type * as Scope from "effect/Scope"
+import type * as ChatTransport from "./ChatTransport.js"
 
 /**
  * Longest line kept while waiting for its end (1 MiB); a longer one is dropped and reported.
@@ -64,41 +42,6 @@ export interface LineSocket {
   /** Lines dropped because they exceeded {@link maxLineLength}. */
   readonly oversized: () => number
 }
-
-interface Pausable {
-  pause(): unknown
-  resume(): unknown
-}
-
-const openDuplex = (
-  transport: Exclude<Transport, { _tag: "WebSocket" }>,
-  onSocket: (s: Net.Socket) => void
-) =>
-  Effect.acquireRelease(
-    Effect.async<Net.Socket, Socket.SocketError>((resume) => {
-      const ready = transport._tag === "Tls" ? "secureConnect" : "connect"
-      const socket: Net.Socket = transport._tag === "Tls"
-        ? Tls.connect({
-          host: transport.host,
-          port: transport.port,
-          servername: Net.isIP(transport.host) === 0 ? transport.host : undefined,
-          ...(transport.ca === undefined ? {} : { ca: [transport.ca].flat() }),
-          rejectUnauthorized: transport.rejectUnauthorized ?? true
-        })
-        : Net.createConnection({ host: transport.host, port: transport.port })
-      const onError = (cause: Error) =>
-        resume(Effect.fail(new Socket.SocketGenericError({ reason: "Open", cause })))
-      socket.once("error", onError)
-      socket.once(ready, () => {
-        socket.off("error", onError)
-        socket.setNoDelay(true)
-        onSocket(socket)
-        resume(Effect.succeed(socket))
-      })
-      return Effect.sync(() => socket.destroy())
-    }),
-    (socket) => Effect.sync(() => socket.destroy())
-  )
 
 const CR = 13
 const LF = 10
@@ -206,44 +149,21 @@ export const lineSplitter = (frameIsLine: boolean, onOversized: () => void) => {
 }
 
 /**
- * Builds a socket for `transport`; nothing is opened until `run`. WebSockets use the
- * `Socket.WebSocketConstructor` in context, or the Node one (`ws`) when there is none.
+ * Opens a connection of `transport` in the scope; nothing is connected until `run`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (transport: Transport): Effect.Effect<LineSocket> =>
+export const make = (
+  transport: ChatTransport.ChatTransport.Service
+): Effect.Effect<LineSocket, never, Scope.Scope> =>
   Effect.gen(function*() {
-    let pausable: Pausable | undefined
+    const connection = yield* transport.connect
+    const socket = connection.socket
     let paused = false
     let oversized = 0
-    let socket: Socket.Socket
-    if (transport._tag === "WebSocket") {
-      const ctor = yield* Effect.serviceOption(Socket.WebSocketConstructor)
-      const construct = Option.isSome(ctor)
-        ? Effect.succeed(ctor.value)
-        : Effect.provide(Socket.WebSocketConstructor, NodeSocket.layerWebSocketConstructor)
-      socket = yield* Socket.fromWebSocket(
-        Effect.acquireRelease(
-          Effect.map(construct, (f) => {
-            const ws = f(transport.url)
-            if ("pause" in ws && typeof ws.pause === "function") pausable = ws as unknown as Pausable
-            return ws
-          }),
-          (ws) => Effect.sync(() => ws.close(1000))
-        ),
-        { openTimeout: "10 seconds" }
-      )
-    } else {
-      socket = yield* NodeSocket.fromDuplex(
-        openDuplex(transport, (s) => {
-          pausable = s
-        }),
-        { openTimeout: "10 seconds" }
-      )
-    }
-    const writer = yield* Effect.scoped(socket.writer)
-    const frameIsLine = transport._tag === "WebSocket"
+    const writer = yield* socket.writer
+    const frameIsLine = connection.framing === "frames"
 
     const run = (onLines: (lines: Array<string>) => void, onOpen: Effect.Effect<void>) =>
       Effect.suspend(() => {
@@ -260,15 +180,15 @@ export const make = (transport: Transport): Effect.Effect<LineSocket> =>
       run,
       write: (text) => writer(text),
       pause: () => {
-        if (!paused && pausable !== undefined) {
+        if (!paused && connection.pause !== undefined) {
           paused = true
-          pausable.pause()
+          connection.pause()
         }
       },
       resume: () => {
-        if (paused && pausable !== undefined) {
+        if (paused && connection.resume !== undefined) {
           paused = false
-          pausable.resume()
+          connection.resume()
         }
       },
       oversized: () => oversized

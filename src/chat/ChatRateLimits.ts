@@ -15,10 +15,14 @@
  * @since 0.1.0
  */
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberId from "effect/FiberId"
+import { globalValue } from "effect/GlobalValue"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 
 /**
  * The limits the client follows. Windows are configurable so tests can shrink them (together with
@@ -44,6 +48,11 @@ export interface Limits {
   readonly authWindow?: Duration.DurationInput | undefined
   /** Logins (a PASS+NICK pair) per window (20 when absent; 200 for a verified bot). */
   readonly auths?: number | undefined
+  /**
+   * How long Twitch remembers the previous message of the account in a channel to refuse an
+   * identical one (`msg_duplicate`; 30 s when absent).
+   */
+  readonly duplicateWindow?: Duration.DurationInput | undefined
 }
 
 /**
@@ -60,7 +69,8 @@ export const twitchLimits: Limits = {
   joinWindow: Duration.seconds(10),
   joins: 20,
   authWindow: Duration.seconds(10),
-  auths: 20
+  auths: 20,
+  duplicateWindow: Duration.seconds(30)
 }
 
 /**
@@ -86,13 +96,17 @@ export const verifiedBotLimits: Limits = {
  * @category constructors
  */
 export const scaled = (limits: Limits, factor: number): Limits => {
-  const scale = (d: Duration.DurationInput) => Duration.millis(Duration.toMillis(Duration.decode(d)) * factor)
+  // Rounded to the microsecond: 30 s / 150 is 200 ms, not 199.99999999999997 (which would free a
+  // slot a hair before a server counting 200 ms does).
+  const scale = (d: Duration.DurationInput) =>
+    Duration.millis(Math.round(Duration.toMillis(Duration.decode(d)) * factor * 1000) / 1000)
   return {
     ...limits,
     messageWindow: scale(limits.messageWindow),
     channelInterval: scale(limits.channelInterval),
     joinWindow: scale(limits.joinWindow),
-    authWindow: scale(limits.authWindow ?? Duration.seconds(10))
+    authWindow: scale(limits.authWindow ?? Duration.seconds(10)),
+    duplicateWindow: scale(limits.duplicateWindow ?? Duration.seconds(30))
   }
 }
 
@@ -181,8 +195,9 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
       prune(slots, now, window)
       if (slots.length < limit) return 0
       const times = slots.map((s) => s.at).sort((a, b) => a - b)
-      // The (count - limit + 1)-th oldest must leave the window.
-      return times[slots.length - limit] + window - now
+      // The (count - limit + 1)-th oldest must leave the window. Never 0 here: with fractional
+      // times, `at + window - now` can round to 0 while `at > now - window` still holds.
+      return Math.max(times[slots.length - limit] + window - now, Number.MIN_VALUE)
     }
     const settleSlot = (slot: Slot) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
@@ -192,12 +207,11 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
           changed = Deferred.unsafeMake<void>(FiberId.none)
           Deferred.unsafeDone(old, Effect.void)
         }))
-    const waitFor = (ms: number) => {
-      const signal = Deferred.await(changed)
-      return ms === Infinity
-        ? signal
-        : Effect.raceFirst(signal, Effect.sleep(Duration.millis(Math.max(1, ms))))
-    }
+    // A finite wait ends when a stamped slot leaves its window; settling a pending slot stamps it
+    // "now", after every stamped one, so it never shortens a finite wait: sleep it out (no timer
+    // left behind for every wake-up). An infinite wait (a pending slot blocks) waits for a settle.
+    const waitFor = (ms: number) =>
+      ms === Infinity ? Deferred.await(changed) : Effect.sleep(Duration.millis(Math.max(1, ms)))
 
     const attempt = <A>(
       start: number,
@@ -227,7 +241,10 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
             const gap = isElevated ? 0 : Math.max(channelInterval, slowMode())
             if (gap > 0) {
               const last = lastInChannel.get(channel)
-              if (last !== undefined) wait = Math.max(wait, last.at + gap - now)
+              // As Twitch counts: too soon while less than `gap` has passed (never a 0 wait then).
+              if (last !== undefined && now - last.at < gap) {
+                wait = Math.max(wait, last.at + gap - now, Number.MIN_VALUE)
+              }
             }
             if (wait > 0) return { wait }
             const slot: Slot = { at: Infinity }
@@ -283,3 +300,106 @@ export const make = (limits: Limits = twitchLimits): Effect.Effect<ChatRateLimit
       })
     }
   })
+
+/**
+ * Where chat clients get their limiter. Twitch counts every limit per account, so all clients of
+ * one account must draw from one limiter: this service hands out one per account (and limits),
+ * shared by every client that holds it, for as long as one does.
+ *
+ * The chat client uses the `ChatLimiters` in context, else {@link processLimiters} (one registry
+ * for the whole process), so clients of one account in one process share their limits without
+ * any setup. To share them across processes, provide a `ChatLimiters` whose limiters keep their
+ * slots where all processes see them (a database or Redis, with the same sliding-window
+ * arithmetic); a limiter is the small {@link ChatRateLimiter} interface.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ChatLimiters extends Context.Tag("effect-twitcher/ChatLimiters")<
+  ChatLimiters,
+  ChatLimiters.Service
+>() {}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace ChatLimiters {
+  /**
+   * A source of limiters.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /**
+     * The limiter of `account` (a login, lowercase) with these limits, held until the scope
+     * closes. Clients of one account with the same limits get the same limiter.
+     */
+    readonly acquire: (account: string, limits: Limits) => Effect.Effect<ChatRateLimiter, never, Scope.Scope>
+  }
+}
+
+const signature = (limits: Limits): string =>
+  [
+    millis(limits.messageWindow),
+    limits.userMessages,
+    limits.elevatedMessages,
+    millis(limits.channelInterval),
+    millis(limits.joinWindow),
+    limits.joins,
+    millis(limits.authWindow ?? Duration.seconds(10)),
+    limits.auths ?? 20
+  ].join(",")
+
+/**
+ * A registry of limiters in memory: one per account and limits while a client holds it (the
+ * entry goes when the last one releases it).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeLimiters = (): ChatLimiters.Service => {
+  const entries = new Map<string, { readonly limiter: ChatRateLimiter; holders: number }>()
+  return {
+    acquire: (account, limits) => {
+      const key = `${account}\n${signature(limits)}`
+      return Effect.acquireRelease(
+        Effect.sync(() => {
+          let entry = entries.get(key)
+          if (entry === undefined) {
+            entry = { limiter: Effect.runSync(make(limits)), holders: 0 }
+            entries.set(key, entry)
+          }
+          entry.holders++
+          return entry.limiter
+        }),
+        () =>
+          Effect.sync(() => {
+            const entry = entries.get(key)
+            if (entry !== undefined && --entry.holders <= 0) entries.delete(key)
+          })
+      )
+    }
+  }
+}
+
+/**
+ * The registry every chat client of the process uses when no `ChatLimiters` is in context.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const processLimiters: ChatLimiters.Service = globalValue(
+  Symbol.for("effect-twitcher/ChatRateLimits/processLimiters"),
+  makeLimiters
+)
+
+/**
+ * A layer with a registry of its own (clients built in its scope share limits with each other,
+ * not with the rest of the process), or with `limiters` (e.g. one shared across processes).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerLimiters = (limiters?: ChatLimiters.Service): Layer.Layer<ChatLimiters> =>
+  Layer.sync(ChatLimiters, () => limiters ?? makeLimiters())

@@ -47,7 +47,14 @@ export * as TwitchMessage from "./TwitchMessage.js"
 export * as ChatClient from "./ChatClient.js"
 
 /**
- * One chat socket (TLS TCP, WebSocket or TCP) with line framing.
+ * How the chat client reaches a server: TLS, WebSocket, TCP, or a `Socket` of your own.
+ *
+ * @since 0.1.0
+ */
+export * as ChatTransport from "./ChatTransport.js"
+
+/**
+ * One chat socket (a transport's connection) with line framing.
  *
  * @since 0.1.0
  */

@@ -27,11 +27,13 @@ import * as Auth from "./internal/auth.js"
 import * as Chat from "./internal/chat.js"
 import * as Clips from "./internal/clips.js"
 import * as Community from "./internal/community.js"
+import * as Events from "./internal/events.js"
 import * as Helix from "./internal/helix.js"
 import * as Help from "./internal/help.js"
 import * as Media from "./internal/media.js"
 import * as Mock from "./internal/mock.js"
 import * as Moderation from "./internal/moderation.js"
+import * as Overlay from "./internal/overlay.js"
 import * as Polls from "./internal/polls.js"
 import * as Schedule from "./internal/schedule.js"
 import * as Videos from "./internal/videos.js"
@@ -66,6 +68,8 @@ export const command = Command.make("twitcher").pipe(
     ...Api.commands,
     ...Media.commands,
     ...Chat.commands,
+    ...Events.commands,
+    ...Overlay.commands,
     ...Auth.commands,
     ...Mock.commands
   ])
@@ -85,6 +89,8 @@ const tree = Help.family(command, [
   ...Api.nodes,
   ...Media.nodes,
   ...Chat.nodes,
+  ...Events.nodes,
+  ...Overlay.nodes,
   ...Auth.nodes,
   ...Mock.nodes
 ])

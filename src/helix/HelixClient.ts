@@ -337,7 +337,11 @@ export const make = (
             const tags = fiber.getFiberRef(FiberRef.currentMetricLabels)
             HttpMetrics.unsafeRecordRemaining(kind, headers.remaining.value, tags)
           }
-          return answer.status === 429
+          // A 429 with points left is not the bucket (EventSub's "websocket transports limit
+          // exceeded", "too many subscriptions"): answered at once, nothing waited out.
+          const bucket = answer.status === 429 &&
+            !(Option.isSome(headers.remaining) && headers.remaining.value > 0)
+          return bucket
             ? Effect.zipLeft(limiter.throttled(key, headers), HttpMetrics.countThrottled(endpointOf(request)))
             : Effect.as(limiter.settle(key, headers), undefined)
         })

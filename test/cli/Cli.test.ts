@@ -94,6 +94,8 @@ describe("twitcher CLI against a shared mock", () => {
           "playlist",
           "emote",
           "chat",
+          "events",
+          "overlay",
           "login",
           "logout",
           "mock"

@@ -51,7 +51,7 @@ describe("the twitcher executable", () => {
         expect(help.out).not.toContain("\u001b[")
         expect(offline).toMatchObject({ code: 1, out: "", err: "twitcher: Twitcher is offline.\n" })
       }),
-    30_000
+    90_000
   )
 
   it.live(
@@ -71,7 +71,7 @@ describe("the twitcher executable", () => {
           expect.objectContaining({ outcome: "sent", channel: "twitcher" })
         ])
       }),
-    30_000
+    90_000
   )
 
   it.live(
@@ -91,7 +91,7 @@ describe("the twitcher executable", () => {
         expect(ran.code).toBe(0)
         expect(ran.err).toBe("")
       }),
-    30_000
+    90_000
   )
 
   it.live(
@@ -110,6 +110,6 @@ describe("the twitcher executable", () => {
         expect(ran.code).toBe(130)
         expect(ran.err).toBe("")
       }),
-    30_000
+    90_000
   )
 })

@@ -3980,7 +3980,7 @@ export const getUnbanRequests = HelixOperation.paged({
 export const ResolveUnbanRequestsParams = Schema.Struct({
   broadcasterId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("broadcaster_id")),
   moderatorId: Schema.optional(Schema.String).pipe(Schema.fromKey("moderator_id")),
-  unbanRequestId: Schema.optional(Schema.String).pipe(Schema.fromKey("unban_request_id")),
+  unbanRequestId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("unban_request_id")),
   status: Schema.String,
   resolutionText: Schema.optional(Schema.String).pipe(Schema.fromKey("resolution_text"))
 })
@@ -4009,7 +4009,7 @@ export const resolveUnbanRequests = HelixOperation.items({
   params: ResolveUnbanRequestsParams,
   query: ["broadcaster_id", "moderator_id", "unban_request_id", "status", "resolution_text"],
   body: [],
-  tokenUser: ["moderator_id", "unban_request_id"],
+  tokenUser: ["moderator_id"],
   batches: [],
   item: Models.ResolveUnbanRequestsData
 })

@@ -1327,7 +1327,10 @@ export class EventSubSubscriptionTransport
     callback: Schema.optionalWith(Schema.String, { as: "Option" }),
     sessionId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("session_id")),
     connectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("connected_at")),
-    disconnectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("disconnected_at"))
+    disconnectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(
+      Schema.fromKey("disconnected_at")
+    ),
+    conduitId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("conduit_id"))
   })
 {}
 
@@ -1766,7 +1769,8 @@ export class UpdateShieldModeStatusData
     moderatorId: wire(Schema.String, "moderator_id"),
     moderatorLogin: wire(Schema.String, "moderator_login"),
     moderatorName: wire(Schema.String, "moderator_name"),
-    lastActivatedAt: wire(Schema.Date, "last_activated_at")
+    /** `None` when Twitch sends `""`. */
+    lastActivatedAt: wire(OptionalDate, "last_activated_at")
   })
 {}
 
@@ -1782,7 +1786,8 @@ export class ShieldModeStatusData
     moderatorId: wire(Schema.String, "moderator_id"),
     moderatorLogin: wire(Schema.String, "moderator_login"),
     moderatorName: wire(Schema.String, "moderator_name"),
-    lastActivatedAt: wire(Schema.Date, "last_activated_at")
+    /** `None` when Twitch sends `""`. */
+    lastActivatedAt: wire(OptionalDate, "last_activated_at")
   })
 {}
 
@@ -2039,7 +2044,8 @@ export class CreateChannelStreamScheduleSegmentData
     broadcasterId: wire(Schema.String, "broadcaster_id"),
     broadcasterName: wire(Schema.String, "broadcaster_name"),
     broadcasterLogin: wire(Schema.String, "broadcaster_login"),
-    vacation: CreateChannelStreamScheduleSegmentDataVacation
+    /** `None` when Twitch sends `null`. */
+    vacation: Schema.OptionFromNullOr(CreateChannelStreamScheduleSegmentDataVacation)
   })
 {}
 
@@ -2072,7 +2078,8 @@ export class UpdateChannelStreamScheduleSegmentData
     broadcasterId: wire(Schema.String, "broadcaster_id"),
     broadcasterName: wire(Schema.String, "broadcaster_name"),
     broadcasterLogin: wire(Schema.String, "broadcaster_login"),
-    vacation: UpdateChannelStreamScheduleSegmentDataVacation
+    /** `None` when Twitch sends `null`. */
+    vacation: Schema.OptionFromNullOr(UpdateChannelStreamScheduleSegmentDataVacation)
   })
 {}
 

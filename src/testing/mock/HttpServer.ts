@@ -26,6 +26,7 @@ import type * as Stream from "node:stream"
 import * as Control from "./Control.js"
 import type * as EventSubModel from "./eventsub/Model.js"
 import * as EventSub from "./eventsub/Server.js"
+import type * as EndpointLimits from "./http/helix/EndpointLimits.js"
 import * as Modules from "./http/Modules.js"
 import * as RouteModule from "./http/RouteModule.js"
 import { type Bucket, helixError, type RateLimitOptions, type RouteContext } from "./http/shared.js"
@@ -189,7 +190,8 @@ export const make = (
       signingKey: options.signingKey ?? `mock-twitch-signing-key-${world.seed}`,
       eventSub: yield* EventSub.make(world, u.baseUrl, options.eventSub),
       helixHandlers: RouteModule.helixHandlers(modules),
-      checkAnswers: options.checkAnswers ?? false
+      checkAnswers: options.checkAnswers ?? false,
+      endpointLimits: yield* Ref.make<EndpointLimits.Windows>(new Map())
     }
 
     const counted = <E, R>(

@@ -1,19 +1,21 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as ChatClient from "../../../src/chat/ChatClient.js"
 import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
 import * as RawServer from "./rawServer.js"
+import * as Virtual from "./virtual.js"
 
 describe("ChatClient answer correlation", () => {
-  it.scopedLive("a late USERSTATE after a timeout is not taken for the next send's answer", () =>
-    Effect.gen(function*() {
+  it.scoped("a late USERSTATE after a timeout is not taken for the next send's answer", () =>
+    Virtual.run(Effect.gen(function*() {
       let n = 0
       const { client } = yield* RawServer.start((conn, line) => {
         const m = /^PRIVMSG #(\S+) :/.exec(line)
         if (m !== null) {
           const k = ++n
           // The first answer comes after the client's 1 s timeout, the second at once.
-          setTimeout(() => conn.write(RawServer.userState(m[1], `msg-${k}`)), k === 1 ? 1400 : 50)
+          conn.later(k === 1 ? 1400 : 50, () => conn.write(RawServer.userState(m[1], `msg-${k}`)))
           return
         }
         RawServer.twitchLike(conn, line)
@@ -26,16 +28,16 @@ describe("ChatClient answer correlation", () => {
       assert.strictEqual(second.id, "msg-2")
       assert.strictEqual(second.message.text, "second")
       assert.strictEqual(second.message.id, "msg-2")
-    }))
+    })))
 
-  it.scopedLive("an answer that never comes holds the next send for one more timeout only", () =>
-    Effect.gen(function*() {
+  it.scoped("an answer that never comes holds the next send for one more timeout only", () =>
+    Virtual.run(Effect.gen(function*() {
       let n = 0
       const { client } = yield* RawServer.start((conn, line) => {
         const m = /^PRIVMSG #(\S+) :/.exec(line)
         if (m !== null) {
           const k = ++n
-          if (k > 1) setTimeout(() => conn.write(RawServer.userState(m[1], `msg-${k}`)), 20)
+          if (k > 1) conn.later(20, () => conn.write(RawServer.userState(m[1], `msg-${k}`)))
           return
         }
         RawServer.twitchLike(conn, line)
@@ -48,10 +50,10 @@ describe("ChatClient answer correlation", () => {
       const third = yield* chat.say("room", "third")
       assert(third._tag === "Sent")
       assert.strictEqual(third.id, "msg-3")
-    }))
+    })))
 
-  it.scopedLive("a split text whose second part is refused reports the first part's id", () =>
-    Effect.gen(function*() {
+  it.scoped("a split text whose second part is refused reports the first part's id", () =>
+    Virtual.run(Effect.gen(function*() {
       let n = 0
       const { client, conns } = yield* RawServer.start((conn, line) => {
         const m = /^PRIVMSG #(\S+) :/.exec(line)
@@ -81,10 +83,10 @@ describe("ChatClient answer correlation", () => {
       const single = yield* chat.say("room", "short")
       assert(single._tag === "Sent")
       assert.deepStrictEqual(single.ids, ["msg-3"])
-    }))
+    })))
 
-  it.scopedLive("a NOTICE the client does not know answers the pending send (Refused), room notices do not", () =>
-    Effect.gen(function*() {
+  it.scoped("a NOTICE the client does not know answers the pending send (Refused), room notices do not", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client } = yield* RawServer.start((conn, line) => {
         const m = /^PRIVMSG #(\S+) :(.*)$/.exec(line)
         if (m !== null) {
@@ -97,20 +99,20 @@ describe("ChatClient answer correlation", () => {
         RawServer.twitchLike(conn, line)
       })
       const chat = yield* client({ sendTimeout: "5 seconds" })
-      const start = Date.now()
+      const start = yield* Clock.currentTimeMillis
       const refused = yield* chat.sendRaw("PRIVMSG #room :/frobnicate")
       assert(refused._tag === "Refused")
       assert.strictEqual(refused.reason, "unrecognized_cmd")
-      assert.isBelow(Date.now() - start, 2000)
+      assert.isBelow(yield* Virtual.since(start), 2000)
       const sent = yield* chat.say("room", "hello")
       assert(sent._tag === "Sent")
       assert.strictEqual(sent.id, "msg-ok")
-    }))
+    })))
 })
 
 describe("ChatClient command texts", () => {
-  it.scopedLive("say neutralises a leading / or . with a zero-width space; commands: allow and me do not", () =>
-    Effect.gen(function*() {
+  it.scoped("say neutralises a leading / or . with a zero-width space; commands: allow and me do not", () =>
+    Virtual.run(Effect.gen(function*() {
       let n = 0
       const { client, conns } = yield* RawServer.start((conn, line) => {
         const m = /^PRIVMSG #(\S+) :/.exec(line)
@@ -137,10 +139,10 @@ describe("ChatClient command texts", () => {
         "PRIVMSG #room :plain.text/ok"
       ])
       assert.strictEqual(ChatClient.commandEscape, "\u200B")
-    }))
+    })))
 
-  it.scopedLive("splits again when the escape would take a part over the limit", () =>
-    Effect.gen(function*() {
+  it.scoped("splits again when the escape would take a part over the limit", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, conns } = yield* RawServer.start((conn, line) => {
         const m = /^PRIVMSG #(\S+) :/.exec(line)
         if (m !== null) return conn.write(RawServer.userState(m[1], "x"))
@@ -156,17 +158,17 @@ describe("ChatClient command texts", () => {
       assert.strictEqual(texts.length, 2)
       assert.strictEqual(texts[0], "\u200B/" + "a".repeat(498))
       for (const t of texts) assert.isAtMost([...t].length, 500)
-    }))
+    })))
 })
 
 describe("ChatClient msg_ratelimit", () => {
-  it.scopedLive("after msg_ratelimit nothing is sent for one message window", () =>
-    Effect.gen(function*() {
+  it.scoped("after msg_ratelimit nothing is sent for one message window", () =>
+    Virtual.run(Effect.gen(function*() {
       const written: Array<number> = []
       const { client } = yield* RawServer.start((conn, line) => {
         const m = /^PRIVMSG #(\S+) :/.exec(line)
         if (m !== null) {
-          written.push(Date.now())
+          written.push(conn.now())
           if (written.length === 1) {
             return conn.write(
               `@msg-id=msg_ratelimit :tmi.twitch.tv NOTICE #${
@@ -187,5 +189,5 @@ describe("ChatClient msg_ratelimit", () => {
       const second = yield* chat.say("other", "two")
       assert.strictEqual(second._tag, "Sent")
       assert.isAtLeast(written[1] - written[0], 550)
-    }))
+    })))
 })

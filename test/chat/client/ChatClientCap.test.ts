@@ -18,7 +18,7 @@ describe("ChatClient capability negotiation", () => {
         const privmsg = /^PRIVMSG #(\S+) :/.exec(line)
         if (privmsg !== null) return conn.write(RawServer.userState(privmsg[1], "id-1"))
         if (!line.startsWith("NICK ")) RawServer.twitchLike(conn, line)
-      })
+      }, { tcp: true })
       const chat = yield* client()
       assert.deepStrictEqual(yield* chat.capabilities, ["twitch.tv/commands", "twitch.tv/tags"])
       const lines = conns[0].lines
@@ -43,7 +43,7 @@ describe("ChatClient capability negotiation", () => {
           return conn.write(`:server 421 ${conn.nick || "*"} CAP :Unknown command`)
         }
         RawServer.twitchLike(conn, line)
-      })
+      }, { tcp: true })
       const chat = yield* client({ sendTimeout: "5 seconds" })
       assert.deepStrictEqual(yield* chat.capabilities, [])
       const start = Date.now()
@@ -60,7 +60,7 @@ describe("ChatClient capability negotiation", () => {
     Effect.gen(function*() {
       const { client, conns } = yield* RawServer.start((conn, line) => {
         RawServer.twitchLike(conn, line)
-      })
+      }, { tcp: true })
       const chat = yield* client()
       assert.deepStrictEqual(yield* chat.capabilities, [
         "twitch.tv/commands",

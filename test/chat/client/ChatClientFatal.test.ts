@@ -15,7 +15,7 @@ describe("ChatClient after a fatal failure", () => {
           return conn.end()
         }
         RawServer.twitchLike(conn, line)
-        if (line.startsWith("NICK ")) setTimeout(() => conn.end(), 200)
+        if (line.startsWith("NICK ")) conn.later(200, () => conn.end())
       })
       const chat = yield* client()
       const all = yield* Effect.fork(chat.messages.pipe(Stream.runDrain, Effect.either))

@@ -3,10 +3,11 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import * as RawServer from "./rawServer.js"
+import * as Virtual from "./virtual.js"
 
 describe("ChatClient input checks", () => {
-  it.scopedLive("line breaks in channel names and reply ids, and bad reply ids, never reach the server", () =>
-    Effect.gen(function*() {
+  it.scoped("line breaks in channel names and reply ids, and bad reply ids, never reach the server", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, conns } = yield* RawServer.start((conn, line) => {
         RawServer.twitchLike(conn, line)
       })
@@ -23,12 +24,12 @@ describe("ChatClient input checks", () => {
       assert.strictEqual(reasons(yield* Effect.either(chat.part("a\nb"))), "JoinFailed")
       yield* Effect.sleep("100 millis")
       assert.deepStrictEqual(conns[0].lines.slice(before), [])
-    }))
+    })))
 })
 
 describe("ChatClient keepalive under backpressure", () => {
-  it.scopedLive("a stalled consumer does not make the client declare its server silent", () =>
-    Effect.gen(function*() {
+  it.scoped("a stalled consumer does not make the client declare its server silent", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, conns } = yield* RawServer.start((conn, line) => {
         RawServer.twitchLike(conn, line)
         if (line.startsWith("JOIN ")) {
@@ -47,5 +48,5 @@ describe("ChatClient keepalive under backpressure", () => {
       yield* Effect.sleep("1 second")
       assert.strictEqual((yield* chat.stats).reconnects, 0)
       assert.strictEqual(conns.length, 1)
-    }))
+    })))
 })

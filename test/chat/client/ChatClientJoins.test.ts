@@ -2,14 +2,15 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as RawServer from "./rawServer.js"
+import * as Virtual from "./virtual.js"
 
 describe("ChatClient joins", () => {
-  it.scopedLive("part while the join is in flight leaves the channel parted", () =>
-    Effect.gen(function*() {
+  it.scoped("part while the join is in flight leaves the channel parted", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, conns } = yield* RawServer.start((conn, line) => {
         const join = /^JOIN #(\S+)$/.exec(line)
         if (join !== null) {
-          setTimeout(() => conn.write(RawServer.joinEcho(conn.nick, join[1])), 200)
+          conn.later(200, () => conn.write(RawServer.joinEcho(conn.nick, join[1])))
           return
         }
         RawServer.twitchLike(conn, line)
@@ -21,15 +22,15 @@ describe("ChatClient joins", () => {
       yield* Fiber.join(joining)
       assert.deepStrictEqual(yield* chat.joined, [])
       assert.include(conns[0].lines, "PART #chan")
-    }))
+    })))
 
-  it.scopedLive("a rejoin that times out after a reconnect is retried, not dropped", () =>
-    Effect.gen(function*() {
+  it.scoped("a rejoin that times out after a reconnect is retried, not dropped", () =>
+    Virtual.run(Effect.gen(function*() {
       let ignored = 0
       const { client, conns } = yield* RawServer.start((conn, line) => {
         if (line.startsWith("JOIN ") && conn.index === 1) {
           RawServer.twitchLike(conn, line)
-          setTimeout(() => conn.end(), 100)
+          conn.later(100, () => conn.end())
           return
         }
         // After the reconnect the server is slow: the first two JOINs get no answer.
@@ -50,5 +51,5 @@ describe("ChatClient joins", () => {
       assert.deepStrictEqual(joined, ["chan"])
       assert.isAtLeast(conns.length, 2)
       assert.strictEqual(conns.slice(1).flatMap((c) => c.lines).filter((l) => l === "JOIN #chan").length, 3)
-    }))
+    })))
 })

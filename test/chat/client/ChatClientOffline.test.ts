@@ -1,14 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Schedule from "effect/Schedule"
 import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
 import * as RawServer from "./rawServer.js"
+import * as Virtual from "./virtual.js"
 
 describe("ChatClient sends while offline", () => {
-  it.scopedLive("sends waiting for a connection fail NotConnected after offlineSendTimeout, then work again", () =>
-    Effect.gen(function*() {
+  it.scoped("sends waiting for a connection fail NotConnected after offlineSendTimeout, then work again", () =>
+    Virtual.run(Effect.gen(function*() {
       // The first connection is welcomed; later ones get no welcome (login times out, retried)
       // until `welcoming` is set again.
       let welcoming = true
@@ -26,12 +28,12 @@ describe("ChatClient sends while offline", () => {
       welcoming = false
       conns[0].end()
       yield* Effect.sleep("100 millis")
-      const start = Date.now()
+      const start = yield* Clock.currentTimeMillis
       // Two sends in the same channel: the second is queued behind the first; both are bounded.
       const first = yield* Effect.fork(Effect.either(chat.say("room", "first")))
       const second = yield* Effect.fork(Effect.either(chat.say("room", "second")))
       const results = [yield* Fiber.join(first), yield* Fiber.join(second)]
-      const elapsed = Date.now() - start
+      const elapsed = yield* Virtual.since(start)
       for (const r of results) {
         assert(Either.isLeft(r) && r.left._tag === "ChatError", JSON.stringify(r))
         assert.strictEqual(r.left.reason, "NotConnected")
@@ -41,11 +43,11 @@ describe("ChatClient sends while offline", () => {
       assert.isAtLeast(elapsed, 500)
       assert.isBelow(elapsed, 2500)
       // Later in the outage a send fails at once.
-      const late = Date.now()
+      const late = yield* Clock.currentTimeMillis
       const third = yield* Effect.either(chat.say("other", "third"))
       assert(Either.isLeft(third) && third.left._tag === "ChatError")
       assert.strictEqual(third.left.reason, "NotConnected")
-      assert.isBelow(Date.now() - late, 300)
+      assert.isBelow(yield* Virtual.since(late), 300)
       assert.strictEqual(conns.flatMap((c) => c.lines).filter((l) => l.startsWith("PRIVMSG")).length, 0)
       // Once a connection is back, sends go out again.
       welcoming = true
@@ -58,12 +60,12 @@ describe("ChatClient sends while offline", () => {
         Effect.timeout("10 seconds")
       )
       assert.strictEqual(again._tag, "Sent")
-    }))
+    })))
 })
 
 describe("ChatClient send queue bound", () => {
-  it.scopedLive("a channel with sendQueueSize messages waiting refuses more with QueueFull, at once", () =>
-    Effect.gen(function*() {
+  it.scoped("a channel with sendQueueSize messages waiting refuses more with QueueFull, at once", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, conns } = yield* RawServer.start((conn, line) => {
         const m = /^PRIVMSG #(\S+) :(.*)$/.exec(line)
         if (m !== null) {
@@ -86,11 +88,11 @@ describe("ChatClient send queue bound", () => {
         { concurrency: "unbounded" }
       )
       yield* Effect.sleep("100 millis")
-      const start = Date.now()
+      const start = yield* Clock.currentTimeMillis
       const full = yield* Effect.either(chat.say("room", "d"))
       assert(Either.isLeft(full) && full.left._tag === "ChatError", JSON.stringify(full))
       assert.strictEqual(full.left.reason, "QueueFull")
-      assert.isBelow(Date.now() - start, 200)
+      assert.isBelow(yield* Virtual.since(start), 200)
       // Parts count one by one; other channels have their own bound.
       const long = yield* Effect.either(chat.say("other", "word ".repeat(400)))
       assert(Either.isLeft(long) && long.left._tag === "ChatError")
@@ -101,5 +103,5 @@ describe("ChatClient send queue bound", () => {
       assert.strictEqual((yield* chat.say("room", "ok").pipe(Effect.timeout("8 seconds")))._tag, "Sent")
       const written = conns[0].lines.filter((l) => l.startsWith("PRIVMSG"))
       assert.isFalse(written.some((l) => l.endsWith(" :d")))
-    }))
+    })))
 })

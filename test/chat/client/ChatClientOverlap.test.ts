@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as RawServer from "./rawServer.js"
+import * as Virtual from "./virtual.js"
 
 const clearChat = "@room-id=1;target-user-id=5;tmi-sent-ts=1000 :tmi.twitch.tv CLEARCHAT #room :baduser"
 const clearMsg =
@@ -16,18 +17,18 @@ const end =
   "@display-name=X;id=end-1;room-id=1;tmi-sent-ts=1002;user-id=7 :x!x@x.tmi.twitch.tv PRIVMSG #room :end"
 
 describe("ChatClient RECONNECT overlap", () => {
-  it.scopedLive("CLEARCHAT, CLEARMSG, NOTICE and ROOMSTATE seen on both connections are delivered once", () =>
-    Effect.gen(function*() {
+  it.scoped("CLEARCHAT, CLEARMSG, NOTICE and ROOMSTATE seen on both connections are delivered once", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, conns } = yield* RawServer.start((conn, line) => {
         const m = /^PRIVMSG #(\S+) :/.exec(line)
         if (m !== null && conn.index === 1) {
           // Twitch asks for a reconnect while this send is pending; the old connection gets the
           // room's events and then the answer, so the overlap lasts until then.
           conn.write(":tmi.twitch.tv RECONNECT")
-          setTimeout(() => {
+          conn.later(300, () => {
             for (const l of roomEvents) conn.write(l)
             conn.write(RawServer.userState(m[1], "msg-1"))
-          }, 300)
+          })
           return
         }
         RawServer.twitchLike(conn, line)
@@ -62,5 +63,5 @@ describe("ChatClient RECONNECT overlap", () => {
       assert.strictEqual(count("Notice"), 3)
       assert.strictEqual((yield* chat.connectionId)._tag, "Some")
       assert.isAtLeast((yield* chat.stats).duplicates, 5)
-    }))
+    })))
 })

@@ -5,29 +5,34 @@ import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
 import * as World from "../../../src/testing/mock/World.js"
-import { client, setup, waitEvent } from "./fixture.js"
+import { client, patient, setup, waitEvent } from "./fixture.js"
+import * as Virtual from "./virtual.js"
 
 const factor = 1 / 150
 const serverLimits = { messageWindowMs: 200, channelIntervalMs: 1000 * factor, duplicateWindowMs: 0 }
 const clientLimits = ChatRateLimits.scaled(ChatRateLimits.twitchLimits, factor)
 
 describe("ChatClient keepalive and reconnect", () => {
-  it.scopedLive("answers the server's PINGs at once and stays connected", () =>
-    Effect.gen(function*() {
-      const { config, control } = yield* setup({ pingInterval: "100 millis" })
-      const chat = yield* client(config)
+  it.scoped("answers the server's PINGs at once and stays connected", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control } = yield* setup({ pingInterval: "100 millis" })
+      const chat = yield* client(config, { ...patient, transport: memory })
       yield* Effect.sleep("450 millis")
       const counters = yield* control.counters
       assert.isAtLeast(counters.pingsSent, 3)
       assert.isAtLeast(counters.pongsReceived, counters.pingsSent - 1)
       assert.strictEqual(counters.connections, 1)
       assert.strictEqual((yield* chat.stats).reconnects, 0)
-    }))
+    })))
 
-  it.scopedLive("detects a silent server (PING without PONG) and reconnects, rejoining its channels", () =>
-    Effect.gen(function*() {
-      const { config, control, live } = yield* setup()
-      const chat = yield* client(config, { keepalive: { idle: "150 millis", timeout: "150 millis" } })
+  it.scoped("detects a silent server (PING without PONG) and reconnects, rejoining its channels", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control, live } = yield* setup()
+      const chat = yield* client(config, {
+        ...patient,
+        transport: memory,
+        keepalive: { idle: "150 millis", timeout: "150 millis" }
+      })
       yield* chat.join(live[0])
       const disconnected = yield* Effect.fork(
         waitEvent(chat, (e) => e._tag === "Disconnected")
@@ -44,12 +49,12 @@ describe("ChatClient keepalive and reconnect", () => {
       const outcome = yield* chat.say(live[0], "back again")
       assert.strictEqual(outcome._tag, "Sent")
       assert.strictEqual((yield* control.counters).logins, 2)
-    }))
+    })))
 
-  it.scopedLive("RECONNECT mid-burst: new connection first, every send arrives exactly once, no message twice", () =>
-    Effect.gen(function*() {
-      const { config, control, live } = yield* setup({ limits: serverLimits })
-      const chat = yield* client(config, { limits: clientLimits })
+  it.scoped("RECONNECT mid-burst: new connection first, every send arrives exactly once, no message twice", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control, live } = yield* setup({ limits: serverLimits })
+      const chat = yield* client(config, { ...patient, transport: memory, limits: clientLimits })
       const own = World.defaultUserLogin
       yield* chat.joinAll([own, live[0]])
       const inbound = yield* Effect.fork(
@@ -90,12 +95,12 @@ describe("ChatClient keepalive and reconnect", () => {
       assert.strictEqual(Object.values(counters.violations).reduce((a, b) => a + b, 0), 0)
       assert.strictEqual((yield* chat.stats).reconnects, 1)
       assert.deepStrictEqual(yield* chat.joined, [live[0], own].sort())
-    }))
+    })))
 
-  it.scopedLive("a dropped socket mid-burst: queued sends go out after the reconnect, none twice", () =>
-    Effect.gen(function*() {
-      const { config, control, plain } = yield* setup({ limits: serverLimits })
-      const chat = yield* client(config, { limits: clientLimits })
+  it.scoped("a dropped socket mid-burst: queued sends go out after the reconnect, none twice", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control, plain } = yield* setup({ limits: serverLimits })
+      const chat = yield* client(config, { ...patient, transport: memory, limits: clientLimits })
       const channels = plain.slice(0, 2)
       yield* chat.joinAll(channels)
       const burst = yield* Effect.fork(
@@ -121,17 +126,29 @@ describe("ChatClient keepalive and reconnect", () => {
       for (const o of outcomes) {
         if (o._tag === "Sent") assert.strictEqual(texts.filter((t) => t === o.text).length, 1)
       }
-      assert.strictEqual(outcomes.filter((o) => o._tag === "Sent").length + unconfirmed.length, 120)
+      assert.strictEqual(
+        outcomes.filter((o) => o._tag === "Sent").length + unconfirmed.length,
+        120,
+        JSON.stringify([
+          (yield* control.counters).violations,
+          outcomes.filter((o) => o._tag !== "Sent" && o._tag !== "Unconfirmed").length,
+          outcomes.filter((o) => o._tag === "Unconfirmed").length
+        ])
+      )
       assert.isAtLeast(texts.length, 120 - unconfirmed.length)
       const counters = yield* control.counters
       assert.strictEqual(counters.connections, 2)
       assert.strictEqual(Object.values(counters.violations).reduce((a, b) => a + b, 0), 0)
-    }))
+    })))
 
-  it.scopedLive("sends queued while disconnected go out after reconnecting", () =>
-    Effect.gen(function*() {
-      const { config, control } = yield* setup()
-      const chat = yield* client(config, { reconnect: { base: "200 millis", max: "200 millis" } })
+  it.scoped("sends queued while disconnected go out after reconnecting", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control } = yield* setup()
+      const chat = yield* client(config, {
+        ...patient,
+        transport: memory,
+        reconnect: { base: "200 millis", max: "200 millis" }
+      })
       const own = World.defaultUserLogin
       yield* chat.join(own)
       yield* control.dropConnections()
@@ -144,14 +161,19 @@ describe("ChatClient keepalive and reconnect", () => {
         "disconnected",
         "while"
       ])
-    }))
+    })))
 })
 
 describe("ChatClient slow consumers", () => {
-  it.scopedLive("backpressure: a slow consumer gets every message in order, nothing dropped", () =>
-    Effect.gen(function*() {
-      const { config, control, live } = yield* setup()
-      const chat = yield* client(config, { bufferSize: 16, overflow: "backpressure" })
+  it.scoped("backpressure: a slow consumer gets every message in order, nothing dropped", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control, live } = yield* setup()
+      const chat = yield* client(config, {
+        ...patient,
+        transport: memory,
+        bufferSize: 16,
+        overflow: "backpressure"
+      })
       yield* chat.join(live[0])
       let first = true
       // The stream starts now; the consumer stalls 300 ms on its first message, then reads slowly.
@@ -180,12 +202,17 @@ describe("ChatClient slow consumers", () => {
       assert.strictEqual((yield* Fiber.join(blast)).lines, 3000)
       assert.strictEqual((yield* chat.stats).dropped, 0)
       assert.strictEqual((yield* control.connections).length, 1)
-    }))
+    })))
 
-  it.scopedLive("dropOldest: reading never stops, the oldest are dropped and counted", () =>
-    Effect.gen(function*() {
-      const { config, control, live } = yield* setup()
-      const chat = yield* client(config, { bufferSize: 16, overflow: "dropOldest" })
+  it.scoped("dropOldest: reading never stops, the oldest are dropped and counted", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control, live } = yield* setup()
+      const chat = yield* client(config, {
+        ...patient,
+        transport: memory,
+        bufferSize: 16,
+        overflow: "dropOldest"
+      })
       yield* chat.join(live[0])
       let consumed = 0
       const consumer = yield* Effect.fork(
@@ -205,7 +232,7 @@ describe("ChatClient slow consumers", () => {
       assert.isAtLeast(consumed + dropped, 3000 - 16)
       assert.isAtMost(consumed + dropped, 3000)
       yield* Fiber.interrupt(consumer)
-    }))
+    })))
 })
 
 describe("ChatClient transports", () => {

@@ -9,6 +9,7 @@ import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
 import type { SendOutcome } from "../../../src/chat/SendOutcome.js"
 import * as World from "../../../src/testing/mock/World.js"
 import { client, setup } from "./fixture.js"
+import * as Virtual from "./virtual.js"
 
 const sentOf = (outcome: SendOutcome) => {
   assert(outcome._tag === "Sent", `expected Sent, got ${JSON.stringify(outcome)}`)
@@ -16,10 +17,10 @@ const sentOf = (outcome: SendOutcome) => {
 }
 
 describe("ChatClient send", () => {
-  it.scopedLive("say completes Sent with Twitch's id, and the own message appears in the stream", () =>
-    Effect.gen(function*() {
-      const { config, control, live } = yield* setup()
-      const chat = yield* client(config)
+  it.scoped("say completes Sent with Twitch's id, and the own message appears in the stream", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control, live } = yield* setup()
+      const chat = yield* client(config, { transport: memory })
       const channel = live[0]
       yield* chat.join(channel)
       const fiber = yield* Effect.fork(
@@ -43,12 +44,12 @@ describe("ChatClient send", () => {
       assert.strictEqual(own.displayName, "Twitcher")
       assert.isTrue(own.roomId.length > 0)
       assert.strictEqual(outcome.message.id, outcome.id)
-    }))
+    })))
 
-  it.scopedLive("reply sends reply-parent-msg-id; me sends an ACTION", () =>
-    Effect.gen(function*() {
-      const { config, control, live } = yield* setup()
-      const chat = yield* client(config)
+  it.scoped("reply sends reply-parent-msg-id; me sends an ACTION", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control, live } = yield* setup()
+      const chat = yield* client(config, { transport: memory })
       const channel = live[0]
       yield* chat.join(channel)
       const parent = yield* control.postMessage({ channel, login: World.secondUserLogin, text: "question?" })
@@ -60,12 +61,15 @@ describe("ChatClient send", () => {
       assert.strictEqual(received[0].replyParentMsgId, parent.id)
       assert.strictEqual(received[0].id, reply.id)
       assert.strictEqual(received[1].text, "\x01ACTION waves\x01")
-    }))
+    })))
 
-  it.scopedLive("refusals come back as typed outcomes with Twitch's msg-id", () =>
-    Effect.gen(function*() {
-      const { config, control, live } = yield* setup({ limits: { channelIntervalMs: 20 } })
-      const chat = yield* client(config, { limits: ChatRateLimits.scaled(ChatRateLimits.twitchLimits, 0.02) })
+  it.scoped("refusals come back as typed outcomes with Twitch's msg-id", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control, live } = yield* setup({ limits: { channelIntervalMs: 20 } })
+      const chat = yield* client(config, {
+        transport: memory,
+        limits: ChatRateLimits.scaled(ChatRateLimits.twitchLimits, 0.02)
+      })
       // duplicate: in the own channel (broadcaster: no 1 s gap), the same text twice
       yield* chat.join(World.defaultUserLogin)
       sentOf(yield* chat.say(World.defaultUserLogin, "same text"))
@@ -73,13 +77,15 @@ describe("ChatClient send", () => {
       assert(dup._tag === "Refused")
       assert.strictEqual(dup.reason, "msg_duplicate")
       // slow mode: another instance of the same account spoke just before (the client's own
-      // sends follow the slow mode it learned from ROOMSTATE, so it takes a second client)
+      // sends follow the slow mode it learned from ROOMSTATE, and clients of one account in one
+      // process share their limits, so it takes a client with limits of its own: another process)
       const slowChannel = live[1]
       yield* chat.join(slowChannel)
       yield* control.setRoomState(slowChannel, { slow: 5 })
       const other = yield* client(config, {
+        transport: memory,
         limits: ChatRateLimits.scaled(ChatRateLimits.twitchLimits, 0.02)
-      })
+      }).pipe(Effect.provide(ChatRateLimits.layerLimiters()))
       sentOf(yield* other.say(slowChannel, "first"))
       const slow = yield* chat.say(slowChannel, "second")
       assert(slow._tag === "Refused")
@@ -104,14 +110,17 @@ describe("ChatClient send", () => {
       assert.strictEqual(refused.reason, "msg_channel_suspended")
       const stats = yield* chat.stats
       assert.strictEqual(stats.refused, 4)
-    }))
+    })))
 
-  it.scopedLive("msg_ratelimit when the client's limits are looser than the server's: one violation, then a pause", () =>
-    Effect.gen(function*() {
-      const { config, control } = yield* setup({
+  it.scoped("msg_ratelimit when the client's limits are looser than the server's: one violation, then a pause", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control } = yield* setup({
         limits: { userMessages: 5, elevatedMessages: 5, messageWindowMs: 600, duplicateWindowMs: 0 }
       })
-      const chat = yield* client(config, { limits: ChatRateLimits.scaled(ChatRateLimits.twitchLimits, 0.02) })
+      const chat = yield* client(config, {
+        transport: memory,
+        limits: ChatRateLimits.scaled(ChatRateLimits.twitchLimits, 0.02)
+      })
       yield* chat.join(World.defaultUserLogin)
       const outcomes = yield* Effect.forEach(
         Array.from({ length: 7 }, (_, i) => `message ${i}`),
@@ -133,21 +142,21 @@ describe("ChatClient send", () => {
       assert.strictEqual(refused.reason, "msg_ratelimit")
       assert.isAtLeast(Duration.toMillis(outcomes[6].waited), 500)
       assert.strictEqual((yield* control.counters).violations.userRate, 1)
-    }))
+    })))
 
-  it.scopedLive("a message Twitch drops silently completes Unconfirmed after the send timeout", () =>
-    Effect.gen(function*() {
-      const { config } = yield* setup()
-      const chat = yield* client(config, { sendTimeout: "300 millis" })
+  it.scoped("a message Twitch drops silently completes Unconfirmed after the send timeout", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory } = yield* setup()
+      const chat = yield* client(config, { transport: memory, sendTimeout: "300 millis" })
       const outcome = yield* chat.say("nosuchchannel_xyz", "anyone?")
       assert(outcome._tag === "Unconfirmed")
       assert.strictEqual(outcome.reason, "Timeout")
-    }))
+    })))
 
-  it.scopedLive("text with CR, LF or NUL is refused before it reaches the queue", () =>
-    Effect.gen(function*() {
-      const { config, control, live } = yield* setup()
-      const chat = yield* client(config)
+  it.scoped("text with CR, LF or NUL is refused before it reaches the queue", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control, live } = yield* setup()
+      const chat = yield* client(config, { transport: memory })
       yield* chat.join(live[0])
       for (const text of ["a\r\nPRIVMSG #x :injected", "line\nbreak", "nul\0byte", "cr\r"]) {
         const result = yield* Effect.either(chat.say(live[0], text))
@@ -158,12 +167,12 @@ describe("ChatClient send", () => {
       assert(Either.isLeft(raw))
       assert.strictEqual((yield* control.received(live[0])).length, 0)
       assert.strictEqual((yield* chat.stats).sent, 0)
-    }))
+    })))
 
-  it.scopedLive("text over 500 characters is split on grapheme boundaries, or refused on request", () =>
-    Effect.gen(function*() {
-      const { config, control } = yield* setup({ limits: { duplicateWindowMs: 0 } })
-      const chat = yield* client(config)
+  it.scoped("text over 500 characters is split on grapheme boundaries, or refused on request", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, memory, control } = yield* setup({ limits: { duplicateWindowMs: 0 } })
+      const chat = yield* client(config, { transport: memory })
       const channel = World.defaultUserLogin
       yield* chat.join(channel)
       // 👍🏽 is two code points, one grapheme; 🇫🇷 two regional indicators.
@@ -193,5 +202,5 @@ describe("ChatClient send", () => {
       assert(Either.isLeft(refused) && refused.left._tag === "ChatError")
       assert.strictEqual(refused.left.reason, "TooLong")
       assert.strictEqual((yield* control.counters).violations.tooLong, 0)
-    }))
+    })))
 })

@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
 import * as RawServer from "./rawServer.js"
+import * as Virtual from "./virtual.js"
 
 /** A server that welcomes every login and drops the connection right after. */
 const flapping = () => {
@@ -11,16 +12,16 @@ const flapping = () => {
   const server = RawServer.start((conn, line) => {
     RawServer.twitchLike(conn, line)
     if (line.startsWith("NICK ")) {
-      logins.push(Date.now())
-      setTimeout(() => conn.end(), 5)
+      logins.push(conn.now())
+      conn.later(5, () => conn.end())
     }
   })
   return Effect.map(server, (s) => ({ ...s, logins }))
 }
 
 describe("ChatClient reconnect storm", () => {
-  it.scopedLive("the backoff keeps growing while connections drop right after login", () =>
-    Effect.gen(function*() {
+  it.scoped("the backoff keeps growing while connections drop right after login", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, logins } = yield* flapping()
       const chat = yield* client({ reconnect: { base: "20 millis", max: "400 millis" } })
       const events = yield* chat.events.pipe(
@@ -35,10 +36,10 @@ describe("ChatClient reconnect storm", () => {
       assert.isAtLeast(delays[delays.length - 1], 100)
       // Without growth (20 ms each) this would be 50+ logins.
       assert.isAtMost(logins.length, 12)
-    }))
+    })))
 
-  it.scopedLive("logins go through the authentication limit", () =>
-    Effect.gen(function*() {
+  it.scoped("logins go through the authentication limit", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, logins } = yield* flapping()
       yield* client({
         reconnect: { base: "1 millis", max: "1 millis" },
@@ -50,5 +51,5 @@ describe("ChatClient reconnect storm", () => {
         const inWindow = logins.filter((t) => t >= logins[i] && t < logins[i] + 500).length
         assert.isAtMost(inWindow, 3, `logins at ${logins.map((t) => t - logins[0]).join(",")}`)
       }
-    }))
+    })))
 })

@@ -14,6 +14,7 @@ import * as IrcServer from "../../../src/testing/mock/IrcServer.js"
 import * as World from "../../../src/testing/mock/World.js"
 import * as TwitchConfig from "../../../src/TwitchConfig.js"
 import type { ChatError, NotAuthorized } from "../../../src/TwitchError.js"
+import * as Memory from "./memory.js"
 
 export const userToken = AccessToken.make(World.defaultUserToken, {
   kind: "user",
@@ -46,7 +47,9 @@ export const setup = (options: IrcServer.Options = {}) =>
       ircTls: false,
       ircWebSocketUrl: server.wsUrl
     })
-    return { world, server, control: server.control, plain, live, offline, suspended, config }
+    // In-memory connections to the same server, for tests on TestClock (see virtual.ts).
+    const memory = Memory.transport(server.accept)
+    return { world, server, control: server.control, plain, live, offline, suspended, config, memory }
   })
 
 /** Test defaults: short timeouts and backoff. */
@@ -55,6 +58,16 @@ export const fast: ChatClient.Options = {
   joinTimeout: "2 seconds",
   loginTimeout: "2 seconds",
   reconnect: { base: "10 millis", max: "100 millis" }
+}
+
+/**
+ * For tests on TestClock that do not test timeouts: long ones, so the timer of every answered send
+ * lies beyond the test's end (TestClock fires even cancelled timers, and each costs a step).
+ */
+export const patient: ChatClient.Options = {
+  sendTimeout: "1 minute",
+  joinTimeout: "1 minute",
+  loginTimeout: "1 minute"
 }
 
 export const client = (
@@ -66,7 +79,7 @@ export const client = (
     Effect.provide(token === null ? config : Layer.merge(config, TwitchAuth.layerStatic(token)))
   )
 
-/** The client's next connection event matching `predicate`, within 5 s. */
+/** The client's next connection event matching `predicate`, within 5 s (of the test's clock). */
 export const waitEvent = (
   chat: ChatClient.ChatClient.Service,
   predicate: (e: ChatClient.ConnectionEvent) => boolean

@@ -1,15 +1,21 @@
 /**
- * A tiny raw-TCP IRC server on 127.0.0.1 for fault tests the mock Twitch does not model (servers
- * that follow IRCv3 CAP strictly, NAK capabilities, answer late or flap). Each test scripts it with
- * a per-line handler; the server records every line it received, per connection.
+ * A tiny scripted IRC server for fault tests the mock Twitch does not model (servers that follow
+ * IRCv3 CAP strictly, NAK capabilities, answer late or flap). Each test scripts it with a per-line
+ * handler; the server records every line it received, per connection. It serves in-memory
+ * connections (tests on TestClock), or, with `tcp: true`, listens on 127.0.0.1; its `later` and
+ * `now` follow the test's clock either way.
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Queue from "effect/Queue"
+import * as Runtime from "effect/Runtime"
 import * as Net from "node:net"
 import * as AccessToken from "../../../src/auth/AccessToken.js"
 import * as TwitchAuth from "../../../src/auth/TwitchAuth.js"
 import * as ChatClient from "../../../src/chat/ChatClient.js"
+import type * as Transport from "../../../src/testing/mock/irc/Transport.js"
 import * as TwitchConfig from "../../../src/TwitchConfig.js"
+import * as Memory from "./memory.js"
 
 export interface RawConn {
   /** 1 for the first connection. */
@@ -18,6 +24,10 @@ export interface RawConn {
   nick: string
   readonly write: (line: string) => void
   readonly end: () => void
+  /** Runs `f` after `millis` of the test's clock. */
+  readonly later: (millis: number, f: () => void) => void
+  /** The test clock's time. */
+  readonly now: () => number
 }
 
 export const token = AccessToken.make("abcdefghijklmnopqrstuvwxyz0123", {
@@ -35,27 +45,80 @@ export const userState = (channel: string, id?: string) =>
   };mod=0;subscriber=0;user-type= :tmi.twitch.tv USERSTATE #${channel}`
 
 /** Starts the server; `onLine` sees every line a client sends. Closed with the scope. */
-export const start = (onLine: (conn: RawConn, line: string) => void) =>
+export const start = (
+  onLine: (conn: RawConn, line: string) => void,
+  options: { readonly tcp?: boolean | undefined } = {}
+) =>
   Effect.gen(function*() {
+    const runtime = yield* Effect.runtime<never>()
+    const runFork = Runtime.runFork(runtime)
+    const clock = yield* Effect.clock
     const conns: Array<RawConn> = []
+    const connection = (write: (text: string) => void, end: () => void): RawConn => {
+      const conn: RawConn = {
+        index: conns.length + 1,
+        lines: [],
+        nick: "",
+        write: (line) => write(line + "\r\n"),
+        end,
+        later: (millis, f) => {
+          runFork(Effect.zipRight(Effect.sleep(millis), Effect.sync(f)))
+        },
+        now: () => clock.unsafeCurrentTimeMillis()
+      }
+      conns.push(conn)
+      return conn
+    }
+    const receive = (conn: RawConn, line: string) => {
+      conn.lines.push(line)
+      const nick = /^NICK (\S+)/.exec(line)
+      if (nick !== null) conn.nick = nick[1]
+      onLine(conn, line)
+    }
+    const accept = (raw: Transport.RawConnection) => {
+      const conn = connection((text) => raw.write(text), () => raw.end())
+      runFork(Effect.gen(function*() {
+        for (;;) {
+          const item = yield* Queue.take(raw.inbound)
+          if (item._tag === "Closed") return
+          for (const line of item.lines) receive(conn, line)
+        }
+      }))
+    }
+    const port = options.tcp === true ? yield* listen(connection, receive) : 0
+    const config = TwitchConfig.layer({
+      clientId: "abcdefghijklmnopqrstuvwxyz0123",
+      ircHost: "127.0.0.1",
+      ircPort: port,
+      ircTls: false,
+      ircWebSocketUrl: "ws://127.0.0.1:1"
+    })
+    const client = (clientOptions: ChatClient.Options = {}) =>
+      ChatClient.make({
+        sendTimeout: "1 second",
+        joinTimeout: "1 second",
+        loginTimeout: "1 second",
+        reconnect: { base: "10 millis", max: "100 millis" },
+        ...(options.tcp === true ? {} : { transport: Memory.transport(accept) }),
+        ...clientOptions
+      }).pipe(Effect.provide(Layer.merge(config, TwitchAuth.layerStatic(token))))
+    return { conns, client, port }
+  })
+
+const listen = (
+  connection: (write: (text: string) => void, end: () => void) => RawConn,
+  receive: (conn: RawConn, line: string) => void
+) =>
+  Effect.gen(function*() {
     const sockets = new Set<Net.Socket>()
     const server = Net.createServer((socket) => {
       sockets.add(socket)
       socket.on("close", () => sockets.delete(socket))
       socket.on("error", () => {})
       socket.setEncoding("utf8")
-      const conn: RawConn = {
-        index: conns.length + 1,
-        lines: [],
-        nick: "",
-        write: (line) => {
-          if (!socket.destroyed) socket.write(line + "\r\n")
-        },
-        end: () => {
-          socket.end()
-        }
-      }
-      conns.push(conn)
+      const conn = connection((text) => {
+        if (!socket.destroyed) socket.write(text)
+      }, () => socket.end())
       let buffer = ""
       socket.on("data", (data: string) => {
         buffer += data
@@ -63,14 +126,11 @@ export const start = (onLine: (conn: RawConn, line: string) => void) =>
         while ((i = buffer.indexOf("\r\n")) >= 0) {
           const line = buffer.slice(0, i)
           buffer = buffer.slice(i + 2)
-          conn.lines.push(line)
-          const nick = /^NICK (\S+)/.exec(line)
-          if (nick !== null) conn.nick = nick[1]
-          onLine(conn, line)
+          receive(conn, line)
         }
       })
     })
-    const port = yield* Effect.acquireRelease(
+    return yield* Effect.acquireRelease(
       Effect.async<number>((resume) => {
         server.listen(
           0,
@@ -84,26 +144,15 @@ export const start = (onLine: (conn: RawConn, line: string) => void) =>
           server.close(() => resume(Effect.void))
         })
     )
-    const config = TwitchConfig.layer({
-      clientId: "abcdefghijklmnopqrstuvwxyz0123",
-      ircHost: "127.0.0.1",
-      ircPort: port,
-      ircTls: false,
-      ircWebSocketUrl: "ws://127.0.0.1:1"
-    })
-    const client = (options: ChatClient.Options = {}) =>
-      ChatClient.make({
-        sendTimeout: "1 second",
-        joinTimeout: "1 second",
-        loginTimeout: "1 second",
-        reconnect: { base: "10 millis", max: "100 millis" },
-        ...options
-      }).pipe(Effect.provide(Layer.merge(config, TwitchAuth.layerStatic(token))))
-    return { conns, client, port }
   })
 
-/** A Twitch-like default: ACK every CAP REQ, welcome on NICK, echo JOIN/PART. */
+/** A Twitch-like default: ACK every CAP REQ, welcome on NICK, echo JOIN/PART, answer PING. */
 export const twitchLike = (conn: RawConn, line: string): boolean => {
+  const ping = /^PING :(.*)$/.exec(line)
+  if (ping !== null) {
+    conn.write(`:tmi.twitch.tv PONG tmi.twitch.tv :${ping[1]}`)
+    return true
+  }
   const req = /^CAP REQ :(.*)$/.exec(line)
   if (req !== null) {
     conn.write(`:tmi.twitch.tv CAP * ACK :${req[1]}`)

@@ -156,7 +156,13 @@ export const gif = (
 
 const sizes: Record<string, number> = { "1.0": 28, "2.0": 56, "3.0": 112 }
 
-const colorOf = (id: string): readonly [number, number, number] => {
+/**
+ * The colour of the disc in an emote's picture (from its id), so tests can check what was drawn.
+ *
+ * @since 0.1.0
+ * @category images
+ */
+export const colorOf = (id: string): readonly [number, number, number] => {
   let h = 2166136261
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619)
   return [(h >>> 16) & 0xFF, (h >>> 8) & 0xFF, h & 0xFF]

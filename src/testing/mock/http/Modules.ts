@@ -13,6 +13,7 @@ import * as Helix from "./Helix.js"
 import * as OAuth from "./OAuth.js"
 import * as Playback from "./Playback.js"
 import type { RouteModule, Surface } from "./RouteModule.js"
+import * as ThirdParty from "./ThirdParty.js"
 
 /**
  * EventSub: the subscription operations (as Helix handlers overriding Helix's plain ones, and at
@@ -91,12 +92,24 @@ export const cdn: RouteModule = {
 }
 
 /**
+ * BTTV, FFZ and 7TV APIs and pictures, chat badge and cheermote pictures (faults: `cdn`).
+ *
+ * @since 0.1.0
+ * @category modules
+ */
+export const thirdParty: RouteModule = {
+  name: "thirdParty",
+  prefixes: [["/bttv", "cdn"], ["/ffz", "cdn"], ["/7tv", "cdn"], ["/badges", "cdn"], ["/actions", "cdn"]],
+  routes: ThirdParty.routes
+}
+
+/**
  * Every surface the server serves.
  *
  * @since 0.1.0
  * @category modules
  */
-export const all: ReadonlyArray<RouteModule> = [helix, eventSub, oauth, playback, cdn]
+export const all: ReadonlyArray<RouteModule> = [helix, eventSub, oauth, playback, cdn, thirdParty]
 
 /**
  * The fault surface of paths no module owns.

@@ -13,6 +13,7 @@ import * as Ref from "effect/Ref"
 import type * as Control from "../Control.js"
 import type * as EventSub from "../eventsub/Server.js"
 import type * as MockWorld from "../World.js"
+import type * as EndpointLimits from "./helix/EndpointLimits.js"
 import type { Handlers } from "./helix/Handler.js"
 
 /**
@@ -48,6 +49,8 @@ export interface RouteContext {
   readonly helixHandlers: Handlers
   /** Whether Helix answers are checked against the spec's response schemas (a 500 naming the mismatch). */
   readonly checkAnswers: boolean
+  /** The calls inside the per-endpoint limits' windows (`helix/EndpointLimits.ts`). */
+  readonly endpointLimits: Ref.Ref<EndpointLimits.Windows>
 }
 
 /**

@@ -19,6 +19,13 @@ export interface ChatterChannel {
   readonly displayName: string
   /** Emotes usable in the channel (name -> id), global and channel emotes alike. */
   readonly emotes: ReadonlyArray<{ readonly id: string; readonly name: string }>
+  /**
+   * BTTV, FFZ and 7TV emotes chatters type in the channel (not in the `emotes` tag: Twitch does
+   * not know them); zero-width ones are put right after another emote.
+   */
+  readonly thirdPartyEmotes?:
+    | ReadonlyArray<{ readonly name: string; readonly zeroWidth: boolean }>
+    | undefined
 }
 
 /**
@@ -280,6 +287,16 @@ const text = (s: ChannelState, channel: ChatterChannel): string => {
   }
   // Emoji right before an emote: the case that breaks UTF-16 offset math.
   if (rand() < 0.25) parts.unshift(pick(rand, emoji), pick(rand, emotes).name)
+  const extra = channel.thirdPartyEmotes ?? []
+  const plain = extra.filter((e) => !e.zeroWidth)
+  if (plain.length > 0 && rand() < 0.5) {
+    const at = Math.floor(rand() * (parts.length + 1))
+    const added = [pick(rand, plain).name]
+    // A zero-width emote goes over the emote before it.
+    const overlays = extra.filter((e) => e.zeroWidth)
+    if (overlays.length > 0 && rand() < 0.3) added.push(pick(rand, overlays).name)
+    parts.splice(at, 0, ...added)
+  }
   return parts.join(" ")
 }
 
@@ -297,8 +314,10 @@ const privmsg = (s: ChannelState, channel: ChatterChannel, now: number): Generat
   const r = rand()
   if (r < 0.05) {
     const bits = pick(rand, [1, 100, 500, 1000])
-    tags.bits = String(bits)
-    body = `Cheer${bits} ${body}`
+    // Sometimes a second cheer at the end, in another case (Twitch reads cheers case-insensitively).
+    const more = rand() < 0.4 ? pick(rand, [1, 50, 250]) : 0
+    tags.bits = String(bits + more)
+    body = more > 0 ? `Cheer${bits} ${body} cheer${more}` : `Cheer${bits} ${body}`
   }
   tags.emotes = Message.emoteTag(body, emoteNames)
   tags["first-msg"] = rand() < 0.03 ? "1" : "0"

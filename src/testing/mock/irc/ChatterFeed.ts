@@ -23,11 +23,12 @@ import { type Env, settings } from "./State.js"
  * @category chatter
  */
 export const chatterChannel = (env: Env, ref: ChannelRef): Effect.Effect<Chatter.ChatterChannel> =>
-  Effect.map(emoteMap(env, ref.user.id), (emotes) => ({
+  Effect.zipWith(emoteMap(env, ref.user.id), env.world.snapshot, (emotes, world) => ({
     login: ref.user.login,
     id: ref.user.id,
     displayName: ref.user.displayName,
-    emotes: Array.from(emotes, ([name, id]) => ({ id, name }))
+    emotes: Array.from(emotes, ([name, id]) => ({ id, name })),
+    thirdPartyEmotes: world.thirdPartyEmotes.filter((e) => e.ownerId === "0" || e.ownerId === ref.user.id)
   }))
 
 /** A generated ROOMSTATE's tags as a world room-state patch. */

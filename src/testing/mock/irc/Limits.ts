@@ -195,12 +195,35 @@ export const sendVerdict = (
       user: new Map(w.user).set(a.user.id, bucket)
     }]
   }
-  return [undefined, {
-    ...w,
-    user: new Map(w.user).set(a.user.id, [...bucket, a.t]),
-    lastInChannel: new Map(w.lastInChannel).set(`${a.user.id}#${a.ref.user.login}`, { at: a.t, text: a.text })
-  }]
+  return [undefined, withSend(w, bucket, a.user.id, a.ref.user.login, a.text, a.t)]
 }
+
+/** The windows with one more message of a user in a room (`bucket`: the user's window, slid). */
+const withSend = (
+  w: Windows,
+  bucket: ReadonlyArray<number>,
+  userId: string,
+  login: string,
+  text: string,
+  t: number
+): Windows => ({
+  ...w,
+  user: new Map(w.user).set(userId, [...bucket, t]),
+  lastInChannel: new Map(w.lastInChannel).set(`${userId}#${login}`, { at: t, text })
+})
+
+/**
+ * Counts a message the user sent another way (Helix's Send Chat Message) in their window and as
+ * their last one in the room: the limits are the account's, whichever way it sends.
+ *
+ * @since 0.1.0
+ * @category limits
+ */
+export const recordSend = (env: Env, userId: string, login: string, text: string): Effect.Effect<void> =>
+  Ref.update(env.state.windows, (w) => {
+    const t = env.now()
+    return withSend(w, slide(w.user.get(userId), t, env.limits.messageWindowMs), userId, login, text, t)
+  })
 
 /**
  * Runs {@link sendVerdict} on the server's state; undefined when the message is accepted.

@@ -8,7 +8,7 @@ import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as World from "../World.js"
-import type { TransportKind } from "./Transport.js"
+import type { RawConnection, TransportKind } from "./Transport.js"
 
 /**
  * Why a control operation failed (unknown channel or user, bad argument).
@@ -364,4 +364,9 @@ export interface IrcServer {
   /** The certificate the TLS listener presents (trust it as CA). */
   readonly tlsCertificatePem: string
   readonly control: Control
+  /**
+   * Serves a connection that did not come through a listener: an in-memory pair, for tests that
+   * run client and server on `TestClock` without sockets.
+   */
+  readonly accept: (connection: RawConnection) => void
 }

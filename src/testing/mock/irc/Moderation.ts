@@ -60,15 +60,19 @@ const setBan = (env: Env, channelId: string, userId: string, until: number | und
   })
 
 /**
- * Bans (no `seconds`) or times out a user and sends CLEARCHAT to the room.
+ * Bans (`seconds` undefined) or times out a user in a room from now on and sends the room CLEARCHAT
+ * with the user (`ban-duration` for a timeout), as Twitch does on a ban or timeout.
  *
  * @since 0.1.0
  * @category moderation
  */
-export const ban = (env: Env, { channel, login, seconds }: Parameters<Control["ban"]>[0]) =>
+export const applyBan = (
+  env: Env,
+  ref: ChannelRef,
+  user: World.User,
+  seconds: number | undefined
+): Effect.Effect<void> =>
   Effect.gen(function*() {
-    const ref = yield* requireChannel(env, channel)
-    const user = yield* requireUser(env, login)
     const t = env.now()
     yield* setBan(env, ref.user.id, user.id, seconds === undefined ? Infinity : t + seconds * 1000)
     const tags: Record<string, string> = {
@@ -91,6 +95,28 @@ export const ban = (env: Env, { channel, login, seconds }: Parameters<Control["b
   })
 
 /**
+ * Lifts a user's ban or timeout in a room (silently, as Twitch does on IRC).
+ *
+ * @since 0.1.0
+ * @category moderation
+ */
+export const liftBan = (env: Env, channelId: string, userId: string): Effect.Effect<void> =>
+  setBan(env, channelId, userId, undefined)
+
+/**
+ * Bans (no `seconds`) or times out a user and sends CLEARCHAT to the room.
+ *
+ * @since 0.1.0
+ * @category moderation
+ */
+export const ban = (env: Env, { channel, login, seconds }: Parameters<Control["ban"]>[0]) =>
+  Effect.gen(function*() {
+    const ref = yield* requireChannel(env, channel)
+    const user = yield* requireUser(env, login)
+    yield* applyBan(env, ref, user, seconds)
+  })
+
+/**
  * Lifts a ban or timeout (silently, as Twitch does on IRC).
  *
  * @since 0.1.0
@@ -100,8 +126,26 @@ export const unban = (env: Env, channel: string, login: string) =>
   Effect.gen(function*() {
     const ref = yield* requireChannel(env, channel)
     const user = yield* requireUser(env, login)
-    yield* setBan(env, ref.user.id, user.id, undefined)
+    yield* liftBan(env, ref.user.id, user.id)
   })
+
+/**
+ * Sends a room CLEARCHAT without a user: the whole chat was cleared.
+ *
+ * @since 0.1.0
+ * @category moderation
+ */
+export const clearRoom = (env: Env, ref: ChannelRef): Effect.Effect<void> =>
+  Effect.asVoid(broadcast(
+    env,
+    ref.user.login,
+    Message.format({
+      tags: { "room-id": ref.user.id, "tmi-sent-ts": String(env.now()) },
+      prefix: HOST,
+      command: "CLEARCHAT",
+      params: [`#${ref.user.login}`]
+    })
+  ))
 
 /**
  * Clears the whole chat of a room (CLEARCHAT without a user).
@@ -110,19 +154,31 @@ export const unban = (env: Env, channel: string, login: string) =>
  * @category moderation
  */
 export const clearChat = (env: Env, channel: string) =>
-  Effect.gen(function*() {
-    const ref = yield* requireChannel(env, channel)
-    yield* broadcast(
-      env,
-      ref.user.login,
-      Message.format({
-        tags: { "room-id": ref.user.id, "tmi-sent-ts": String(env.now()) },
-        prefix: HOST,
-        command: "CLEARCHAT",
-        params: [`#${ref.user.login}`]
-      })
-    )
-  })
+  Effect.flatMap(requireChannel(env, channel), (ref) => clearRoom(env, ref))
+
+/**
+ * Sends a room CLEARMSG for one of its kept messages (`login`, `target-msg-id`, the text).
+ *
+ * @since 0.1.0
+ * @category moderation
+ */
+export const clearMessage = (env: Env, ref: ChannelRef, entry: History.HistoryEntry): Effect.Effect<void> =>
+  Effect.asVoid(broadcast(
+    env,
+    ref.user.login,
+    Message.format({
+      tags: {
+        login: entry.login,
+        "room-id": ref.user.id,
+        "target-msg-id": entry.id,
+        "tmi-sent-ts": String(env.now())
+      },
+      prefix: HOST,
+      command: "CLEARMSG",
+      params: [`#${ref.user.login}`],
+      trailing: entry.body
+    })
+  ))
 
 /**
  * Deletes a kept message (CLEARMSG); fails when the room has no message with that id.
@@ -135,22 +191,7 @@ export const deleteMessage = (env: Env, channel: string, messageId: string) =>
     const ref = yield* requireChannel(env, channel)
     const entry = yield* History.find(env, ref.user.login, messageId)
     if (entry === undefined) return yield* new MockIrcError({ message: `no message ${messageId}` })
-    yield* broadcast(
-      env,
-      ref.user.login,
-      Message.format({
-        tags: {
-          login: entry.login,
-          "room-id": ref.user.id,
-          "target-msg-id": entry.id,
-          "tmi-sent-ts": String(env.now())
-        },
-        prefix: HOST,
-        command: "CLEARMSG",
-        params: [`#${ref.user.login}`],
-        trailing: entry.body
-      })
-    )
+    yield* clearMessage(env, ref, entry)
   })
 
 const updateChannel = (env: Env, channelId: string, patch: Partial<World.Channel>) =>

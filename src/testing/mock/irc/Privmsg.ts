@@ -47,7 +47,7 @@ const replyTags = (parent: History.HistoryEntry): Record<string, string> => ({
 
 /**
  * Builds the relayed PRIVMSG line of `user` in `ref` (tags, emotes, reply, ACTION) and keeps it in
- * the room's history.
+ * the room's history. The message id is a new one unless given (Send Chat Message's own).
  *
  * @since 0.1.0
  * @category commands
@@ -58,7 +58,8 @@ export const build = (
   ref: ChannelRef,
   rawText: string,
   replyParentMsgId: string | undefined,
-  t: number
+  t: number,
+  messageId?: string
 ): Effect.Effect<Built> =>
   Effect.gen(function*() {
     const login = ref.user.login
@@ -72,7 +73,7 @@ export const build = (
       action = true
     }
     const r = rolesIn(user, ref.channel)
-    const id = env.messageIds.next()
+    const id = messageId ?? env.messageIds.next()
     const first = yield* History.firstMessage(env, user.id, login)
     const tags: Record<string, string> = {
       "badge-info": r.badgeInfo,

@@ -141,6 +141,13 @@ export const broadcast = (
     return n
   })
 
+/** The channel of a user, if both exist. */
+const withChannel = (env: Env, user: Option.Option<World.User>): Effect.Effect<Option.Option<ChannelRef>> =>
+  Option.match(user, {
+    onNone: () => Effect.succeed(Option.none()),
+    onSome: (u) => Effect.map(env.world.channel(u.id), Option.map((channel) => ({ user: u, channel })))
+  })
+
 /**
  * A channel and its broadcaster by the broadcaster's login.
  *
@@ -148,11 +155,29 @@ export const broadcast = (
  * @category lookups
  */
 export const channelByLogin = (env: Env, login: string): Effect.Effect<Option.Option<ChannelRef>> =>
-  Effect.flatMap(env.world.userByLogin(login), (user) =>
-    Option.match(user, {
-      onNone: () => Effect.succeed(Option.none()),
-      onSome: (u) => Effect.map(env.world.channel(u.id), Option.map((channel) => ({ user: u, channel })))
-    }))
+  Effect.flatMap(env.world.userByLogin(login), (user) => withChannel(env, user))
+
+/**
+ * A channel and its broadcaster by the broadcaster's id.
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export const channelById = (env: Env, id: string): Effect.Effect<Option.Option<ChannelRef>> =>
+  Effect.flatMap(env.world.userById(id), (user) => withChannel(env, user))
+
+/**
+ * Runs `f` with the channel of `broadcasterId`; nothing when there is no such channel.
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export const inChannel = (
+  env: Env,
+  broadcasterId: string,
+  f: (ref: ChannelRef) => Effect.Effect<void>
+): Effect.Effect<void> =>
+  Effect.flatMap(channelById(env, broadcasterId), Option.match({ onNone: () => Effect.void, onSome: f }))
 
 /**
  * A channel by `#login` or `login`, or a `MockIrcError` (for the control handle).

@@ -75,6 +75,7 @@ export const make = (
       wsPort,
       wsUrl: `ws://127.0.0.1:${wsPort}`,
       tlsCertificatePem: certificatePem,
-      control: Control.make(env)
+      control: Control.make(env),
+      accept: onConnection
     }
   })

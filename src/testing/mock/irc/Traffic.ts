@@ -5,13 +5,22 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import type * as World from "../World.js"
 import { chatterChannel, emit } from "./ChatterFeed.js"
 import * as Message from "./Message.js"
 import type { Control, MockIrcError, PostedMessage, UserNotice } from "./Model.js"
 import * as Privmsg from "./Privmsg.js"
 import { HOST, normalizeChannel } from "./Protocol.js"
 import { rolesIn } from "./Roles.js"
-import { broadcast, emoteMap, members, requireChannel, requireUser, sessions } from "./Rooms.js"
+import {
+  broadcast,
+  type ChannelRef,
+  emoteMap,
+  members,
+  requireChannel,
+  requireUser,
+  sessions
+} from "./Rooms.js"
 import * as Session from "./Session.js"
 import type { Env } from "./State.js"
 
@@ -65,15 +74,19 @@ export const sendRaw = (
   })
 
 /**
- * Sends a USERNOTICE of a user with their tags and the given `msg-param-*`s; returns the line.
+ * Sends a room a USERNOTICE of `user` with their tags in that room and the given `msg-param-*`s;
+ * returns the line.
  *
  * @since 0.1.0
  * @category control
  */
-export const sendUserNotice = (env: Env, n: UserNotice): Effect.Effect<string, MockIrcError> =>
+export const userNotice = (
+  env: Env,
+  ref: ChannelRef,
+  user: World.User,
+  n: Omit<UserNotice, "channel" | "login">
+): Effect.Effect<string> =>
   Effect.gen(function*() {
-    const ref = yield* requireChannel(env, n.channel)
-    const user = yield* requireUser(env, n.login)
     const r = rolesIn(user, ref.channel)
     const tags: Record<string, string> = {
       "badge-info": r.badgeInfo,
@@ -104,6 +117,19 @@ export const sendUserNotice = (env: Env, n: UserNotice): Effect.Effect<string, M
     })
     yield* broadcast(env, ref.user.login, line)
     return line
+  })
+
+/**
+ * Sends a USERNOTICE of a user with their tags and the given `msg-param-*`s; returns the line.
+ *
+ * @since 0.1.0
+ * @category control
+ */
+export const sendUserNotice = (env: Env, n: UserNotice): Effect.Effect<string, MockIrcError> =>
+  Effect.gen(function*() {
+    const ref = yield* requireChannel(env, n.channel)
+    const user = yield* requireUser(env, n.login)
+    return yield* userNotice(env, ref, user, n)
   })
 
 /**

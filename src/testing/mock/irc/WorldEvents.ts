@@ -1,7 +1,9 @@
 /**
- * What the world's changes look like on IRC: ROOMSTATE when room modes change, a fresh USERSTATE
- * when a channel's roles change a joined user's badges, JOIN/PART of other chatters for
- * `twitch.tv/membership` clients.
+ * What the world's changes look like on IRC: ROOMSTATE when room modes change (Update Chat
+ * Settings, the control handle, the chatter), a fresh USERSTATE when a channel's roles change a
+ * joined user's badges, JOIN/PART of other chatters for `twitch.tv/membership` clients; Helix's
+ * moderation in `ModerationEvents.ts` (CLEARCHAT, CLEARMSG, bans) and messaging in
+ * `MessagingEvents.ts` (PRIVMSG, USERNOTICE, WHISPER, colors).
  *
  * @since 0.1.0
  */
@@ -12,6 +14,8 @@ import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import type * as World from "../World.js"
 import * as Message from "./Message.js"
+import * as MessagingEvents from "./MessagingEvents.js"
+import * as ModerationEvents from "./ModerationEvents.js"
 import { CAP_MEMBERSHIP, HOST, prefixOf } from "./Protocol.js"
 import { roomStateTags, userStateTags } from "./Roles.js"
 import { broadcast, type ChannelRef, emoteSetsOf, members, sendUserState } from "./Rooms.js"
@@ -73,13 +77,7 @@ const membershipChanged = (
     }
   })
 
-/**
- * Sends what one world event changes on IRC (other events change nothing here).
- *
- * @since 0.1.0
- * @category events
- */
-export const onEvent = (env: Env, event: World.WorldEvent): Effect.Effect<void> => {
+const chatEvent = (env: Env, event: World.WorldEvent): Effect.Effect<void> => {
   switch (event._tag) {
     case "RoomStateChanged":
       return roomStateChanged(env, event)
@@ -92,6 +90,15 @@ export const onEvent = (env: Env, event: World.WorldEvent): Effect.Effect<void> 
       return Effect.void
   }
 }
+
+/**
+ * Sends what one world event changes on IRC (other events change nothing here).
+ *
+ * @since 0.1.0
+ * @category events
+ */
+export const onEvent = (env: Env, event: World.WorldEvent): Effect.Effect<void> =>
+  ModerationEvents.onEvent(env, event) ?? MessagingEvents.onEvent(env, event) ?? chatEvent(env, event)
 
 /**
  * Follows the world's events for the life of the scope (subscribed before this returns, so no

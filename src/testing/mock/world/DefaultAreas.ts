@@ -30,10 +30,14 @@ import { ALNUM, type Generator, generator } from "./Random.js"
 import type { CustomReward, Redemption } from "./RewardModels.js"
 import type { ScheduleSegment } from "./ScheduleModels.js"
 import type { WorldData } from "./State.js"
+import type { ThirdPartyFields } from "./ThirdPartyModels.js"
 
 type Areas = Omit<
   WorldData,
-  keyof typeof CatalogFields | keyof typeof ChatFields | keyof typeof OAuthFields
+  | keyof typeof CatalogFields
+  | keyof typeof ChatFields
+  | keyof typeof OAuthFields
+  | keyof typeof ThirdPartyFields
 >
 
 /** The part of the world an area's fields make. */

@@ -34,6 +34,7 @@ import {
 import type { Channel, Chatter, Emote, Follow, Game, LiveStream, User, Vod } from "./Models.js"
 import { type Generator, generator, HEX } from "./Random.js"
 import type { WorldData, WorldFile, WorldState } from "./State.js"
+import { drawThirdPartyEmotes } from "./ThirdPartyWorld.js"
 
 /**
  * Options of the default world.
@@ -397,6 +398,8 @@ export const defaultWorldData = (now: number, options: DefaultWorldOptions = {})
     games,
     liveTokenUser: options.liveTokenUser ?? false
   })
+  // From a generator of its own: the draws above (and `rng`) stay as they were.
+  const thirdPartyEmotes = drawThirdPartyEmotes(options.seed ?? defaultSeed, streams.map((s) => s.userId))
   return {
     users,
     games,
@@ -411,6 +414,7 @@ export const defaultWorldData = (now: number, options: DefaultWorldOptions = {})
     vods: [...vods, ...more.vods],
     chatters,
     ...more.areas,
+    thirdPartyEmotes,
     rng: layout.g.state()
   }
 }
@@ -435,6 +439,7 @@ export const emptyWorldData = (seed: number = defaultSeed): WorldState => ({
   vods: [],
   chatters: [],
   ...emptyAreas(),
+  thirdPartyEmotes: [],
   rng: seed | 0
 })
 

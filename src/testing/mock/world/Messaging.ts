@@ -26,7 +26,8 @@ export const dropReasons: Readonly<Record<string, string>> = {
   msg_timedout: "You are timed out in this channel.",
   msg_too_long: "Your message is longer than 500 characters.",
   msg_duplicate: "Your message is identical to one you sent in the last 30 seconds.",
-  msg_slowmode: "This room is in slow mode and you are sending messages too quickly."
+  msg_slowmode: "This room is in slow mode and you are sending messages too quickly.",
+  msg_ratelimit: "Your message was not sent because you are sending messages too quickly."
 }
 
 /**
@@ -40,6 +41,11 @@ export interface NewChatMessage {
   readonly senderId: string
   readonly text: string
   readonly replyParentMessageId: string
+  /**
+   * The sender is over their chat limits (decided by the caller, which keeps the windows): dropped
+   * as `msg_ratelimit` unless an earlier rule drops it.
+   */
+  readonly rateLimited?: boolean
 }
 
 /**
@@ -73,14 +79,16 @@ const dropReason = (s: WorldState, input: NewChatMessage, now: number): string =
   )
   if (sent.some((m) => m.text === input.text && now - Date.parse(m.sentAt) < 30_000)) return "msg_duplicate"
   const channel = s.channels.find((c) => c.broadcasterId === input.broadcasterId)
+  // Broadcaster, moderators and VIPs are exempt from slow mode (as on IRC).
   const exempt = input.senderId === input.broadcasterId ||
-    (channel?.moderators.includes(input.senderId) ?? false)
+    (channel?.moderators.includes(input.senderId) ?? false) ||
+    (channel?.vips.includes(input.senderId) ?? false)
   const slow = channel?.roomState.slow ?? 0
   const last = sent.at(-1)
   if (!exempt && slow > 0 && last !== undefined && now - Date.parse(last.sentAt) < slow * 1000) {
     return "msg_slowmode"
   }
-  return ""
+  return input.rateLimited === true ? "msg_ratelimit" : ""
 }
 
 const sendChatMessage = (input: NewChatMessage): Transition<SentMessage> => (s, now) => {
@@ -89,7 +97,15 @@ const sendChatMessage = (input: NewChatMessage): Transition<SentMessage> => (s, 
   }
   if (findUser(s, input.senderId) === undefined) return fail("InvalidInput", "The sender_id was not found.")
   const [id, s1] = newUuid(s)
-  const message: SentMessage = { ...input, id, sentAt: rfc3339(now), dropReason: dropReason(s, input, now) }
+  const message: SentMessage = {
+    broadcasterId: input.broadcasterId,
+    senderId: input.senderId,
+    text: input.text,
+    replyParentMessageId: input.replyParentMessageId,
+    id,
+    sentAt: rfc3339(now),
+    dropReason: dropReason(s, input, now)
+  }
   return [message, { ...s1, sentMessages: [...s1.sentMessages, message] }]
 }
 

@@ -18,6 +18,7 @@ import { OAuthFields } from "./OAuthModels.js"
 import { PollFields } from "./PollModels.js"
 import { RewardFields } from "./RewardModels.js"
 import { ScheduleFields } from "./ScheduleModels.js"
+import { ThirdPartyFields } from "./ThirdPartyModels.js"
 
 /**
  * The whole world as data: what a JSON file for `npm run mock --world` holds (decode it with this
@@ -39,7 +40,8 @@ export const WorldData = Schema.Struct({
   ...CommunityFields,
   ...BroadcastFields,
   ...ExtensionFields,
-  ...EventSubFields
+  ...EventSubFields,
+  ...ThirdPartyFields
 })
 
 /**

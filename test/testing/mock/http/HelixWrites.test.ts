@@ -10,23 +10,14 @@ import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import { MockTwitch } from "../../../../src/testing/index.js"
 import * as MockWorld from "../../../../src/testing/mock/World.js"
-import { type Answer, helixHeaders, request, withMock } from "./client.js"
+import { type Answer, helixCall, helixHeaders, request, withMock } from "./client.js"
 
 const creds = MockTwitch.credentials
 const me = MockWorld.defaultUserId
 
 type Mock = MockTwitch.MockTwitch.Service
 
-/** A Helix call with a token of the default client (JSON body when given). */
-const helix = (mock: Mock, method: string, path: string, body?: unknown, token = creds.userToken) =>
-  request(`${mock.http.helixUrl}${path}`, {
-    method,
-    headers: {
-      ...helixHeaders(token),
-      ...(body === undefined ? {} : { "content-type": "application/json" })
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) })
-  })
+const helix = helixCall
 
 const items = (answer: Answer) => answer.json<{ data: ReadonlyArray<Record<string, unknown>> }>().data
 

@@ -50,6 +50,23 @@ export const helixHeaders = (token: string, clientId: string = MockTwitch.creden
   authorization: `Bearer ${token}`
 })
 
+/** A Helix call of `mock` with a token of the default client (JSON body when given). */
+export const helixCall = (
+  mock: MockTwitch.MockTwitch.Service,
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string = MockTwitch.credentials.userToken
+) =>
+  request(`${mock.http.helixUrl}${path}`, {
+    method,
+    headers: {
+      ...helixHeaders(token),
+      ...(body === undefined ? {} : { "content-type": "application/json" })
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+
 /** Runs `f` against a fresh mock (HTTP only, Helix answers checked against the spec) built for this test. */
 export const withMock = <A, E>(
   f: (mock: MockTwitch.MockTwitch.Service) => Effect.Effect<A, E>,

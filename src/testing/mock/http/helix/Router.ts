@@ -2,9 +2,10 @@
  * Helix routed from the spec (`src/spec/HelixSpec.ts`, the file the generator reads): one route per
  * operation (method and path), each request taking a point from the caller's token bucket
  * (`Ratelimit-*` headers, 429 past it), then checked as Twitch checks it (`Validate.ts`:
- * authentication, token kind, scopes, parameters, body, `x-matchesTokenUser`) before the handler of
- * its `operationId` runs (`RouteContext.helixHandlers`: the default table with every route module's
- * overrides). Operations Twitch removed answer 410; an operation without a handler answers 501.
+ * authentication, token kind, scopes, parameters, body, `x-matchesTokenUser`) and held to its
+ * per-endpoint limit (`EndpointLimits.ts`: 429 past it) before the handler of its `operationId`
+ * runs (`RouteContext.helixHandlers`: the default table with every route module's overrides).
+ * Operations Twitch removed answer 410; an operation without a handler answers 501.
  * With `checkAnswers`, every success is checked against the spec's response schema and a mismatch
  * becomes a 500 naming it (except the known differences of `SpecGaps.ts`, where the mock follows
  * Twitch).
@@ -30,6 +31,7 @@ import {
   takeFromBucket
 } from "../shared.js"
 import * as Auth from "./Auth.js"
+import * as EndpointLimits from "./EndpointLimits.js"
 import type { Answer } from "./Handler.js"
 import * as SpecCheck from "./SpecCheck.js"
 import * as SpecGaps from "./SpecGaps.js"
@@ -143,7 +145,8 @@ const run = (ctx: RouteContext, located: HelixSpec.Located, identified: Auth.Ide
     }
     const state = yield* ctx.world.snapshot
     const now = yield* Clock.currentTimeMillis
-    const answer = yield* handler({ ctx, operation: located, caller, query, body, state, now })
+    const request = { ctx, operation: located, caller, query, body, state, now }
+    const answer = yield* EndpointLimits.limited(request, handler(request))
     return toResponse(ctx.checkAnswers ? yield* checked(operation, answer) : answer)
   })
 

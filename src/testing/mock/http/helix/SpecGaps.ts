@@ -1,8 +1,9 @@
 /**
  * Places where Twitch answers differently from the spec and `src/spec/helix-overrides.json` has no
  * fix yet: the mock answers as Twitch does, and the answer check lets exactly these mismatches
- * through. Each entry is meant to become an override; once the spec accepts the value Twitch
- * sends, {@link stale} names the entry and a test fails until it is removed here.
+ * through. Each entry is meant to become an override (every one found so far has: the lists are
+ * empty); once the spec accepts the value Twitch sends, {@link stale} names the entry and a test
+ * fails until it is removed here.
  *
  * @since 0.1.0
  */
@@ -29,52 +30,7 @@ export interface Gap {
  * @since 0.1.0
  * @category constants
  */
-export const gaps: ReadonlyArray<Gap> = [
-  {
-    operationId: "get-emote-sets",
-    path: "data.*.emote_type",
-    value: "globals",
-    why: "Get Emote Sets answers the global set (emote_set_id 0) with emote_type \"globals\" (and " +
-      "\"smilies\"); the spec's enum lists only the channel types."
-  },
-  ...(["create-eventsub-subscription", "get-eventsub-subscriptions"] as const).flatMap((operationId) => [
-    {
-      operationId,
-      path: "data.*.transport.method",
-      value: "conduit",
-      why: "A subscription to a conduit answers transport.method \"conduit\" (the spec's enum has " +
-        "only webhook and websocket)."
-    },
-    {
-      operationId,
-      path: "data.*.transport.conduit_id",
-      value: "",
-      why: "A subscription to a conduit answers transport.conduit_id, which the spec does not list."
-    }
-  ]),
-  ...(["get-shield-mode-status", "update-shield-mode-status"] as const).map((operationId) => ({
-    operationId,
-    path: "data.*.last_activated_at",
-    value: "",
-    why: "A channel that never activated shield mode answers last_activated_at \"\"."
-  })),
-  {
-    operationId: "get-channel-guest-star-settings",
-    path: "group_layout",
-    value: "HORIZONTAL_LAYOUT",
-    why: "Update Channel Guest Star Settings accepts HORIZONTAL_LAYOUT and VERTICAL_LAYOUT, and the " +
-      "settings then answer them; the answer's enum lists only TILED_LAYOUT and SCREENSHARE_LAYOUT."
-  },
-  ...(["create-channel-stream-schedule-segment", "update-channel-stream-schedule-segment"] as const).map((
-    operationId
-  ) => ({
-    operationId,
-    path: "data.vacation",
-    value: null,
-    why: "Without a vacation Twitch answers vacation: null here too (the override made it nullable " +
-      "only for Get Channel Stream Schedule)."
-  }))
-]
+export const gaps: ReadonlyArray<Gap> = []
 
 /**
  * A field the spec marks `x-matchesTokenUser` that Twitch does not compare with the token's user
@@ -95,14 +51,7 @@ export interface TokenUserGap {
  * @since 0.1.0
  * @category constants
  */
-export const tokenUserGaps: ReadonlyArray<TokenUserGap> = [
-  {
-    operationId: "resolve-unban-requests",
-    name: "unban_request_id",
-    why:
-      "unban_request_id is the id of the unban request, not a user id; only moderator_id must be the token's user."
-  }
-]
+export const tokenUserGaps: ReadonlyArray<TokenUserGap> = []
 
 /**
  * Whether the mock skips the token-user check of a field.

@@ -50,12 +50,13 @@ const window = (request: HelixRequest): { readonly start: number; readonly end: 
 const tiers = [1, 100, 500, 1000, 5000, 10000, 100000] as const
 const tierColors = ["#979797", "#9c3ee8", "#1db2a5", "#0099fe", "#f43021", "#f43021", "#f43021"]
 
-const images = (prefix: string, tier: number) => {
+/** A tier's pictures, on the mock's own cheermote CDN (`ThirdPartyCdn.ts`). */
+const images = (base: string, prefix: string, tier: number) => {
   const urls = (theme: string, kind: string, ext: string) =>
     Object.fromEntries(
       ["1", "1.5", "2", "3", "4"].map((scale) => [
         scale,
-        `https://d3aqoihi2n8ty8.cloudfront.net/actions/${prefix.toLowerCase()}/${theme}/${kind}/${tier}/${scale}.${ext}`
+        `${base}/actions/${prefix.toLowerCase()}/${theme}/${kind}/${tier}/${scale}.${ext}`
       ])
     )
   const theme = (name: string) => ({
@@ -65,13 +66,13 @@ const images = (prefix: string, tier: number) => {
   return { dark: theme("dark"), light: theme("light") }
 }
 
-const cheermote = (prefix: string, type: string, order: number, lastUpdated: string) => ({
+const cheermote = (base: string, prefix: string, type: string, order: number, lastUpdated: string) => ({
   prefix,
   tiers: tiers.map((minBits, k) => ({
     min_bits: minBits,
     id: String(minBits),
     color: tierColors[k],
-    images: images(prefix, minBits),
+    images: images(base, prefix, minBits),
     can_cheer: true,
     show_in_bits_card: true
   })),
@@ -119,15 +120,16 @@ export const handlers: Handlers = {
 
   "get-cheermotes": (request) => {
     const updated = "2024-05-01T00:00:00Z"
+    const base = request.ctx.baseUrl
     const all = [
-      cheermote("Cheer", "global_first_party", 1, updated),
-      cheermote("BibleThump", "global_first_party", 2, updated)
+      cheermote(base, "Cheer", "global_first_party", 1, updated),
+      cheermote(base, "BibleThump", "global_first_party", 2, updated)
     ]
     const broadcasterId = request.query.get("broadcaster_id")
     const partner = broadcasterId === undefined ? undefined : index(request.state).users.get(broadcasterId)
     return Effect.succeed(data(
       partner !== undefined && partner.broadcasterType === "partner"
-        ? [cheermote(`${partner.login.slice(0, 6)}Cheer`, "channel_custom", 3, updated), ...all]
+        ? [cheermote(base, `${partner.login.slice(0, 6)}Cheer`, "channel_custom", 3, updated), ...all]
         : all
     ))
   },

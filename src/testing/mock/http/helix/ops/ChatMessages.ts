@@ -1,7 +1,8 @@
 /**
  * Chat (settings and messages): badges, chat settings (room modes plus the non-moderator delay),
  * shared chat, announcements, shoutouts (live broadcasters only), Send Chat Message (sent, or
- * dropped as Twitch drops it) and chat colors. Writes publish world events the IRC server turns
+ * dropped as Twitch drops it: banned, timed out, duplicate, slow mode, over the chat limits; 422
+ * past 500 characters) and chat colors. Writes publish world events the IRC server turns
  * into ROOMSTATE, PRIVMSG and USERNOTICE lines.
  *
  * @since 0.1.0
@@ -12,6 +13,7 @@ import { dropReasons } from "../../../world/Messaging.js"
 import type { RoomState } from "../../../world/Models.js"
 import type { WorldState } from "../../../world/State.js"
 import { failHelix, type Reply } from "../../shared.js"
+import * as EndpointLimits from "../EndpointLimits.js"
 import {
   bodyBoolean,
   bodyNumber,
@@ -27,29 +29,30 @@ import {
 } from "../Handler.js"
 import { index } from "../Wire.js"
 
-const badgeVersion = (setId: string, id: string, title: string) => ({
+/** A badge version; its pictures are on the mock's own badge CDN (`ThirdPartyCdn.ts`), as Twitch's are on its CDN. */
+const badgeVersion = (base: string, setId: string, id: string, title: string) => ({
   id,
-  image_url_1x: `https://static-cdn.jtvnw.net/badges/v1/${setId}-${id}/1`,
-  image_url_2x: `https://static-cdn.jtvnw.net/badges/v1/${setId}-${id}/2`,
-  image_url_4x: `https://static-cdn.jtvnw.net/badges/v1/${setId}-${id}/3`,
+  image_url_1x: `${base}/badges/v1/${setId}-${id}/1`,
+  image_url_2x: `${base}/badges/v1/${setId}-${id}/2`,
+  image_url_4x: `${base}/badges/v1/${setId}-${id}/3`,
   title,
   description: title,
   click_action: "none",
   click_url: ""
 })
 
-const globalBadges = [
-  { set_id: "broadcaster", versions: [badgeVersion("broadcaster", "1", "Broadcaster")] },
-  { set_id: "moderator", versions: [badgeVersion("moderator", "1", "Moderator")] },
-  { set_id: "vip", versions: [badgeVersion("vip", "1", "VIP")] },
-  { set_id: "partner", versions: [badgeVersion("partner", "1", "Verified")] },
-  { set_id: "staff", versions: [badgeVersion("staff", "1", "Staff")] },
-  { set_id: "premium", versions: [badgeVersion("premium", "1", "Prime Gaming")] },
-  { set_id: "turbo", versions: [badgeVersion("turbo", "1", "Turbo")] },
-  { set_id: "subscriber", versions: [badgeVersion("subscriber", "0", "Subscriber")] },
+const globalBadges = (base: string) => [
+  { set_id: "broadcaster", versions: [badgeVersion(base, "broadcaster", "1", "Broadcaster")] },
+  { set_id: "moderator", versions: [badgeVersion(base, "moderator", "1", "Moderator")] },
+  { set_id: "vip", versions: [badgeVersion(base, "vip", "1", "VIP")] },
+  { set_id: "partner", versions: [badgeVersion(base, "partner", "1", "Verified")] },
+  { set_id: "staff", versions: [badgeVersion(base, "staff", "1", "Staff")] },
+  { set_id: "premium", versions: [badgeVersion(base, "premium", "1", "Prime Gaming")] },
+  { set_id: "turbo", versions: [badgeVersion(base, "turbo", "1", "Turbo")] },
+  { set_id: "subscriber", versions: [badgeVersion(base, "subscriber", "0", "Subscriber")] },
   {
     set_id: "bits",
-    versions: ["1", "100", "1000", "5000", "10000"].map((v) => badgeVersion("bits", v, `cheer ${v}`))
+    versions: ["1", "100", "1000", "5000", "10000"].map((v) => badgeVersion(base, "bits", v, `cheer ${v}`))
   }
 ]
 
@@ -132,7 +135,7 @@ const isLive = (s: WorldState, userId: string) => s.streams.some((x) => x.userId
  * @category handlers
  */
 export const messageHandlers: Handlers = {
-  "get-global-chat-badges": () => Effect.succeed(data(globalBadges)),
+  "get-global-chat-badges": (request) => Effect.succeed(data(globalBadges(request.ctx.baseUrl))),
 
   "get-channel-chat-badges": (request) => {
     const broadcasterId = required(request, "broadcaster_id")
@@ -141,12 +144,14 @@ export const messageHandlers: Handlers = {
     const subscriber = {
       set_id: "subscriber",
       versions: ["0", "3", "6", "12"].map((v) =>
-        badgeVersion(`subscriber-${broadcasterId}`, v, `${v}-Month Subscriber`)
+        badgeVersion(request.ctx.baseUrl, `subscriber-${broadcasterId}`, v, `${v}-Month Subscriber`)
       )
     }
     const bits = {
       set_id: "bits",
-      versions: ["1", "100"].map((v) => badgeVersion(`bits-${broadcasterId}`, v, `cheer ${v}`))
+      versions: ["1", "100"].map((v) =>
+        badgeVersion(request.ctx.baseUrl, `bits-${broadcasterId}`, v, `cheer ${v}`)
+      )
     }
     return Effect.succeed(data(owner.broadcasterType === "partner" ? [subscriber, bits] : [subscriber]))
   },
@@ -222,12 +227,18 @@ export const messageHandlers: Handlers = {
     Effect.gen(function*() {
       const message = bodyString(request, "message") ?? ""
       if (message.trim() === "") return yield* failHelix(400, "The message field may not be empty.")
+      if ([...message].length > 500) return yield* failHelix(422, "The message is too large.")
+      const verdict = yield* EndpointLimits.take(request, EndpointLimits.chatMessages)
       const sent = yield* fromWorld(request.ctx.world.sendChatMessage({
         broadcasterId: bodyString(request, "broadcaster_id") ?? "",
         senderId: bodyString(request, "sender_id") ?? "",
         text: message,
-        replyParentMessageId: bodyString(request, "reply_parent_message_id") ?? ""
-      }))
+        replyParentMessageId: bodyString(request, "reply_parent_message_id") ?? "",
+        rateLimited: verdict._tag === "Refused"
+      })).pipe(Effect.onError(() => EndpointLimits.giveBack(request.ctx, verdict)))
+      // A message dropped for another reason does not use up a send (as on IRC).
+      if (sent.dropReason !== "") yield* EndpointLimits.giveBack(request.ctx, verdict)
+      if (sent.dropReason === "msg_ratelimit") yield* EndpointLimits.countRefusal(request, false)
       return data([{
         message_id: sent.id,
         is_sent: sent.dropReason === "",

@@ -1,0 +1,160 @@
+/**
+ * The WebSocket client's life: connect when a subscription is wanted, take the session from the
+ * welcome, create the wanted subscriptions at once (Twitch closes a connection without one within
+ * 10 s), follow `session_reconnect` (open its URL, keep reading the old connection until the new
+ * one's welcome, then close the old one: the subscriptions carry over), and after any other end
+ * (Twitch has then disabled every subscription) wait on the backoff schedule, connect again and
+ * create them all anew.
+ */
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
+import { ConnectionEvent } from "../EventSub.js"
+import type { Session } from "../Notification.js"
+import * as Connection from "./connection.js"
+import type { Creator } from "./creator.js"
+import type { Registry } from "./registry.js"
+import type { Counters, Signals } from "./signals.js"
+
+/** What the supervisor drives. */
+export interface SupervisorOptions {
+  /** The first URL, with `keepalive_timeout_seconds`. */
+  readonly url: string
+  readonly connection: Omit<Connection.ConnectionOptions, "onMessage" | "onUnreadable">
+  readonly registry: () => Registry
+  readonly creator: () => Creator
+  readonly counters: Counters
+  readonly signals: Signals
+  readonly log: (message: string) => void
+  /** Opens when a subscription is wanted (the client connects only then). */
+  readonly wanted: Effect.Latch
+  readonly welcomeTimeout: Duration.Duration
+  readonly reconnectGrace: Duration.Duration
+  readonly backoff: Schedule.Schedule<unknown>
+  /** A connection that lived this long resets the backoff. */
+  readonly stableAfter: Duration.Duration
+  /** The session in use changes (`None` while disconnected). */
+  readonly onSession: (session: Option.Option<Session>) => void
+}
+
+const openIn = (scope: Scope.CloseableScope, url: string, options: SupervisorOptions) =>
+  Scope.extend(
+    Connection.open(url, {
+      ...options.connection,
+      onMessage: (inbound, now) => options.registry().handle(inbound, now),
+      onUnreadable: (detail) => {
+        options.counters.add("unreadable")
+        options.log(`EventSub message skipped: ${detail}`)
+      }
+    }),
+    scope
+  )
+
+const waitWelcome = (connection: Connection.Connection, within: Duration.Duration) =>
+  Effect.raceFirst(
+    Effect.map(Deferred.await(connection.welcome), Option.some),
+    Effect.as(Deferred.await(connection.ended), Option.none<Session>())
+  ).pipe(Effect.timeoutTo({ duration: within, onTimeout: () => Option.none<Session>(), onSuccess: (s) => s }))
+
+const welcomed = (options: SupervisorOptions, session: Session) =>
+  Effect.gen(function*() {
+    options.onSession(Option.some(session))
+    options.signals.emit(ConnectionEvent.Welcomed({
+      sessionId: session.id,
+      keepaliveTimeoutSeconds: Option.getOrElse(session.keepaliveTimeoutSeconds, () => 10)
+    }))
+    yield* Effect.annotateCurrentSpan("twitch.eventsub.session_id", session.id)
+  })
+
+/** Opens a connection and waits for its welcome (span "EventSub connect"). */
+const connect = (
+  options: SupervisorOptions,
+  scope: Scope.CloseableScope,
+  url: string,
+  within: Duration.Duration
+) =>
+  Effect.gen(function*() {
+    const connection = yield* openIn(scope, url, options)
+    const session = yield* waitWelcome(connection, within)
+    if (Option.isSome(session)) {
+      yield* Effect.annotateCurrentSpan("twitch.eventsub.session_id", session.value.id)
+    }
+    return { connection, session }
+  }).pipe(
+    Effect.withSpan("EventSub connect", {
+      kind: "client",
+      attributes: { "twitch.eventsub.url": url.replace(/\?.*$/, "") }
+    })
+  )
+
+/** One session: from the first welcome through any number of `session_reconnect`s to its end. */
+const runSession = (options: SupervisorOptions, url: string) =>
+  Effect.gen(function*() {
+    let scope = yield* Scope.make()
+    yield* Effect.addFinalizer(() => Scope.close(scope, Exit.void))
+    const first = yield* connect(options, scope, url, options.welcomeTimeout)
+    let connection = first.connection
+    if (Option.isNone(first.session)) {
+      const ended = yield* Deferred.poll(connection.ended)
+      return Option.isSome(ended) ? yield* ended.value : { reason: "NoWelcome", code: Option.none() } as const
+    }
+    const session = first.session.value
+    yield* welcomed(options, session).pipe(
+      Effect.zipRight(options.creator().createAll(options.registry().missing(), options.registry().report)),
+      Effect.withSpan("EventSub welcome", { attributes: { "twitch.eventsub.session_id": session.id } }),
+      Effect.forkScoped
+    )
+    for (;;) {
+      const next = yield* Effect.raceFirst(
+        Effect.map(Deferred.await(connection.ended), (ended) => ({ _tag: "Ended", ended }) as const),
+        Effect.map(Deferred.await(connection.reconnect), (to) => ({ _tag: "Reconnect", to }) as const)
+      )
+      if (next._tag === "Ended") return next.ended
+      options.signals.emit(ConnectionEvent.ReconnectRequested({ sessionId: session.id }))
+      const handover = yield* Effect.gen(function*() {
+        const nextScope = yield* Scope.make()
+        const candidate = yield* connect(options, nextScope, next.to, options.reconnectGrace)
+        if (Option.isNone(candidate.session)) {
+          yield* Scope.close(nextScope, Exit.void)
+          return Option.none()
+        }
+        // The new connection is welcomed: the old one stops here (the subscriptions carry over).
+        yield* Scope.close(scope, Exit.void)
+        yield* welcomed(options, candidate.session.value)
+        return Option.some({ scope: nextScope, connection: candidate.connection })
+      }).pipe(
+        Effect.withSpan("EventSub reconnect", { attributes: { "twitch.eventsub.session_id": session.id } })
+      )
+      if (Option.isNone(handover)) return { reason: "ReconnectFailed", code: Option.none() } as const
+      scope = handover.value.scope
+      connection = handover.value.connection
+      options.counters.add("reconnects")
+    }
+  }).pipe(Effect.scoped)
+
+/** Runs forever (until interrupted): connect, run a session, back off, connect again. */
+export const run = (options: SupervisorOptions): Effect.Effect<never> =>
+  Effect.gen(function*() {
+    const driver = yield* Schedule.driver(options.backoff)
+    let attempt = 0
+    for (;;) {
+      yield* options.wanted.await
+      attempt++
+      const started = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+      options.signals.emit(ConnectionEvent.Connecting({ attempt, url: options.url.replace(/\?.*$/, "") }))
+      const ended = yield* runSession(options, options.url)
+      options.onSession(Option.none())
+      options.registry().forgetIds()
+      options.signals.emit(ConnectionEvent.Disconnected({ reason: ended.reason, code: ended.code }))
+      const lived = (yield* Effect.clockWith((clock) => clock.currentTimeMillis)) - started
+      if (lived >= Duration.toMillis(options.stableAfter)) yield* driver.reset
+      if (options.registry().size() === 0) options.wanted.unsafeClose()
+      options.counters.add("reconnects")
+      options.signals.emit(ConnectionEvent.Reconnecting({ attempt: attempt + 1 }))
+      yield* Effect.ignore(driver.next(undefined))
+    }
+  })

@@ -1,0 +1,68 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Either from "effect/Either"
+import * as Dedupe from "../../../../src/chat/internal/engine/dedupe.js"
+import { parseTwitchLine } from "../../../../src/chat/TwitchMessage.js"
+
+const parse = (line: string) => Either.getOrThrow(parseTwitchLine(line))
+const clear = parse("@room-id=1;target-user-id=5;tmi-sent-ts=1000 :tmi.twitch.tv CLEARCHAT #room :baduser")
+const notice = parse("@msg-id=slow_on :tmi.twitch.tv NOTICE #room :This room is now in slow mode.")
+const privmsg = parse("@id=abc :u!u@u.tmi.twitch.tv PRIVMSG #room :hi")
+
+describe("engine/dedupe", () => {
+  it("drops a repeated id while it is among the last `size` ids", () => {
+    const d = Dedupe.make(2)
+    assert.isFalse(d.seenId("a"))
+    assert.isTrue(d.seenId("a"))
+    assert.isFalse(d.seenId("b"))
+    assert.isFalse(d.seenId("c")) // evicts a
+    assert.isFalse(d.seenId("a"))
+    assert.isFalse(d.seenId(""))
+    assert.isFalse(d.seenId(""))
+  })
+
+  it("during an overlap, drops a room event the other connection delivered, counting copies", () => {
+    const d = Dedupe.make(16)
+    // Outside an overlap nothing is a copy.
+    assert.isFalse(d.overlapCopy(1, clear))
+    assert.isFalse(d.overlapCopy(2, clear))
+    const overlap = d.startOverlap()
+    assert.isFalse(d.overlapCopy(1, notice))
+    assert.isFalse(d.overlapCopy(1, notice)) // it really came twice on the old connection
+    assert.isTrue(d.overlapCopy(2, notice))
+    assert.isTrue(d.overlapCopy(2, notice))
+    assert.isFalse(d.overlapCopy(2, notice)) // a third one is new
+    assert.isFalse(d.overlapCopy(2, privmsg)) // PRIVMSGs go by id
+    // An earlier overlap's end does not end a later one.
+    const later = d.startOverlap()
+    d.endOverlap(overlap)
+    assert.isFalse(d.overlapCopy(1, clear))
+    assert.isTrue(d.overlapCopy(2, clear))
+    d.endOverlap(later)
+    assert.isFalse(d.overlapCopy(1, clear))
+    assert.isFalse(d.overlapCopy(2, clear))
+  })
+})
+
+describe("engine/dedupe lines", () => {
+  it("reads the id tag in place, wherever it stands, and only in the tags", () => {
+    const d = Dedupe.make(8)
+    assert.isFalse(d.seenLine("@id=a-1;x=y :u PRIVMSG #r :t"))
+    assert.isTrue(d.seenLine("@id=a-1;x=z :u PRIVMSG #r :other text"))
+    assert.isTrue(d.seenId("a-1"))
+    assert.isFalse(d.seenLine("@badges=;reply-parent-msg-id=a-1;id=b-2 :u PRIVMSG #r :t"))
+    assert.isTrue(d.seenLine("@id=b-2 :u PRIVMSG #r :t"))
+    assert.isFalse(d.seenLine(":u PRIVMSG #r :;id=b-2"))
+    assert.isFalse(d.seenLine(":u PRIVMSG #r :;id=b-2"))
+    assert.isFalse(d.seenLine("@x=1 :u PRIVMSG #r :t ;id=b-2"))
+    assert.isFalse(d.seenLine("@id= :u PRIVMSG #r :t"))
+  })
+
+  it("forgets ids beyond its size, and tells ids apart (no false copies over 200k ids)", () => {
+    const d = Dedupe.make(4096)
+    let copies = 0
+    for (let i = 0; i < 200_000; i++) if (d.seenId(`${i.toString(16)}-${(i * 7919) % 100_003}`)) copies++
+    assert.strictEqual(copies, 0)
+    assert.isTrue(d.seenId(`${(199_999).toString(16)}-${(199_999 * 7919) % 100_003}`))
+    assert.isFalse(d.seenId(`${(0).toString(16)}-0`))
+  })
+})
