@@ -8,7 +8,7 @@ import * as Schema from "effect/Schema"
 export const EmptyAsNone = Schema.OptionFromNonEmptyTrimmedString
 
 /** An RFC 3339 timestamp where `""` means "none" (e.g. `started_at` of an offline channel). */
-export const OptionalDate = Schema.transform(Schema.String, Schema.OptionFromSelf(Schema.DateFromSelf), {
+export const OptionalDate = Schema.transform(Schema.String, Schema.OptionFromSelf(Schema.ValidDateFromSelf), {
   strict: true,
   decode: (s) => {
     if (s.trim() === "") return Option.none()
