@@ -94,6 +94,7 @@ describe("twitcher CLI against a shared mock", () => {
           "playlist",
           "emote",
           "chat",
+          "events",
           "login",
           "logout",
           "mock"

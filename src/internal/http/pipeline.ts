@@ -171,14 +171,16 @@ export const timeLimit = (limit: Duration.Duration) => {
     Effect.flatMap(Scope.make(), (scope) =>
       Effect.flatMap(Effect.runtime<never>(), (runtime) => {
         let expired = false
+        // Interruptible even when the call is not (a request in a finalizer): else the sleeper
+        // outlives the call and keeps the process alive until the limit.
         const sleeper = Runtime.runFork(runtime)(
-          Effect.zipRight(
+          Effect.interruptible(Effect.zipRight(
             Effect.sleep(limit),
             Effect.suspend(() => {
               expired = true
               return Scope.close(scope, Exit.void)
             })
-          )
+          ))
         )
         return attempt.pipe(
           Effect.provideService(Scope.Scope, scope),
