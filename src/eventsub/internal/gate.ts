@@ -23,8 +23,45 @@ export interface Gate {
   readonly size: () => number
 }
 
-/** Parses an RFC 3339 timestamp (nanoseconds are cut to milliseconds); `NaN` when it is not one. */
-export const timestampMillis = (timestamp: string): number => Date.parse(timestamp)
+const digits2 = (s: string, at: number): number => {
+  const a = s.charCodeAt(at) - 48
+  const b = s.charCodeAt(at + 1) - 48
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN
+}
+
+/**
+ * Parses an RFC 3339 timestamp (nanoseconds are cut to milliseconds); `NaN` when it is not one.
+ * Twitch's UTC form (`2026-12-03T10:11:12.123456789Z`) is read digit by digit (`Date.parse` takes
+ * about 1 us for its nine fractional digits, on every message); anything else goes to `Date.parse`.
+ */
+export const timestampMillis = (timestamp: string): number => {
+  const s = timestamp
+  const n = s.length
+  if (
+    n < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(n - 1) !== 90 ||
+    (n > 20 && (s.charCodeAt(19) !== 46 || n < 22))
+  ) return Date.parse(s)
+  let millis = 0
+  for (let i = 20, scale = 100; i < n - 1; i++, scale /= 10) {
+    const d = s.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return Date.parse(s)
+    if (scale >= 1) millis += d * scale
+  }
+  const month = digits2(s, 5)
+  const day = digits2(s, 8)
+  const hours = digits2(s, 11)
+  const minutes = digits2(s, 14)
+  const seconds = digits2(s, 17)
+  if (
+    !(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hours <= 23 && minutes <= 59 && seconds <= 59)
+  ) {
+    return Date.parse(s)
+  }
+  const year = digits2(s, 0) * 100 + digits2(s, 2)
+  // Date.UTC reads years 0-99 as 1900-1999
+  return year >= 100 ? Date.UTC(year, month - 1, day, hours, minutes, seconds, millis) : Date.parse(s)
+}
 
 /** Builds a gate. */
 export const make = (options: GateOptions): Gate => {

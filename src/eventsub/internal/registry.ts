@@ -175,52 +175,67 @@ export const make = (context: {
       })
     )
 
-  const find = (id: string, label: string, raw: Readonly<Record<string, unknown>>): Entry | undefined => {
-    const known = byId.get(id)
+  const find = (inbound: Extract<Inbound, { _tag: "Notification" | "Revocation" }>): Entry | undefined => {
+    const known = byId.get(inbound.subscription.id)
     if (known !== undefined) return known
     // A message may arrive before the create request's answer: match it by type and condition.
+    const label = Definition.key(inbound.type, inbound.version)
+    const raw = inbound.subscription.raw
     for (const entry of entries.values()) {
       if (entry.label === label && entry.twitchId === undefined && conditionMatches(entry, raw)) return entry
     }
     return undefined
   }
 
-  const deliver = (
+  /** Decodes one event and offers it to the entry's streams and the stream of everything. */
+  const deliverOne = (
     inbound: Extract<Inbound, { _tag: "Notification" }>,
     entry: Entry | undefined,
-    subscription: () => Option.Option<EventSubSubscription>
+    definition: Definition.Any,
+    raw: unknown,
+    subscription: { value: Option.Option<EventSubSubscription> | undefined }
   ) => {
-    const label = Definition.key(inbound.type, inbound.version)
+    const decoded = Definition.decodeEvent(definition, raw)
+    if (Either.isLeft(decoded)) {
+      counters.add("unreadable")
+      context.log(
+        `EventSub ${
+          Definition.key(inbound.type, inbound.version)
+        } event did not decode (skipped): ${decoded.left.message}`
+      )
+      return
+    }
+    counters.add("notifications")
+    if (entry !== undefined) { for (const outlet of entry.outlets) hub.offer(outlet, decoded.right) }
+    if (everything.size === 0) return
+    // Built for the stream of everything only; the definition was found by this type and version.
+    const notification = {
+      _tag: "Notification",
+      type: inbound.type,
+      version: inbound.version,
+      event: decoded.right,
+      messageId: inbound.messageId,
+      timestamp: new Date(inbound.timestamp),
+      subscriptionId: inbound.subscription.id,
+      subscription: (subscription.value ??= subscriptionOf(inbound.subscription))
+    } as Notification<Definition.Any> as Delivered
+    for (const outlet of everything) hub.offer(outlet, notification)
+  }
+
+  const deliver = (inbound: Extract<Inbound, { _tag: "Notification" }>, entry: Entry | undefined) => {
     const definition = entry?.definition ?? definitionOf(inbound.type, inbound.version)
     if (definition === undefined) {
       counters.add("unreadable")
-      context.log(`EventSub notification of an unknown type ${label}: skipped`)
+      context.log(
+        `EventSub notification of an unknown type ${Definition.key(inbound.type, inbound.version)}: skipped`
+      )
       return
     }
-    const raws = "event" in inbound.payload ? [inbound.payload.event] : inbound.payload.events
-    for (const raw of raws) {
-      const decoded = Definition.decodeEvent(definition, raw)
-      if (Either.isLeft(decoded)) {
-        counters.add("unreadable")
-        context.log(`EventSub ${label} event did not decode (skipped): ${decoded.left.message}`)
-        continue
-      }
-      counters.add("notifications")
-      if (entry !== undefined) { for (const outlet of entry.outlets) hub.offer(outlet, decoded.right) }
-      if (everything.size === 0) continue
-      // Built for the stream of everything only; the definition was found by this type and version.
-      const notification = {
-        _tag: "Notification",
-        type: inbound.type,
-        version: inbound.version,
-        event: decoded.right,
-        messageId: inbound.messageId,
-        timestamp: new Date(inbound.timestamp),
-        subscriptionId: inbound.subscription.id,
-        subscription: subscription()
-      } as Notification<Definition.Any> as Delivered
-      for (const outlet of everything) hub.offer(outlet, notification)
-    }
+    // The subscription object is decoded once, and only for the stream of everything.
+    const subscription = { value: undefined }
+    const payload = inbound.payload
+    if ("event" in payload) return deliverOne(inbound, entry, definition, payload.event, subscription)
+    for (const raw of payload.events) deliverOne(inbound, entry, definition, raw, subscription)
   }
 
   const revoke = (inbound: Extract<Inbound, { _tag: "Revocation" }>, entry: Entry | undefined) => {
@@ -254,15 +269,13 @@ export const make = (context: {
       counters.add(verdict === "duplicate" ? "duplicates" : "stale")
       return
     }
-    const label = Definition.key(inbound.type, inbound.version)
-    const entry = find(inbound.subscription.id, label, inbound.subscription.raw)
+    const entry = find(inbound)
     if (inbound._tag === "Revocation") return revoke(inbound, entry)
     if (entry !== undefined && entry.twitchId === undefined) {
       entry.twitchId = inbound.subscription.id
       byId.set(inbound.subscription.id, entry)
     }
-    let decoded: Option.Option<EventSubSubscription> | undefined
-    deliver(inbound, entry, () => (decoded ??= subscriptionOf(inbound.subscription)))
+    deliver(inbound, entry)
   }
 
   return {

@@ -5,7 +5,9 @@
  * `/helix/eventsub/subscriptions` with Twitch's rules (user token, session must be connected,
  * 300 per session, `max_total_cost` 10, the same type and condition 3 times, 3 WebSocket
  * transports with enabled subscriptions, `websocket_disconnected` after a lost connection).
- * Until the project's mock serves EventSub, the client's tests run against this.
+ * The client's tests run against the mock Twitch (test/eventsub/mock); this stays for what the
+ * mock cannot stage (a lost session's subscriptions still counted for a while, refusals forced
+ * with Twitch's wording).
  */
 import * as Crypto from "node:crypto"
 import * as Http from "node:http"
