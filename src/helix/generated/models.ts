@@ -1327,7 +1327,10 @@ export class EventSubSubscriptionTransport
     callback: Schema.optionalWith(Schema.String, { as: "Option" }),
     sessionId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("session_id")),
     connectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("connected_at")),
-    disconnectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("disconnected_at"))
+    disconnectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(
+      Schema.fromKey("disconnected_at")
+    ),
+    conduitId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("conduit_id"))
   })
 {}
 
