@@ -67,6 +67,8 @@ export interface ShardState {
   readonly sessionId: Option.Option<string>
   /** Whether Twitch took the current session for the shard. */
   readonly assigned: boolean
+  /** How long after the session's welcome Twitch took it (Twitch allows 10 s). */
+  readonly assignMillis: Option.Option<number>
 }
 
 /**
@@ -228,7 +230,8 @@ export const make = (
         [...running.values()].map((shard) => ({
           id: shard.id,
           sessionId: Option.map(shard.session(), (s) => s.id),
-          assigned: shard.assigned()
+          assigned: shard.assigned(),
+          assignMillis: shard.assignMillis()
         }))
       ),
       shardEvents: shardEvents.stream,

@@ -34,6 +34,8 @@ export interface Shard {
   readonly session: () => Option.Option<Session>
   /** Whether Twitch took its current session. */
   readonly assigned: () => boolean
+  /** How long after its welcome the current session was assigned. */
+  readonly assignMillis: () => Option.Option<number>
   /** Assigns the current session again (Twitch disabled the shard while the session looked alive). */
   readonly reassign: Effect.Effect<void>
 }
@@ -69,9 +71,11 @@ export const make = (options: ShardOptions): Effect.Effect<Shard, never, Scope.S
     const { conduitId, shardId, shardEvents } = options
     let session = Option.none<Session>()
     let assigned = false
-    const setAssigned = (next: boolean) => {
+    let assignMillis = Option.none<number>()
+    const setAssigned = (next: boolean, millis = Option.none<number>()) => {
       if (next !== assigned) options.onAssigned(next)
       assigned = next
+      assignMillis = millis
     }
 
     const assign = (target: Session) =>
@@ -91,7 +95,7 @@ export const make = (options: ShardOptions): Effect.Effect<Shard, never, Scope.S
         // A session lost meanwhile is not this shard's any more.
         if (!Option.exists(session, (s) => s.id === target.id)) return
         if (refused === undefined) {
-          setAssigned(true)
+          setAssigned(true, Option.some(millis))
           metrics.assignments.unsafeUpdate(1, [])
           metrics.assignMillis.unsafeUpdate(millis, [])
           shardEvents.emit(ShardEvent.Assigned({ shardId, sessionId: target.id, millis }))
@@ -138,6 +142,7 @@ export const make = (options: ShardOptions): Effect.Effect<Shard, never, Scope.S
       id: shardId,
       session: () => session,
       assigned: () => assigned,
+      assignMillis: () => assignMillis,
       reassign: Effect.suspend(() => Option.match(session, { onNone: () => Effect.void, onSome: assign }))
     }
   })
