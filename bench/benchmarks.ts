@@ -7,10 +7,12 @@ import { eventSubBenchmark } from "./eventsub/benchmark.js"
 import { helixBenchmark } from "./helix/benchmark.js"
 import type { Benchmark } from "./lib/harness.js"
 import { parseBenchmark } from "./parse/benchmark.js"
+import { scaleBenchmark } from "./scale/benchmark.js"
 
 export const benchmarks: ReadonlyArray<Benchmark> = [
   parseBenchmark,
   chatClientBenchmark,
   helixBenchmark,
-  eventSubBenchmark
+  eventSubBenchmark,
+  scaleBenchmark
 ]

@@ -3,8 +3,8 @@
  * WebSocket or conduit subscription (through the session of the shard it routes to), as fast as
  * each socket takes them. The event is built once per
  * subscription; every message gets its own `message_id` (a reserved block of ids) and the same
- * timestamp. Sends wait for the socket every 1,000 messages, so memory stays bounded. Messages are
- * not kept for `resend`. Webhook subscriptions are skipped.
+ * timestamp. Sends wait for the socket every 1,000 messages (over all subscriptions), so memory
+ * stays bounded, and then give the event loop a turn, so sockets that closed are seen. Messages are not kept for `resend`. Webhook subscriptions are skipped.
  *
  * @since 0.1.0
  */
@@ -24,11 +24,29 @@ import * as Wire from "./Wire.js"
 
 const batch = 1_000
 
-/** The open session a subscription's messages go to now: its own, or its conduit's routed shard's. */
-const sessionOf = (env: Env, sub: Subscription): Effect.Effect<Option.Option<Session>> => {
+/**
+ * A turn of Node's event loop for I/O: without it a burst keeps the loop from reading sockets, and a
+ * peer that died goes unnoticed (its shard stays enabled) until the burst ends.
+ */
+const ioTurn = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
+/**
+ * The open session a subscription's messages go to now: its own, or its conduit's routed shard's
+ * (`retry`: the hashed shard was down, this is the one retry's).
+ */
+const sessionOf = (
+  env: Env,
+  sub: Subscription
+): Effect.Effect<Option.Option<{ readonly session: Session; readonly retry: boolean }>> => {
   switch (sub.transport.method) {
     case "websocket":
-      return Sessions.find(env, sub.transport.sessionId)
+      return Effect.map(
+        Sessions.find(env, sub.transport.sessionId),
+        Option.map((session) => ({ session, retry: false }))
+      )
     case "conduit":
       return ConduitRouting.sessionFor(env, sub)
     case "webhook":
@@ -50,27 +68,44 @@ const framer = (sub: Subscription, event: Payload.JsonObject, timestamp: string,
  * went out. A conduit subscription's session is looked up again when it ends mid-burst (the retry
  * shard takes over); what finds no session is counted dropped.
  */
-const burst = (env: Env, sub: Subscription, emission: Delivery.Emission, count: number) =>
+const burst = (
+  env: Env,
+  sub: Subscription,
+  emission: Delivery.Emission,
+  count: number,
+  unflushed: { n: number }
+) =>
   Effect.gen(function*() {
     const spec = Facts.find(sub.type, sub.version)
     if (spec === undefined || sub.transport.method === "webhook") return 0
-    let session = yield* sessionOf(env, sub)
+    let target = yield* sessionOf(env, sub)
     const ids = yield* env.ids.uuids(count)
     const event = yield* Delivery.eventFor(env, spec, sub.condition, [emission.event], ids(0))
     const frame = framer(sub, event, yield* Time.now, `blast-${ids(0)}`)
     let sent = 0
-    while (sent < count && Option.isSome(session)) {
-      const socket = session.value.socket
-      if (yield* Sessions.isClosed(session.value)) {
-        session = sub.transport.method === "conduit" ? yield* sessionOf(env, sub) : Option.none()
+    while (sent < count && Option.isSome(target)) {
+      const session = target.value.session
+      const socket = session.socket
+      if (yield* Sessions.isClosed(session)) {
+        target = sub.transport.method === "conduit" ? yield* sessionOf(env, sub) : Option.none()
         continue
       }
-      const end = Math.min(count, sent + batch)
+      const start = sent
+      // Written without waiting until `batch` messages (over all subscriptions) are pending.
+      const end = Math.min(count, sent + batch - unflushed.n)
+      unflushed.n += end - sent
       for (; sent < end - 1; sent++) socket.send(frame(ids(sent)))
-      yield* socket.sendFlushed(frame(ids(sent)))
+      if (unflushed.n >= batch) {
+        yield* socket.sendFlushed(frame(ids(sent)))
+        unflushed.n = 0
+        yield* ioTurn
+      } else {
+        socket.send(frame(ids(sent)))
+      }
       sent++
+      if (target.value.retry) yield* increment(env, "conduitRetries", sent - start)
       const now = yield* Clock.currentTimeMillis
-      yield* Ref.update(session.value.live, (l) => ({ ...l, lastSentAt: now }))
+      yield* Ref.update(session.live, (l) => ({ ...l, lastSentAt: now }))
     }
     if (sub.transport.method === "conduit" && sent < count) {
       yield* increment(env, "conduitDropped", count - sent)
@@ -97,7 +132,10 @@ export const blast = (
       (version === undefined || s.version === version)
     )
     let messages = 0
-    for (const sub of subs) messages += yield* burst(env, sub, emission, Math.max(0, Math.floor(count)))
+    const unflushed = { n: 0 }
+    for (const sub of subs) {
+      messages += yield* burst(env, sub, emission, Math.max(0, Math.floor(count)), unflushed)
+    }
     yield* increment(env, "notifications", messages)
     return { messages, subscriptions: subs.length, millis: (yield* Clock.currentTimeMillis) - start }
   })

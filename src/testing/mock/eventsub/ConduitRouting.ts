@@ -92,18 +92,23 @@ const openSession = (env: Env, shard: Shard | undefined) =>
 
 /**
  * The open session a conduit subscription's messages go to now (the hashed shard's, else the
- * retry shard's), for bursts; `None` when neither is an open WebSocket shard.
+ * retry shard's, `retry` then true), for bursts; `None` when neither is an open WebSocket shard.
  *
  * @since 0.1.0
  * @category routing
  */
-export const sessionFor = (env: Env, sub: Subscription): Effect.Effect<Option.Option<Session>> =>
+export const sessionFor = (
+  env: Env,
+  sub: Subscription
+): Effect.Effect<Option.Option<{ readonly session: Session; readonly retry: boolean }>> =>
   Effect.gen(function*() {
     const conduit = yield* conduitOf(env, sub)
     if (Option.isNone(conduit)) return Option.none()
     const key = ConduitStore.routingKey(sub)
     const first = ConduitStore.primary(conduit.value, key)
     const session = yield* openSession(env, first)
-    if (Option.isSome(session) || first === undefined) return session
-    return yield* openSession(env, ConduitStore.fallback(conduit.value, key, first))
+    if (Option.isSome(session)) return Option.some({ session: session.value, retry: false })
+    if (first === undefined) return Option.none()
+    const second = yield* openSession(env, ConduitStore.fallback(conduit.value, key, first))
+    return Option.map(second, (s) => ({ session: s, retry: true }))
   })
