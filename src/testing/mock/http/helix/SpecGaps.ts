@@ -37,21 +37,6 @@ export const gaps: ReadonlyArray<Gap> = [
     why: "Get Emote Sets answers the global set (emote_set_id 0) with emote_type \"globals\" (and " +
       "\"smilies\"); the spec's enum lists only the channel types."
   },
-  ...(["create-eventsub-subscription", "get-eventsub-subscriptions"] as const).flatMap((operationId) => [
-    {
-      operationId,
-      path: "data.*.transport.method",
-      value: "conduit",
-      why: "A subscription to a conduit answers transport.method \"conduit\" (the spec's enum has " +
-        "only webhook and websocket)."
-    },
-    {
-      operationId,
-      path: "data.*.transport.conduit_id",
-      value: "",
-      why: "A subscription to a conduit answers transport.conduit_id, which the spec does not list."
-    }
-  ]),
   ...(["get-shield-mode-status", "update-shield-mode-status"] as const).map((operationId) => ({
     operationId,
     path: "data.*.last_activated_at",
