@@ -4,17 +4,25 @@
  * - (a) `pool.ts`: one `ChatPool` reading 5,000 channels of the mock IRC server anonymously, with
  *   a realistic message mix: time until every channel is joined against what the JOIN limit
  *   allows, memory per channel, messages per second.
- * - (b) conduit workers (three processes sharing one EventSub conduit): listed here by the
- *   conduit work, from `conduit*.ts`.
+ * - (b) `conduit.ts`: three worker processes sharing 5,000 channels through one EventSub conduit:
+ *   events per second summed, each worker's share, and what a killed worker costs.
  *
  * Each case prints its own figures; `bench/README.md` records them.
  */
 import type { Benchmark, RunOptions } from "../lib/harness.js"
 import type { ScaleCase } from "./case.js"
+import { runConduit } from "./conduit.js"
 import { poolCase } from "./pool.js"
 
-/** The cases, in the order they run. Part (b), conduit workers, goes after the pool. */
-export const cases: ReadonlyArray<ScaleCase> = [poolCase]
+/** Part (b): a conduit fleet. */
+const conduitCase: ScaleCase = {
+  name: "conduit",
+  title: "(b) a conduit fleet: three worker processes, one conduit, 5,000 channels",
+  run: runConduit
+}
+
+/** The cases, in the order they run. */
+export const cases: ReadonlyArray<ScaleCase> = [poolCase, conduitCase]
 
 // BENCH_SCALE_CASES="pool" runs only the named cases.
 const only = (process.env["BENCH_SCALE_CASES"] ?? "").split(" ").filter((c) => c.length > 0)
@@ -31,6 +39,7 @@ const run = async (options: RunOptions): Promise<void> => {
 /** The scale benchmark, for the registry. */
 export const scaleBenchmark: Benchmark = {
   name: "scale",
-  description: "thousands of channels: a ChatPool over many connections (and conduit workers)",
+  description:
+    "thousands of channels: a ChatPool over many connections and a conduit fleet of three processes",
   run
 }

@@ -99,9 +99,6 @@ export const defaultBackoff: Schedule.Schedule<unknown> = Schedule.exponential("
   Schedule.jittered
 )
 
-const keepaliveOf = (seconds: number | undefined): number =>
-  Math.min(600, Math.max(10, Math.round(Number.isFinite(seconds) ? (seconds ?? 10) : 10)))
-
 /**
  * Builds the client; it connects once a subscription is wanted and lives until the scope closes.
  *
@@ -131,7 +128,7 @@ export const make = (
       concurrency: options.createConcurrency ?? 10
     })
     const registry = Registry.make({ ...core, creator })
-    const keepalive = keepaliveOf(options.keepaliveTimeoutSeconds)
+    const keepalive = Core.keepaliveSeconds(options.keepaliveTimeoutSeconds)
     const base = options.url ?? config.eventSubWebSocketUrl
     yield* Effect.forkScoped(Supervisor.run({
       ...core,
@@ -141,8 +138,13 @@ export const make = (
         silenceGrace: Duration.decode(options.silenceGrace ?? "2 seconds"),
         keepaliveTimeout: Duration.seconds(keepalive)
       },
-      registry: () => registry,
-      creator: () => creator,
+      onMessage: registry.handle,
+      onWelcome: () => creator.createAll(registry.missing(), registry.report),
+      onHandover: () => Effect.void,
+      onLost: () => {
+        registry.forgetIds()
+        return registry.size() > 0
+      },
       wanted,
       welcomeTimeout: Duration.decode(options.welcomeTimeout ?? "10 seconds"),
       reconnectGrace: Duration.seconds(30),

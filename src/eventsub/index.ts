@@ -5,6 +5,48 @@
  */
 
 /**
+ * Conduits on Twitch: list, create, resize, delete, shards.
+ *
+ * @since 0.1.0
+ */
+export * as Conduit from "./conduit/Conduit.js"
+
+/**
+ * The conduit shards' metrics.
+ *
+ * @since 0.1.0
+ */
+export * as ConduitMetrics from "./conduit/ConduitMetrics.js"
+
+/**
+ * This process's shards of a conduit, with the EventSub streams.
+ *
+ * @since 0.1.0
+ */
+export * as ConduitShard from "./conduit/ConduitShard.js"
+
+/**
+ * Subscribing many channels to a conduit within the rate limits.
+ *
+ * @since 0.1.0
+ */
+export * as ConduitSubscriptions from "./conduit/ConduitSubscriptions.js"
+
+/**
+ * What happens to a process's shards.
+ *
+ * @since 0.1.0
+ */
+export * as ShardEvent from "./conduit/ShardEvent.js"
+
+/**
+ * Which shards a process runs (process i of n, or a list).
+ *
+ * @since 0.1.0
+ */
+export * as ShardOwnership from "./conduit/ShardOwnership.js"
+
+/**
  * Close codes of the WebSocket as typed reasons.
  *
  * @since 0.1.0

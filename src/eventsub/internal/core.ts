@@ -19,6 +19,10 @@ import * as Signals from "./signals.js"
 /** The replay window: older messages are refused (Twitch's advice). */
 export const maxAge = Duration.minutes(10)
 
+/** The keepalive timeout asked of Twitch: 10 to 600 seconds, default 10. */
+export const keepaliveSeconds = (seconds: number | undefined): number =>
+  Math.min(600, Math.max(10, Math.round(Number.isFinite(seconds) ? (seconds ?? 10) : 10)))
+
 /** Buffer and dedupe options both transports take. */
 export interface CoreOptions {
   /** Items kept per stream (default 4096; 0 = unbounded). */

@@ -31,6 +31,11 @@ import type { Entry } from "./registry.js"
 export type Transport =
   | { readonly method: "websocket"; readonly sessionId: string }
   | { readonly method: "webhook"; readonly callback: string; readonly secret: Redacted.Redacted<string> }
+  | { readonly method: "conduit"; readonly conduitId: string }
+
+/** What identifies a transport: its session, callback or conduit. */
+const targetOf = (t: Transport): string =>
+  t.method === "websocket" ? t.sessionId : t.method === "webhook" ? t.callback : t.conduitId
 
 /** What the creator tells the registry. */
 export interface Report {
@@ -84,14 +89,32 @@ const createWithExtra = (extra: Readonly<Record<string, unknown>>) => ({
 })
 
 const sameTransport = (a: Transport, b: Option.Option<Transport>): boolean =>
-  Option.isSome(b) && (a.method === "websocket"
-    ? b.value.method === "websocket" && b.value.sessionId === a.sessionId
-    : b.value.method === "webhook" && b.value.callback === a.callback)
+  Option.isSome(b) && b.value.method === a.method && targetOf(b.value) === targetOf(a)
 
-const onTransport = (sub: EventSubSubscription, transport: Transport): boolean =>
-  transport.method === "websocket"
-    ? Option.getOrUndefined(sub.transport.sessionId) === transport.sessionId
-    : Option.getOrUndefined(sub.transport.callback) === transport.callback
+const onTransport = (sub: EventSubSubscription, transport: Transport): boolean => {
+  const t = sub.transport
+  const target = transport.method === "websocket"
+    ? t.sessionId
+    : transport.method === "webhook"
+    ? t.callback
+    : t.conduitId
+  return Option.getOrUndefined(target) === targetOf(transport)
+}
+
+const wire = (transport: Transport) => {
+  switch (transport.method) {
+    case "websocket":
+      return { method: "websocket", sessionId: transport.sessionId } as const
+    case "webhook":
+      return {
+        method: "webhook",
+        callback: transport.callback,
+        secret: Redacted.value(transport.secret)
+      } as const
+    case "conduit":
+      return { method: "conduit", conduitId: transport.conduitId } as const
+  }
+}
 
 /** Builds the creator. */
 export const make = (options: {
@@ -104,6 +127,11 @@ export const make = (options: {
   /** A subscription is wanted while there is no transport (the WebSocket connects). */
   readonly needTransport: Effect.Effect<void>
   readonly concurrency: number
+  /**
+   * Whether a subscription nobody wants any more is deleted on Twitch (default true; a conduit's
+   * subscriptions serve every process of a fleet and stay).
+   */
+  readonly deleteUnwanted?: boolean | undefined
 }): Effect.Effect<Creator, never, Scope.Scope> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
@@ -123,13 +151,7 @@ export const make = (options: {
           type,
           version: entry.definition.version,
           condition: entry.condition,
-          transport: transport.method === "websocket"
-            ? { method: "websocket", sessionId: transport.sessionId } as const
-            : {
-              method: "webhook",
-              callback: transport.callback,
-              secret: Redacted.value(transport.secret)
-            } as const
+          transport: wire(transport)
         }
         const extra = entry.definition.requestExtra
         if (Object.keys(extra).length === 0) return api.subscribe(params).pipe(OperationRunner.builtParams)
@@ -218,7 +240,7 @@ export const make = (options: {
       })
 
     const remove = (id: string) =>
-      api.unsubscribe({ id }).pipe(
+      options.deleteUnwanted === false ? Effect.void : api.unsubscribe({ id }).pipe(
         OperationRunner.builtParams,
         Effect.timeout("10 seconds"),
         Effect.catchAll((error) => Effect.logDebug("EventSub: deleting a subscription failed", error))

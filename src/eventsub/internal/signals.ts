@@ -35,15 +35,15 @@ export const counters = (): Counters => {
   }
 }
 
-/** Connection events to every listener. */
-export interface Signals {
-  readonly emit: (event: ConnectionEvent) => void
-  readonly stream: Stream.Stream<ConnectionEvent>
+/** Events (connection events by default) to every listener. */
+export interface Signals<A = ConnectionEvent> {
+  readonly emit: (event: A) => void
+  readonly stream: Stream.Stream<A>
 }
 
 /** Builds the event broadcaster. */
-export const signals = (): Signals => {
-  const listeners = new Set<Mailbox.Mailbox<ConnectionEvent>>()
+export const signals = <A = ConnectionEvent>(): Signals<A> => {
+  const listeners = new Set<Mailbox.Mailbox<A>>()
   return {
     emit: (event) => {
       for (const listener of listeners) listener.unsafeOffer(event)
@@ -52,7 +52,7 @@ export const signals = (): Signals => {
       Effect.map(
         Effect.acquireRelease(
           Effect.tap(
-            Mailbox.make<ConnectionEvent>({ capacity: 1024, strategy: "sliding" }),
+            Mailbox.make<A>({ capacity: 1024, strategy: "sliding" }),
             (mailbox) => Effect.sync(() => listeners.add(mailbox))
           ),
           (mailbox) =>

@@ -1,11 +1,11 @@
 /**
- * The WebSocket client's life: connect when a subscription is wanted, take the session from the
- * welcome, create the wanted subscriptions at once (Twitch closes a connection without one within
- * 10 s), follow `session_reconnect` (open its URL, keep reading the old connection until the new
- * one's welcome, then close the old one with a close frame, reading on until Twitch's answer: the
- * subscriptions carry over, and nothing already sent is lost), and after any other end
- * (Twitch has then disabled every subscription) wait on the backoff schedule, connect again and
- * create them all anew.
+ * A WebSocket session's life, for the EventSub client and for conduit shards: connect when wanted,
+ * take the session from the welcome and put it to use at once (`onWelcome`: the client creates its
+ * subscriptions, a shard assigns itself; Twitch closes a connection left unused within 10 s),
+ * follow `session_reconnect` (open its URL, keep reading the old connection until the new one's
+ * welcome, then close the old one with a close frame, reading on until Twitch's answer: nothing
+ * already sent is lost; `onHandover` runs with the new session), and after any other end (Twitch
+ * has then disabled what was on it: `onLost`) wait on the backoff schedule and connect again.
  */
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -17,8 +17,7 @@ import * as Scope from "effect/Scope"
 import { ConnectionEvent } from "../EventSub.js"
 import type { Session } from "../Notification.js"
 import * as Connection from "./connection.js"
-import type { Creator } from "./creator.js"
-import type { Registry } from "./registry.js"
+import type { Inbound } from "./frames.js"
 import type { Counters, Signals } from "./signals.js"
 
 /** What the supervisor drives. */
@@ -26,8 +25,17 @@ export interface SupervisorOptions {
   /** The first URL, with `keepalive_timeout_seconds`. */
   readonly url: string
   readonly connection: Omit<Connection.ConnectionOptions, "onMessage" | "onUnreadable">
-  readonly registry: () => Registry
-  readonly creator: () => Creator
+  /** A notification or revocation arrived (`now` from the `Clock`). */
+  readonly onMessage: (
+    inbound: Extract<Inbound, { _tag: "Notification" | "Revocation" }>,
+    now: number
+  ) => void
+  /** A new session was welcomed: put it to use (runs in the session's scope). */
+  readonly onWelcome: (session: Session) => Effect.Effect<void>
+  /** `session_reconnect` moved the session to a new one (already welcomed). */
+  readonly onHandover: (session: Session) => Effect.Effect<void>
+  /** The session ended (not by `session_reconnect`); returns whether a connection is still wanted. */
+  readonly onLost: () => boolean
   readonly counters: Counters
   readonly signals: Signals
   readonly log: (message: string) => void
@@ -46,7 +54,7 @@ const openIn = (scope: Scope.CloseableScope, url: string, options: SupervisorOpt
   Scope.extend(
     Connection.open(url, {
       ...options.connection,
-      onMessage: (inbound, now) => options.registry().handle(inbound, now),
+      onMessage: options.onMessage,
       onUnreadable: (detail) => {
         options.counters.add("unreadable")
         options.log(`EventSub message skipped: ${detail}`)
@@ -115,7 +123,7 @@ const runSession = (options: SupervisorOptions, url: string) =>
     }
     const session = first.session.value
     yield* welcomed(options, session).pipe(
-      Effect.zipRight(options.creator().createAll(options.registry().missing(), options.registry().report)),
+      Effect.zipRight(options.onWelcome(session)),
       Effect.withSpan("EventSub welcome", { attributes: { "twitch.eventsub.session_id": session.id } }),
       Effect.forkScoped
     )
@@ -137,6 +145,7 @@ const runSession = (options: SupervisorOptions, url: string) =>
         // close, and what it still carries is read until Twitch answers (at most the grace time).
         yield* retire(connection, scope, options.reconnectGrace)
         yield* welcomed(options, candidate.session.value)
+        yield* Effect.forkIn(options.onHandover(candidate.session.value), nextScope)
         return Option.some({ scope: nextScope, connection: candidate.connection })
       }).pipe(
         Effect.withSpan("EventSub reconnect", { attributes: { "twitch.eventsub.session_id": session.id } })
@@ -160,11 +169,11 @@ export const run = (options: SupervisorOptions): Effect.Effect<never> =>
       options.signals.emit(ConnectionEvent.Connecting({ attempt, url: options.url.replace(/\?.*$/, "") }))
       const ended = yield* runSession(options, options.url)
       options.onSession(Option.none())
-      options.registry().forgetIds()
+      const stillWanted = options.onLost()
       options.signals.emit(ConnectionEvent.Disconnected({ reason: ended.reason, code: ended.code }))
       const lived = (yield* Effect.clockWith((clock) => clock.currentTimeMillis)) - started
       if (lived >= Duration.toMillis(options.stableAfter)) yield* driver.reset
-      if (options.registry().size() === 0) options.wanted.unsafeClose()
+      if (!stillWanted) options.wanted.unsafeClose()
       options.counters.add("reconnects")
       options.signals.emit(ConnectionEvent.Reconnecting({ attempt: attempt + 1 }))
       yield* Effect.ignore(driver.next(undefined))

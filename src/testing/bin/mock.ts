@@ -102,7 +102,8 @@ const banner = (mock: MockTwitch.MockTwitch.Service, seed: number, fromFile: boo
     "",
     "Point effect-twitcher at it:",
     `  export TWITCH_CLIENT_ID=${c.clientId} TWITCH_HELIX_URL=${h.helixUrl} TWITCH_ID_URL=${h.idUrl} \\`,
-    `    TWITCH_GQL_URL=${h.gqlUrl} TWITCH_USHER_URL=${h.usherUrl} TWITCH_EMOTE_CDN_URL=${h.emoteCdnUrl}` +
+    `    TWITCH_GQL_URL=${h.gqlUrl} TWITCH_USHER_URL=${h.usherUrl} TWITCH_EMOTE_CDN_URL=${h.emoteCdnUrl} \\`,
+    `    TWITCH_EVENTSUB_WS_URL=${mock.eventSub.wsUrl}` +
     (irc === undefined ?
       "" :
       ` \\\n    TWITCH_IRC_HOST=127.0.0.1 TWITCH_IRC_PORT=${irc.tcpPort} TWITCH_IRC_TLS=false TWITCH_IRC_WS_URL=${irc.wsUrl}`),

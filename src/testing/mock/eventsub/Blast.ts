@@ -1,10 +1,12 @@
 /**
  * Bursts for benchmarks and load tests: `count` notifications of one type to every matching
- * WebSocket subscription, as fast as each socket takes them. The event is built once per
+ * WebSocket or conduit subscription (through the session of the shard it routes to), as fast as
+ * each socket takes them. The event is built once per
  * subscription; every message gets its own `message_id` (a reserved block of ids) and the same
- * timestamp. Each 1,000 messages leave in one write (the socket corked), then the burst waits for
- * the socket, so memory stays bounded. Messages are not kept for `resend`. Webhook subscriptions
- * are skipped.
+ * timestamp. Up to 1,000 messages (over all subscriptions) leave in one write (the socket
+ * corked), then the burst waits for the socket, so memory stays bounded, and gives the event loop
+ * a turn, so sockets that closed are seen. Messages are not kept for `resend`. Webhook
+ * subscriptions are skipped.
  *
  * @since 0.1.0
  */
@@ -12,49 +14,108 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as ConduitRouting from "./ConduitRouting.js"
 import * as Delivery from "./Delivery.js"
 import * as Facts from "./Facts.js"
 import type { BlastResult } from "./Model.js"
+import type * as Payload from "./Payload.js"
 import * as Sessions from "./Sessions.js"
-import { count as increment, type Env, type Subscription, subscriptions } from "./State.js"
+import { count as increment, type Env, type Session, type Subscription, subscriptions } from "./State.js"
 import * as Time from "./Time.js"
 import * as Wire from "./Wire.js"
 
 const batch = 1_000
 
-/** Sends `count` copies of one subscription's notification, each with its own id; returns how many went out. */
-const burst = (env: Env, sub: Subscription, emission: Delivery.Emission, count: number) =>
+/**
+ * A turn of Node's event loop for I/O: without it a burst keeps the loop from reading sockets, and a
+ * peer that died goes unnoticed (its shard stays enabled) until the burst ends.
+ */
+const ioTurn = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
+/**
+ * The open session a subscription's messages go to now: its own, or its conduit's routed shard's
+ * (`retry`: the hashed shard was down, this is the one retry's).
+ */
+const sessionOf = (
+  env: Env,
+  sub: Subscription
+): Effect.Effect<Option.Option<{ readonly session: Session; readonly retry: boolean }>> => {
+  switch (sub.transport.method) {
+    case "websocket":
+      return Effect.map(
+        Sessions.find(env, sub.transport.sessionId),
+        Option.map((session) => ({ session, retry: false }))
+      )
+    case "conduit":
+      return ConduitRouting.sessionFor(env, sub)
+    case "webhook":
+      return Effect.succeed(Option.none())
+  }
+}
+
+/** The frame of message `id` (the event is built once; only the id differs). */
+const framer = (sub: Subscription, event: Payload.JsonObject, timestamp: string, marker: string) => {
+  const parts = Wire.message(sub, { _tag: "Notification", messageId: marker, timestamp, event }).split(marker)
+  // The id goes between the two halves; an event that happens to contain the marker is framed per message.
+  return parts.length === 2
+    ? (id: string) => parts[0] + id + parts[1]
+    : (id: string) => Wire.message(sub, { _tag: "Notification", messageId: id, timestamp, event })
+}
+
+/**
+ * Sends `count` copies of one subscription's notification, each with its own id; returns how many
+ * went out. A conduit subscription's session is looked up again when it ends mid-burst (the retry
+ * shard takes over); what finds no session is counted dropped.
+ */
+const burst = (
+  env: Env,
+  sub: Subscription,
+  emission: Delivery.Emission,
+  count: number,
+  unflushed: { n: number }
+) =>
   Effect.gen(function*() {
     const spec = Facts.find(sub.type, sub.version)
-    if (spec === undefined || sub.transport.method !== "websocket") return 0
-    const session = yield* Sessions.find(env, sub.transport.sessionId)
-    if (Option.isNone(session)) return 0
+    if (spec === undefined || sub.transport.method === "webhook") return 0
+    let target = yield* sessionOf(env, sub)
     const ids = yield* env.ids.uuids(count)
     const event = yield* Delivery.eventFor(env, spec, sub.condition, [emission.event], ids(0))
-    const timestamp = yield* Time.now
-    const marker = `blast-${ids(0)}`
-    const parts = Wire.message(sub, { _tag: "Notification", messageId: marker, timestamp, event }).split(
-      marker
-    )
-    // The id goes between the two halves; an event that happens to contain the marker is framed per message.
-    const frame = parts.length === 2
-      ? (id: string) => parts[0] + id + parts[1]
-      : (id: string) => Wire.message(sub, { _tag: "Notification", messageId: id, timestamp, event })
-    const socket = session.value.socket
+    const frame = framer(sub, event, yield* Time.now, `blast-${ids(0)}`)
     let sent = 0
-    while (sent < count) {
-      if ((yield* Ref.get(session.value.live)).closed) break
-      const end = Math.min(count, sent + batch)
+    while (sent < count && Option.isSome(target)) {
+      const session = target.value.session
+      const socket = session.socket
+      if (yield* Sessions.isClosed(session)) {
+        target = sub.transport.method === "conduit" ? yield* sessionOf(env, sub) : Option.none()
+        continue
+      }
+      const start = sent
+      // Written without waiting until `batch` messages (over all subscriptions) are pending.
+      const end = Math.min(count, sent + batch - unflushed.n)
+      unflushed.n += end - sent
       const sendAll = () => {
         for (; sent < end - 1; sent++) socket.send(frame(ids(sent)))
       }
       if (socket.batch === undefined) sendAll()
       else socket.batch(sendAll)
-      yield* socket.sendFlushed(frame(ids(sent)))
+      if (unflushed.n >= batch) {
+        yield* socket.sendFlushed(frame(ids(sent)))
+        unflushed.n = 0
+        yield* ioTurn
+      } else {
+        socket.send(frame(ids(sent)))
+      }
       sent++
+      if (target.value.retry) yield* increment(env, "conduitRetries", sent - start)
+      const now = yield* Clock.currentTimeMillis
+      yield* Ref.update(session.live, (l) => ({ ...l, lastSentAt: now }))
     }
-    const now = yield* Clock.currentTimeMillis
-    yield* Ref.update(session.value.live, (l) => ({ ...l, lastSentAt: now }))
+    if (sub.transport.method === "conduit" && sent < count) {
+      yield* increment(env, "conduitDropped", count - sent)
+    }
     return sent
   })
 
@@ -77,7 +138,10 @@ export const blast = (
       (version === undefined || s.version === version)
     )
     let messages = 0
-    for (const sub of subs) messages += yield* burst(env, sub, emission, Math.max(0, Math.floor(count)))
+    const unflushed = { n: 0 }
+    for (const sub of subs) {
+      messages += yield* burst(env, sub, emission, Math.max(0, Math.floor(count)), unflushed)
+    }
     yield* increment(env, "notifications", messages)
     return { messages, subscriptions: subs.length, millis: (yield* Clock.currentTimeMillis) - start }
   })

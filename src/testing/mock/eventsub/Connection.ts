@@ -4,8 +4,8 @@
  * that many seconds of silence, WebSocket pings (a ping unanswered by the next one closes with
  * 4002), 4003 when no subscription was created within the keepalive timeout of the welcome, 4001
  * on any message from the client (only pongs are allowed), and, for a connection to a reconnect
- * URL, the old session's subscriptions moved to the new one after its welcome (4007 when the URL
- * is unknown or used).
+ * URL, the old session's subscriptions and conduit shards moved to the new one after its welcome
+ * (4007 when the URL is unknown or used). A session assigned to a conduit shard counts as used.
  *
  * @since 0.1.0
  */
@@ -16,9 +16,18 @@ import * as Queue from "effect/Queue"
 import * as Ref from "effect/Ref"
 import type * as Stream from "node:stream"
 import { WebSocket } from "ws"
+import * as ConduitStore from "./ConduitStore.js"
 import * as Facts from "./Facts.js"
 import * as Sessions from "./Sessions.js"
-import { count, countClose, type Env, type Session, type SocketHandle, updateSubscriptions } from "./State.js"
+import {
+  count,
+  countClose,
+  type Env,
+  modifyConduits,
+  type Session,
+  type SocketHandle,
+  updateSubscriptions
+} from "./State.js"
 import * as Subscriptions from "./Subscriptions.js"
 import * as Time from "./Time.js"
 import * as Wire from "./Wire.js"
@@ -152,11 +161,16 @@ const readLoop = (env: Env, session: Session, inbound: Queue.Queue<Inbound>) =>
     }
   })
 
-/** Moves the replaced session's subscriptions to its successor (after the successor's welcome). */
+/** Moves the replaced session's subscriptions and shards to its successor (after the successor's welcome). */
 const takeOver = (env: Env, previous: Session, session: Session) =>
   Effect.gen(function*() {
     yield* updateSubscriptions(env, (subs) =>
       Subscriptions.moveSession(subs, previous.id, session.id, session.connectedAt))
+    const now = yield* Clock.currentTimeMillis
+    yield* modifyConduits(env, (all) => [
+      undefined,
+      ConduitStore.moveSession(all, previous.id, session.id, session.connectedAt, now)
+    ])
     yield* Ref.update(previous.live, (l) => ({ ...l, used: true }))
   })
 

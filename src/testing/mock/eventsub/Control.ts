@@ -1,8 +1,8 @@
 /**
  * The EventSub control handle: fire any type (built from the facts and the world, fields
  * overridable) to the matching subscriptions, stale messages and resends for duplicate tests,
- * `session_reconnect`, dropped connections, keepalives off, revocations, and what is open and
- * subscribed now.
+ * `session_reconnect`, dropped connections, keepalives off, revocations, and what is open,
+ * subscribed and sharded now.
  *
  * @since 0.1.0
  */
@@ -11,9 +11,11 @@ import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as Blast from "./Blast.js"
+import * as ConduitStore from "./ConduitStore.js"
 import * as Delivery from "./Delivery.js"
 import * as Facts from "./Facts.js"
 import {
+  type ConduitInfo,
   type Control,
   type Fire,
   MockEventSubError,
@@ -23,7 +25,8 @@ import {
 import { isObject, type JsonObject } from "./Payload.js"
 import * as Reconnect from "./Reconnect.js"
 import * as Sessions from "./Sessions.js"
-import { type Env, type Session, type Subscription, subscriptions } from "./State.js"
+import { type Conduit, conduits, type Env, type Session, type Subscription, subscriptions } from "./State.js"
+import * as Time from "./Time.js"
 
 const checkType = (fire: Fire): Effect.Effect<void, MockEventSubError> => {
   const versions = Facts.versionsOf(fire.type)
@@ -99,6 +102,27 @@ const awaitSubscriptions = (env: Env, count: number, type?: string) =>
     Stream.takeUntil(env.state.subscriptions.changes, (subs) => enabledCount(subs, type) >= count)
   )
 
+const conduitInfo = (conduit: Conduit): ConduitInfo => ({
+  id: conduit.id,
+  clientId: conduit.clientId,
+  shards: conduit.shards.map((shard) => ({
+    id: shard.id,
+    status: shard.status,
+    method: shard.transport.method,
+    sessionId: shard.transport.method === "websocket" ? shard.transport.sessionId : undefined,
+    callback: shard.transport.method === "webhook" ? shard.transport.callback : undefined
+  })),
+  idleSince: conduit.idleSince === undefined ? undefined : Time.formatMillis(conduit.idleSince)
+})
+
+const awaitShards = (env: Env, conduitId: string, count: number, exactly: boolean) =>
+  Stream.runDrain(
+    Stream.takeUntil(env.state.conduits.changes, (all) => {
+      const enabled = all.get(conduitId)?.shards.filter(ConduitStore.isEnabled).length ?? 0
+      return exactly ? enabled === count : enabled >= count
+    })
+  )
+
 /**
  * The control handle of a server.
  *
@@ -149,5 +173,7 @@ export const make = (env: Env): Control => ({
   }),
   subscriptions: Effect.map(subscriptions(env), (subs) => [...subs.values()].map(subscriptionInfo)),
   awaitSubscriptions: (count, type) => awaitSubscriptions(env, count, type),
+  conduits: Effect.map(conduits(env), (all) => [...all.values()].map(conduitInfo)),
+  awaitShards: (conduitId, count, options) => awaitShards(env, conduitId, count, options?.exactly === true),
   counters: Ref.get(env.state.counters)
 })

@@ -2,8 +2,7 @@
  * From "this happened" to messages: an {@link Emission} (a type, the condition values it is about,
  * the event values the world knows) goes to every enabled subscription of that type whose
  * condition matches, each with a payload built for its version; {@link send} is the one function
- * that puts a message on a transport (a WebSocket session, a webhook callback, and later a conduit's
- * shard). Also revocations, and resending a kept message unchanged.
+ * that puts a message on a transport (a WebSocket session, a webhook callback, a conduit's shard). Also revocations, and resending a kept message unchanged.
  *
  * @since 0.1.0
  */
@@ -11,6 +10,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { generator } from "../world/Random.js"
+import * as ConduitRouting from "./ConduitRouting.js"
+import { hash } from "./ConduitStore.js"
 import * as Facts from "./Facts.js"
 import { type Fired, MockEventSubError, type RevocationStatus } from "./Model.js"
 import * as Payload from "./Payload.js"
@@ -54,8 +55,8 @@ const toSession = (env: Env, sub: Subscription, outbound: Outbound) =>
   })
 
 /**
- * Puts one message on a subscription's transport. A conduit subscription (issue #14) will pick
- * its shard here (a hash of the broadcaster id) and send through the shard's session or callback.
+ * Puts one message on a subscription's transport; a conduit subscription's goes to the shard a
+ * hash of its channel id picks, or to one other shard when that one is down (`ConduitRouting`).
  *
  * @since 0.1.0
  * @category delivery
@@ -67,7 +68,7 @@ export const send = (env: Env, sub: Subscription, outbound: Outbound): Effect.Ef
     case "webhook":
       return Effect.asVoid(Effect.forkIn(Webhook.deliver(env, sub, outbound), env.scope))
     case "conduit":
-      return count(env, "undelivered")
+      return ConduitRouting.send(env, sub, outbound)
   }
 }
 
@@ -85,12 +86,6 @@ export const matches = (sub: Subscription, emission: Emission): boolean => {
     if (value !== "" && wanted !== undefined && wanted !== value) return false
   }
   return true
-}
-
-const hash = (text: string): number => {
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
-  return h | 0
 }
 
 /**

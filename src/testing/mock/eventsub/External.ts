@@ -11,7 +11,7 @@
  * | `POST /eventsub/mock/keepalives` | `{enabled, session_id?}` | `{}` |
  * | `POST /eventsub/mock/revoke` | `{subscription_id, status?}` | `{}` |
  * | `POST /eventsub/mock/resend` | `{message_id}` | `{}` |
- * | `GET /eventsub/mock/sessions`, `/subscriptions`, `/counters` | | the lists, the counters |
+ * | `GET /eventsub/mock/sessions`, `/subscriptions`, `/conduits`, `/counters` | | the lists, the counters |
  *
  * A control failure (unknown type, subscription, message) answers 404 with `{error, message}`; a
  * body that is not what the table says answers 400.
@@ -151,6 +151,7 @@ export const routes = (engine: Engine): HttpRouter.HttpRouter<never, HttpServerR
       "/eventsub/mock/subscriptions",
       Effect.map(control.subscriptions, (data) => json({ data }))
     ),
+    HttpRouter.get("/eventsub/mock/conduits", Effect.map(control.conduits, (data) => json({ data }))),
     HttpRouter.get("/eventsub/mock/counters", Effect.map(control.counters, (c) => json(c)))
   )
 }

@@ -59,6 +59,8 @@ export const Auth = Schema.Struct({
   scopesFrom: Schema.optional(Schema.String),
   moderatorMustModerateBroadcaster: Schema.optional(Schema.Boolean),
   tokenClientIdMustMatchCondition: Schema.optional(Schema.String),
+  /** `conduit.shard.disabled`: a `conduit_id` in the condition must be one of the token's client's. */
+  conduitOwnerMustBeClient: Schema.optional(Schema.Boolean),
   appToken: Schema.optional(Schema.Struct({
     moderatorScopes: Schema.optional(Schema.Array(Schema.String)),
     chattingUserScopes: Schema.optional(Schema.Array(Schema.String)),
@@ -122,9 +124,17 @@ const Limits = Schema.Struct({
   maxTotalCost: Schema.Int
 })
 
+const ConduitLimits = Schema.Struct({
+  maxEnabledConduitsPerClient: Schema.Int,
+  maxShardsPerConduit: Schema.Int,
+  websocketShardAssignWithinSecondsAfterWelcome: Schema.Int,
+  conduitDeletedAfterHoursWithAllShardsDisabled: Schema.Int
+})
+
 const File = Schema.Struct({
   subscriptionTypes: Schema.Array(SubscriptionType),
   websocket: Schema.Struct({ limits: Limits }),
+  conduits: Schema.Struct({ limits: ConduitLimits }),
   webhook: Schema.Struct({
     secret: Schema.Struct({ minLength: Schema.Int, maxLength: Schema.Int }),
     replayProtection: Schema.Struct({ rejectIfTimestampOlderThanMinutes: Schema.Int })
@@ -176,6 +186,16 @@ export const versionsOf = (type: string): ReadonlyArray<SubscriptionType> =>
  * @category constants
  */
 export const websocketLimits: typeof Limits.Type = facts.websocket.limits
+
+/**
+ * The conduit limits: conduits per client (5), shards per conduit (20,000), the 10 s a WebSocket
+ * session has to be assigned to a shard after its welcome, and the 72 h after which a conduit whose
+ * shards are all disabled is deleted.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const conduitLimits: typeof ConduitLimits.Type = facts.conduits.limits
 
 /**
  * Webhook secret length bounds and the replay window (minutes).

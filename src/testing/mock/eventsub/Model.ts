@@ -98,6 +98,35 @@ export interface SubscriptionInfo {
 }
 
 /**
+ * A conduit shard as the control handle reports it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ShardInfo {
+  readonly id: string
+  readonly status: string
+  readonly method: "websocket" | "webhook"
+  /** The WebSocket session behind it (the last one, once disabled). */
+  readonly sessionId: string | undefined
+  readonly callback: string | undefined
+}
+
+/**
+ * A conduit as the control handle reports it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConduitInfo {
+  readonly id: string
+  readonly clientId: string
+  readonly shards: ReadonlyArray<ShardInfo>
+  /** Since when no shard is enabled (RFC3339); deleted 72 h after. */
+  readonly idleSince: string | undefined
+}
+
+/**
  * What the server counted since it started.
  *
  * @since 0.1.0
@@ -116,6 +145,10 @@ export interface Counters {
   readonly webhookFailures: number
   /** Notifications for a subscription whose session or callback was gone. */
   readonly undelivered: number
+  /** Conduit notifications resent to another shard because the hashed one was down. */
+  readonly conduitRetries: number
+  /** Conduit notifications dropped: the hashed shard and the one retry both failed (or none was enabled). */
+  readonly conduitDropped: number
 }
 
 /**
@@ -183,7 +216,8 @@ export type RevocationStatus =
   | "notification_failures_exceeded"
 
 /**
- * The control handle: fire events, steer sessions, revoke, resend, inspect.
+ * The control handle: fire events, steer sessions, revoke, resend, inspect (sessions,
+ * subscriptions, conduits).
  *
  * @since 0.1.0
  * @category models
@@ -222,6 +256,14 @@ export interface Control {
   readonly subscriptions: Effect.Effect<ReadonlyArray<SubscriptionInfo>>
   /** Waits until `count` subscriptions are enabled (all, or of one type). */
   readonly awaitSubscriptions: (count: number, type?: string) => Effect.Effect<void>
+  /** Every conduit with its shards. */
+  readonly conduits: Effect.Effect<ReadonlyArray<ConduitInfo>>
+  /** Waits until `count` shards of a conduit are enabled (or, with `exactly`, until exactly `count` are). */
+  readonly awaitShards: (
+    conduitId: string,
+    count: number,
+    options?: { readonly exactly?: boolean | undefined }
+  ) => Effect.Effect<void>
   readonly counters: Effect.Effect<Counters>
 }
 

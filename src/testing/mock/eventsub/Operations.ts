@@ -19,10 +19,11 @@ import * as SubscriptionRef from "effect/SubscriptionRef"
 import { helixError, json, paginate, type Params, replying } from "../http/shared.js"
 import type * as MockWorld from "../World.js"
 import * as ChatEvents from "./ChatEvents.js"
+import * as ConduitStore from "./ConduitStore.js"
 import * as Facts from "./Facts.js"
 import * as Rules from "./Rules.js"
 import * as Sessions from "./Sessions.js"
-import { type Env, type Subscription, type Transport, updateSubscriptions } from "./State.js"
+import { conduits, type Env, type Subscription, type Transport, updateSubscriptions } from "./State.js"
 import * as Subscriptions from "./Subscriptions.js"
 import * as Time from "./Time.js"
 import * as Webhook from "./Webhook.js"
@@ -59,7 +60,8 @@ const refusal = (r: Rules.Refusal) => helixError(r.status, r.message)
 /** The transport record of a new subscription, or why there is none. */
 const transportFor = (
   env: Env,
-  requested: Rules.RequestedTransport
+  requested: Rules.RequestedTransport,
+  clientId: string
 ): Effect.Effect<Either.Either<Transport, Rules.Refusal>> => {
   switch (requested.method) {
     case "websocket":
@@ -85,12 +87,25 @@ const transportFor = (
         secret: Redacted.make(requested.secret)
       }))
     case "conduit":
-      // Conduits come with issue #14: look the conduit up (owned by the token's client) here.
-      return Effect.succeed(
-        Either.left({ status: 400 as const, message: `conduit ${requested.conduitId} does not exist` })
+      return Effect.map(
+        conduits(env),
+        (all) =>
+          ConduitStore.owned(all, clientId, requested.conduitId) === undefined
+            ? Either.left({ status: 400 as const, message: `conduit ${requested.conduitId} does not exist` })
+            : Either.right({ method: "conduit" as const, conduitId: requested.conduitId })
       )
   }
 }
+
+/** `conduit.shard.disabled`: a conduit named in the condition must be the client's. */
+const conduitOwned = (env: Env, request: Rules.CreateRequest, clientId: string) =>
+  Effect.map(conduits(env), (all): Either.Either<void, Rules.Refusal> => {
+    const id = request.condition["conduit_id"] ?? ""
+    return request.spec.auth.conduitOwnerMustBeClient !== true || id === "" ||
+        ConduitStore.owned(all, clientId, id) !== undefined
+      ? Either.void
+      : Either.left({ status: 403, message: `conduit ${id} is not a conduit of this client` })
+  })
 
 /** After a subscription was admitted: mark its session used, verify its callback, join its chat. */
 const afterCreate = (env: Env, sub: Subscription) =>
@@ -129,7 +144,9 @@ export const create: Handler = (env, { body, token }) =>
     if (Either.isLeft(parsed)) return refusal(parsed.left)
     const cost = Rules.authorize(parsed.right, token, s)
     if (Either.isLeft(cost)) return refusal(cost.left)
-    const transport = yield* transportFor(env, parsed.right.transport)
+    const owned = yield* conduitOwned(env, parsed.right, token.clientId)
+    if (Either.isLeft(owned)) return refusal(owned.left)
+    const transport = yield* transportFor(env, parsed.right.transport, token.clientId)
     if (Either.isLeft(transport)) return refusal(transport.left)
     const sub: Subscription = {
       id: yield* env.ids.uuid,

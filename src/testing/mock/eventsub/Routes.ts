@@ -1,7 +1,7 @@
 /**
- * The EventSub HTTP surface of the mock. The subscription operations at Twitch's path
- * (`/helix/eventsub/subscriptions`) and under twitch-cli's Helix layout (`/mock/eventsub/...`) are
- * answered by the Helix router, which runs this module's {@link helixHandlers} after its own checks
+ * The EventSub HTTP surface of the mock. The subscription and conduit operations at Twitch's paths
+ * (`/helix/eventsub/subscriptions`, `/helix/eventsub/conduits`) and under twitch-cli's Helix layout
+ * (`/mock/eventsub/...`) are answered by the Helix router, which runs this module's {@link helixHandlers} after its own checks
  * (one subscription store: the EventSub server's). This module serves the same operations at
  * twitch-cli's event-server path (`/eventsub/subscriptions`, where Twurple's mock mode sends them)
  * behind Helix's authentication (`Client-Id` and a bearer token of that client) with a point taken
@@ -31,6 +31,7 @@ import {
   takeFromBucket
 } from "../http/shared.js"
 import type * as MockWorld from "../World.js"
+import * as ConduitOperations from "./ConduitOperations.js"
 import * as External from "./External.js"
 import * as Operations from "./Operations.js"
 import type { Engine } from "./Server.js"
@@ -140,14 +141,17 @@ const asHelixHandler = (handler: Operations.Handler): Handler.Handler => (reques
   })
 
 /**
- * The subscription operations as Helix router handlers, overriding the Helix module's plain ones
- * with the EventSub server's (sessions, costs, limits, webhook verification).
+ * The subscription and conduit operations as Helix router handlers, overriding the Helix module's
+ * plain ones with the EventSub server's (sessions, costs, limits, webhook verification, the conduit
+ * store its routing reads).
  *
  * @since 0.1.0
  * @category routes
  */
 export const helixHandlers: Handler.Handlers = Object.fromEntries(
-  Object.entries(Operations.handlers).map(([operationId, handler]) => [operationId, asHelixHandler(handler)])
+  Object.entries({ ...Operations.handlers, ...ConduitOperations.handlers }).map((
+    [operationId, handler]
+  ) => [operationId, asHelixHandler(handler)])
 )
 
 /**

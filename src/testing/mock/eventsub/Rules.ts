@@ -53,9 +53,16 @@ const refuse = (status: Refusal["status"], message: string): Either.Either<never
 const isLoopback = (host: string): boolean =>
   host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 
-const webhookTransport = (
+/**
+ * A webhook transport's `callback` and `secret` as the mock takes them: a loopback http(s) URL (the
+ * mock reaches only this machine) and a secret of 10 to 100 ASCII characters.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const webhookTransport = (
   t: Readonly<Record<string, unknown>>
-): Either.Either<RequestedTransport, Refusal> => {
+): Either.Either<Extract<RequestedTransport, { readonly method: "webhook" }>, Refusal> => {
   const { callback, secret } = t
   if (typeof callback !== "string" || callback === "") return refuse(400, "transport.callback is required")
   let url: URL

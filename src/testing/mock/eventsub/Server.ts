@@ -3,7 +3,8 @@
  * accepts WebSocket upgrades handed over by the HTTP server (`/ws` on the mock's HTTP port, Twitch's
  * path and twitch-cli's). The parts: `Connection.ts` (a connection's life), `Sessions.ts`,
  * `Reconnect.ts`, `Operations.ts` and `Rules.ts`/`Subscriptions.ts` (the Helix operations and their
- * rules), `Delivery.ts` (emissions to transports), `Webhook.ts`, `Payload.ts` (payloads from the
+ * rules), `ConduitStore.ts`, `ConduitOperations.ts`, `ConduitRouting.ts`, `ConduitWebhook.ts` and
+ * `ConduitWatch.ts` (conduits, their shards and routing), `Delivery.ts` (emissions to transports), `Webhook.ts`, `Payload.ts` (payloads from the
  * facts' field trees), `WorldFeed.ts` and `ChatTap.ts` (notifications from the world and chat),
  * `Control.ts` and `External.ts` (control handle and endpoint), `Routes.ts` (the HTTP surface).
  *
@@ -20,6 +21,7 @@ import type * as Stream from "node:stream"
 import { WebSocketServer } from "ws"
 import type * as MockWorld from "../World.js"
 import * as ChatTap from "./ChatTap.js"
+import * as ConduitWatch from "./ConduitWatch.js"
 import * as Connection from "./Connection.js"
 import * as Control from "./Control.js"
 import * as Facts from "./Facts.js"
@@ -98,6 +100,7 @@ export const make = (
       state: yield* State.make
     }
     yield* WorldFeed.follow(env)
+    yield* ConduitWatch.follow(env)
     return {
       env,
       server: {

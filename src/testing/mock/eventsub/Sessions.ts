@@ -1,7 +1,7 @@
 /**
  * The registry of open WebSocket sessions and what happens to one: a message sent (which restarts
  * its keepalive timer), and its end, by the server with a close code or by the client, which
- * disables its enabled subscriptions with the status Twitch gives that end
+ * disables its enabled subscriptions and conduit shards with the status Twitch gives that end
  * (`websocket_received_inbound_traffic` for 4001, `websocket_disconnected` for a client that
  * left, ...).
  *
@@ -11,7 +11,8 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
-import { countClose, type Env, type Session, updateSubscriptions } from "./State.js"
+import * as ConduitStore from "./ConduitStore.js"
+import { countClose, type Env, modifyConduits, type Session, updateSubscriptions } from "./State.js"
 import * as Subscriptions from "./Subscriptions.js"
 import * as Time from "./Time.js"
 
@@ -83,8 +84,17 @@ export const send = (session: Session, text: string): Effect.Effect<boolean> =>
     }))
 
 /**
- * Ends a session once: it leaves the registry and its enabled subscriptions are disabled with
- * `status`. Returns false when it had already ended.
+ * Whether a session has ended.
+ *
+ * @since 0.1.0
+ * @category registry
+ */
+export const isClosed = (session: Session): Effect.Effect<boolean> =>
+  Effect.map(Ref.get(session.live), (live) => live.closed)
+
+/**
+ * Ends a session once: it leaves the registry and its enabled subscriptions, and the conduit
+ * shards it backed, are disabled with `status`. Returns false when it had already ended.
  *
  * @since 0.1.0
  * @category lifecycle
@@ -104,6 +114,10 @@ export const finish = (env: Env, session: Session, status: string): Effect.Effec
       env,
       (subs) => Subscriptions.disableSession(subs, session.id, status, now, timestamp)
     )
+    yield* modifyConduits(env, (all) => [
+      undefined,
+      ConduitStore.disableSession(all, session.id, status, now, timestamp)
+    ])
     return true
   })
 

@@ -34,6 +34,50 @@ export type Transport =
   | { readonly method: "conduit"; readonly conduitId: string }
 
 /**
+ * What backs a conduit shard: a WebSocket session (none until one is assigned) or a webhook
+ * callback.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ShardTransport =
+  | {
+    readonly method: "websocket"
+    readonly sessionId: string | undefined
+    readonly connectedAt: string | undefined
+    readonly disconnectedAt: string | undefined
+  }
+  | { readonly method: "webhook"; readonly callback: string; readonly secret: Redacted.Redacted<string> }
+
+/**
+ * One shard of a conduit (its id is its index, as a string).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Shard {
+  readonly id: string
+  readonly status: string
+  readonly transport: ShardTransport
+  /** Webhook messages given up on in a row. */
+  readonly failures: number
+}
+
+/**
+ * A conduit: an app's subscriptions spread over its shards.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Conduit {
+  readonly id: string
+  readonly clientId: string
+  readonly shards: ReadonlyArray<Shard>
+  /** Since when (epoch ms) no shard is enabled; `undefined` while one is. */
+  readonly idleSince: number | undefined
+}
+
+/**
  * One subscription.
  *
  * @since 0.1.0
@@ -184,6 +228,8 @@ export interface ServerState {
   readonly log: Ref.Ref<ReadonlyArray<Sent>>
   readonly counters: Ref.Ref<Counters>
   readonly chatTap: Ref.Ref<Option.Option<ChatTap>>
+  /** Conduits by id, oldest first (the routing table of conduit subscriptions). */
+  readonly conduits: SubscriptionRef.SubscriptionRef<ReadonlyMap<string, Conduit>>
 }
 
 /**
@@ -221,7 +267,9 @@ const zero: Counters = {
   closes: {},
   webhookAttempts: 0,
   webhookFailures: 0,
-  undelivered: 0
+  undelivered: 0,
+  conduitRetries: 0,
+  conduitDropped: 0
 }
 
 /**
@@ -237,7 +285,8 @@ export const make: Effect.Effect<ServerState> = Effect.all({
   keepalives: Ref.make(true),
   log: Ref.make<ReadonlyArray<Sent>>([]),
   counters: Ref.make(zero),
-  chatTap: Ref.make(Option.none<ChatTap>())
+  chatTap: Ref.make(Option.none<ChatTap>()),
+  conduits: SubscriptionRef.make<ReadonlyMap<string, Conduit>>(new Map())
 })
 
 /**
@@ -283,3 +332,23 @@ export const updateSubscriptions = (
  */
 export const subscriptions = (env: Env): Effect.Effect<ReadonlyMap<string, Subscription>> =>
   SubscriptionRef.get(env.state.subscriptions)
+
+/**
+ * Changes conduits with a pure function that also returns a result.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const modifyConduits = <A>(
+  env: Env,
+  f: (conduits: ReadonlyMap<string, Conduit>) => readonly [A, ReadonlyMap<string, Conduit>]
+): Effect.Effect<A> => SubscriptionRef.modify(env.state.conduits, f)
+
+/**
+ * The current conduits, oldest first.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const conduits = (env: Env): Effect.Effect<ReadonlyMap<string, Conduit>> =>
+  SubscriptionRef.get(env.state.conduits)

@@ -26,10 +26,60 @@ import * as Subscriptions from "./Subscriptions.js"
 import * as Time from "./Time.js"
 import * as Wire from "./Wire.js"
 
-type MessageType = "notification" | "webhook_callback_verification" | "revocation"
+/**
+ * The kinds of webhook request Twitch sends.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MessageType = "notification" | "webhook_callback_verification" | "revocation"
 
-/** One POST; succeeds with the status and body text, or `None` on a timeout or network error. */
-const post = (
+/**
+ * Where a webhook request goes: a callback and the secret it is signed with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Target {
+  readonly callback: string
+  readonly secret: Redacted.Redacted<string>
+}
+
+/**
+ * One signed POST to a callback (a subscription's, or a conduit shard's); succeeds with the status
+ * and body text, or `None` on a timeout or network error.
+ *
+ * @since 0.1.0
+ * @category webhook
+ */
+export const post = (
+  env: Env,
+  target: Target,
+  message: {
+    readonly type: MessageType
+    readonly messageId: string
+    readonly timestamp: string
+    readonly body: string
+    readonly retry: number
+    readonly subscription: Subscription | undefined
+  }
+): Effect.Effect<Option.Option<{ readonly status: number; readonly text: string }>> =>
+  Effect.gen(function*() {
+    const headers = Wire.webhookHeaders({ ...message, secret: Redacted.value(target.secret) })
+    yield* count(env, "webhookAttempts")
+    const request = HttpClientRequest.post(target.callback).pipe(
+      HttpClientRequest.setHeaders(headers),
+      HttpClientRequest.bodyText(message.body, "application/json")
+    )
+    return yield* env.http.execute(request).pipe(
+      Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
+      Effect.timeout(env.settings.webhook.timeoutMs),
+      Effect.option
+    )
+  })
+
+/** A POST to a webhook subscription's own callback. */
+const postTo = (
   env: Env,
   sub: Subscription,
   type: MessageType,
@@ -38,28 +88,9 @@ const post = (
   body: string,
   retry: number
 ) =>
-  Effect.gen(function*() {
-    if (sub.transport.method !== "webhook") return Option.none<{ status: number; text: string }>()
-    const headers = Wire.webhookHeaders({
-      messageId,
-      timestamp,
-      type,
-      retry,
-      secret: Redacted.value(sub.transport.secret),
-      body,
-      subscription: sub
-    })
-    yield* count(env, "webhookAttempts")
-    const request = HttpClientRequest.post(sub.transport.callback).pipe(
-      HttpClientRequest.setHeaders(headers),
-      HttpClientRequest.bodyText(body, "application/json")
-    )
-    return yield* env.http.execute(request).pipe(
-      Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
-      Effect.timeout(env.settings.webhook.timeoutMs),
-      Effect.option
-    )
-  })
+  sub.transport.method === "webhook"
+    ? post(env, sub.transport, { type, messageId, timestamp, body, retry, subscription: sub })
+    : Effect.succeed(Option.none<{ readonly status: number; readonly text: string }>())
 
 const current = (env: Env, id: string) =>
   Effect.map(subscriptions(env), (subs) => Option.fromNullable(subs.get(id)))
@@ -80,7 +111,7 @@ export const challenge = (env: Env, sub: Subscription): Effect.Effect<void> =>
   Effect.gen(function*() {
     const challengeValue = yield* env.ids.token
     const body = JSON.stringify({ challenge: challengeValue, subscription: Wire.subscriptionObject(sub) })
-    const answer = yield* post(
+    const answer = yield* postTo(
       env,
       sub,
       "webhook_callback_verification",
@@ -126,7 +157,7 @@ export const deliver = (env: Env, sub: Subscription, outbound: Outbound): Effect
     for (let attempt = 0; attempt <= policy.retries; attempt++) {
       const now = yield* current(env, sub.id)
       if (Option.isNone(now) || now.value.status !== "enabled") return
-      const answer = yield* post(
+      const answer = yield* postTo(
         env,
         now.value,
         "notification",
@@ -146,7 +177,7 @@ export const deliver = (env: Env, sub: Subscription, outbound: Outbound): Effect
   })
 
 const postRevocation = (env: Env, sub: Subscription, outbound: Outbound) =>
-  post(
+  postTo(
     env,
     sub,
     "revocation",

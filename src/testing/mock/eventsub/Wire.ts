@@ -174,7 +174,8 @@ export const webhookHeaders = (options: {
   readonly retry: number
   readonly secret: string
   readonly body: string
-  readonly subscription: Subscription
+  /** The subscription of a notification or revocation (none for a shard's challenge). */
+  readonly subscription: Subscription | undefined
 }): Record<string, string> => ({
   "content-type": "application/json",
   "twitch-eventsub-message-id": options.messageId,
@@ -187,6 +188,8 @@ export const webhookHeaders = (options: {
     options.body
   ),
   "twitch-eventsub-message-timestamp": options.timestamp,
-  "twitch-eventsub-subscription-type": options.subscription.type,
-  "twitch-eventsub-subscription-version": options.subscription.version
+  ...(options.subscription === undefined ? {} : {
+    "twitch-eventsub-subscription-type": options.subscription.type,
+    "twitch-eventsub-subscription-version": options.subscription.version
+  })
 })

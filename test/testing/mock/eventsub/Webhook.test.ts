@@ -1,62 +1,31 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Queue from "effect/Queue"
 import * as Schedule from "effect/Schedule"
-import type * as Scope from "effect/Scope"
 import * as Crypto from "node:crypto"
-import * as Http from "node:http"
 import * as World from "../../../../src/testing/mock/World.js"
 import * as MockTwitch from "../../../../src/testing/MockTwitch.js"
-import { appToken, create, mockLayer } from "./client.js"
+import {
+  appToken,
+  callback as callbackServer,
+  type Captured as Received,
+  create,
+  mockLayer,
+  type Respond as Answer
+} from "./client.js"
 
-interface Captured {
-  readonly headers: Http.IncomingHttpHeaders
-  readonly body: string
-  readonly json: {
-    readonly challenge?: string
-    readonly subscription: {
-      readonly id: string
-      readonly status: string
-      readonly transport: Record<string, string>
-    }
-    readonly event?: Record<string, unknown>
+type Captured = Received<{
+  readonly challenge?: string
+  readonly subscription: {
+    readonly id: string
+    readonly status: string
+    readonly transport: Record<string, string>
   }
-}
+  readonly event?: Record<string, unknown>
+}>
 
-type Respond = (request: Captured, index: number) => { readonly status: number; readonly body: string }
+type Respond = Answer<Captured["json"]>
 
-/** A loopback callback server that answers with `respond` and queues what it received. */
-const callback = (
-  respond: Respond
-): Effect.Effect<{ readonly url: string; readonly next: Effect.Effect<Captured> }, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const received = yield* Queue.unbounded<Captured>()
-    let index = 0
-    const server = yield* Effect.acquireRelease(
-      Effect.async<Http.Server>((resume) => {
-        const s = Http.createServer((req, res) => {
-          const chunks: Array<Buffer> = []
-          req.on("data", (c: Buffer) => chunks.push(c))
-          req.on("end", () => {
-            const body = Buffer.concat(chunks).toString("utf8")
-            const captured: Captured = { headers: req.headers, body, json: JSON.parse(body) }
-            const answer = respond(captured, index++)
-            Queue.unsafeOffer(received, captured)
-            res.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body)
-          })
-        })
-        s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
-      }),
-      (s) =>
-        Effect.async<void>((resume) => {
-          s.closeAllConnections()
-          s.close(() => resume(Effect.void))
-        })
-    )
-    const address = server.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    return { url: `http://127.0.0.1:${port}/eventsub`, next: Queue.take(received) }
-  })
+const callback = (respond: Respond) => callbackServer(respond)
 
 const answerChallenge: Respond = (r) => ({ status: 200, body: r.json.challenge ?? "" })
 

@@ -6,6 +6,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
+import * as Http from "node:http"
 import { WebSocket } from "ws"
 import * as MockTwitch from "../../../../src/testing/MockTwitch.js"
 import { type Answer, helixHeaders, request } from "../http/client.js"
@@ -161,3 +162,100 @@ export const followBody = (sessionId: string, broadcaster = "100000001") =>
 export const mockLayer = (options: MockTwitch.Options = {}) => MockTwitch.layer({ irc: false, ...options })
 
 export const { appToken, userToken } = MockTwitch.credentials
+
+/** Calls a conduit operation (`/eventsub/conduits<path>`) with the app token. */
+export const conduitCall = (
+  mock: MockTwitch.MockTwitch.Service,
+  method: "GET" | "POST" | "PATCH" | "DELETE",
+  path: string,
+  body?: unknown,
+  token: string = appToken,
+  clientId?: string
+): Effect.Effect<Answer> =>
+  request(`${mock.http.helixUrl}/eventsub/conduits${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...helixHeaders(token, clientId) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+
+/** Creates a conduit of `shardCount` shards; its id. */
+export const createConduit = (mock: MockTwitch.MockTwitch.Service, shardCount: number) =>
+  Effect.map(
+    conduitCall(mock, "POST", "", { shard_count: shardCount }),
+    (answer) => answer.json<{ data: ReadonlyArray<{ id: string }> }>().data[0].id
+  )
+
+/** Assigns WebSocket sessions to shards (`[shard id, session id]` pairs). */
+export const assignShards = (
+  mock: MockTwitch.MockTwitch.Service,
+  conduitId: string,
+  shards: ReadonlyArray<readonly [string, string]>
+) =>
+  conduitCall(mock, "PATCH", "/shards", {
+    conduit_id: conduitId,
+    shards: shards.map(([id, sessionId]) => ({
+      id,
+      transport: { method: "websocket", session_id: sessionId }
+    }))
+  })
+
+/** Subscribes a type to a conduit with the app token. */
+export const subscribeConduit = (
+  mock: MockTwitch.MockTwitch.Service,
+  conduitId: string,
+  type: string,
+  version: string,
+  condition: Record<string, string>
+) =>
+  create(mock, appToken, {
+    type,
+    version,
+    condition,
+    transport: { method: "conduit", conduit_id: conduitId }
+  })
+
+/** A request a loopback webhook callback received. */
+export interface Captured<J> {
+  readonly headers: Http.IncomingHttpHeaders
+  readonly body: string
+  readonly json: J
+}
+
+/** How a callback answers its `index`-th request. */
+export type Respond<J> = (
+  request: Captured<J>,
+  index: number
+) => { readonly status: number; readonly body: string }
+
+/** A loopback webhook callback that answers with `respond` and queues what it received. */
+export const callback = <J>(
+  respond: Respond<J>
+): Effect.Effect<{ readonly url: string; readonly next: Effect.Effect<Captured<J>> }, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const received = yield* Queue.unbounded<Captured<J>>()
+    let index = 0
+    const server = yield* Effect.acquireRelease(
+      Effect.async<Http.Server>((resume) => {
+        const s = Http.createServer((req, res) => {
+          const chunks: Array<Buffer> = []
+          req.on("data", (c: Buffer) => chunks.push(c))
+          req.on("end", () => {
+            const body = Buffer.concat(chunks).toString("utf8")
+            const captured: Captured<J> = { headers: req.headers, body, json: JSON.parse(body) as J }
+            const answer = respond(captured, index++)
+            Queue.unsafeOffer(received, captured)
+            res.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body)
+          })
+        })
+        s.listen(0, "127.0.0.1", () => resume(Effect.succeed(s)))
+      }),
+      (s) =>
+        Effect.async<void>((resume) => {
+          s.closeAllConnections()
+          s.close(() => resume(Effect.void))
+        })
+    )
+    const address = server.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    return { url: `http://127.0.0.1:${port}/eventsub`, next: Queue.take(received) }
+  })

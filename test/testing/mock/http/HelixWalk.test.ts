@@ -32,11 +32,12 @@ type S = MockWorld.WorldState
 /** Which token a call carries: the every-scope user token, the app token, or the extension's app token. */
 type Token = "user" | "app" | "extensionApp"
 
-/** What the EventSub server holds (its sessions and subscriptions are not in the world). */
+/** What the EventSub server holds (its sessions, subscriptions and conduits are not in the world). */
 interface EventSubFacts {
   /** The id of a WebSocket session the walk keeps open. */
   readonly sessionId: string
   readonly subscriptionIds: ReadonlyArray<string>
+  readonly conduitIds: ReadonlyArray<string>
 }
 
 interface Step {
@@ -148,13 +149,13 @@ const plan: ReadonlyArray<Step> = [
   // Conduits and EventSub
   { id: "get-conduits", token: "app", params: () => ({}) },
   { id: "create-conduits", token: "app", params: () => ({ shardCount: 2 }) },
-  { id: "update-conduits", token: "app", params: (s) => ({ id: s.conduits[0].id, shardCount: 3 }) },
-  { id: "get-conduit-shards", token: "app", params: (s) => ({ conduitId: s.conduits[0].id }) },
+  { id: "update-conduits", token: "app", params: (_, e) => ({ id: e.conduitIds[0], shardCount: 3 }) },
+  { id: "get-conduit-shards", token: "app", params: (_, e) => ({ conduitId: e.conduitIds[0] }) },
   {
     id: "update-conduit-shards",
     token: "app",
-    params: (s) => ({
-      conduitId: s.conduits[0].id,
+    params: (_, e) => ({
+      conduitId: e.conduitIds[0],
       shards: [{
         id: "0",
         transport: {
@@ -165,7 +166,7 @@ const plan: ReadonlyArray<Step> = [
       }]
     })
   },
-  { id: "delete-conduit", token: "app", params: (s) => ({ id: s.conduits[0].id }) },
+  { id: "delete-conduit", token: "app", params: (_, e) => ({ id: e.conduitIds[0] }) },
   {
     id: "create-eventsub-subscription",
     params: (_, eventSub) => ({
@@ -466,7 +467,8 @@ describe("the mock Twitch answers every Helix operation", () => {
             (auth) => auth.set(tokens[token])
           )
           const subscriptionIds = (yield* mock.eventSub.control.subscriptions).map((sub) => sub.id)
-          const params = step.params(yield* mock.world.snapshot, { sessionId, subscriptionIds })
+          const conduitIds = (yield* mock.eventSub.control.conduits).map((conduit) => conduit.id)
+          const params = step.params(yield* mock.world.snapshot, { sessionId, subscriptionIds, conduitIds })
           const failure = yield* call(context, step.id, params)
           if (Router.gone.has(step.id)) {
             if (failure?.includes("410") === true) gone.push(step.id)

@@ -1,0 +1,35 @@
+/**
+ * What happens to the shards a process runs, on `ConduitShard.shardEvents`: a shard assigned to
+ * its new session (and how long after the welcome), an assignment Twitch refused or that failed,
+ * a shard Twitch disabled (seen through `conduit.shard.disabled`, whichever shard of the fleet the
+ * notification reached), and each shard's connection events.
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+import type { ConnectionEvent } from "../EventSub.js"
+
+/**
+ * A shard's change.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ShardEvent = Data.TaggedEnum<{
+  /** The shard now delivers to this session; `millis` after its welcome. */
+  Assigned: { readonly shardId: string; readonly sessionId: string; readonly millis: number }
+  /** Twitch refused the assignment or it failed (the session is closed as unused, then a new one tries). */
+  AssignFailed: { readonly shardId: string; readonly sessionId: string; readonly detail: string }
+  /** Twitch disabled a shard of the conduit (`ours`: one this process runs; it is reassigned). */
+  Disabled: { readonly shardId: string; readonly status: string; readonly ours: boolean }
+  /** A connection event of one of this process's shards. */
+  Connection: { readonly shardId: string; readonly event: ConnectionEvent }
+}>
+
+/**
+ * Constructors and matchers of {@link ShardEvent}.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const ShardEvent = Data.taggedEnum<ShardEvent>()
