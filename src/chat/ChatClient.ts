@@ -198,6 +198,13 @@ export interface SendOptions {
    * distinct this way.
    */
   readonly duplicates?: "refuse" | "distinct" | undefined
+  /**
+   * In a shared chat session, whether the message shows only in the channel it is sent to (Send
+   * Chat Message's `for_source_only`; Twitch's default is true). EventSub transport with an app
+   * token only: Twitch refuses it with a user token, and IRC has no such choice, so there the send
+   * fails with `ChatError("Unsupported")` without sending anything.
+   */
+  readonly forSourceOnly?: boolean | undefined
 }
 
 /**
@@ -453,14 +460,10 @@ const recordSent = (outcome: SendOutcome) => {
   metrics.sendWait.unsafeUpdate(Duration.toMillis(outcome.waited), [])
 }
 
-const settingsOf = (
-  options: Options,
-  transport: ChatTransport.ChatTransport.Service
-): State.Settings => {
+const settingsOf = (options: Options): State.Settings => {
   const d = (input: Duration.DurationInput | undefined, fallback: Duration.DurationInput) =>
     Duration.decode(input ?? fallback)
   return {
-    transport,
     bufferSize: Math.max(0, options.bufferSize ?? defaultBufferSize),
     overflow: options.overflow ?? "backpressure",
     limits: options.limits ??
@@ -513,7 +516,7 @@ export const make = (
     const config = yield* TwitchConfig
     const auth = yield* Effect.serviceOption(TwitchAuth)
     const transport = transportOf(options, config, yield* Effect.serviceOption(ChatTransport.ChatTransport))
-    const client = yield* engine.make(settingsOf(options, transport), {
+    const client = yield* engine.make(settingsOf(options), transport, {
       anonymous: options.anonymous ?? false,
       login: options.login,
       auth: Option.getOrUndefined(auth)
