@@ -40,6 +40,9 @@ export interface NewChatMessage {
   readonly senderId: string
   readonly text: string
   readonly replyParentMessageId: string
+  /** Sent with an app token (the Chat Bot badge). */
+  readonly chatBot?: boolean | undefined
+  readonly forSourceOnly?: boolean | undefined
 }
 
 /**
@@ -89,7 +92,15 @@ const sendChatMessage = (input: NewChatMessage): Transition<SentMessage> => (s, 
   }
   if (findUser(s, input.senderId) === undefined) return fail("InvalidInput", "The sender_id was not found.")
   const [id, s1] = newUuid(s)
-  const message: SentMessage = { ...input, id, sentAt: rfc3339(now), dropReason: dropReason(s, input, now) }
+  const { chatBot, forSourceOnly, ...fields } = input
+  const message: SentMessage = {
+    ...fields,
+    id,
+    sentAt: rfc3339(now),
+    dropReason: dropReason(s, input, now),
+    ...(chatBot === true ? { chatBot } : {}),
+    ...(forSourceOnly === undefined ? {} : { forSourceOnly })
+  }
   return [message, { ...s1, sentMessages: [...s1.sentMessages, message] }]
 }
 

@@ -8,6 +8,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { grantedScopes } from "../../../eventsub/Rules.js"
 import { dropReasons } from "../../../world/Messaging.js"
 import type { RoomState } from "../../../world/Models.js"
 import type { WorldState } from "../../../world/State.js"
@@ -44,6 +45,7 @@ const globalBadges = [
   { set_id: "vip", versions: [badgeVersion("vip", "1", "VIP")] },
   { set_id: "partner", versions: [badgeVersion("partner", "1", "Verified")] },
   { set_id: "staff", versions: [badgeVersion("staff", "1", "Staff")] },
+  { set_id: "bot-badge", versions: [badgeVersion("bot-badge", "1", "Chat Bot")] },
   { set_id: "premium", versions: [badgeVersion("premium", "1", "Prime Gaming")] },
   { set_id: "turbo", versions: [badgeVersion("turbo", "1", "Turbo")] },
   { set_id: "subscriber", versions: [badgeVersion("subscriber", "0", "Subscriber")] },
@@ -124,6 +126,32 @@ const roomPatch = (request: HelixRequest): Effect.Effect<Partial<RoomState>, Rep
 }
 
 const isLive = (s: WorldState, userId: string) => s.streams.some((x) => x.userId === userId)
+
+/**
+ * Send Chat Message with an app token (the Chat Bot badge): the sender granted the client
+ * `user:write:chat` and `user:bot`, and the broadcaster `channel:bot` unless the sender moderates
+ * the channel (or is its broadcaster). Twitch answers 403 otherwise.
+ */
+const chatBotGrants = (request: HelixRequest, broadcasterId: string, senderId: string) => {
+  const clientId = request.caller.clientId
+  const s = request.state
+  const sender = grantedScopes(s, clientId, senderId)
+  const missing = ["user:write:chat", "user:bot"].filter((scope) => !sender.has(scope))
+  if (missing.length > 0) {
+    return failHelix(
+      403,
+      `The sender has not authorized this client to chat as a bot (${missing.join(", ")}).`
+    )
+  }
+  const channel = s.channels.find((c) => c.broadcasterId === broadcasterId)
+  const moderates = senderId === broadcasterId || (channel?.moderators.includes(senderId) ?? false)
+  if (moderates || grantedScopes(s, clientId, broadcasterId).has("channel:bot")) return Effect.void
+  return failHelix(
+    403,
+    "The sender is not permitted to send chat messages to the broadcaster's chat room: the broadcaster has " +
+      "not granted channel:bot and the sender is not a moderator."
+  )
+}
 
 /**
  * The Chat handlers for badges, settings and messages.
@@ -222,11 +250,21 @@ export const messageHandlers: Handlers = {
     Effect.gen(function*() {
       const message = bodyString(request, "message") ?? ""
       if (message.trim() === "") return yield* failHelix(400, "The message field may not be empty.")
+      const broadcasterId = bodyString(request, "broadcaster_id") ?? ""
+      const senderId = bodyString(request, "sender_id") ?? ""
+      const forSourceOnly = bodyBoolean(request, "for_source_only")
+      const chatBot = Option.isNone(request.caller.user)
+      if (chatBot) yield* chatBotGrants(request, broadcasterId, senderId)
+      else if (forSourceOnly !== undefined) {
+        return yield* failHelix(400, "The for_source_only field may be set only with an app access token.")
+      }
       const sent = yield* fromWorld(request.ctx.world.sendChatMessage({
-        broadcasterId: bodyString(request, "broadcaster_id") ?? "",
-        senderId: bodyString(request, "sender_id") ?? "",
+        broadcasterId,
+        senderId,
         text: message,
-        replyParentMessageId: bodyString(request, "reply_parent_message_id") ?? ""
+        replyParentMessageId: bodyString(request, "reply_parent_message_id") ?? "",
+        chatBot,
+        forSourceOnly
       }))
       return data([{
         message_id: sent.id,
