@@ -71,6 +71,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
@@ -79,9 +80,13 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
-import { TwitchAuth } from "../auth/TwitchAuth.js"
+import * as AccessToken from "../auth/AccessToken.js"
+import * as TwitchAuth from "../auth/TwitchAuth.js"
+import type * as EventSubWebSocket from "../eventsub/EventSubWebSocket.js"
 import { TwitchConfig } from "../TwitchConfig.js"
 import type { ChatError, NotAuthorized } from "../TwitchError.js"
 import * as ChatRateLimits from "./ChatRateLimits.js"
@@ -89,6 +94,7 @@ import * as ChatTransport from "./ChatTransport.js"
 import * as engine from "./internal/engine/engine.js"
 import type * as State from "./internal/engine/state.js"
 import * as text from "./internal/engine/text.js"
+import * as eventSubEngine from "./internal/eventsub/engine.js"
 import type { SendOutcome } from "./SendOutcome.js"
 import type { TwitchMessage } from "./TwitchMessage.js"
 
@@ -311,12 +317,56 @@ export declare namespace ChatClient {
 }
 
 /**
- * Options of {@link make}. Everything is optional; host, port and TLS come from `TwitchConfig`.
+ * Options both ways to Twitch take (see {@link Options} for IRC, {@link EventSubOptions} for
+ * EventSub). Everything is optional.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface CommonOptions {
+  /** Channels to join before the client is handed out. */
+  readonly channels?: ReadonlyArray<string> | undefined
+  /** Buffer of each message stream (default 4096; 0 = unbounded). */
+  readonly bufferSize?: number | undefined
+  /** What a full buffer does (default `backpressure`). */
+  readonly overflow?: Overflow | undefined
+  /** Rate limits (default {@link ChatRateLimits.twitchLimits}). */
+  readonly limits?: ChatRateLimits.Limits | undefined
+  /** Use Twitch's verified-bot limits (ignored when `limits` is given). */
+  readonly verifiedBot?: boolean | undefined
+  /** How long to wait for Twitch's answer to a message (default 10 s). */
+  readonly sendTimeout?: Duration.DurationInput | undefined
+  /**
+   * How many messages (parts of split texts counted one by one) may wait in one channel, queued or
+   * in flight (default 1000; 0 = unbounded). A send that would go over fails at once with
+   * `ChatError("QueueFull")` and is not sent: at 20 messages per 30 s, 1000 is 25 minutes of chat,
+   * so a producer that outruns Twitch's limits learns it instead of growing memory without bound.
+   */
+  readonly sendQueueSize?: number | undefined
+  /**
+   * How long a join may take (default 10 s): over IRC from when the JOIN was written until Twitch
+   * confirms it, over EventSub until Twitch created the channel's chat subscriptions.
+   */
+  readonly joinTimeout?: Duration.DurationInput | undefined
+  /** Longest message in characters (code points; default 500). */
+  readonly maxLength?: number | undefined
+  /** Default for over-long texts (default `split`). */
+  readonly tooLong?: "split" | "refuse" | undefined
+  /** Default for texts that start like a chat command (default `escape`; see {@link SendOptions}). */
+  readonly commands?: "escape" | "allow" | undefined
+  /** Default for a repeat of the previous message within 30 s (default `refuse`; see {@link SendOptions}). */
+  readonly duplicates?: "refuse" | "distinct" | undefined
+  /** How many recent message ids are remembered to drop duplicates (default 4096). */
+  readonly dedupeSize?: number | undefined
+}
+
+/**
+ * Options of {@link make} (IRC). Host, port and TLS come from `TwitchConfig`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends CommonOptions {
   /**
    * How to reach the server: `tls` (default when `TwitchConfig.ircTls`), `tcp`, `websocket`
    * (`TwitchConfig.ircWebSocketUrl`), or a {@link ChatTransport} of your own. Without this option
@@ -333,18 +383,6 @@ export interface Options {
   readonly anonymous?: boolean | undefined
   /** The login to use with the token (default: the token's validated login). */
   readonly login?: string | undefined
-  /** Channels to join before the client is handed out. */
-  readonly channels?: ReadonlyArray<string> | undefined
-  /** Buffer of each message stream (default 4096; 0 = unbounded). */
-  readonly bufferSize?: number | undefined
-  /** What a full buffer does (default `backpressure`). */
-  readonly overflow?: Overflow | undefined
-  /** Rate limits (default {@link ChatRateLimits.twitchLimits}). */
-  readonly limits?: ChatRateLimits.Limits | undefined
-  /** Use Twitch's verified-bot limits (ignored when `limits` is given). */
-  readonly verifiedBot?: boolean | undefined
-  /** How long to wait for Twitch's answer to a message (default 10 s). */
-  readonly sendTimeout?: Duration.DurationInput | undefined
   /**
    * How long sends wait for a connection while the client is disconnected (default 60 s), counted
    * from when the connection was lost: once the client has been offline that long, every send
@@ -353,15 +391,6 @@ export interface Options {
    * was not sent (unlike `Unconfirmed`). Reconnect attempts go on meanwhile.
    */
   readonly offlineSendTimeout?: Duration.DurationInput | undefined
-  /**
-   * How many messages (parts of split texts counted one by one) may wait in one channel, queued or
-   * in flight (default 1000; 0 = unbounded). A send that would go over fails at once with
-   * `ChatError("QueueFull")` and is not sent: at 20 messages per 30 s, 1000 is 25 minutes of chat,
-   * so a producer that outruns Twitch's limits learns it instead of growing memory without bound.
-   */
-  readonly sendQueueSize?: number | undefined
-  /** How long to wait for a JOIN confirmation once the JOIN was written (default 10 s). */
-  readonly joinTimeout?: Duration.DurationInput | undefined
   /** How long to wait for the server's welcome (default 10 s). */
   readonly loginTimeout?: Duration.DurationInput | undefined
   /** Silence before a PING (default 60 s) and the wait for its PONG (default 10 s). */
@@ -381,16 +410,28 @@ export interface Options {
   } | undefined
   /** Connection attempts before `make` fails (default 3). */
   readonly initialAttempts?: number | undefined
-  /** Longest message in characters (code points; default 500). */
-  readonly maxLength?: number | undefined
-  /** Default for over-long texts (default `split`). */
-  readonly tooLong?: "split" | "refuse" | undefined
-  /** Default for texts that start like a chat command (default `escape`; see {@link SendOptions}). */
-  readonly commands?: "escape" | "allow" | undefined
-  /** Default for a repeat of the previous message within 30 s (default `refuse`; see {@link SendOptions}). */
-  readonly duplicates?: "refuse" | "distinct" | undefined
-  /** How many recent message ids are remembered to drop duplicates (default 4096). */
-  readonly dedupeSize?: number | undefined
+}
+
+/**
+ * Options of {@link makeEventSub}: the common ones, and how to send and read.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventSubOptions extends CommonOptions {
+  /**
+   * Send with this app token (client credentials of the same client) instead of the user token:
+   * Twitch shows the Chat Bot badge. The account must have granted the client `user:bot` (and
+   * `user:write:chat`), and each broadcaster `channel:bot`, unless the account moderates there;
+   * otherwise Twitch refuses the send (`Refused`, `http_403`). A `TwitchAuth` service (such as
+   * `TwitchAuth.layerAppToken`'s) renews its token; a bare token is used as it is.
+   */
+  readonly appToken?: Redacted.Redacted<string> | TwitchAuth.TwitchAuth.Service | undefined
+  /**
+   * Options of the client's own EventSub WebSocket (URL, keepalive, backoff...), used when no
+   * `EventSubWebSocket` is in context.
+   */
+  readonly webSocket?: EventSubWebSocket.Options | undefined
 }
 
 /**
@@ -514,7 +555,7 @@ export const make = (
 ): Effect.Effect<ChatClient.Service, ChatError | NotAuthorized, TwitchConfig | Scope.Scope> =>
   Effect.gen(function*() {
     const config = yield* TwitchConfig
-    const auth = yield* Effect.serviceOption(TwitchAuth)
+    const auth = yield* Effect.serviceOption(TwitchAuth.TwitchAuth)
     const transport = transportOf(options, config, yield* Effect.serviceOption(ChatTransport.ChatTransport))
     const client = yield* engine.make(settingsOf(options), transport, {
       anonymous: options.anonymous ?? false,
@@ -534,6 +575,65 @@ export const make = (
 export const layer = (
   options: Options = {}
 ): Layer.Layer<ChatClient, ChatError | NotAuthorized, TwitchConfig> => Layer.scoped(ChatClient, make(options))
+
+const appAuthOf = (
+  appToken: EventSubOptions["appToken"]
+): Effect.Effect<TwitchAuth.TwitchAuth.Service | undefined> => {
+  if (appToken === undefined) return Effect.succeed(undefined)
+  if (!Redacted.isRedacted(appToken)) return Effect.succeed(appToken)
+  return Effect.map(
+    Ref.make(Option.some(AccessToken.make(appToken, { kind: "app" }))),
+    TwitchAuth.fromRef
+  )
+}
+
+/**
+ * The client over EventSub and the API instead of IRC: the same service, messages and outcomes.
+ * Reads `channel.chat.message`, `.notification`, `.clear`, `.clear_user_messages`,
+ * `.message_delete` and `channel.chat_settings.update` over the EventSub WebSocket (the
+ * `EventSubWebSocket` in context, or one of its own); `join` subscribes to them (no JOIN, no join
+ * limit). Sends go through Helix Send Chat Message (`appToken` for the Chat Bot badge) under the
+ * account's limits, and Twitch's `drop_reason` is the `Refused` reason. Needs the `TwitchAuth`
+ * user token (`user:read:chat`; `user:write:chat` to send with it) and an `HttpClient`.
+ *
+ * What EventSub does not carry reads as absent: `firstMessage` and `returningChatter` are `None`,
+ * a deleted message's text is `None`, a timeout's `banDuration` is `None` (read `channel.ban` for
+ * it). `me` and raw IRC lines (other than PRIVMSG, JOIN, PART) fail with `Unsupported`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeEventSub = (
+  options: EventSubOptions = {}
+): Effect.Effect<
+  ChatClient.Service,
+  ChatError | NotAuthorized,
+  TwitchConfig | TwitchAuth.TwitchAuth | HttpClient.HttpClient | Scope.Scope
+> =>
+  Effect.gen(function*() {
+    const auth = yield* TwitchAuth.TwitchAuth
+    const client = yield* eventSubEngine.make(settingsOf(options), {
+      auth,
+      appAuth: yield* appAuthOf(options.appToken),
+      webSocket: options.webSocket ?? {}
+    })
+    yield* client.joinAll(options.channels ?? [])
+    return client
+  })
+
+/**
+ * A layer with a chat client over EventSub and the API (see {@link makeEventSub}).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerEventSub = (
+  options: EventSubOptions = {}
+): Layer.Layer<
+  ChatClient,
+  ChatError | NotAuthorized,
+  TwitchConfig | TwitchAuth.TwitchAuth | HttpClient.HttpClient
+> => Layer.scoped(ChatClient, makeEventSub(options))
 
 /**
  * Whether a message belongs to `channel` (login with or without `#`).

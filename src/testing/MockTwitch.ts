@@ -214,8 +214,9 @@ export const layer = (
 }
 
 /**
- * The library's config pointed at a running mock: Helix, id, GQL, usher and emote CDN URLs on the
- * HTTP server, the default client id, and IRC over plain TCP (and WebSocket) on the IRC server.
+ * The library's config pointed at a running mock: Helix, id, GQL, usher, emote CDN and EventSub
+ * WebSocket URLs on the HTTP server, the default client id, and IRC over plain TCP (and WebSocket)
+ * on the IRC server.
  *
  * @since 0.1.0
  * @category layers
@@ -240,6 +241,7 @@ export const twitchConfig = (mock: MockTwitch.Service): TwitchConfig.TwitchConfi
     gqlClientId: MockWorld.webClientId,
     usherUrl: mock.http.usherUrl,
     emoteCdnUrl: mock.http.emoteCdnUrl,
+    eventSubWebSocketUrl: mock.eventSub.wsUrl,
     ...Option.match(mock.irc, {
       onNone: () => ({}),
       onSome: (irc) => ({

@@ -6,7 +6,9 @@
  *
  * @internal
  */
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
@@ -16,8 +18,9 @@ import * as SubscriptionRef from "effect/SubscriptionRef"
 import { ChatError, type NotAuthorized } from "../../../TwitchError.js"
 import type * as ChatClient from "../../ChatClient.js"
 import * as ChatRateLimits from "../../ChatRateLimits.js"
-import type { SendOutcome } from "../../SendOutcome.js"
+import { SendOutcome } from "../../SendOutcome.js"
 import type * as TM from "../../TwitchMessage.js"
+import { parseTwitchLine } from "../../TwitchMessage.js"
 import * as Dedupe from "./dedupe.js"
 import * as Hub from "./hub.js"
 import type * as SendQueue from "./sendQueue.js"
@@ -108,7 +111,8 @@ export interface Parts {
   readonly join: (channel: string) => Effect.Effect<void, Failure>
   readonly part: (channel: string) => Effect.Effect<void, ChatError>
   readonly sender: SendQueue.Sender
-  readonly sendRaw: (line: string) => Effect.Effect<SendOutcome, Failure>
+  /** Writes a raw line other than PRIVMSG, JOIN and PART (`sendRaw`). */
+  readonly writeRaw: (line: string) => Effect.Effect<SendOutcome, Failure>
   /** Whether the client may send now (the token's scopes). */
   readonly canSend: Effect.Effect<void, NotAuthorized>
   /** Why a send cannot go this way (an action, `forSourceOnly`), if it cannot. */
@@ -165,6 +169,43 @@ const sendText = (state: State.State, parts: Parts) =>
     })
   )
 
+/** `sendRaw`: PRIVMSG through the sender, JOIN/PART through the joins, the rest to `writeRaw`. */
+const sendRaw = (parts: Parts) => (line: string): Effect.Effect<SendOutcome, Failure> =>
+  Effect.gen(function*() {
+    const bad = Text.forbiddenIndex(line)
+    if (bad >= 0) {
+      return yield* new ChatError({ reason: "InvalidText", detail: `CR, LF or NUL at index ${bad}` })
+    }
+    const parsed = parseTwitchLine(line)
+    if (Either.isLeft(parsed)) {
+      return yield* new ChatError({ reason: "InvalidText", detail: parsed.left.message })
+    }
+    const irc = parsed.right.irc
+    const command = irc.command.toUpperCase()
+    if (command === "PRIVMSG" && irc.params.length === 2 && /^[#&]/.test(irc.params[0])) {
+      const channel = Text.normalizeChannel(irc.params[0])
+      if (channel === undefined) {
+        return yield* new ChatError({ reason: "InvalidText", detail: "bad channel" })
+      }
+      const text = irc.params[1]
+      const action = text.startsWith("\x01ACTION ")
+      const refused = parts.unsupported({ channel, action, forSourceOnly: undefined })
+      if (refused !== undefined) return yield* refused
+      yield* parts.canSend
+      const replyTo = irc.tags.get("reply-parent-msg-id")
+      return yield* traced(channel, parts.sender.enqueue(channel, [{ line, text }], replyTo, "refuse"))
+    }
+    if (command === "JOIN" || command === "PART") {
+      const channels = (irc.params[0] ?? "").split(",").filter((c) => c.length > 0)
+      yield* Effect.forEach(channels, (c) => command === "JOIN" ? parts.join(c) : parts.part(c), {
+        concurrency: "unbounded",
+        discard: true
+      })
+      return SendOutcome.Written({ line, waited: Duration.zero })
+    }
+    return yield* parts.writeRaw(line)
+  })
+
 const inChannel = (channel: string) => {
   const key = Text.normalizeChannel(channel) ?? channel
   return (m: TM.TwitchMessage) => {
@@ -199,7 +240,7 @@ export const service = (state: State.State, parts: Parts): ChatClient.ChatClient
     say: (channel, text, options) => send(channel, text, { options }),
     reply: (channel, parentId, text, options) => send(channel, text, { replyTo: parentId, options }),
     me: (channel, text, options) => send(channel, text, { action: true, options }),
-    sendRaw: parts.sendRaw,
+    sendRaw: sendRaw(parts),
     isElevated: (channel) =>
       Effect.sync(() => state.rooms.elevated.get(Text.normalizeChannel(channel) ?? channel) === true),
     stats: Effect.sync(() => ({ ...state.counters })),

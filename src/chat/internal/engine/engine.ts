@@ -14,9 +14,7 @@
  * @internal
  */
 import * as Deferred from "effect/Deferred"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
@@ -26,8 +24,6 @@ import type { TwitchConfig } from "../../../TwitchConfig.js"
 import { ChatError, NotAuthorized } from "../../../TwitchError.js"
 import type * as ChatClient from "../../ChatClient.js"
 import type * as ChatTransport from "../../ChatTransport.js"
-import { SendOutcome } from "../../SendOutcome.js"
-import { parseTwitchLine } from "../../TwitchMessage.js"
 import * as Client from "./client.js"
 import * as Connection from "./connection.js"
 import * as Identity from "./identity.js"
@@ -76,44 +72,6 @@ const canSend = (state: State.State): Effect.Effect<void, NotAuthorized> =>
     return Effect.asVoid(TwitchAuth.tokenWithScope(auth, "chat:edit"))
   })
 
-/** `sendRaw`: PRIVMSG through the sender, JOIN/PART through the joins, the rest written as is. */
-const sendRaw =
-  (state: State.State, sender: Sender.Sender, joins: Joins.Joins) =>
-  (line: string): Effect.Effect<SendOutcome, Failure> =>
-    Effect.gen(function*() {
-      const bad = Text.forbiddenIndex(line)
-      if (bad >= 0) {
-        return yield* new ChatError({ reason: "InvalidText", detail: `CR, LF or NUL at index ${bad}` })
-      }
-      const parsed = parseTwitchLine(line)
-      if (Either.isLeft(parsed)) {
-        return yield* new ChatError({ reason: "InvalidText", detail: parsed.left.message })
-      }
-      const irc = parsed.right.irc
-      const command = irc.command.toUpperCase()
-      if (command === "PRIVMSG" && irc.params.length === 2 && /^[#&]/.test(irc.params[0])) {
-        yield* canSend(state)
-        const channel = Text.normalizeChannel(irc.params[0])
-        if (channel === undefined) {
-          return yield* new ChatError({ reason: "InvalidText", detail: "bad channel" })
-        }
-        const replyTo = irc.tags.get("reply-parent-msg-id")
-        return yield* Client.traced(
-          channel,
-          sender.enqueue(channel, [{ line, text: irc.params[1] }], replyTo, "refuse")
-        )
-      }
-      if (command === "JOIN" || command === "PART") {
-        const channels = (irc.params[0] ?? "").split(",").filter((c) => c.length > 0)
-        yield* Effect.forEach(channels, (c) => command === "JOIN" ? joins.join(c) : joins.part(c), {
-          concurrency: "unbounded",
-          discard: true
-        })
-        return SendOutcome.Written({ line, waited: Duration.zero })
-      }
-      return yield* sender.writeRaw(line)
-    })
-
 /**
  * Connects and logs in (as `who` says), then hands out the client; everything lives until the
  * scope closes.
@@ -159,7 +117,7 @@ export const make = (
       join: joins.join,
       part: joins.part,
       sender,
-      sendRaw: sendRaw(state, sender, joins),
+      writeRaw: sender.writeRaw,
       canSend: canSend(state),
       unsupported: ({ channel, forSourceOnly }) =>
         forSourceOnly === undefined ? undefined : new ChatError({

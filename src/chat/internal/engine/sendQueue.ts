@@ -109,6 +109,17 @@ export const prepare = (
     }))
   })
 
+/**
+ * Waits for the account's limits to let a message to `channel` through (elevated or not, and the
+ * channel's slow mode, as last learned), and takes the slot.
+ */
+export const permit = (state: State.State, channel: string) =>
+  state.limiter.acquireSend(
+    channel,
+    () => state.rooms.elevated.get(channel) === true,
+    () => state.rooms.slowModes.get(channel) ?? 0
+  )
+
 /** Twitch accepted the message: remembered for the duplicate rule, its id added to the text's. */
 export const accepted = (
   state: State.State,

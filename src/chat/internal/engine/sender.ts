@@ -147,11 +147,7 @@ const attempt =
       const prepared = yield* SendQueue.prepare(state, req)
       if (Either.isLeft(prepared)) return prepared.left
       const { base, text } = prepared.right
-      const permit = yield* state.limiter.acquireSend(
-        req.channel,
-        () => state.rooms.elevated.get(req.channel) === true,
-        () => state.rooms.slowModes.get(req.channel) ?? 0
-      )
+      const permit = yield* SendQueue.permit(state, req.channel)
       const status = yield* SubscriptionRef.get(state.status)
       if (readyFor(status, req.channel) === undefined || status.current !== conn) {
         yield* permit.settle
