@@ -63,6 +63,16 @@ export interface Channels {
   readonly join: (channel: string) => Effect.Effect<void, Failure>
   readonly part: (channel: string) => Effect.Effect<void, ChatError>
   /**
+   * The session was lost: Twitch disabled every subscription, so no channel is joined until the
+   * EventSub client created its subscriptions anew.
+   */
+  readonly sessionLost: Effect.Effect<void>
+  /**
+   * Twitch created a subscription (first, or anew on a new session): once every chat type of a
+   * wanted channel is there again after a lost session, the channel is joined again (`Joined`).
+   */
+  readonly subscribed: (type: string, condition: Readonly<Record<string, string>>) => Effect.Effect<void>
+  /**
    * The broadcaster id of a channel: known from a join, else asked of Twitch (`None`: no such
    * user).
    */
@@ -105,6 +115,32 @@ export const make = (ctx: Context): Channels => {
   const { state } = ctx
   const scopes = new Map<string, Scope.CloseableScope>()
   const joining = new Map<string, Deferred.Deferred<void, Failure>>()
+  /** The chat types Twitch created for each channel on the current session. */
+  const created = new Map<string, Set<string>>()
+  const types = new Set<string>(chatTypes.map((d) => d.type))
+
+  const sessionLost = Effect.suspend(() => {
+    created.clear()
+    return State.update(state, (s) => ({ ...s, joined: new Set<string>() }))
+  })
+
+  const subscribed: Channels["subscribed"] = (type, condition) =>
+    Effect.gen(function*() {
+      if (!types.has(type) || condition.user_id !== ctx.userId) return
+      const id = condition.broadcaster_user_id
+      const channel = [...state.rooms.roomIds].find(([, room]) => room === id)?.[0]
+      if (channel === undefined) return
+      const done = created.get(channel) ?? new Set<string>()
+      created.set(channel, done.add(type))
+      if (done.size < types.size || joining.has(channel)) return
+      const rejoined = yield* SubscriptionRef.modify(state.status, (s) =>
+        s.wanted.has(channel) && !s.joined.has(channel)
+          ? [true, { ...s, joined: State.withChannel(s.joined, channel, true) }] as const
+          : [false, s] as const)
+      if (rejoined) {
+        State.emit(state, { _tag: "Joined", channel })
+      }
+    })
 
   const roomId: Channels["roomId"] = (channel) =>
     Effect.suspend(() => {
@@ -121,6 +157,7 @@ export const make = (ctx: Context): Channels => {
     Effect.gen(function*() {
       const scope = scopes.get(channel)
       scopes.delete(channel)
+      created.delete(channel)
       yield* State.update(state, (s) => ({
         ...s,
         wanted: State.withChannel(s.wanted, channel, false),
@@ -214,5 +251,5 @@ export const make = (ctx: Context): Channels => {
       if (wasJoined) State.emit(state, { _tag: "Parted", channel })
     })
 
-  return { join, part, roomId }
+  return { join, part, roomId, sessionLost, subscribed }
 }

@@ -154,7 +154,7 @@ export const make = (
     const sender = SendQueue.make(state, Sender.attempt({ state, api, channels, me, own }))
     const session: Reader.Session = { number: 0, live: false }
     yield* Effect.forkIn(Reader.read(state, eventSub, me.id, own, from), state.fibers)
-    yield* Effect.forkIn(Reader.follow(state, eventSub, session), state.fibers)
+    yield* Effect.forkIn(Reader.follow(state, eventSub, session, channels), state.fibers)
     // Sends need no connection (they go through the API); reading starts with the first join.
     yield* State.update(state, (s) => ({ ...s, phase: "Connected" }))
     shutdown = goodbye(state, sender)

@@ -12,7 +12,9 @@
  *   reading then stops, the EventSub client's buffer fills and it stops reading its socket.
  * - Connection events: a welcome is `Connected` (connection numbers count WebSocket sessions), a
  *   `session_reconnect` is `ReconnectRequested`, a lost session `Disconnected` (the client is
- *   `Reconnecting` until the next welcome; sends go on through the API meanwhile).
+ *   `Reconnecting` until the next welcome; sends go on through the API meanwhile). After a lost
+ *   session no channel is joined until the EventSub client created its subscriptions anew: then
+ *   `Joined`, as after IRC's rejoin.
  *
  * @internal
  */
@@ -28,6 +30,7 @@ import type * as TM from "../../TwitchMessage.js"
 import { parseTwitchLine } from "../../TwitchMessage.js"
 import type * as Hub from "../engine/hub.js"
 import * as State from "../engine/state.js"
+import type * as Channels from "./channels.js"
 import * as Lines from "./lines.js"
 
 /** The badges the account showed in each channel (its last message there). */
@@ -132,11 +135,15 @@ export interface Session {
   live: boolean
 }
 
-/** Follows the EventSub client's connection events: the chat client's status and events. */
+/**
+ * Follows the EventSub client's connection events: the chat client's status and events, and the
+ * channels' subscriptions lost with a session and created anew.
+ */
 export const follow = (
   state: State.State,
   eventSub: EventSub.Service<Definition.WebSocketCapable>,
-  session: Session
+  session: Session,
+  channels: Pick<Channels.Channels, "sessionLost" | "subscribed">
 ): Effect.Effect<void> =>
   Stream.runForEach(eventSub.events, (event) =>
     Effect.gen(function*() {
@@ -166,12 +173,15 @@ export const follow = (
         case "Disconnected": {
           const now = yield* Clock.currentTimeMillis
           session.live = false
+          yield* channels.sessionLost
           yield* State.update(state, (s) =>
             s.phase === "Closed" || s.phase === "Failed"
               ? s
               : { ...s, phase: "Reconnecting", offlineSince: now })
           return State.emit(state, { _tag: "Disconnected", connection: session.number, reason: event.reason })
         }
+        case "Subscribed":
+          return yield* channels.subscribed(event.subscription.replace(/@[^@]*$/, ""), event.condition)
         default:
           return
       }
