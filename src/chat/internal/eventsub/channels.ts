@@ -36,15 +36,15 @@ import * as Lines from "./lines.js"
 type Failure = ChatError | NotAuthorized
 
 /**
- * The chat types a channel is read with.
+ * The chat types a channel is read with (the settings first: see `subscribeAll`).
  */
 export const chatTypes = [
+  Types.channelChatSettingsUpdateV1,
   Types.channelChatMessageV1,
   Types.channelChatNotificationV1,
   Types.channelChatClearV1,
   Types.channelChatClearUserMessagesV1,
-  Types.channelChatMessageDeleteV1,
-  Types.channelChatSettingsUpdateV1
+  Types.channelChatMessageDeleteV1
 ] as const
 
 /** What the channels need from the engine. */
@@ -91,14 +91,19 @@ const loginOf = (raw: string): string | undefined => {
 const describe = (error: EventSub.SubscribeError): string =>
   error._tag === "EventSubError" ? error.message : `Twitch refused the subscription: ${error.message}`
 
-/** Every chat subscription of a channel, in `scope`; each stream is read (and dropped) there. */
+/**
+ * Every chat subscription of a channel, in `scope` (each stream is read, and dropped, there), and
+ * the channel's settings published as IRC's ROOMSTATE on JOIN: the settings subscription first,
+ * then the settings read (so no change is missed), published before the messages can come.
+ */
 const subscribeAll = (
   ctx: Context,
+  channel: string,
   broadcasterId: string,
   scope: Scope.Scope,
   onLost: (detail: string) => Effect.Effect<void>
-) =>
-  Effect.forEach(chatTypes, (definition) =>
+) => {
+  const subscribe = (definition: (typeof chatTypes)[number]) =>
     Effect.gen(function*() {
       const condition = { broadcasterUserId: broadcasterId, userId: ctx.userId }
       // The engine reads the client's stream of everything (one order across types); a
@@ -108,7 +113,15 @@ const subscribeAll = (
         Stream.runDrain(stream).pipe(Effect.catchAll((e) => onLost(describe(e)))),
         scope
       )
-    }).pipe(Scope.extend(scope)), { concurrency: "unbounded", discard: true })
+    }).pipe(Scope.extend(scope))
+  const [settings, ...rest] = chatTypes
+  return Effect.gen(function*() {
+    yield* subscribe(settings)
+    const known = Option.flatten(yield* Effect.option(ctx.api.chatSettings(broadcasterId)))
+    if (Option.isSome(known)) ctx.publish(Lines.roomState(channel, broadcasterId, known.value))
+    yield* Effect.forEach(rest, subscribe, { concurrency: "unbounded", discard: true })
+  })
+}
 
 /** The channels of one engine. */
 export const make = (ctx: Context): Channels => {
@@ -190,7 +203,7 @@ export const make = (ctx: Context): Channels => {
       const scope = yield* Scope.fork(state.fibers, ExecutionStrategy.sequential)
       scopes.set(channel, scope)
       const timeout = state.settings.timeouts.join
-      const created = yield* subscribeAll(ctx, id, scope, lost(channel, scope)).pipe(
+      const created = yield* subscribeAll(ctx, channel, id, scope, lost(channel, scope)).pipe(
         Effect.timeoutFail({
           duration: timeout,
           onTimeout: () =>
@@ -207,9 +220,6 @@ export const make = (ctx: Context): Channels => {
         yield* leave(channel)
         return yield* created.left
       }
-      const settings = yield* Effect.option(ctx.api.chatSettings(id))
-      const known = Option.flatten(settings)
-      if (Option.isSome(known)) ctx.publish(Lines.roomState(channel, id, known.value))
       yield* State.update(state, (s) => ({ ...s, joined: State.withChannel(s.joined, channel, true) }))
       State.emit(state, { _tag: "Joined", channel })
     })
