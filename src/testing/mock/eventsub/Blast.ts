@@ -2,7 +2,8 @@
  * Bursts for benchmarks and load tests: `count` notifications of one type to every matching
  * WebSocket subscription, as fast as each socket takes them. The event is built once per
  * subscription; every message gets its own `message_id` (a reserved block of ids) and the same
- * timestamp. Sends wait for the socket every 1,000 messages, so memory stays bounded. Messages are
+ * timestamp, and an event with a `message_id` of its own (chat messages and notices) gets that
+ * same id there too: each is a different chat message, as in a busy chat. Sends wait for the socket every 1,000 messages, so memory stays bounded. Messages are
  * not kept for `resend`. Webhook subscriptions are skipped.
  *
  * @since 0.1.0
@@ -29,16 +30,15 @@ const burst = (env: Env, sub: Subscription, emission: Delivery.Emission, count: 
     const session = yield* Sessions.find(env, sub.transport.sessionId)
     if (Option.isNone(session)) return 0
     const ids = yield* env.ids.uuids(count)
-    const event = yield* Delivery.eventFor(env, spec, sub.condition, [emission.event], ids(0))
+    const built = yield* Delivery.eventFor(env, spec, sub.condition, [emission.event], ids(0))
     const timestamp = yield* Time.now
     const marker = `blast-${ids(0)}`
+    const event = typeof built.message_id === "string" ? { ...built, message_id: marker } : built
+    // The id goes where the marker is (the metadata's message id, and the event's).
     const parts = Wire.message(sub, { _tag: "Notification", messageId: marker, timestamp, event }).split(
       marker
     )
-    // The id goes between the two halves; an event that happens to contain the marker is framed per message.
-    const frame = parts.length === 2
-      ? (id: string) => parts[0] + id + parts[1]
-      : (id: string) => Wire.message(sub, { _tag: "Notification", messageId: id, timestamp, event })
+    const frame = (id: string) => parts.join(id)
     const socket = session.value.socket
     let sent = 0
     while (sent < count) {
