@@ -1,9 +1,11 @@
 /**
- * The Twitch chat client: a scoped service holding one IRC connection for the life of its scope
- * (over a provided {@link ChatTransport}: TLS by default, WebSocket, TCP, or a `Socket` of your
- * own), with messages as a `Stream` of parsed Twitch messages and every send going through a
- * rate-limited queue per channel, under the limits of its account (shared by every client of the
- * account: {@link ChatRateLimits.ChatLimiters}).
+ * The Twitch chat client: a scoped service with messages as a `Stream` of parsed Twitch messages
+ * and every send going through a rate-limited queue per channel, under the limits of its account
+ * (shared by every client of the account: {@link ChatRateLimits.ChatLimiters}), over either of
+ * Twitch's two ways to chat with one API: IRC ({@link make}: one connection for the life of its
+ * scope, over a provided {@link ChatTransport}: TLS by default, WebSocket, TCP, or a `Socket` of
+ * your own), or EventSub for reading and Helix Send Chat Message for sending ({@link makeEventSub};
+ * what differs there is said on it). What follows is the IRC client's.
  *
  * ```ts
  * const program = Effect.gen(function*() {

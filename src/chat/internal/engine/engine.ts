@@ -4,12 +4,13 @@
  * client's scope says goodbye (PART every channel, QUIT), then closes the connections.
  *
  * What is IRC here and what is not: `connection`, `session`, `inbound`, `joins`, `supervisor` and
- * the sender's `exchange` speak IRC; `state`, `hub`, `dedupe`, `text`, the limiter and the
- * sender's queues, bounds and outcomes do not. A second way to Twitch (EventSub for reading,
- * Helix Send Chat Message for sending) is another engine over the same state and parts: events
- * parsed into the same messages and published to the hub, sends through the same queues and
- * limits with an exchange that maps `is_sent`/`drop_reason` to the same `SendOutcome`s, and the
- * same `ConnectionEvent`s; `ChatClient.make` chooses the engine.
+ * the sender's exchange (`sender.ts`) speak IRC; `state`, `hub`, `dedupe`, `text`, the limiter, the
+ * send queue (`sendQueue.ts`: queues, bounds, outcomes) and the service (`client.ts`) do not. The
+ * second way to Twitch (`../eventsub/engine.ts`: EventSub for reading, Helix Send Chat Message for
+ * sending) is another engine over the same state and parts: events written as IRC lines, parsed
+ * into the same messages and published to the hub, sends through the same queue and limits with
+ * an exchange that maps `is_sent`/`drop_reason` to the same `SendOutcome`s, and the same
+ * `ConnectionEvent`s; `ChatClient.make` builds this engine, `ChatClient.makeEventSub` that one.
  *
  * @internal
  */

@@ -1,7 +1,8 @@
 /**
  * Chat (settings and messages): badges, chat settings (room modes plus the non-moderator delay),
  * shared chat, announcements, shoutouts (live broadcasters only), Send Chat Message (sent, or
- * dropped as Twitch drops it) and chat colors. Writes publish world events the IRC server turns
+ * dropped as Twitch drops it; with an app token for a bot the sender and the broadcaster
+ * authorized, the Chat Bot path) and chat colors. Writes publish world events the IRC server turns
  * into ROOMSTATE, PRIVMSG and USERNOTICE lines.
  *
  * @since 0.1.0
