@@ -304,16 +304,22 @@ export declare namespace ChatClient {
      * through `join`/`part`; anything else is written as is (`Written`).
      */
     readonly sendRaw: (line: string) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
-    /** Whether the account is broadcaster, moderator or VIP in the channel (from USERSTATE). */
+    /**
+     * Whether the account is broadcaster, moderator or VIP in the channel: from USERSTATE over IRC;
+     * over EventSub from the account's own messages there (and its own channel).
+     */
     readonly isElevated: (channel: string) => Effect.Effect<boolean>
     readonly stats: Effect.Effect<Stats>
     /**
      * The IRCv3 capabilities the server granted on the current connection (empty while
-     * disconnected). Without `twitch.tv/tags` and `twitch.tv/commands` sends cannot be confirmed
-     * and complete `Unconfirmed` (`NoConfirmation`) once written.
+     * disconnected, and over EventSub). Without `twitch.tv/tags` and `twitch.tv/commands` sends
+     * cannot be confirmed and complete `Unconfirmed` (`NoConfirmation`) once written.
      */
     readonly capabilities: Effect.Effect<ReadonlyArray<string>>
-    /** The number of the current connection (1 for the first), none while disconnected. */
+    /**
+     * The number of the current connection (1 for the first; over EventSub, of the WebSocket
+     * session), none while disconnected.
+     */
     readonly connectionId: Effect.Effect<Option.Option<number>>
   }
 }

@@ -8,6 +8,11 @@
  * little after; the types are plain readonly data and do not show it. `JSON.stringify` and
  * `console.log` show the decoded fields.
  *
+ * Messages read over EventSub (`ChatClient.makeEventSub`) are the same model: each event is written
+ * as the IRC line Twitch's IRC sends for it (so `raw`, `irc` and `tags` are that line), with a tag
+ * only where EventSub has the field; what it lacks reads as absent (`firstMessage`, a deleted
+ * message's text...).
+ *
  * @since 0.1.0
  */
 import type * as Either from "effect/Either"

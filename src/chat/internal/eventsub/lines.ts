@@ -134,9 +134,25 @@ const sourceTags = (
   ]
 }
 
+/** The `reply-parent-*` and `reply-thread-parent-*` tags of a reply. */
+const replyTags = (reply: Events.ChannelChatMessageV1["reply"]): Tags => {
+  if (Option.isNone(reply)) return []
+  const r = reply.value
+  return [
+    ["reply-parent-display-name", r.parentUserName],
+    ["reply-parent-msg-body", r.parentMessageBody],
+    ["reply-parent-msg-id", r.parentMessageId],
+    ["reply-parent-user-id", r.parentUserId],
+    ["reply-parent-user-login", r.parentUserLogin],
+    ["reply-thread-parent-display-name", r.threadUserName],
+    ["reply-thread-parent-msg-id", r.threadMessageId],
+    ["reply-thread-parent-user-id", r.threadUserId],
+    ["reply-thread-parent-user-login", r.threadUserLogin]
+  ]
+}
+
 /** `channel.chat.message` as a PRIVMSG. */
 export const privmsg = (e: Events.ChannelChatMessageV1, at: Date): string => {
-  const reply = Option.getOrUndefined(e.reply)
   const tags: Tags = [
     ...badgeTags(e.badges),
     ["bits", Option.match(e.cheer, { onNone: () => "", onSome: (c) => String(c.bits) })],
@@ -150,17 +166,7 @@ export const privmsg = (e: Events.ChannelChatMessageV1, at: Date): string => {
     ["room-id", e.broadcasterUserId],
     sentTs(at),
     ["user-id", e.chatterUserId],
-    ...(reply === undefined ? [] : [
-      ["reply-parent-display-name", reply.parentUserName],
-      ["reply-parent-msg-body", reply.parentMessageBody],
-      ["reply-parent-msg-id", reply.parentMessageId],
-      ["reply-parent-user-id", reply.parentUserId],
-      ["reply-parent-user-login", reply.parentUserLogin],
-      ["reply-thread-parent-display-name", reply.threadUserName],
-      ["reply-thread-parent-msg-id", reply.threadMessageId],
-      ["reply-thread-parent-user-id", reply.threadUserId],
-      ["reply-thread-parent-user-login", reply.threadUserLogin]
-    ] as Tags),
+    ...replyTags(e.reply),
     ...sourceTags(e, Option.getOrUndefined(e.isSourceOnly))
   ]
   return line(
