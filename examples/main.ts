@@ -1,11 +1,12 @@
 /**
  * The main job (`npm start`): a tour of Twitch through effect-twitcher — top games, live streams,
- * a channel and its user, its playlist qualities, followed streams, then chat: a few dozen
+ * a channel and its user, its playlist qualities, followed streams, then chat over both ways to
+ * Twitch: IRC, then EventSub with Send Chat Message (the same client API); each shows a few dozen
  * messages of the channel with colors, badges and emotes, and one message sent with its outcome.
  *
  * Runs against the built-in mock Twitch unless `TWITCH_CLIENT_ID` and `TWITCH_TOKEN` are set, in
  * which case it talks to real Twitch (the token should be a user token with `user:read:follows`,
- * `chat:read` and `chat:edit` for every section to work).
+ * `chat:read`, `chat:edit`, `user:read:chat` and `user:write:chat` for every section to work).
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -21,7 +22,7 @@ import * as Tour from "../src/cli/Tour.js"
 
 const Services = Layer.mergeAll(Helix.layer(), Playlist.layer()).pipe(
   Layer.provideMerge(Environment.layer({ mock: { irc: { chatterRate: 25 } } })),
-  Layer.provide(NodeHttpClient.layerUndici)
+  Layer.provideMerge(NodeHttpClient.layerUndici)
 )
 
 const main = Effect.gen(function*() {
@@ -38,14 +39,22 @@ const main = Effect.gen(function*() {
   const started = Date.now()
   const helix = yield* Tour.helixSections({ style })
   const chatFailed = yield* Option.match(helix.channel, {
-    onNone: () => Effect.succeed(false),
+    onNone: () => Effect.succeed([]),
     onSome: (channel) =>
-      Effect.map(
-        Tour.section(style, `Chat #${channel}`, Tour.chatSection({ style, channel, messages: 30 })),
-        Option.isNone
+      Effect.forEach(
+        [["IRC", "irc"], ["EventSub", "eventsub"]] as const,
+        ([name, via]) =>
+          Effect.map(
+            Tour.section(
+              style,
+              `Chat #${channel} over ${name}`,
+              Tour.chatSection({ style, channel, via, messages: 30 })
+            ),
+            (done) => (Option.isNone(done) ? [`Chat over ${name}`] : [])
+          )
       )
   })
-  const result = { failed: chatFailed ? [...helix.failed, "Chat"] : helix.failed }
+  const result = { failed: [...helix.failed, ...chatFailed.flat()] }
   yield* Console.log(
     Output.heading(style, "Done") + "\n  " +
       (result.failed.length === 0

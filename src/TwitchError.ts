@@ -315,7 +315,9 @@ export class LoginFailed
  * confirm, a message with forbidden characters, a closed connection, no connection could be opened
  * (`ConnectFailed`: `detail` says what failed and where: DNS, TLS, refused...), a send that found no
  * connection for the client's `offlineSendTimeout` (`NotConnected`: the message was not sent),
- * or a send refused because its channel already had `sendQueueSize` messages waiting (`QueueFull`).
+ * a send refused because its channel already had `sendQueueSize` messages waiting (`QueueFull`),
+ * or something the client's way to Twitch cannot do (`Unsupported`: a `/me` action or a raw IRC
+ * line over EventSub, `forSourceOnly` where Twitch does not take it); nothing was sent.
  *
  * @since 0.1.0
  * @category errors
@@ -331,7 +333,8 @@ export class ChatError extends Schema.TaggedError<ChatError>("effect-twitcher/Ch
     "Refused",
     "NotConnected",
     "QueueFull",
-    "ConnectFailed"
+    "ConnectFailed",
+    "Unsupported"
   ),
   channel: Schema.optional(Schema.String),
   noticeId: Schema.optional(Schema.String),

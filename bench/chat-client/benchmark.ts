@@ -24,18 +24,17 @@
  * Reported, best of the interleaved passes (at least 3): messages per second of wall time from "go" to the
  * sentinel, messages per CPU-second of the client process, and its smallest peak RSS and heap
  * growth over the passes. Our code runs compiled to ES2022 like `npm run build` emits it.
+ *
+ * Then the EventSub case (`eventsub.ts`): the same `ChatClient` over EventSub against Twurple's
+ * `EventSubWsListener`, both reading the whole mock Twitch's EventSub WebSocket.
  */
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
-import { fork } from "node:child_process"
 import { compileForNode } from "../lib/compile.js"
 import { type Benchmark, fmt, type RunOptions, table } from "../lib/harness.js"
+import { columns, logPass, runCase } from "./cases.js"
+import * as EventSub from "./eventsub.js"
 import { type Kind, SENTINEL, type WorkerResult } from "./shared.js"
-
-interface Outcome {
-  readonly result?: WorkerResult
-  readonly error?: string
-}
 
 const kinds: ReadonlyArray<{ readonly kind: Kind; readonly label: string; readonly ours: boolean }> = [
   { kind: "ours-tcp", label: "effect-twitcher ChatClient, TCP", ours: true },
@@ -55,54 +54,22 @@ const TWURPLE_TCP_PORT = 6667
 // BENCH_CHAT_KINDS="ours-tcp ours-ws" runs only those cases (for profiling; not for publishing)
 const onlyKinds = (process.env["BENCH_CHAT_KINDS"] ?? "").split(" ").filter((k) => k.length > 0)
 
-const childFlags = (process.env["BENCH_CHILD_FLAGS"] ?? "").split(" ").filter((f) => f.length > 0)
-
-const runCase = (
-  workerPath: string,
-  kind: Kind,
-  port: number,
-  channel: string,
-  blast: () => Promise<void>
-): Promise<Outcome> =>
-  new Promise((resolve) => {
-    const child = fork(workerPath, [kind, "127.0.0.1", String(port), channel], {
-      // BENCH_CHILD_FLAGS adds Node flags to the clients, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
-      execArgv: ["--expose-gc", "--max-old-space-size=4096", ...childFlags],
-      stdio: ["ignore", "inherit", "inherit", "ipc"]
-    })
-    let settled = false
-    const settle = (outcome: Outcome) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timeout)
-      resolve(outcome)
-    }
-    const timeout = setTimeout(() => {
-      child.kill()
-      settle({ error: "timed out after 60 s" })
-    }, 60_000)
-    child.on("message", (message: unknown) => {
-      if (typeof message === "object" && message !== null && "ready" in message) {
-        child.send("go")
-        blast().catch((e: unknown) => settle({ error: `blast failed: ${String(e)}` }))
-      } else {
-        settle({ result: message as WorkerResult })
-      }
-    })
-    child.once(
-      "exit",
-      (code, signal) => settle({ error: `exited with ${code ?? signal} before the sentinel` })
-    )
-  })
-
 const run = async (options: RunOptions): Promise<void> => {
+  const workerPath = compileForNode(new URL("./worker.ts", import.meta.url))
+  if (onlyKinds.length === 0 || kinds.some((k) => onlyKinds.includes(k.kind))) {
+    await runIrc(options, workerPath)
+  }
+  await EventSub.run(options, workerPath, onlyKinds)
+}
+
+/** The IRC cases: ours over TCP and WebSocket, tmi.js, Twurple. */
+const runIrc = async (options: RunOptions, workerPath: string): Promise<void> => {
   const IrcServer = await import("../../src/testing/mock/IrcServer.js")
   const World = await import("../../src/testing/mock/World.js")
   const n = options.quick ? 20_000 : 200_000
   const expected = n + 1
   // end-to-end runs vary more than the parse rounds: at least 3 passes unless smoke-testing
   const passes = options.quick ? options.passes : Math.max(3, options.passes)
-  const workerPath = compileForNode(new URL("./worker.ts", import.meta.url))
   await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
     const world = yield* World.make()
     // Twurple over TCP can only reach port 6667: wait up to ~15 s for it, then go without it
@@ -139,20 +106,11 @@ const run = async (options: RunOptions): Promise<void> => {
       for (const { kind } of runnable) {
         const port = kind.endsWith("-ws") ? server.wsPort : server.tcpPort
         const outcome = yield* Effect.promise(() => runCase(workerPath, kind, port, channel, blast))
+        logPass(pass, kind, outcome, 12)
         if (outcome.result !== undefined) {
-          const r = outcome.result
-          results.set(kind, [...(results.get(kind) ?? []), r])
-          console.log(
-            `  pass ${pass} ${kind.padEnd(12)} ${String(r.count).padStart(7)} messages  ${
-              fmt(r.count / r.millis * 1000).padStart(9)
-            }/s  ${fmt(r.count / r.cpuMillis * 1000).padStart(9)}/CPU-s  peak RSS +${
-              r.peakRssMb.toFixed(1)
-            } MB`
-          )
+          results.set(kind, [...(results.get(kind) ?? []), outcome.result])
         } else {
-          const error = outcome.error ?? "no result"
-          errors.set(kind, [...(errors.get(kind) ?? []), error])
-          console.log(`  pass ${pass} ${kind.padEnd(12)} FAILED: ${error}`)
+          errors.set(kind, [...(errors.get(kind) ?? []), outcome.error ?? "no result"])
         }
         // let the server notice the closed connection before the next client joins
         yield* Effect.sleep("200 millis")
@@ -191,14 +149,7 @@ const run = async (options: RunOptions): Promise<void> => {
     console.log("")
     console.log(
       table(
-        [
-          "client",
-          "messages handed over",
-          "messages/s",
-          "messages/CPU-s",
-          "peak RSS growth MB",
-          "peak heap growth MB"
-        ],
+        columns,
         rows
       )
     )
@@ -270,6 +221,7 @@ const run = async (options: RunOptions): Promise<void> => {
 /** The chat-client benchmark, for the registry. */
 export const chatClientBenchmark: Benchmark = {
   name: "chat-client",
-  description: "mock IRC server blasts PRIVMSGs to one client: ours (TCP, WS) vs tmi.js vs Twurple",
+  description:
+    "mock Twitch blasts chat to one client: ours (IRC over TCP, WS; EventSub) vs tmi.js vs Twurple",
   run
 }

@@ -1,7 +1,26 @@
 /** What the chat-client benchmark and its worker processes share. */
 
 /** The clients under test, by transport. */
-export type Kind = "ours-tcp" | "ours-ws" | "ours-tcp-pull" | "tmi.js-ws" | "twurple-ws" | "twurple-tcp"
+export type Kind =
+  | "ours-tcp"
+  | "ours-ws"
+  | "ours-tcp-pull"
+  | "tmi.js-ws"
+  | "twurple-ws"
+  | "twurple-tcp"
+  | "ours-eventsub"
+  | "twurple-eventsub"
+
+/**
+ * What the EventSub cases' workers need from the mock (in the environment, `BENCH_EVENTSUB`): the
+ * client id and a user token of the reading account, its id and the broadcaster's.
+ */
+export interface EventSubAccount {
+  readonly clientId: string
+  readonly token: string
+  readonly userId: string
+  readonly broadcasterId: string
+}
 
 /** What a worker reports. */
 export interface WorkerResult {

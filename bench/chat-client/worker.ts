@@ -5,6 +5,9 @@
  * was sent, each through the library's own API. On the end sentinel it reports how many messages
  * it handed over, the wall and CPU time since "go", and its peak memory growth.
  *
+ * The EventSub cases (ours over EventSub, Twurple's `EventSubWsListener`) read the mock's EventSub
+ * on its HTTP port with the account in `BENCH_EVENTSUB`; every other case is anonymous IRC.
+ *
  * Usage (spawned by `benchmark.ts`): worker.js <kind> <host> <port> <channel>
  */
 import type { ChatMessage } from "@twurple/chat"
@@ -14,7 +17,7 @@ import * as net from "node:net"
 import type { ChatUserstate } from "tmi.js"
 import type { TwitchMessage } from "../../src/chat/TwitchMessage.js"
 
-import { type Kind, SENTINEL, type WorkerResult } from "./shared.js"
+import { type EventSubAccount, type Kind, SENTINEL, type WorkerResult } from "./shared.js"
 
 const len = (s: string | null | undefined): number => s == null ? 0 : s.length
 
@@ -64,6 +67,19 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
       })
     }
   }
+  /** Our client's messages, read as a user's code would: text, emotes, name, color, badges, time. */
+  const handleOurs = (chunk: Iterable<TwitchMessage>) => {
+    for (const m of chunk) {
+      if (m._tag !== "Privmsg") continue
+      let read = 0
+      for (const e of m.emotes) read += len(e.id) + e.utf16Start
+      const color = m.color
+      const sentAt = m.sentAt
+      read += len(m.displayName) + (color._tag === "Some" ? color.value.length : 0) + m.badges.size +
+        (sentAt._tag === "Some" ? sentAt.value.getTime() & 1 : 0)
+      onMessage(m.text, read)
+    }
+  }
   const ready = () => {
     globalThis.gc?.()
     const m = process.memoryUsage()
@@ -79,18 +95,7 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
   if (kind === "ours-tcp" || kind === "ours-ws" || kind === "ours-tcp-pull") {
     const ChatClient = await import("../../src/chat/ChatClient.js")
     const TwitchConfig = await import("../../src/TwitchConfig.js")
-    const handle = (chunk: Iterable<TwitchMessage>) => {
-      for (const m of chunk) {
-        if (m._tag !== "Privmsg") continue
-        let read = 0
-        for (const e of m.emotes) read += len(e.id) + e.utf16Start
-        const color = m.color
-        const sentAt = m.sentAt
-        read += len(m.displayName) + (color._tag === "Some" ? color.value.length : 0) + m.badges.size +
-          (sentAt._tag === "Some" ? sentAt.value.getTime() & 1 : 0)
-        onMessage(m.text, read)
-      }
-    }
+    const handle = handleOurs
     const program = Effect.gen(function*() {
       // the defaults users get: a 4096-message buffer per stream, back-pressure when full
       const chat = yield* ChatClient.make({
@@ -120,6 +125,77 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
         Effect.provide(TwitchConfig.layer({ clientId: "bench", ircHost: host, ircPort: port, ircTls: false }))
       )
     )
+  } else if (kind === "ours-eventsub") {
+    const account = eventSubAccount()
+    const NodeHttpClient = await import("@effect/platform-node/NodeHttpClient")
+    const Layer = await import("effect/Layer")
+    const AccessToken = await import("../../src/auth/AccessToken.js")
+    const TwitchAuth = await import("../../src/auth/TwitchAuth.js")
+    const ChatClient = await import("../../src/chat/ChatClient.js")
+    const TwitchConfig = await import("../../src/TwitchConfig.js")
+    const program = Effect.gen(function*() {
+      // the defaults users get: a 4096-message buffer per stream, back-pressure when full
+      const chat = yield* ChatClient.makeEventSub({ channels: [channel] })
+      const consumer = yield* chat.channel(channel).pipe(
+        Stream.runForEachChunk((chunk) => Effect.sync(() => handleOurs(chunk))),
+        Effect.fork
+      )
+      yield* Effect.sleep("20 millis")
+      yield* Effect.sync(ready)
+      yield* consumer.await
+    })
+    const base = `${host}:${port}`
+    await Effect.runPromise(
+      Effect.scoped(program).pipe(
+        Effect.provide(Layer.mergeAll(
+          TwitchConfig.layer({
+            clientId: account.clientId,
+            helixUrl: `http://${base}/helix`,
+            eventSubWebSocketUrl: `ws://${base}/ws`
+          }),
+          TwitchAuth.layerStatic(
+            AccessToken.make(account.token, {
+              kind: "user",
+              userId: account.userId,
+              scopes: ["user:read:chat"]
+            })
+          ),
+          NodeHttpClient.layerUndici
+        ))
+      )
+    )
+  } else if (kind === "twurple-eventsub") {
+    const account = eventSubAccount()
+    process.env["TWURPLE_MOCK_API_PORT"] = String(port)
+    const { ApiClient } = await import("@twurple/api")
+    const { EventSubWsListener } = await import("@twurple/eventsub-ws")
+    const token = {
+      accessToken: account.token,
+      refreshToken: null,
+      scope: ["user:read:chat"],
+      expiresIn: null,
+      obtainmentTimestamp: Date.now(),
+      userId: account.userId
+    }
+    const authProvider = {
+      clientId: account.clientId,
+      getCurrentScopesForUser: () => ["user:read:chat"],
+      getAccessTokenForUser: async () => token,
+      getAnyAccessToken: async () => token
+    }
+    const listener = new EventSubWsListener({ apiClient: new ApiClient({ authProvider }) })
+    listener.onSubscriptionCreateSuccess(() => ready())
+    // What a user reads: the text, the chatter's name, the emotes (from the parts), badges, color.
+    listener.onChannelChatMessage(account.broadcasterId, account.userId, (e) => {
+      let read = 0
+      for (const part of e.messageParts) {
+        if (part.type === "emote") read += len(part.emote.id) + part.text.length
+      }
+      read += len(e.chatterDisplayName) + len(e.color) + Object.keys(e.badges).length
+      onMessage(e.messageText, read)
+    })
+    stop = async () => listener.stop()
+    listener.start()
   } else if (kind === "tmi.js-ws") {
     const tmi = (await import("tmi.js")).default
     const client = new tmi.Client({
@@ -178,6 +254,10 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
     client.connect()
   }
 }
+
+/** The account the EventSub cases read as (from the benchmark process). */
+const eventSubAccount = (): EventSubAccount =>
+  JSON.parse(process.env["BENCH_EVENTSUB"] ?? "{}") as EventSubAccount
 
 const [kind, host, port, channel] = process.argv.slice(2)
 worker(kind as Kind, host, Number(port), channel).catch((error: unknown) => {

@@ -1,9 +1,11 @@
 /**
- * The Twitch chat client: a scoped service holding one IRC connection for the life of its scope
- * (over a provided {@link ChatTransport}: TLS by default, WebSocket, TCP, or a `Socket` of your
- * own), with messages as a `Stream` of parsed Twitch messages and every send going through a
- * rate-limited queue per channel, under the limits of its account (shared by every client of the
- * account: {@link ChatRateLimits.ChatLimiters}).
+ * The Twitch chat client: a scoped service with messages as a `Stream` of parsed Twitch messages
+ * and every send going through a rate-limited queue per channel, under the limits of its account
+ * (shared by every client of the account: {@link ChatRateLimits.ChatLimiters}), over either of
+ * Twitch's two ways to chat with one API: IRC ({@link make}: one connection for the life of its
+ * scope, over a provided {@link ChatTransport}: TLS by default, WebSocket, TCP, or a `Socket` of
+ * your own), or EventSub for reading and Helix Send Chat Message for sending ({@link makeEventSub};
+ * what differs there is said on it). What follows is the IRC client's.
  *
  * ```ts
  * const program = Effect.gen(function*() {
@@ -71,6 +73,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
@@ -79,9 +82,13 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
-import { TwitchAuth } from "../auth/TwitchAuth.js"
+import * as AccessToken from "../auth/AccessToken.js"
+import * as TwitchAuth from "../auth/TwitchAuth.js"
+import type * as EventSubWebSocket from "../eventsub/EventSubWebSocket.js"
 import { TwitchConfig } from "../TwitchConfig.js"
 import type { ChatError, NotAuthorized } from "../TwitchError.js"
 import * as ChatRateLimits from "./ChatRateLimits.js"
@@ -89,6 +96,7 @@ import * as ChatTransport from "./ChatTransport.js"
 import * as engine from "./internal/engine/engine.js"
 import type * as State from "./internal/engine/state.js"
 import * as text from "./internal/engine/text.js"
+import * as eventSubEngine from "./internal/eventsub/engine.js"
 import type { SendOutcome } from "./SendOutcome.js"
 import type { TwitchMessage } from "./TwitchMessage.js"
 
@@ -198,6 +206,13 @@ export interface SendOptions {
    * distinct this way.
    */
   readonly duplicates?: "refuse" | "distinct" | undefined
+  /**
+   * In a shared chat session, whether the message shows only in the channel it is sent to (Send
+   * Chat Message's `for_source_only`; Twitch's default is true). EventSub transport with an app
+   * token only: Twitch refuses it with a user token, and IRC has no such choice, so there the send
+   * fails with `ChatError("Unsupported")` without sending anything.
+   */
+  readonly forSourceOnly?: boolean | undefined
 }
 
 /**
@@ -289,27 +304,77 @@ export declare namespace ChatClient {
      * through `join`/`part`; anything else is written as is (`Written`).
      */
     readonly sendRaw: (line: string) => Effect.Effect<SendOutcome, ChatError | NotAuthorized>
-    /** Whether the account is broadcaster, moderator or VIP in the channel (from USERSTATE). */
+    /**
+     * Whether the account is broadcaster, moderator or VIP in the channel: from USERSTATE over IRC;
+     * over EventSub from the account's own messages there (and its own channel).
+     */
     readonly isElevated: (channel: string) => Effect.Effect<boolean>
     readonly stats: Effect.Effect<Stats>
     /**
      * The IRCv3 capabilities the server granted on the current connection (empty while
-     * disconnected). Without `twitch.tv/tags` and `twitch.tv/commands` sends cannot be confirmed
-     * and complete `Unconfirmed` (`NoConfirmation`) once written.
+     * disconnected, and over EventSub). Without `twitch.tv/tags` and `twitch.tv/commands` sends
+     * cannot be confirmed and complete `Unconfirmed` (`NoConfirmation`) once written.
      */
     readonly capabilities: Effect.Effect<ReadonlyArray<string>>
-    /** The number of the current connection (1 for the first), none while disconnected. */
+    /**
+     * The number of the current connection (1 for the first; over EventSub, of the WebSocket
+     * session), none while disconnected.
+     */
     readonly connectionId: Effect.Effect<Option.Option<number>>
   }
 }
 
 /**
- * Options of {@link make}. Everything is optional; host, port and TLS come from `TwitchConfig`.
+ * Options both ways to Twitch take (see {@link Options} for IRC, {@link EventSubOptions} for
+ * EventSub). Everything is optional.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface CommonOptions {
+  /** Channels to join before the client is handed out. */
+  readonly channels?: ReadonlyArray<string> | undefined
+  /** Buffer of each message stream (default 4096; 0 = unbounded). */
+  readonly bufferSize?: number | undefined
+  /** What a full buffer does (default `backpressure`). */
+  readonly overflow?: Overflow | undefined
+  /** Rate limits (default {@link ChatRateLimits.twitchLimits}). */
+  readonly limits?: ChatRateLimits.Limits | undefined
+  /** Use Twitch's verified-bot limits (ignored when `limits` is given). */
+  readonly verifiedBot?: boolean | undefined
+  /** How long to wait for Twitch's answer to a message (default 10 s). */
+  readonly sendTimeout?: Duration.DurationInput | undefined
+  /**
+   * How many messages (parts of split texts counted one by one) may wait in one channel, queued or
+   * in flight (default 1000; 0 = unbounded). A send that would go over fails at once with
+   * `ChatError("QueueFull")` and is not sent: at 20 messages per 30 s, 1000 is 25 minutes of chat,
+   * so a producer that outruns Twitch's limits learns it instead of growing memory without bound.
+   */
+  readonly sendQueueSize?: number | undefined
+  /**
+   * How long a join may take (default 10 s): over IRC from when the JOIN was written until Twitch
+   * confirms it, over EventSub until Twitch created the channel's chat subscriptions.
+   */
+  readonly joinTimeout?: Duration.DurationInput | undefined
+  /** Longest message in characters (code points; default 500). */
+  readonly maxLength?: number | undefined
+  /** Default for over-long texts (default `split`). */
+  readonly tooLong?: "split" | "refuse" | undefined
+  /** Default for texts that start like a chat command (default `escape`; see {@link SendOptions}). */
+  readonly commands?: "escape" | "allow" | undefined
+  /** Default for a repeat of the previous message within 30 s (default `refuse`; see {@link SendOptions}). */
+  readonly duplicates?: "refuse" | "distinct" | undefined
+  /** How many recent message ids are remembered to drop duplicates (default 4096). */
+  readonly dedupeSize?: number | undefined
+}
+
+/**
+ * Options of {@link make} (IRC). Host, port and TLS come from `TwitchConfig`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends CommonOptions {
   /**
    * How to reach the server: `tls` (default when `TwitchConfig.ircTls`), `tcp`, `websocket`
    * (`TwitchConfig.ircWebSocketUrl`), or a {@link ChatTransport} of your own. Without this option
@@ -326,18 +391,6 @@ export interface Options {
   readonly anonymous?: boolean | undefined
   /** The login to use with the token (default: the token's validated login). */
   readonly login?: string | undefined
-  /** Channels to join before the client is handed out. */
-  readonly channels?: ReadonlyArray<string> | undefined
-  /** Buffer of each message stream (default 4096; 0 = unbounded). */
-  readonly bufferSize?: number | undefined
-  /** What a full buffer does (default `backpressure`). */
-  readonly overflow?: Overflow | undefined
-  /** Rate limits (default {@link ChatRateLimits.twitchLimits}). */
-  readonly limits?: ChatRateLimits.Limits | undefined
-  /** Use Twitch's verified-bot limits (ignored when `limits` is given). */
-  readonly verifiedBot?: boolean | undefined
-  /** How long to wait for Twitch's answer to a message (default 10 s). */
-  readonly sendTimeout?: Duration.DurationInput | undefined
   /**
    * How long sends wait for a connection while the client is disconnected (default 60 s), counted
    * from when the connection was lost: once the client has been offline that long, every send
@@ -346,15 +399,6 @@ export interface Options {
    * was not sent (unlike `Unconfirmed`). Reconnect attempts go on meanwhile.
    */
   readonly offlineSendTimeout?: Duration.DurationInput | undefined
-  /**
-   * How many messages (parts of split texts counted one by one) may wait in one channel, queued or
-   * in flight (default 1000; 0 = unbounded). A send that would go over fails at once with
-   * `ChatError("QueueFull")` and is not sent: at 20 messages per 30 s, 1000 is 25 minutes of chat,
-   * so a producer that outruns Twitch's limits learns it instead of growing memory without bound.
-   */
-  readonly sendQueueSize?: number | undefined
-  /** How long to wait for a JOIN confirmation once the JOIN was written (default 10 s). */
-  readonly joinTimeout?: Duration.DurationInput | undefined
   /** How long to wait for the server's welcome (default 10 s). */
   readonly loginTimeout?: Duration.DurationInput | undefined
   /** Silence before a PING (default 60 s) and the wait for its PONG (default 10 s). */
@@ -374,16 +418,28 @@ export interface Options {
   } | undefined
   /** Connection attempts before `make` fails (default 3). */
   readonly initialAttempts?: number | undefined
-  /** Longest message in characters (code points; default 500). */
-  readonly maxLength?: number | undefined
-  /** Default for over-long texts (default `split`). */
-  readonly tooLong?: "split" | "refuse" | undefined
-  /** Default for texts that start like a chat command (default `escape`; see {@link SendOptions}). */
-  readonly commands?: "escape" | "allow" | undefined
-  /** Default for a repeat of the previous message within 30 s (default `refuse`; see {@link SendOptions}). */
-  readonly duplicates?: "refuse" | "distinct" | undefined
-  /** How many recent message ids are remembered to drop duplicates (default 4096). */
-  readonly dedupeSize?: number | undefined
+}
+
+/**
+ * Options of {@link makeEventSub}: the common ones, and how to send and read.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventSubOptions extends CommonOptions {
+  /**
+   * Send with this app token (client credentials of the same client) instead of the user token:
+   * Twitch shows the Chat Bot badge. The account must have granted the client `user:bot` (and
+   * `user:write:chat`), and each broadcaster `channel:bot`, unless the account moderates there;
+   * otherwise Twitch refuses the send (`Refused`, `http_403`). A `TwitchAuth` service (such as
+   * `TwitchAuth.layerAppToken`'s) renews its token; a bare token is used as it is.
+   */
+  readonly appToken?: Redacted.Redacted<string> | TwitchAuth.TwitchAuth.Service | undefined
+  /**
+   * Options of the client's own EventSub WebSocket (URL, keepalive, backoff...), used when no
+   * `EventSubWebSocket` is in context.
+   */
+  readonly webSocket?: EventSubWebSocket.Options | undefined
 }
 
 /**
@@ -453,14 +509,10 @@ const recordSent = (outcome: SendOutcome) => {
   metrics.sendWait.unsafeUpdate(Duration.toMillis(outcome.waited), [])
 }
 
-const settingsOf = (
-  options: Options,
-  transport: ChatTransport.ChatTransport.Service
-): State.Settings => {
+const settingsOf = (options: Options): State.Settings => {
   const d = (input: Duration.DurationInput | undefined, fallback: Duration.DurationInput) =>
     Duration.decode(input ?? fallback)
   return {
-    transport,
     bufferSize: Math.max(0, options.bufferSize ?? defaultBufferSize),
     overflow: options.overflow ?? "backpressure",
     limits: options.limits ??
@@ -511,9 +563,9 @@ export const make = (
 ): Effect.Effect<ChatClient.Service, ChatError | NotAuthorized, TwitchConfig | Scope.Scope> =>
   Effect.gen(function*() {
     const config = yield* TwitchConfig
-    const auth = yield* Effect.serviceOption(TwitchAuth)
+    const auth = yield* Effect.serviceOption(TwitchAuth.TwitchAuth)
     const transport = transportOf(options, config, yield* Effect.serviceOption(ChatTransport.ChatTransport))
-    const client = yield* engine.make(settingsOf(options, transport), {
+    const client = yield* engine.make(settingsOf(options), transport, {
       anonymous: options.anonymous ?? false,
       login: options.login,
       auth: Option.getOrUndefined(auth)
@@ -531,6 +583,65 @@ export const make = (
 export const layer = (
   options: Options = {}
 ): Layer.Layer<ChatClient, ChatError | NotAuthorized, TwitchConfig> => Layer.scoped(ChatClient, make(options))
+
+const appAuthOf = (
+  appToken: EventSubOptions["appToken"]
+): Effect.Effect<TwitchAuth.TwitchAuth.Service | undefined> => {
+  if (appToken === undefined) return Effect.succeed(undefined)
+  if (!Redacted.isRedacted(appToken)) return Effect.succeed(appToken)
+  return Effect.map(
+    Ref.make(Option.some(AccessToken.make(appToken, { kind: "app" }))),
+    TwitchAuth.fromRef
+  )
+}
+
+/**
+ * The client over EventSub and the API instead of IRC: the same service, messages and outcomes.
+ * Reads `channel.chat.message`, `.notification`, `.clear`, `.clear_user_messages`,
+ * `.message_delete` and `channel.chat_settings.update` over the EventSub WebSocket (the
+ * `EventSubWebSocket` in context, or one of its own); `join` subscribes to them (no JOIN, no join
+ * limit). Sends go through Helix Send Chat Message (`appToken` for the Chat Bot badge) under the
+ * account's limits, and Twitch's `drop_reason` is the `Refused` reason. Needs the `TwitchAuth`
+ * user token (`user:read:chat`; `user:write:chat` to send with it) and an `HttpClient`.
+ *
+ * What EventSub does not carry reads as absent: `firstMessage` and `returningChatter` are `None`,
+ * a deleted message's text is `None`, a timeout's `banDuration` is `None` (read `channel.ban` for
+ * it). `me` and raw IRC lines (other than PRIVMSG, JOIN, PART) fail with `Unsupported`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeEventSub = (
+  options: EventSubOptions = {}
+): Effect.Effect<
+  ChatClient.Service,
+  ChatError | NotAuthorized,
+  TwitchConfig | TwitchAuth.TwitchAuth | HttpClient.HttpClient | Scope.Scope
+> =>
+  Effect.gen(function*() {
+    const auth = yield* TwitchAuth.TwitchAuth
+    const client = yield* eventSubEngine.make(settingsOf(options), {
+      auth,
+      appAuth: yield* appAuthOf(options.appToken),
+      webSocket: options.webSocket ?? {}
+    })
+    yield* client.joinAll(options.channels ?? [])
+    return client
+  })
+
+/**
+ * A layer with a chat client over EventSub and the API (see {@link makeEventSub}).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerEventSub = (
+  options: EventSubOptions = {}
+): Layer.Layer<
+  ChatClient,
+  ChatError | NotAuthorized,
+  TwitchConfig | TwitchAuth.TwitchAuth | HttpClient.HttpClient
+> => Layer.scoped(ChatClient, makeEventSub(options))
 
 /**
  * Whether a message belongs to `channel` (login with or without `#`).

@@ -8,6 +8,11 @@
  * little after; the types are plain readonly data and do not show it. `JSON.stringify` and
  * `console.log` show the decoded fields.
  *
+ * Messages read over EventSub (`ChatClient.makeEventSub`) are the same model: each event is written
+ * as the IRC line Twitch's IRC sends for it (so `raw`, `irc` and `tags` are that line), with a tag
+ * only where EventSub has the field; what it lacks reads as absent (`firstMessage`, a deleted
+ * message's text...).
+ *
  * @since 0.1.0
  */
 import type * as Either from "effect/Either"
@@ -151,8 +156,13 @@ export interface Privmsg extends Base, Sender {
   readonly bits: Option.Option<number>
   /** `tmi-sent-ts`. */
   readonly sentAt: Option.Option<Date>
-  readonly firstMessage: boolean
-  readonly returningChatter: boolean
+  /**
+   * Whether this is the sender's first message in the channel (`first-msg`). `None` where the
+   * source does not say: EventSub's `channel.chat.message` has no such field.
+   */
+  readonly firstMessage: Option.Option<boolean>
+  /** Whether the sender is a returning chatter (`returning-chatter`); `None` on EventSub, as above. */
+  readonly returningChatter: Option.Option<boolean>
   readonly reply: Option.Option<ReplyParent>
   readonly thread: Option.Option<ThreadParent>
   readonly sharedChat: Option.Option<SharedChatSource>
@@ -363,8 +373,11 @@ export interface ClearChat extends Base {
 export interface ClearMsg extends Base {
   readonly _tag: "ClearMsg"
   readonly channel: string
-  /** The deleted message's text. */
-  readonly text: string
+  /**
+   * The deleted message's text. `None` where the source does not say: EventSub's
+   * `channel.chat.message_delete` has only the message id.
+   */
+  readonly text: Option.Option<string>
   readonly login: string
   readonly roomId: string
   readonly targetMsgId: string

@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Chunk from "effect/Chunk"
 import * as Console from "effect/Console"
 import * as Duration from "effect/Duration"
@@ -381,8 +382,10 @@ const describeOutcome = (style: Output.Style, outcome: SendOutcome.SendOutcome):
 
 /**
  * The chat section: joins `channel`, prints up to `messages` chat messages (waiting at most
- * `wait`), sends `text` and shows Twitch's answer. Uses the `TwitchAuth` token when there is one
- * (with `chat:read` and `chat:edit`), anonymous read-only otherwise.
+ * `wait`), sends `text` and shows Twitch's answer. Over IRC (`via: "irc"`, the default) with the
+ * `TwitchAuth` token when there is one (`chat:read` and `chat:edit`), anonymous read-only
+ * otherwise; over EventSub and Send Chat Message (`via: "eventsub"`) with the `TwitchAuth` user
+ * token (`user:read:chat` and `user:write:chat`).
  *
  * @since 0.1.0
  * @category tour
@@ -393,13 +396,20 @@ export const chatSection = (options: {
   readonly messages?: number
   readonly wait?: Duration.DurationInput
   readonly text?: string
+  readonly via?: "irc" | "eventsub"
   readonly client?: ChatClient.Options
-}): Effect.Effect<void, TwitchError, TwitchConfig> =>
+}): Effect.Effect<void, TwitchError, TwitchConfig | TwitchAuth | HttpClient.HttpClient> =>
   Effect.scoped(Effect.gen(function*() {
     const { style } = options
-    const chat = yield* ChatClient.make(options.client ?? {})
+    const chat = options.via === "eventsub"
+      ? yield* ChatClient.makeEventSub()
+      : yield* ChatClient.make(options.client ?? {})
     yield* Console.log(
-      `  connected as ${Output.bold(style, chat.login)}${chat.anonymous ? " (anonymous, read-only)" : ""}`
+      `  connected as ${Output.bold(style, chat.login)}${chat.anonymous ? " (anonymous, read-only)" : ""}` +
+        Output.dim(
+          style,
+          options.via === "eventsub" ? " over EventSub (Send Chat Message to send)" : " over IRC"
+        )
     )
     const reader = yield* chat.channel(options.channel).pipe(
       Stream.filterMap((message) => renderMessage(style, message)),
@@ -414,7 +424,8 @@ export const chatSection = (options: {
     const shown = yield* reader.await.pipe(Effect.flatMap((exit) => exit), Effect.map(Chunk.size))
     yield* Console.log(Output.dim(style, `  (${shown} messages shown)`))
     if (chat.anonymous) return
-    const text = options.text ?? "Hello from effect-twitcher's tour 👋 Kappa"
+    const text = options.text ??
+      `Hello from effect-twitcher's tour 👋 Kappa (${options.via === "eventsub" ? "EventSub" : "IRC"})`
     yield* Console.log(`  ${Output.bold(style, "sending:")} ${text}`)
     const outcome = yield* chat.say(options.channel, text)
     yield* Console.log(describeOutcome(style, outcome))

@@ -65,10 +65,22 @@ export type ConnectionEvent = Data.TaggedEnum<{
   Connecting: { readonly attempt: number; readonly url: string }
   /** A `session_welcome` arrived: the session is usable. */
   Welcomed: { readonly sessionId: string; readonly keepaliveTimeoutSeconds: number }
-  /** Twitch created a subscription on the session (or verified a webhook). */
-  Subscribed: { readonly subscription: string; readonly id: string; readonly cost: number }
+  /**
+   * Twitch created a subscription on the session (or verified a webhook): first, and again on each
+   * new session. `condition` is the one sent (Twitch's names).
+   */
+  Subscribed: {
+    readonly subscription: string
+    readonly condition: Definition.WireCondition
+    readonly id: string
+    readonly cost: number
+  }
   /** A subscription could not be created or recreated. */
-  SubscribeFailed: { readonly subscription: string; readonly error: SubscribeError }
+  SubscribeFailed: {
+    readonly subscription: string
+    readonly condition: Definition.WireCondition
+    readonly error: SubscribeError
+  }
   /** Twitch sent `session_reconnect`: a new connection to its URL is opened before this one closes. */
   ReconnectRequested: { readonly sessionId: string }
   /** A connection ended: closed by Twitch (`reason`, `code`), silent past the keepalive, or failed. */

@@ -97,13 +97,13 @@ describe("parseTwitchLine", () => {
       userId: Option.some("1337"),
       displayName: Option.some("Ronni")
     }))
-    expect(m.firstMessage).toBe(false)
+    expect(m.firstMessage).toEqual(Option.some(false))
   })
 
   it("reads shared-chat sources and first messages", () => {
     const m = as(example("Privmsg", "source-room-id"), "Privmsg")
-    expect(m.firstMessage).toBe(true)
-    expect(m.returningChatter).toBe(true)
+    expect(m.firstMessage).toEqual(Option.some(true))
+    expect(m.returningChatter).toEqual(Option.some(true))
     expect(m.mod).toBe(true)
     expect(m.userType).toBe("mod")
     const source = Option.getOrThrow(m.sharedChat)
@@ -419,11 +419,15 @@ describe("parseTwitchLine", () => {
     const m = as(example("ClearMsg", "what a great day"), "ClearMsg")
     expect([m.channel, m.text, m.login, m.roomId, m.targetMsgId]).toEqual([
       "bar",
-      "what a great day",
+      Option.some("what a great day"),
       "foo",
       "",
       "94e6c7ff-bf98-4faa-af5d-7ad633a158a9"
     ])
+    const bare = parseTwitchLine("@login=foo;target-msg-id=x :tmi.twitch.tv CLEARMSG #bar")
+    expect(Either.map(bare, (b) => b._tag === "ClearMsg" ? b.text : undefined)).toEqual(
+      Either.right(Option.none())
+    )
   })
 
   it("decodes full and partial ROOMSTATE", () => {

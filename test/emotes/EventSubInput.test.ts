@@ -11,7 +11,8 @@ const lookups: ChatEvents.Lookups = {
   userByLogin: () => undefined,
   userById: () => undefined,
   emote: (id) => ({ id, name: "x", ownerId: "0", setId: "0", type: "globals", formats: ["static"] }),
-  time: (ms) => new Date(ms).toISOString()
+  time: (ms) => new Date(ms).toISOString(),
+  sentWithHelix: () => false
 }
 
 /** The same PRIVMSG line as the library's IRC client reads it and as the mock's EventSub sends it. */

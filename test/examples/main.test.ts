@@ -23,6 +23,8 @@ describe("npm start (the main job)", () => {
         "== Playlist qualities of ",
         "== Followed streams",
         "== Chat #",
+        " over IRC",
+        " over EventSub",
         "joined #",
         "messages shown)",
         "✓ sent as message",
@@ -32,11 +34,15 @@ describe("npm start (the main job)", () => {
       expect(out).toContain(heading)
     }
     expect(out).toContain("every section ran")
-    // A few dozen chat messages, each a line with a time and a name.
-    const chatLines = out.slice(out.indexOf("== Chat #")).split("\n").filter((l) =>
-      /^ {2}\d\d:\d\d:\d\d /.test(l)
-    )
-    expect(chatLines.length).toBeGreaterThanOrEqual(20)
+    // Chat over both ways to Twitch: each sent one message.
+    expect(out.split("✓ sent as message").length - 1).toBe(2)
+    // A few dozen chat messages over each, each a line with a time and a name.
+    const chatLines = (from: string, to: string) =>
+      out.slice(out.indexOf(from), out.indexOf(to, out.indexOf(from))).split("\n").filter((l) =>
+        /^ {2}\d\d:\d\d:\d\d /.test(l)
+      )
+    expect(chatLines(" over IRC", " over EventSub").length).toBeGreaterThanOrEqual(20)
+    expect(chatLines(" over EventSub", "== Done").length).toBeGreaterThanOrEqual(20)
     // Piped output carries no color codes.
     expect(out).not.toContain("\u001b[")
   }, 90_000)

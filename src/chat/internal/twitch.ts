@@ -387,11 +387,11 @@ class PrivmsgImpl extends SenderBase implements TM.Privmsg {
   get sentAt(): Option.Option<Date> {
     return this.date(K.tmiSentTs)
   }
-  get firstMessage(): boolean {
-    return this.bool(K.firstMsg)
+  get firstMessage(): Option.Option<boolean> {
+    return this.optBool(K.firstMsg)
   }
-  get returningChatter(): boolean {
-    return this.bool(K.returningChatter)
+  get returningChatter(): Option.Option<boolean> {
+    return this.optBool(K.returningChatter)
   }
   get reply(): Option.Option<TM.ReplyParent> {
     const msgId = this.s(K.replyMsgId)
@@ -657,8 +657,8 @@ class ClearMsgImpl extends TwitchBase implements TM.ClearMsg {
   get channel(): string {
     return this.chan()
   }
-  get text(): string {
-    return this.lastParam()
+  get text(): Option.Option<string> {
+    return lastParamStart(this.raw, this._p1) < 0 ? Option.none() : Option.some(this.lastParam())
   }
   override get login(): string {
     return this.str(K.login)
@@ -1020,7 +1020,7 @@ const build = (): TM.TwitchMessage => {
       if (hasFirst) ctor = ClearChatImpl
       break
     case "CLEARMSG":
-      if (hasFirst && hasSecond(line, p0, p1)) ctor = ClearMsgImpl
+      if (hasFirst) ctor = ClearMsgImpl
       break
     case "ROOMSTATE":
       if (hasFirst) ctor = RoomStateImpl

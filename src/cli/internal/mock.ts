@@ -33,6 +33,7 @@ const env = (mock: MockTwitch.MockTwitch.Service): Record<string, string> => {
     TWITCH_GQL_CLIENT_ID: MockWorld.webClientId,
     TWITCH_USHER_URL: h.usherUrl,
     TWITCH_EMOTE_CDN_URL: h.emoteCdnUrl,
+    TWITCH_EVENTSUB_WS_URL: mock.eventSub.wsUrl,
     ...(irc === undefined ? {} : {
       TWITCH_IRC_HOST: irc.host,
       TWITCH_IRC_PORT: String(irc.tcpPort),
@@ -55,6 +56,7 @@ const banner = (mock: MockTwitch.MockTwitch.Service, seed: number): string => {
     `  GQL         ${h.gqlUrl}`,
     `  Usher       ${h.usherUrl}/api/v2/channel/hls/<login>.m3u8`,
     `  Emote CDN   ${h.emoteCdnUrl}/<id>/<format>/<theme>/<scale>`,
+    `  EventSub    ${mock.eventSub.wsUrl}`,
     ...(irc === undefined ? [] : [
       `  IRC         irc://${irc.host}:${irc.tcpPort}   TLS ${irc.host}:${irc.tlsPort}   ${irc.wsUrl}`
     ]),

@@ -154,14 +154,18 @@ export const make = (context: {
       entry.twitchId = id
       byId.set(id, entry)
       Deferred.unsafeDone(entry.ready, Exit.void)
-      signals.emit(ConnectionEvent.Subscribed({ subscription: entry.label, id, cost }))
+      signals.emit(
+        ConnectionEvent.Subscribed({ subscription: entry.label, condition: entry.condition, id, cost })
+      )
       return true
     },
     failed: (entry, error) => {
       remove(entry)
       Deferred.unsafeDone(entry.ready, Exit.fail(error))
       for (const outlet of entry.outlets) outlet.mailbox.unsafeDone(Exit.fail(error))
-      signals.emit(ConnectionEvent.SubscribeFailed({ subscription: entry.label, error }))
+      signals.emit(
+        ConnectionEvent.SubscribeFailed({ subscription: entry.label, condition: entry.condition, error })
+      )
     }
   }
 

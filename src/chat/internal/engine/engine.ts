@@ -4,37 +4,29 @@
  * client's scope says goodbye (PART every channel, QUIT), then closes the connections.
  *
  * What is IRC here and what is not: `connection`, `session`, `inbound`, `joins`, `supervisor` and
- * the sender's `exchange` speak IRC; `state`, `hub`, `dedupe`, `text`, the limiter and the
- * sender's queues, bounds and outcomes do not. A second way to Twitch (EventSub for reading,
- * Helix Send Chat Message for sending) is another engine over the same state and parts: events
- * parsed into the same messages and published to the hub, sends through the same queues and
- * limits with an exchange that maps `is_sent`/`drop_reason` to the same `SendOutcome`s, and the
- * same `ConnectionEvent`s; `ChatClient.make` chooses the engine.
+ * the sender's exchange (`sender.ts`) speak IRC; `state`, `hub`, `dedupe`, `text`, the limiter, the
+ * send queue (`sendQueue.ts`: queues, bounds, outcomes) and the service (`client.ts`) do not. The
+ * second way to Twitch (`../eventsub/engine.ts`: EventSub for reading, Helix Send Chat Message for
+ * sending) is another engine over the same state and parts: events written as IRC lines, parsed
+ * into the same messages and published to the hub, sends through the same queue and limits with
+ * an exchange that maps `is_sent`/`drop_reason` to the same `SendOutcome`s, and the same
+ * `ConnectionEvent`s; `ChatClient.make` builds this engine, `ChatClient.makeEventSub` that one.
  *
  * @internal
  */
 import * as Deferred from "effect/Deferred"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as PubSub from "effect/PubSub"
-import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
+import type * as Scope from "effect/Scope"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import * as TwitchAuth from "../../../auth/TwitchAuth.js"
 import type { TwitchConfig } from "../../../TwitchConfig.js"
 import { ChatError, NotAuthorized } from "../../../TwitchError.js"
 import type * as ChatClient from "../../ChatClient.js"
-import * as ChatRateLimits from "../../ChatRateLimits.js"
-import { SendOutcome } from "../../SendOutcome.js"
-import type * as TM from "../../TwitchMessage.js"
-import { parseTwitchLine } from "../../TwitchMessage.js"
+import type * as ChatTransport from "../../ChatTransport.js"
+import * as Client from "./client.js"
 import * as Connection from "./connection.js"
-import * as Dedupe from "./dedupe.js"
-import * as Hub from "./hub.js"
 import * as Identity from "./identity.js"
 import * as Inbound from "./inbound.js"
 import * as Joins from "./joins.js"
@@ -44,68 +36,6 @@ import * as Supervisor from "./supervisor.js"
 import * as Text from "./text.js"
 
 type Failure = ChatError | NotAuthorized
-
-/** How a send was asked for: `say`, `reply` or `me`, with its options. */
-interface SendRequest {
-  readonly replyTo?: string | undefined
-  readonly action?: boolean | undefined
-  readonly options?: ChatClient.SendOptions | undefined
-}
-
-/** Builds the state: status, rooms, counters, events, the account's limiter, hub and dedupe. */
-const makeState = (settings: State.Settings, identity: State.Identity) =>
-  Effect.gen(function*() {
-    const clientScope = yield* Effect.scope
-    // Connections and background fibers live in child scopes created before the client's own
-    // finalizer, so that the goodbye runs while they are still alive.
-    const connections = yield* Scope.fork(clientScope, ExecutionStrategy.sequential)
-    const fibers = yield* Scope.fork(clientScope, ExecutionStrategy.sequential)
-    const limiters = Option.getOrElse(
-      yield* Effect.serviceOption(ChatRateLimits.ChatLimiters),
-      () => ChatRateLimits.processLimiters
-    )
-    const counters: State.Counters = {
-      received: 0,
-      sent: 0,
-      refused: 0,
-      unconfirmed: 0,
-      dropped: 0,
-      duplicates: 0,
-      reconnects: 0,
-      invalidLines: 0
-    }
-    const hub = yield* Hub.make(settings, {
-      received: (n) => {
-        counters.received += n
-        settings.hooks.received(n)
-      },
-      dropped: (n) => {
-        counters.dropped += n
-        settings.hooks.dropped(n)
-      }
-    })
-    const state: State.State = {
-      settings,
-      identity,
-      status: yield* SubscriptionRef.make(State.initial),
-      rooms: {
-        elevated: new Map(),
-        roomIds: new Map(),
-        slowModes: new Map(),
-        lastSent: new Map(),
-        userId: ""
-      },
-      counters,
-      events: yield* PubSub.sliding<ChatClient.ConnectionEvent>(1024),
-      limiter: yield* limiters.acquire(identity.login, settings.limits),
-      hub,
-      dedupe: Dedupe.make(settings.dedupeSize),
-      clock: yield* Effect.clock,
-      connections,
-      fibers
-    }
-    return state
-  })
 
 /** PART every channel and QUIT on the current connection (bounded), then close everything. */
 const goodbye = (state: State.State, sender: Sender.Sender) =>
@@ -143,147 +73,13 @@ const canSend = (state: State.State): Effect.Effect<void, NotAuthorized> =>
     return Effect.asVoid(TwitchAuth.tokenWithScope(auth, "chat:edit"))
   })
 
-/** The attributes of a send's outcome on its span (never the text or a token). */
-const traced = (channel: string, effect: Effect.Effect<SendOutcome, Failure>) =>
-  effect.pipe(
-    Effect.tap((o) =>
-      Effect.annotateCurrentSpan({
-        "chat.outcome": o._tag,
-        ...(o._tag === "Refused" || o._tag === "Unconfirmed" ? { "chat.reason": o.reason } : {}),
-        ...(o._tag === "Sent" || o._tag === "Refused" || o._tag === "Unconfirmed"
-          ? { "chat.parts": o.parts }
-          : {})
-      })
-    ),
-    Effect.withSpan("chat.send", { attributes: { "chat.channel": channel } })
-  )
-
-/** `say`, `reply` and `me`. */
-const sendText = (state: State.State, sender: Sender.Sender) =>
-(
-  rawChannel: string,
-  text: string,
-  request: SendRequest
-): Effect.Effect<SendOutcome, Failure> =>
-  traced(
-    rawChannel,
-    Effect.gen(function*() {
-      const channel = Text.normalizeChannel(rawChannel)
-      if (channel === undefined) {
-        return yield* new ChatError({
-          reason: "InvalidText",
-          channel: rawChannel,
-          detail: "not a channel name"
-        })
-      }
-      const o = request.options
-      const d = state.settings.defaults
-      const lines = yield* Text.compose(channel, text, {
-        action: request.action === true,
-        replyTo: request.replyTo,
-        tooLong: o?.tooLong ?? d.tooLong,
-        commands: o?.commands ?? d.commands,
-        maxLength: d.maxLength
-      })
-      yield* canSend(state)
-      return yield* sender.enqueue(channel, lines, request.replyTo, o?.duplicates ?? d.duplicates)
-    })
-  )
-
-/** `sendRaw`: PRIVMSG through the sender, JOIN/PART through the joins, the rest written as is. */
-const sendRaw =
-  (state: State.State, sender: Sender.Sender, joins: Joins.Joins) =>
-  (line: string): Effect.Effect<SendOutcome, Failure> =>
-    Effect.gen(function*() {
-      const bad = Text.forbiddenIndex(line)
-      if (bad >= 0) {
-        return yield* new ChatError({ reason: "InvalidText", detail: `CR, LF or NUL at index ${bad}` })
-      }
-      const parsed = parseTwitchLine(line)
-      if (Either.isLeft(parsed)) {
-        return yield* new ChatError({ reason: "InvalidText", detail: parsed.left.message })
-      }
-      const irc = parsed.right.irc
-      const command = irc.command.toUpperCase()
-      if (command === "PRIVMSG" && irc.params.length === 2 && /^[#&]/.test(irc.params[0])) {
-        yield* canSend(state)
-        const channel = Text.normalizeChannel(irc.params[0])
-        if (channel === undefined) {
-          return yield* new ChatError({ reason: "InvalidText", detail: "bad channel" })
-        }
-        const replyTo = irc.tags.get("reply-parent-msg-id")
-        return yield* traced(
-          channel,
-          sender.enqueue(channel, [{ line, text: irc.params[1] }], replyTo, "refuse")
-        )
-      }
-      if (command === "JOIN" || command === "PART") {
-        const channels = (irc.params[0] ?? "").split(",").filter((c) => c.length > 0)
-        yield* Effect.forEach(channels, (c) => command === "JOIN" ? joins.join(c) : joins.part(c), {
-          concurrency: "unbounded",
-          discard: true
-        })
-        return SendOutcome.Written({ line, waited: Duration.zero })
-      }
-      return yield* sender.writeRaw(line)
-    })
-
-const inChannel = (channel: string) => {
-  const key = Text.normalizeChannel(channel) ?? channel
-  return (m: TM.TwitchMessage) => {
-    const c = Text.channelOf(m)
-    return c !== undefined && Text.sameChannel(c, key)
-  }
-}
-
-/** The service over the parts. */
-const service = (
-  state: State.State,
-  joins: Joins.Joins,
-  sender: Sender.Sender
-): ChatClient.ChatClient.Service => {
-  const status = SubscriptionRef.get(state.status)
-  const send = sendText(state, sender)
-  const joinAll = (channels: Iterable<string>) =>
-    Effect.forEach(channels, joins.join, { concurrency: "unbounded", discard: true })
-  return {
-    login: state.identity.login,
-    anonymous: state.identity.anonymous,
-    messages: state.hub.subscribe({}),
-    channel: (channel) => state.hub.subscribe({ filter: inChannel(channel) }),
-    stream: (o) =>
-      state.hub.subscribe({
-        filter: o.channel === undefined ? undefined : inChannel(o.channel),
-        bufferSize: o.bufferSize,
-        overflow: o.overflow
-      }),
-    events: Stream.fromPubSub(state.events),
-    state: Effect.map(status, (s) => s.phase),
-    join: joins.join,
-    joinAll,
-    part: joins.part,
-    joined: Effect.map(status, (s) => [...s.joined].sort()),
-    say: (channel, text, options) => send(channel, text, { options }),
-    reply: (channel, parentId, text, options) => send(channel, text, { replyTo: parentId, options }),
-    me: (channel, text, options) => send(channel, text, { action: true, options }),
-    sendRaw: sendRaw(state, sender, joins),
-    isElevated: (channel) =>
-      Effect.sync(() => state.rooms.elevated.get(Text.normalizeChannel(channel) ?? channel) === true),
-    stats: Effect.sync(() => ({ ...state.counters })),
-    capabilities: Effect.map(
-      status,
-      (s) => s.current === undefined ? [] : [...s.current.session.caps].sort()
-    ),
-    connectionId: Effect.map(status, (s) => Option.fromNullable(s.current?.id))
-  }
-}
-
 /**
  * Connects and logs in (as `who` says), then hands out the client; everything lives until the
  * scope closes.
  */
 export const make = (
   settings: State.Settings,
+  transport: ChatTransport.ChatTransport.Service,
   who: {
     readonly anonymous: boolean
     readonly login: string | undefined
@@ -292,13 +88,14 @@ export const make = (
 ): Effect.Effect<ChatClient.ChatClient.Service, Failure, TwitchConfig | Scope.Scope> =>
   Effect.gen(function*() {
     const identity = yield* Identity.resolve(who)
-    const state = yield* makeState(settings, identity)
+    const state = yield* Client.makeState(settings, identity)
     // Added after the scopes of connections and fibers: it runs before they close.
     let shutdown: Effect.Effect<void> = Effect.void
     yield* Effect.addFinalizer(() => Effect.suspend(() => shutdown))
     const joins = Joins.make(state)
     const sender = Sender.make(state)
     const supervisor = Supervisor.make(state, {
+      transport,
       onLines: yield* Inbound.make(state),
       rejoinAll: joins.rejoinAll,
       onFatal: (error) =>
@@ -311,10 +108,29 @@ export const make = (
     })
     const first = yield* supervisor.connectFirst(settings.initialAttempts).pipe(
       Effect.withSpan("chat.start", {
-        attributes: { "chat.login": identity.login, "chat.transport": settings.transport.address }
+        attributes: { "chat.login": identity.login, "chat.transport": transport.address }
       })
     )
     yield* supervisor.start(first)
     shutdown = goodbye(state, sender)
-    return service(state, joins, sender)
+    const status = SubscriptionRef.get(state.status)
+    return Client.service(state, {
+      join: joins.join,
+      part: joins.part,
+      sender,
+      writeRaw: sender.writeRaw,
+      canSend: canSend(state),
+      unsupported: ({ channel, forSourceOnly }) =>
+        forSourceOnly === undefined ? undefined : new ChatError({
+          reason: "Unsupported",
+          channel,
+          detail:
+            "forSourceOnly is Send Chat Message's (the EventSub transport with an app token); IRC has no such choice"
+        }),
+      capabilities: Effect.map(
+        status,
+        (s) => s.current === undefined ? [] : [...s.current.session.caps].sort()
+      ),
+      connectionId: Effect.map(status, (s) => Option.fromNullable(s.current?.id))
+    })
   })

@@ -20,7 +20,6 @@ import type * as TwitchAuth from "../../../auth/TwitchAuth.js"
 import type { ChatError, NotAuthorized } from "../../../TwitchError.js"
 import type * as ChatClient from "../../ChatClient.js"
 import type * as ChatRateLimits from "../../ChatRateLimits.js"
-import type * as ChatTransport from "../../ChatTransport.js"
 import type { SendOutcome } from "../../SendOutcome.js"
 import type * as Connection from "./connection.js"
 import type * as Dedupe from "./dedupe.js"
@@ -28,7 +27,6 @@ import type * as Hub from "./hub.js"
 
 /** The client's options resolved: durations decoded, defaults applied. */
 export interface Settings {
-  readonly transport: ChatTransport.ChatTransport.Service
   readonly bufferSize: number
   readonly overflow: ChatClient.Overflow
   readonly limits: ChatRateLimits.Limits

@@ -20,6 +20,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import { ChatError, type NotAuthorized } from "../../../TwitchError.js"
+import type * as ChatTransport from "../../ChatTransport.js"
 import * as Connection from "./connection.js"
 import * as Session from "./session.js"
 import * as State from "./state.js"
@@ -28,6 +29,8 @@ type Failure = ChatError | NotAuthorized
 
 /** What the supervisor needs from the other parts. */
 export interface Parts {
+  /** How connections are opened. */
+  readonly transport: ChatTransport.ChatTransport.Service
   readonly onLines: (conn: Connection.Conn, lines: Array<string>) => void
   readonly rejoinAll: Effect.Effect<void>
   /** The client gave up: fail what waits. */
@@ -52,16 +55,16 @@ export interface Supervisor {
 const openAndLogin = (
   state: State.State,
   id: number,
-  onLines: Parts["onLines"]
+  parts: Pick<Parts, "onLines" | "transport">
 ): Effect.Effect<Either.Either<Connection.Conn, string>, ChatError> =>
   Effect.gen(function*() {
     const identity = state.identity
     const conn = yield* Connection.open({
       id,
-      transport: state.settings.transport,
+      transport: parts.transport,
       parent: state.connections,
       session: Session.make(),
-      onLines
+      onLines: parts.onLines
     })
     const known = identity.token
     if (known !== undefined && identity.auth !== undefined) {
@@ -105,11 +108,11 @@ const openAndLogin = (
 const connectOnce = (
   state: State.State,
   id: number,
-  onLines: Parts["onLines"]
+  parts: Pick<Parts, "onLines" | "transport">
 ): Effect.Effect<Either.Either<Connection.Conn, string>, Failure> => {
   const once = Effect.flatMap(
     state.limiter.acquireAuth,
-    (permit) => Effect.ensuring(openAndLogin(state, id, onLines), permit.settle)
+    (permit) => Effect.ensuring(openAndLogin(state, id, parts), permit.settle)
   )
   return once.pipe(
     Effect.catchIf(
@@ -175,10 +178,10 @@ export const make = (state: State.State, parts: Parts): Supervisor => {
         }
         State.emit(state, { _tag: "Connecting", attempt })
         const id = ++ids
-        const result = yield* connectOnce(state, id, parts.onLines).pipe(
+        const result = yield* connectOnce(state, id, parts).pipe(
           Effect.withSpan("chat.connect", {
             attributes: {
-              "chat.transport": state.settings.transport.address,
+              "chat.transport": parts.transport.address,
               "chat.attempt": attempt,
               "chat.connection": id
             }

@@ -3,10 +3,11 @@
  * WebSocket or conduit subscription (through the session of the shard it routes to), as fast as
  * each socket takes them. The event is built once per
  * subscription; every message gets its own `message_id` (a reserved block of ids) and the same
- * timestamp. Up to 1,000 messages (over all subscriptions) leave in one write (the socket
- * corked), then the burst waits for the socket, so memory stays bounded, and gives the event loop
- * a turn, so sockets that closed are seen. Messages are not kept for `resend`. Webhook
- * subscriptions are skipped.
+ * timestamp, and an event with a `message_id` of its own (chat messages and notices) gets that
+ * same id there too: each is a different chat message, as in a busy chat. Up to 1,000 messages
+ * (over all subscriptions) leave in one write (the socket corked), then the burst waits for the
+ * socket, so memory stays bounded, and gives the event loop a turn, so sockets that closed are
+ * seen. Messages are not kept for `resend`. Webhook subscriptions are skipped.
  *
  * @since 0.1.0
  */
@@ -56,13 +57,13 @@ const sessionOf = (
   }
 }
 
-/** The frame of message `id` (the event is built once; only the id differs). */
+/**
+ * The frame of message `id` (the event is built once; only the id differs): the id goes wherever
+ * the marker is (the metadata's message id, and the event's own when it has one).
+ */
 const framer = (sub: Subscription, event: Payload.JsonObject, timestamp: string, marker: string) => {
   const parts = Wire.message(sub, { _tag: "Notification", messageId: marker, timestamp, event }).split(marker)
-  // The id goes between the two halves; an event that happens to contain the marker is framed per message.
-  return parts.length === 2
-    ? (id: string) => parts[0] + id + parts[1]
-    : (id: string) => Wire.message(sub, { _tag: "Notification", messageId: id, timestamp, event })
+  return (id: string) => parts.join(id)
 }
 
 /**
@@ -82,8 +83,10 @@ const burst = (
     if (spec === undefined || sub.transport.method === "webhook") return 0
     let target = yield* sessionOf(env, sub)
     const ids = yield* env.ids.uuids(count)
-    const event = yield* Delivery.eventFor(env, spec, sub.condition, [emission.event], ids(0))
-    const frame = framer(sub, event, yield* Time.now, `blast-${ids(0)}`)
+    const built = yield* Delivery.eventFor(env, spec, sub.condition, [emission.event], ids(0))
+    const marker = `blast-${ids(0)}`
+    const event = typeof built.message_id === "string" ? { ...built, message_id: marker } : built
+    const frame = framer(sub, event, yield* Time.now, marker)
     let sent = 0
     while (sent < count && Option.isSome(target)) {
       const session = target.value.session

@@ -26,6 +26,12 @@ export interface Lookups {
   readonly emote: (id: string) => MockWorld.Emote | undefined
   /** RFC3339 nanosecond timestamp of epoch milliseconds. */
   readonly time: (millis: number) => string
+  /**
+   * Whether a message id is one of a message sent with Send Chat Message: the world feed tells
+   * those (with what only Helix knows, such as the Chat Bot badge), so their PRIVMSG is not told
+   * twice.
+   */
+  readonly sentWithHelix: (messageId: string) => boolean
 }
 
 /**
@@ -214,8 +220,11 @@ const messageType = (line: IrcLine): string => {
 }
 
 const privmsg = (line: IrcLine, lookups: Lookups): ReadonlyArray<Emission> => {
+  if (lookups.sentWithHelix(tag(line, "id"))) return []
   const room = tag(line, "room-id")
   const text = bodyOf(line)
+  // Twitch keeps a `/me` message's `\x01ACTION ...\x01` in `message.text`; the fragments are the body.
+  const wire = line.params[1] ?? ""
   const bits = Number(tag(line, "bits") || "0")
   const chatter = {
     user_id: tag(line, "user-id"),
@@ -227,7 +236,7 @@ const privmsg = (line: IrcLine, lookups: Lookups): ReadonlyArray<Emission> => {
     chatter_user_login: chatter.user_login,
     chatter_user_name: chatter.user_name,
     message_id: tag(line, "id"),
-    message: { text, fragments: fragments(text, tag(line, "emotes"), bits > 0, lookups) },
+    message: { text: wire, fragments: fragments(text, tag(line, "emotes"), bits > 0, lookups) },
     message_type: messageType(line),
     badges: badges(tag(line, "badges"), tag(line, "badge-info")),
     cheer: bits > 0 ? { bits } : null,
@@ -401,6 +410,68 @@ const clearmsg = (line: IrcLine, lookups: Lookups): ReadonlyArray<Emission> => {
       message_id: tag(line, "target-msg-id")
     })
   ]
+}
+
+/**
+ * What a message sent with Send Chat Message needs from the world to be told as EventSub tells it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HelixSent {
+  readonly message: MockWorld.SentMessage
+  readonly sender: MockWorld.User
+  readonly broadcaster: MockWorld.User
+  /** The sender's badges in the channel (`set/id,...`) and their info. */
+  readonly badges: string
+  readonly badgeInfo: string
+  readonly color: string
+  /** IRC's `emotes` tag of the text (emote names Twitch recognised). */
+  readonly emotes: string
+  /** The message replied to, when it was sent through Send Chat Message too. */
+  readonly parent: { readonly message: MockWorld.SentMessage; readonly user: MockWorld.User } | undefined
+}
+
+/**
+ * A message sent with Send Chat Message as `channel.chat.message`: the sender's badges, plus the
+ * Chat Bot badge (`bot-badge`) when it was sent with an app token. (The mock has no shared chat
+ * sessions, so `for_source_only` changes nothing here; the world keeps it.)
+ *
+ * @since 0.1.0
+ * @category chat
+ */
+export const helixMessage = (sent: HelixSent, lookups: Lookups): Emission => {
+  const { message, parent, sender } = sent
+  const badgeList = [
+    ...badges(sent.badges, sent.badgeInfo),
+    ...(message.chatBot === true ? [{ set_id: "bot-badge", id: "1", info: "" }] : [])
+  ]
+  const reply: Json = message.replyParentMessageId === "" ? null : {
+    parent_message_id: message.replyParentMessageId,
+    parent_message_body: parent?.message.text ?? "",
+    parent_user_id: parent?.user.id ?? "",
+    parent_user_name: parent?.user.displayName ?? "",
+    parent_user_login: parent?.user.login ?? "",
+    thread_message_id: parent?.message.replyParentMessageId || message.replyParentMessageId,
+    thread_user_id: parent?.user.id ?? "",
+    thread_user_name: parent?.user.displayName ?? "",
+    thread_user_login: parent?.user.login ?? ""
+  }
+  return on("channel.chat.message", message.broadcasterId, {
+    broadcaster_user_login: sent.broadcaster.login,
+    broadcaster_user_name: sent.broadcaster.displayName,
+    chatter_user_id: sender.id,
+    chatter_user_login: sender.login,
+    chatter_user_name: sender.displayName,
+    message_id: message.id,
+    message: { text: message.text, fragments: fragments(message.text, sent.emotes, false, lookups) },
+    message_type: "text",
+    badges: badgeList,
+    cheer: null,
+    color: sent.color,
+    reply,
+    channel_points_custom_reward_id: null
+  })
 }
 
 /**

@@ -108,16 +108,24 @@ const joinedRoom = (state: Ref.Ref<TapState>, login: string) =>
     (done) => Effect.forEach(done, (w) => Deferred.succeed(w.deferred, undefined), { discard: true })
   )
 
-const lookups = (env: Env) =>
+/**
+ * What the chat mappings look up, from the world as it is now.
+ *
+ * @since 0.1.0
+ * @category lookups
+ */
+export const lookups = (env: Env): Effect.Effect<ChatEvents.Lookups> =>
   Effect.map(env.world.snapshot, (s): ChatEvents.Lookups => {
     const byLogin = new Map(s.users.map((u) => [u.login, u]))
     const byId = new Map(s.users.map((u) => [u.id, u]))
     const emotes = new Map(s.emotes.map((e) => [e.id, e]))
+    const helix = new Set(s.sentMessages.map((m) => m.id))
     return {
       userByLogin: (login) => byLogin.get(login),
       userById: (id) => byId.get(id),
       emote: (id) => emotes.get(id),
-      time: Time.formatMillis
+      time: Time.formatMillis,
+      sentWithHelix: (id) => helix.has(id)
     }
   })
 

@@ -4,7 +4,9 @@
  * category or labels (`channel.update`), moderators, VIPs and subscribers added or removed
  * (`channel.moderator.add`/`remove`, `channel.vip.add`/`remove`, `channel.subscribe`,
  * `channel.subscription.end`; a removed moderator's subscriptions are revoked with
- * `moderator_removed`), room modes (`channel.chat_settings.update`), and a user's last token of a
+ * `moderator_removed`), room modes (`channel.chat_settings.update`), messages sent with Send Chat
+ * Message (`channel.chat.message`, with the Chat Bot badge when sent with an app token), and a
+ * user's last token of a
  * client revoked (the user took back the client's authorization: `user.authorization.revoke`, and
  * the subscriptions that needed it are revoked with `authorization_revoked`). A new world event
  * plugs in with one line in {@link mappings}.
@@ -16,8 +18,12 @@ import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
+import { emoteTag } from "../irc/Message.js"
+import { rolesIn } from "../irc/Roles.js"
 import type * as MockWorld from "../World.js"
 import type { Channel } from "../world/Models.js"
+import * as ChatEvents from "./ChatEvents.js"
+import * as ChatTap from "./ChatTap.js"
 import * as Delivery from "./Delivery.js"
 import * as Facts from "./Facts.js"
 import type { JsonObject } from "./Payload.js"
@@ -164,6 +170,36 @@ const tokenRevoked = (ctx: FeedContext, { token }: Event<"TokenRevoked">) =>
     return reactions
   })
 
+/** A message sent with Send Chat Message (not dropped), as `channel.chat.message`. */
+const chatMessageSent = (ctx: FeedContext, { message }: Event<"ChatMessageSent">) =>
+  Effect.gen(function*() {
+    if (message.dropReason !== "") return []
+    const world = ctx.env.world
+    const s = yield* world.snapshot
+    const user = (id: string) => s.users.find((u) => u.id === id)
+    const sender = user(message.senderId)
+    const broadcaster = user(message.broadcasterId)
+    if (sender === undefined || broadcaster === undefined) return []
+    const roles = rolesIn(sender, s.channels.find((c) => c.broadcasterId === message.broadcasterId))
+    const emotes = [...(yield* world.globalEmotes), ...(yield* world.channelEmotes(message.broadcasterId))]
+    const parentMessage = s.sentMessages.find((m) => m.id === message.replyParentMessageId)
+    const parentUser = parentMessage === undefined ? undefined : user(parentMessage.senderId)
+    const emission = ChatEvents.helixMessage({
+      message,
+      sender,
+      broadcaster,
+      badges: roles.badges,
+      badgeInfo: roles.badgeInfo,
+      color: sender.chatColor,
+      emotes: emoteTag(message.text, new Map(emotes.map((e) => [e.name, e.id] as const))),
+      parent: parentMessage === undefined || parentUser === undefined
+        ? undefined
+        : { message: parentMessage, user: parentUser }
+    }, yield* ChatTap.lookups(ctx.env))
+    const reaction: Reaction = { _tag: "Emit", emission }
+    return [reaction]
+  })
+
 /**
  * The mappings from world events to reactions.
  *
@@ -182,6 +218,7 @@ export const mappings: Mappings = {
     ]),
   ChannelUpdated: channelUpdated,
   TokenRevoked: tokenRevoked,
+  ChatMessageSent: chatMessageSent,
   RoomStateChanged: (_, { channelId, roomState }) =>
     Effect.succeed([emit("channel.chat_settings.update", channelId, {
       emote_mode: roomState.emoteOnly,

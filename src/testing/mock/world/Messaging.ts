@@ -46,6 +46,10 @@ export interface NewChatMessage {
    * as `msg_ratelimit` unless an earlier rule drops it.
    */
   readonly rateLimited?: boolean
+  /** Sent with an app token (the Chat Bot badge). */
+  readonly chatBot?: boolean | undefined
+  /** Shared chat: shown in the source channel only (app tokens only). */
+  readonly forSourceOnly?: boolean | undefined
 }
 
 /**
@@ -104,7 +108,9 @@ const sendChatMessage = (input: NewChatMessage): Transition<SentMessage> => (s, 
     replyParentMessageId: input.replyParentMessageId,
     id,
     sentAt: rfc3339(now),
-    dropReason: dropReason(s, input, now)
+    dropReason: dropReason(s, input, now),
+    ...(input.chatBot === true ? { chatBot: true } : {}),
+    ...(input.forSourceOnly === undefined ? {} : { forSourceOnly: input.forSourceOnly })
   }
   return [message, { ...s1, sentMessages: [...s1.sentMessages, message] }]
 }

@@ -8,7 +8,9 @@
 import * as Schema from "effect/Schema"
 
 /**
- * A chat message sent with Send Chat Message. `dropReason` is `""` when it was sent.
+ * A chat message sent with Send Chat Message. `dropReason` is `""` when it was sent; `chatBot`
+ * when it was sent with an app token (Twitch shows the Chat Bot badge); `forSourceOnly` when the
+ * request said so.
  *
  * @since 0.1.0
  * @category models
@@ -20,7 +22,9 @@ export const SentMessage = Schema.Struct({
   text: Schema.String,
   replyParentMessageId: Schema.String,
   sentAt: Schema.String,
-  dropReason: Schema.String
+  dropReason: Schema.String,
+  chatBot: Schema.optional(Schema.Boolean),
+  forSourceOnly: Schema.optional(Schema.Boolean)
 })
 
 /**

@@ -5,7 +5,7 @@ import { postJson } from "../http/client.js"
 import { create, mockLayer, session, userToken, wsBody } from "./client.js"
 
 describe("EventSub blast", () => {
-  it.scopedLive("blast pushes many notifications over one WebSocket, each with its own message id", () =>
+  it.scopedLive("blast pushes many notifications over one WebSocket, each with its own message id (and chat id)", () =>
     Effect.gen(function*() {
       const mock = yield* MockTwitch.MockTwitch
       const { client, sessionId } = yield* session(mock.eventSub.wsUrl)
@@ -21,12 +21,16 @@ describe("EventSub blast", () => {
       )
       assert.deepStrictEqual([result.messages, result.subscriptions], [count, 1])
       const ids = new Set<string>()
+      const chatIds = new Set<unknown>()
       for (let i = 0; i < count; i++) {
         const frame = yield* client.next("notification")
         ids.add(frame.metadata.message_id)
+        chatIds.add(frame.payload.event?.message_id)
         if (i === 0) assert.strictEqual((frame.payload.event?.message as { text: string }).text, "blast")
       }
       assert.strictEqual(ids.size, count)
+      // Each one a different chat message too.
+      assert.strictEqual(chatIds.size, count)
       const over =
         (yield* postJson(`${mock.eventSub.controlUrl}/blast`, { type: "channel.chat.message", count: 5 }))
           .json<{ messages: number }>()

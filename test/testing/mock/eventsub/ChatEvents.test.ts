@@ -26,7 +26,8 @@ const lookups: ChatEvents.Lookups = {
     id === "25"
       ? { id, name: "Kappa", ownerId: "0", setId: "0", type: "globals", formats: ["static"] }
       : undefined,
-  time: (ms) => new Date(ms).toISOString()
+  time: (ms) => new Date(ms).toISOString(),
+  sentWithHelix: (id) => id === "helix-1"
 }
 
 const none = { cheermote: null, emote: null, mention: null }
@@ -73,7 +74,7 @@ describe("ChatEvents", () => {
     assert.deepStrictEqual(ChatEvents.badges("", ""), [])
   })
 
-  it("a PRIVMSG with bits is a chat message and a cheer; /me is unwrapped", () => {
+  it("a PRIVMSG with bits is a chat message and a cheer; /me keeps its ACTION in the text (as Twitch's does), not in the fragments", () => {
     const line = Message.parse(
       "@badge-info=;badges=;bits=100;color=#FF0000;display-name=Bob;emotes=;id=m1;room-id=1;user-id=2 " +
         ":bob!bob@bob.tmi.twitch.tv PRIVMSG #alice :\u0001ACTION Cheer100 wow\u0001"
@@ -85,9 +86,57 @@ describe("ChatEvents", () => {
     assert.deepStrictEqual(message.condition, { broadcaster_user_id: "1" })
     assert.include(message.event, { chatter_user_login: "bob", message_id: "m1", color: "#FF0000" })
     assert.deepStrictEqual(message.event.cheer, { bits: 100 })
-    assert.strictEqual((message.event.message as { text: string }).text, "Cheer100 wow")
+    const body = message.event.message as { text: string; fragments: ReadonlyArray<{ text: string }> }
+    assert.strictEqual(body.text, "\u0001ACTION Cheer100 wow\u0001")
+    assert.strictEqual(body.fragments.map((f) => f.text).join(""), "Cheer100 wow")
     assert.strictEqual(cheer.type, "channel.cheer")
     assert.include(cheer.event, { bits: 100, user_id: "2", is_anonymous: false })
+  })
+
+  it("a PRIVMSG of a message sent with Send Chat Message is left to the world feed", () => {
+    const line = Message.parse(
+      "@badges=;display-name=Bob;id=helix-1;room-id=1;user-id=2 :bob!bob@bob.tmi.twitch.tv PRIVMSG #alice :hi"
+    )
+    if (line === undefined) return assert.fail("unparsed")
+    assert.deepStrictEqual(ChatEvents.emissions(line, lookups), [])
+  })
+
+  it("a message sent with Send Chat Message: the sender's badges, and the Chat Bot badge with an app token", () => {
+    const sent = (chatBot: boolean) =>
+      ChatEvents.helixMessage({
+        message: {
+          id: "h2",
+          broadcasterId: "1",
+          senderId: "2",
+          text: "hi @alice Kappa",
+          replyParentMessageId: "",
+          sentAt: "2020-01-01T00:00:00Z",
+          dropReason: "",
+          chatBot
+        },
+        sender: users[1],
+        broadcaster: users[0],
+        badges: "moderator/1",
+        badgeInfo: "",
+        color: "#00FF00",
+        emotes: "25:10-14",
+        parent: undefined
+      }, lookups)
+    const bot = sent(true)
+    assert.strictEqual(bot.type, "channel.chat.message")
+    assert.include(bot.event, {
+      message_id: "h2",
+      chatter_user_login: "bob",
+      broadcaster_user_login: "alice"
+    })
+    assert.deepStrictEqual(bot.event.badges, [
+      { set_id: "moderator", id: "1", info: "" },
+      { set_id: "bot-badge", id: "1", info: "" }
+    ])
+    const fragments = (bot.event.message as { fragments: ReadonlyArray<{ type: string }> }).fragments
+    assert.deepStrictEqual(fragments.map((f) => f.type), ["text", "mention", "text", "emote"])
+    assert.deepStrictEqual(sent(false).event.badges, [{ set_id: "moderator", id: "1", info: "" }])
+    assert.isNull(bot.event.reply)
   })
 
   it("USERNOTICE raid is a chat notification and a channel.raid to the room", () => {

@@ -126,7 +126,7 @@ describe("mock IRC: Helix writes seen by IRC clients", () => {
           login: v.login,
           roomId: o.id,
           targetMsgId: said.id,
-          text: "delete me"
+          text: Option.some("delete me")
         })
 
         const api = yield* send(mock, v, o.id, "sent through the API")
@@ -192,7 +192,7 @@ describe("mock IRC: Helix writes seen by IRC clients", () => {
           userId: v.id,
           roomId: o.id,
           text: "hello from the API",
-          firstMessage: true,
+          firstMessage: Option.some(true),
           mod: false
         })
         expect((yield* viewer.next(is("Privmsg"))).id).toBe(sent["message_id"])

@@ -2,13 +2,15 @@
  * Chat (settings and messages): badges, chat settings (room modes plus the non-moderator delay),
  * shared chat, announcements, shoutouts (live broadcasters only), Send Chat Message (sent, or
  * dropped as Twitch drops it: banned, timed out, duplicate, slow mode, over the chat limits; 422
- * past 500 characters) and chat colors. Writes publish world events the IRC server turns
+ * past 500 characters; with an app token for a bot the sender and the broadcaster authorized, the
+ * Chat Bot path) and chat colors. Writes publish world events the IRC server turns
  * into ROOMSTATE, PRIVMSG and USERNOTICE lines.
  *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { grantedScopes } from "../../../eventsub/Rules.js"
 import { dropReasons } from "../../../world/Messaging.js"
 import type { RoomState } from "../../../world/Models.js"
 import type { WorldState } from "../../../world/State.js"
@@ -47,6 +49,7 @@ const globalBadges = (base: string) => [
   { set_id: "vip", versions: [badgeVersion(base, "vip", "1", "VIP")] },
   { set_id: "partner", versions: [badgeVersion(base, "partner", "1", "Verified")] },
   { set_id: "staff", versions: [badgeVersion(base, "staff", "1", "Staff")] },
+  { set_id: "bot-badge", versions: [badgeVersion(base, "bot-badge", "1", "Chat Bot")] },
   { set_id: "premium", versions: [badgeVersion(base, "premium", "1", "Prime Gaming")] },
   { set_id: "turbo", versions: [badgeVersion(base, "turbo", "1", "Turbo")] },
   { set_id: "subscriber", versions: [badgeVersion(base, "subscriber", "0", "Subscriber")] },
@@ -127,6 +130,32 @@ const roomPatch = (request: HelixRequest): Effect.Effect<Partial<RoomState>, Rep
 }
 
 const isLive = (s: WorldState, userId: string) => s.streams.some((x) => x.userId === userId)
+
+/**
+ * Send Chat Message with an app token (the Chat Bot badge): the sender granted the client
+ * `user:write:chat` and `user:bot`, and the broadcaster `channel:bot` unless the sender moderates
+ * the channel (or is its broadcaster). Twitch answers 403 otherwise.
+ */
+const chatBotGrants = (request: HelixRequest, broadcasterId: string, senderId: string) => {
+  const clientId = request.caller.clientId
+  const s = request.state
+  const sender = grantedScopes(s, clientId, senderId)
+  const missing = ["user:write:chat", "user:bot"].filter((scope) => !sender.has(scope))
+  if (missing.length > 0) {
+    return failHelix(
+      403,
+      `The sender has not authorized this client to chat as a bot (${missing.join(", ")}).`
+    )
+  }
+  const channel = s.channels.find((c) => c.broadcasterId === broadcasterId)
+  const moderates = senderId === broadcasterId || (channel?.moderators.includes(senderId) ?? false)
+  if (moderates || grantedScopes(s, clientId, broadcasterId).has("channel:bot")) return Effect.void
+  return failHelix(
+    403,
+    "The sender is not permitted to send chat messages to the broadcaster's chat room: the broadcaster has " +
+      "not granted channel:bot and the sender is not a moderator."
+  )
+}
 
 /**
  * The Chat handlers for badges, settings and messages.
@@ -228,13 +257,23 @@ export const messageHandlers: Handlers = {
       const message = bodyString(request, "message") ?? ""
       if (message.trim() === "") return yield* failHelix(400, "The message field may not be empty.")
       if ([...message].length > 500) return yield* failHelix(422, "The message is too large.")
+      const broadcasterId = bodyString(request, "broadcaster_id") ?? ""
+      const senderId = bodyString(request, "sender_id") ?? ""
+      const forSourceOnly = bodyBoolean(request, "for_source_only")
+      const chatBot = Option.isNone(request.caller.user)
+      if (chatBot) yield* chatBotGrants(request, broadcasterId, senderId)
+      else if (forSourceOnly !== undefined) {
+        return yield* failHelix(400, "The for_source_only field may be set only with an app access token.")
+      }
       const verdict = yield* EndpointLimits.take(request, EndpointLimits.chatMessages)
       const sent = yield* fromWorld(request.ctx.world.sendChatMessage({
-        broadcasterId: bodyString(request, "broadcaster_id") ?? "",
-        senderId: bodyString(request, "sender_id") ?? "",
+        broadcasterId,
+        senderId,
         text: message,
         replyParentMessageId: bodyString(request, "reply_parent_message_id") ?? "",
-        rateLimited: verdict._tag === "Refused"
+        rateLimited: verdict._tag === "Refused",
+        chatBot,
+        forSourceOnly
       })).pipe(Effect.onError(() => EndpointLimits.giveBack(request.ctx, verdict)))
       // A message dropped for another reason does not use up a send (as on IRC).
       if (sent.dropReason !== "") yield* EndpointLimits.giveBack(request.ctx, verdict)
