@@ -37,6 +37,17 @@ export default tseslint.config(
     }
   },
   {
+    // No function of src grows past 150 lines (blank lines and comments not counted): a `make`
+    // that would is split into parts of one thing each, over one explicit state passed to them.
+    files: ["src/**/*.ts"],
+    ignores: [
+      "src/**/generated/**",
+      // split on branch esperf; remove from this list when that branch is merged.
+      "src/eventsub/internal/registry.ts"
+    ],
+    rules: { "max-lines-per-function": ["error", { max: 150, skipBlankLines: true, skipComments: true }] }
+  },
+  {
     // Issue #13: the chat engine stays in parts of about a screen; no function of src/chat (a
     // part's constructor with its inner functions counted) grows past 150 lines.
     files: ["src/chat/**/*.ts"],

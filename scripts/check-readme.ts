@@ -1,12 +1,14 @@
 /**
  * Type-checks every ```ts block of README.md and the calls of its migration table, so the
- * documentation's code compiles against the library as it is. Each block becomes a module in
+ * documentation's code compiles against the library as it is, and checks that its Helix services
+ * table is the one scripts/helix-table.ts makes from the spec. Each block becomes a module in
  * `.readme-check/`, the table's calls one more, checked with the project's compiler options (imports
  * of `effect-twitcher/...` resolve to `src/`).
  */
 import { execFileSync } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { helixTable, markers, tableIn } from "./helix-table.js"
 
 const root = join(import.meta.dirname, "..")
 const dir = join(root, ".readme-check")
@@ -63,6 +65,19 @@ const migrationCalls = (text: string): Array<{ readonly line: number; readonly c
     }
   })
   return calls
+}
+
+// The Helix services table is made by scripts/helix-table.ts from the spec: never typed by hand.
+const helixServices = tableIn(readme)
+if (helixServices === undefined) {
+  console.error(
+    `README: the Helix services table's markers are missing (${markers.start} ... ${markers.end}).`
+  )
+  process.exit(1)
+}
+if (helixServices !== helixTable()) {
+  console.error("README: the Helix services table is stale: run `npx tsx scripts/helix-table.ts`.")
+  process.exit(1)
 }
 
 const calls = migrationCalls(readme)

@@ -24,6 +24,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type * as HttpPipeline from "../internal/http/pipeline.js"
 import * as TwitchConfig from "../TwitchConfig.js"
 import type { HttpError, QualityRestricted, TransportError } from "../TwitchError.js"
 import { ChannelOffline, DecodeError, GeoBlocked } from "../TwitchError.js"
@@ -205,6 +206,167 @@ const GqlResponse = Schema.Struct({
 
 const PLAYER_ORIGIN = "https://player.twitch.tv"
 
+type Kind = PlaybackAccessToken.PlaybackAccessToken["kind"]
+
+/** What the parts of the service share: the config, the options with their defaults, the pipelines. */
+interface Setup {
+  readonly config: TwitchConfig.TwitchConfig.Service
+  readonly options: Playlist.Options
+  readonly query: "persisted" | "template"
+  readonly playerType: string
+  readonly gql: HttpPipeline.Pipeline
+  /** Usher URLs carry the playback token and signature: this pipeline does not trace them. */
+  readonly usher: HttpPipeline.Pipeline
+}
+
+/** The headers of GQL and usher requests: User-Agent, the player's origin for live, then the caller's. */
+const commonHeaders = (setup: Setup, kind: Kind, call?: Playlist.CallOptions): Record<string, string> => ({
+  "User-Agent": setup.config.userAgent,
+  ...(kind === "live" ? { Origin: PLAYER_ORIGIN, Referer: `${PLAYER_ORIGIN}/` } : {}),
+  ...setup.options.headers,
+  ...call?.headers
+})
+
+/** The GQL body asking for a token: the persisted query or the template, per the options. */
+const gqlBody = (setup: Setup, kind: Kind, target: string) => {
+  const variables = {
+    isLive: kind === "live",
+    login: kind === "live" ? target.toLowerCase() : "",
+    isVod: kind === "vod",
+    vodID: kind === "vod" ? target : "",
+    playerType: setup.playerType
+  }
+  return setup.query === "persisted"
+    ? {
+      operationName: "PlaybackAccessToken",
+      extensions: { persistedQuery: { version: 1, sha256Hash: PERSISTED_QUERY_HASH } },
+      variables: { ...variables, platform: "site" }
+    }
+    : { operationName: "PlaybackAccessToken_Template", query: TEMPLATE_QUERY, variables }
+}
+
+/** The GQL token request with its client id, device id, and the caller's auth and integrity tokens. */
+const tokenRequest = (setup: Setup, kind: Kind, target: string, call?: Playlist.CallOptions) => {
+  const { config, options } = setup
+  let request = HttpClientRequest.post(config.gqlUrl).pipe(
+    HttpClientRequest.setHeaders({
+      ...commonHeaders(setup, kind, call),
+      "Client-ID": options.clientId ?? config.gqlClientId,
+      ...(options.deviceId === undefined ? {} : { "Device-Id": options.deviceId })
+    }),
+    HttpClientRequest.acceptJson,
+    HttpClientRequest.bodyUnsafeJson(gqlBody(setup, kind, target))
+  )
+  if (options.authToken !== undefined) {
+    request = HttpClientRequest.setHeader(
+      request,
+      "Authorization",
+      `OAuth ${Redacted.value(options.authToken)}`
+    )
+  }
+  if (options.clientIntegrity !== undefined) {
+    request = HttpClientRequest.setHeader(
+      request,
+      "Client-Integrity",
+      Redacted.value(options.clientIntegrity)
+    )
+  }
+  return request
+}
+
+/** GQL's answer to a token request: the token, `ChannelOffline` when there is none, or a typed error. */
+const decodeToken = (kind: Kind, target: string) => (answer: Http.Answer) =>
+  Effect.gen(function*() {
+    if (answer.status !== 200) return yield* Http.httpError(answer)
+    const body = yield* Schema.decodeUnknown(Schema.parseJson(GqlResponse))(answer.text).pipe(
+      Effect.mapError((error) =>
+        new DecodeError({
+          path: "gql",
+          detail: ParseResult.TreeFormatter.formatErrorSync(error),
+          request: answer.info()
+        })
+      )
+    )
+    const found = kind === "live"
+      ? body.data?.streamPlaybackAccessToken
+      : body.data?.videoPlaybackAccessToken
+    if (found === undefined || found === null) {
+      if (body.errors && body.errors.length > 0) {
+        return yield* Http.httpError(answer, { message: body.errors.map((e) => e.message).join("; ") })
+      }
+      return yield* new ChannelOffline({
+        channel: kind === "live" ? target.toLowerCase() : target,
+        vod: kind === "vod"
+      })
+    }
+    return yield* PlaybackAccessToken.make({
+      kind,
+      target: kind === "live" ? target.toLowerCase() : target,
+      value: found.value,
+      signature: found.signature
+    }).pipe(
+      Effect.mapError((e) =>
+        new DecodeError({ path: `token.${e.path}`, detail: e.detail, request: answer.info() })
+      )
+    )
+  })
+
+/** The playback access token of a live channel or a VOD, asked of GQL. */
+const token = (setup: Setup, kind: Kind, target: string, call?: Playlist.CallOptions) =>
+  Effect.flatMap(setup.gql.send(tokenRequest(setup, kind, target, call)), decodeToken(kind, target)).pipe(
+    Effect.withSpan("Playlist.accessToken", { attributes: { kind, target } })
+  )
+
+/** The usher URL of a token's master playlist, with a fresh random `p`. */
+const usherUrl = (setup: Setup, t: PlaybackAccessToken.PlaybackAccessToken, call?: Playlist.CallOptions) =>
+  Effect.map(Random.nextIntBetween(0, 999999), (p) =>
+    Usher.url(t, {
+      baseUrl: setup.config.usherUrl,
+      p,
+      supportedCodecs: call?.supportedCodecs ?? setup.options.supportedCodecs
+    }))
+
+/** Usher's refusal as a typed error: 404 offline, 403 `content_geoblocked` geo-blocked, else HTTP. */
+const usherError = (t: PlaybackAccessToken.PlaybackAccessToken, answer: Http.Answer) =>
+  Effect.gen(function*() {
+    const vod = t.kind === "vod"
+    if (answer.status === 404) return yield* new ChannelOffline({ channel: t.target, vod })
+    const body = Http.parseErrorBody(answer.text)
+    if (answer.status === 403 && body.errorCode === "content_geoblocked") {
+      const reason = body.error ?? Option.getOrUndefined(t.details.geoblockReason)
+      return yield* new GeoBlocked({
+        channel: t.target,
+        vod,
+        ...(reason === undefined ? {} : { reason })
+      })
+    }
+    return yield* Http.httpError(answer, body)
+  })
+
+/** Fetches a token's master playlist from usher and parses it (the token's restricted qualities kept). */
+const fetchMaster = (setup: Setup, t: PlaybackAccessToken.PlaybackAccessToken, call?: Playlist.CallOptions) =>
+  Effect.gen(function*() {
+    const url = yield* usherUrl(setup, t, call)
+    const request = HttpClientRequest.get(url).pipe(
+      HttpClientRequest.setHeaders(commonHeaders(setup, t.kind, call)),
+      HttpClientRequest.setHeader("Accept", "application/x-mpegURL, application/vnd.apple.mpegurl, */*")
+    )
+    const answer = yield* setup.usher.send(request)
+    if (answer.status !== 200) return yield* usherError(t, answer)
+    const parsed = yield* MasterPlaylist.parse(answer.text, { url })
+    return new MasterPlaylist.MasterPlaylist({ ...parsed, restrictedQualities: t.restrictedQualities })
+  }).pipe(Effect.withSpan("Playlist.fetchMaster", { attributes: { kind: t.kind, target: t.target } }))
+
+/** The codec order deciding between renditions: the call's, the layer's, then the compatibility order. */
+const preference = (setup: Setup, call?: Playlist.CallOptions): Quality.SelectOptions => ({
+  preferredCodecs: call?.preferredCodecs ?? setup.options.preferredCodecs ?? call?.supportedCodecs ??
+    setup.options.supportedCodecs ?? Codec.compatibilityOrder
+})
+
+/** Token, then master playlist. */
+const playlistOf = (setup: Setup, kind: Kind, target: string, call?: Playlist.CallOptions) =>
+  Effect.flatMap(token(setup, kind, target, call), (t) => fetchMaster(setup, t, call))
+
 /**
  * Builds the service from the config, an `HttpClient` and options.
  *
@@ -219,161 +381,35 @@ export const make = (
     const client = yield* HttpClient.HttpClient
     const timeout = options.timeout ?? "20 seconds"
     const query = options.query ?? "persisted"
-    const playerType = options.playerType ?? (query === "persisted" ? "embed" : "site")
-    const gql = Http.pipeline(client, "gql", timeout)
-    // Usher URLs carry the playback token and signature: the pipeline does not trace them.
-    const usher = Http.pipeline(client, "usher", timeout)
-
-    const commonHeaders = (kind: "live" | "vod", call?: Playlist.CallOptions): Record<string, string> => ({
-      "User-Agent": config.userAgent,
-      ...(kind === "live" ? { Origin: PLAYER_ORIGIN, Referer: `${PLAYER_ORIGIN}/` } : {}),
-      ...options.headers,
-      ...call?.headers
-    })
-
-    const gqlBody = (kind: "live" | "vod", target: string) => {
-      const variables = {
-        isLive: kind === "live",
-        login: kind === "live" ? target.toLowerCase() : "",
-        isVod: kind === "vod",
-        vodID: kind === "vod" ? target : "",
-        playerType
-      }
-      return query === "persisted"
-        ? {
-          operationName: "PlaybackAccessToken",
-          extensions: { persistedQuery: { version: 1, sha256Hash: PERSISTED_QUERY_HASH } },
-          variables: { ...variables, platform: "site" }
-        }
-        : { operationName: "PlaybackAccessToken_Template", query: TEMPLATE_QUERY, variables }
+    const setup: Setup = {
+      config,
+      options,
+      query,
+      playerType: options.playerType ?? (query === "persisted" ? "embed" : "site"),
+      gql: Http.pipeline(client, "gql", timeout),
+      usher: Http.pipeline(client, "usher", timeout)
     }
-
-    const token = (kind: "live" | "vod", target: string, call?: Playlist.CallOptions) => {
-      let request = HttpClientRequest.post(config.gqlUrl).pipe(
-        HttpClientRequest.setHeaders({
-          ...commonHeaders(kind, call),
-          "Client-ID": options.clientId ?? config.gqlClientId,
-          ...(options.deviceId === undefined ? {} : { "Device-Id": options.deviceId })
-        }),
-        HttpClientRequest.acceptJson,
-        HttpClientRequest.bodyUnsafeJson(gqlBody(kind, target))
-      )
-      if (options.authToken !== undefined) {
-        request = HttpClientRequest.setHeader(
-          request,
-          "Authorization",
-          `OAuth ${Redacted.value(options.authToken)}`
-        )
-      }
-      if (options.clientIntegrity !== undefined) {
-        request = HttpClientRequest.setHeader(
-          request,
-          "Client-Integrity",
-          Redacted.value(options.clientIntegrity)
-        )
-      }
-      const decode = (answer: Http.Answer) =>
-        Effect.gen(function*() {
-          if (answer.status !== 200) return yield* Http.httpError(answer)
-          const body = yield* Schema.decodeUnknown(Schema.parseJson(GqlResponse))(answer.text).pipe(
-            Effect.mapError((error) =>
-              new DecodeError({
-                path: "gql",
-                detail: ParseResult.TreeFormatter.formatErrorSync(error),
-                request: answer.info()
-              })
-            )
-          )
-          const found = kind === "live"
-            ? body.data?.streamPlaybackAccessToken
-            : body.data?.videoPlaybackAccessToken
-          if (found === undefined || found === null) {
-            if (body.errors && body.errors.length > 0) {
-              return yield* Http.httpError(answer, { message: body.errors.map((e) => e.message).join("; ") })
-            }
-            return yield* new ChannelOffline({
-              channel: kind === "live" ? target.toLowerCase() : target,
-              vod: kind === "vod"
-            })
-          }
-          return yield* PlaybackAccessToken.make({
-            kind,
-            target: kind === "live" ? target.toLowerCase() : target,
-            value: found.value,
-            signature: found.signature
-          }).pipe(
-            Effect.mapError((e) =>
-              new DecodeError({ path: `token.${e.path}`, detail: e.detail, request: answer.info() })
-            )
-          )
-        })
-      return Effect.flatMap(gql.send(request), decode).pipe(
-        Effect.withSpan("Playlist.accessToken", { attributes: { kind, target } })
-      )
-    }
-
-    const usherUrl = (t: PlaybackAccessToken.PlaybackAccessToken, call?: Playlist.CallOptions) =>
-      Effect.map(Random.nextIntBetween(0, 999999), (p) =>
-        Usher.url(t, {
-          baseUrl: config.usherUrl,
-          p,
-          supportedCodecs: call?.supportedCodecs ?? options.supportedCodecs
-        }))
-
-    const fetchMaster = (t: PlaybackAccessToken.PlaybackAccessToken, call?: Playlist.CallOptions) =>
-      Effect.gen(function*() {
-        const url = yield* usherUrl(t, call)
-        const request = HttpClientRequest.get(url).pipe(
-          HttpClientRequest.setHeaders(commonHeaders(t.kind, call)),
-          HttpClientRequest.setHeader("Accept", "application/x-mpegURL, application/vnd.apple.mpegurl, */*")
-        )
-        const vod = t.kind === "vod"
-        const answer = yield* usher.send(request)
-        if (answer.status === 404) return yield* new ChannelOffline({ channel: t.target, vod })
-        if (answer.status !== 200) {
-          const body = Http.parseErrorBody(answer.text)
-          if (answer.status === 403 && body.errorCode === "content_geoblocked") {
-            const reason = body.error ?? Option.getOrUndefined(t.details.geoblockReason)
-            return yield* new GeoBlocked({
-              channel: t.target,
-              vod,
-              ...(reason === undefined ? {} : { reason })
-            })
-          }
-          return yield* Http.httpError(answer, body)
-        }
-        const parsed = yield* MasterPlaylist.parse(answer.text, { url })
-        return new MasterPlaylist.MasterPlaylist({ ...parsed, restrictedQualities: t.restrictedQualities })
-      }).pipe(Effect.withSpan("Playlist.fetchMaster", { attributes: { kind: t.kind, target: t.target } }))
-
-    const preference = (call?: Playlist.CallOptions): Quality.SelectOptions => ({
-      preferredCodecs: call?.preferredCodecs ?? options.preferredCodecs ?? call?.supportedCodecs ??
-        options.supportedCodecs ?? Codec.compatibilityOrder
-    })
-
-    const masterPlaylist = (channel: string, call?: Playlist.CallOptions) =>
-      Effect.flatMap(token("live", channel, call), (t) => fetchMaster(t, call))
-    const vodPlaylist = (vodId: string, call?: Playlist.CallOptions) =>
-      Effect.flatMap(token("vod", vodId, call), (t) => fetchMaster(t, call))
-
     return Playlist.of({
-      accessToken: (channel, call) => token("live", channel, call),
-      vodAccessToken: (vodId, call) => token("vod", vodId, call),
-      usherUrl,
-      fetchMaster,
-      masterPlaylist,
-      vodPlaylist,
+      accessToken: (channel, call) => token(setup, "live", channel, call),
+      vodAccessToken: (vodId, call) => token(setup, "vod", vodId, call),
+      usherUrl: (t, call) => usherUrl(setup, t, call),
+      fetchMaster: (t, call) => fetchMaster(setup, t, call),
+      masterPlaylist: (channel, call) => playlistOf(setup, "live", channel, call),
+      vodPlaylist: (vodId, call) => playlistOf(setup, "vod", vodId, call),
       qualityOptions: (channel, call) =>
-        Effect.map(masterPlaylist(channel, call), (playlist) => Quality.options(playlist.variants)),
+        Effect.map(
+          playlistOf(setup, "live", channel, call),
+          (playlist) => Quality.options(playlist.variants)
+        ),
       variant: (channel, quality, call) =>
         Effect.flatMap(
-          masterPlaylist(channel, call),
-          (playlist) => Quality.choose(playlist, quality, channel.toLowerCase(), preference(call))
+          playlistOf(setup, "live", channel, call),
+          (playlist) => Quality.choose(playlist, quality, channel.toLowerCase(), preference(setup, call))
         ),
       vodVariant: (vodId, quality, call) =>
         Effect.flatMap(
-          vodPlaylist(vodId, call),
-          (playlist) => Quality.choose(playlist, quality, vodId, preference(call))
+          playlistOf(setup, "vod", vodId, call),
+          (playlist) => Quality.choose(playlist, quality, vodId, preference(setup, call))
         )
     })
   })
