@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as AccessToken from "../../../src/auth/AccessToken.js"
 import type { TwitchMessage } from "../../../src/chat/TwitchMessage.js"
@@ -119,7 +120,13 @@ describe("ChatClient login", () => {
         assert.strictEqual((yield* control.connections).length, 1)
         assert.isTrue(Option.isSome(yield* chat.connectionId))
       }))
-      yield* Effect.sleep("100 millis")
+      // The server sees the close when its socket does: wait for it (bounded), not a fixed time.
+      yield* control.counters.pipe(
+        Effect.repeat({
+          until: (c) => c.openConnections === 0,
+          schedule: Schedule.spaced("20 millis").pipe(Schedule.upTo("5 seconds"))
+        })
+      )
       const counters = yield* control.counters
       assert.strictEqual(counters.openConnections, 0)
     }))
