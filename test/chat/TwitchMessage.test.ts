@@ -5,6 +5,7 @@ import * as Option from "effect/Option"
 import { readFileSync } from "node:fs"
 import { IrcParseError } from "../../src/chat/IrcError.js"
 import { parseTwitchLine, type TwitchMessage } from "../../src/chat/TwitchMessage.js"
+import * as Fuzz from "./fuzz.js"
 
 const examples = readFileSync(new URL("../fixtures/irc/twitch-examples.tsv", import.meta.url), "utf8")
   .split("\n")
@@ -576,30 +577,21 @@ describe("parseTwitchLine never throws", () => {
     ),
     FastCheck.string({ minLength: 1, maxLength: 1 })
   )
-  const junk = FastCheck.array(chars, { maxLength: 8 }).map((cs) => cs.join(""))
-  const mutated = FastCheck.tuple(
-    FastCheck.constantFrom(...examples.map((e) => e.line)),
-    FastCheck.array(FastCheck.tuple(FastCheck.nat(), FastCheck.nat(2), junk), { maxLength: 5 })
-  ).map(([seed, edits]) => {
-    let line = seed
-    for (const [at, kind, insert] of edits) {
-      const i = line.length === 0 ? 0 : at % (line.length + 1)
-      if (kind === 0) line = line.slice(0, i) + insert + line.slice(i)
-      else if (kind === 1) line = line.slice(0, i) + line.slice(i + 1 + insert.length)
-      else line = line.slice(0, i) + insert + line.slice(i + insert.length)
-    }
-    return line
-  })
+  const mutated = Fuzz.mutated(examples.map((e) => e.line), chars, 5)
+  const emotes = Fuzz.emoteLines(example("Privmsg", "emotes=25:0-4"))
   const random = FastCheck.array(chars, { maxLength: 80 }).map((cs) => cs.join(""))
 
-  it("on 100k random and mutated lines: a message whose every field reads, or a typed error", () => {
+  // 45k lines: with the edits of fuzz.ts these reach more of src/chat (V8 block coverage, three
+  // seeds) than the 100k lines of random characters and character edits this test used before.
+  it("on 45k random, edited and emote lines: a message whose every field reads, or a typed error", () => {
     const check = (line: string) => {
       const result = parseTwitchLine(line)
       if (Either.isLeft(result)) return result.left instanceof IrcParseError && result.left.line === line
       readAll(result.right)
       return true
     }
-    FastCheck.assert(FastCheck.property(random, check), { numRuns: 30_000 })
-    FastCheck.assert(FastCheck.property(mutated, check), { numRuns: 70_000 })
+    FastCheck.assert(FastCheck.property(random, check), { numRuns: 12_000 })
+    FastCheck.assert(FastCheck.property(mutated, check), { numRuns: 28_000 })
+    FastCheck.assert(FastCheck.property(emotes, check), { numRuns: 5_000 })
   })
 })

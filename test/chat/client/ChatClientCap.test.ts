@@ -1,10 +1,15 @@
+/**
+ * Capability negotiation with scripted servers, on TestClock over in-memory connections.
+ */
 import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as RawServer from "./rawServer.js"
+import * as Virtual from "./virtual.js"
 
 describe("ChatClient capability negotiation", () => {
-  it.scopedLive("IRCv3 server: NAK of the whole REQ, caps asked one by one, CAP END before the welcome", () =>
-    Effect.gen(function*() {
+  it.scoped("IRCv3 server: NAK of the whole REQ, caps asked one by one, CAP END before the welcome", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, conns } = yield* RawServer.start((conn, line) => {
         const req = /^CAP REQ :(.*)$/.exec(line)
         if (req !== null) {
@@ -18,7 +23,7 @@ describe("ChatClient capability negotiation", () => {
         const privmsg = /^PRIVMSG #(\S+) :/.exec(line)
         if (privmsg !== null) return conn.write(RawServer.userState(privmsg[1], "id-1"))
         if (!line.startsWith("NICK ")) RawServer.twitchLike(conn, line)
-      }, { tcp: true })
+      })
       const chat = yield* client()
       assert.deepStrictEqual(yield* chat.capabilities, ["twitch.tv/commands", "twitch.tv/tags"])
       const lines = conns[0].lines
@@ -33,34 +38,35 @@ describe("ChatClient capability negotiation", () => {
       assert.strictEqual(outcome._tag, "Sent")
       assert(outcome._tag === "Sent")
       assert.strictEqual(outcome.id, "id-1")
-    }))
+    })))
 
-  it.scopedLive("a server that grants no capability: sends complete Unconfirmed(NoConfirmation) once written", () =>
-    Effect.gen(function*() {
+  it.scoped("a server that grants no capability: sends complete Unconfirmed(NoConfirmation) once written", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, conns } = yield* RawServer.start((conn, line) => {
         if (line.startsWith("CAP ")) {
           // An IRC server without IRCv3 capabilities.
           return conn.write(`:server 421 ${conn.nick || "*"} CAP :Unknown command`)
         }
         RawServer.twitchLike(conn, line)
-      }, { tcp: true })
+      })
       const chat = yield* client({ sendTimeout: "5 seconds" })
       assert.deepStrictEqual(yield* chat.capabilities, [])
-      const start = Date.now()
+      const start = yield* Clock.currentTimeMillis
       const outcome = yield* chat.say("somewhere", "hello")
       assert(outcome._tag === "Unconfirmed")
       assert.strictEqual(outcome.reason, "NoConfirmation")
-      assert.isBelow(Date.now() - start, 2000)
+      // Once written, not after the 5 s send timeout.
+      assert.isBelow(yield* Virtual.since(start), 2000)
       yield* Effect.sleep("100 millis") // written by the client; let the server read it
       assert.include(conns[0].lines, "PRIVMSG #somewhere :hello")
       assert.notInclude(conns[0].lines, "CAP END")
-    }))
+    })))
 
-  it.scopedLive("Twitch's sequence: one REQ, ACK, CAP END after it", () =>
-    Effect.gen(function*() {
+  it.scoped("Twitch's sequence: one REQ, ACK, CAP END after it", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client, conns } = yield* RawServer.start((conn, line) => {
         RawServer.twitchLike(conn, line)
-      }, { tcp: true })
+      })
       const chat = yield* client()
       assert.deepStrictEqual(yield* chat.capabilities, [
         "twitch.tv/commands",
@@ -73,5 +79,5 @@ describe("ChatClient capability negotiation", () => {
         "CAP REQ :twitch.tv/tags twitch.tv/commands twitch.tv/membership",
         "CAP END"
       ])
-    }))
+    })))
 })

@@ -4,10 +4,11 @@ import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as RawServer from "./rawServer.js"
+import * as Virtual from "./virtual.js"
 
 describe("ChatClient after a fatal failure", () => {
-  it.scopedLive("message streams end with the typed error; join and say fail at once", () =>
-    Effect.gen(function*() {
+  it.scoped("message streams end with the typed error; join and say fail at once", () =>
+    Virtual.run(Effect.gen(function*() {
       const { client } = yield* RawServer.start((conn, line) => {
         if (line.startsWith("NICK ") && conn.index > 1) {
           // The token was revoked meanwhile: every later login is refused.
@@ -37,5 +38,5 @@ describe("ChatClient after a fatal failure", () => {
       assert(Either.isLeft(said))
       // The refused token may already be reported by the auth layer (NotAuthorized).
       assert.include(["ChatError", "NotAuthorized"], said.left._tag)
-    }))
+    })))
 })

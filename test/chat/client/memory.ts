@@ -106,3 +106,18 @@ export const transport = (
   address: "memory://chat",
   connect: socketPair(accept)
 })
+
+/** A connection that fails to open, as one to a port where nothing listens (`ECONNREFUSED`). */
+export const refused: Effect.Effect<ChatTransport.Connection> = Effect.sync(() => {
+  const error = new Socket.SocketGenericError({
+    reason: "Open",
+    cause: new Error("connect ECONNREFUSED memory")
+  })
+  const socket: Socket.Socket = {
+    [Socket.TypeId]: Socket.TypeId,
+    runRaw: () => Effect.fail(error),
+    run: () => Effect.fail(error),
+    writer: Effect.succeed(() => Effect.fail(error))
+  }
+  return { socket, framing: "stream" as const }
+})

@@ -2,14 +2,12 @@
  * A tiny scripted IRC server for fault tests the mock Twitch does not model (servers that follow
  * IRCv3 CAP strictly, NAK capabilities, answer late or flap). Each test scripts it with a per-line
  * handler; the server records every line it received, per connection. It serves in-memory
- * connections (tests on TestClock), or, with `tcp: true`, listens on 127.0.0.1; its `later` and
- * `now` follow the test's clock either way.
+ * connections (tests on TestClock); its `later` and `now` follow the test's clock.
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Queue from "effect/Queue"
 import * as Runtime from "effect/Runtime"
-import * as Net from "node:net"
 import * as AccessToken from "../../../src/auth/AccessToken.js"
 import * as TwitchAuth from "../../../src/auth/TwitchAuth.js"
 import * as ChatClient from "../../../src/chat/ChatClient.js"
@@ -45,10 +43,7 @@ export const userState = (channel: string, id?: string) =>
   };mod=0;subscriber=0;user-type= :tmi.twitch.tv USERSTATE #${channel}`
 
 /** Starts the server; `onLine` sees every line a client sends. Closed with the scope. */
-export const start = (
-  onLine: (conn: RawConn, line: string) => void,
-  options: { readonly tcp?: boolean | undefined } = {}
-) =>
+export const start = (onLine: (conn: RawConn, line: string) => void) =>
   Effect.gen(function*() {
     const runtime = yield* Effect.runtime<never>()
     const runFork = Runtime.runFork(runtime)
@@ -85,11 +80,10 @@ export const start = (
         }
       }))
     }
-    const port = options.tcp === true ? yield* listen(connection, receive) : 0
     const config = TwitchConfig.layer({
       clientId: "abcdefghijklmnopqrstuvwxyz0123",
       ircHost: "127.0.0.1",
-      ircPort: port,
+      ircPort: 1,
       ircTls: false,
       ircWebSocketUrl: "ws://127.0.0.1:1"
     })
@@ -99,51 +93,10 @@ export const start = (
         joinTimeout: "1 second",
         loginTimeout: "1 second",
         reconnect: { base: "10 millis", max: "100 millis" },
-        ...(options.tcp === true ? {} : { transport: Memory.transport(accept) }),
+        transport: Memory.transport(accept),
         ...clientOptions
       }).pipe(Effect.provide(Layer.merge(config, TwitchAuth.layerStatic(token))))
-    return { conns, client, port }
-  })
-
-const listen = (
-  connection: (write: (text: string) => void, end: () => void) => RawConn,
-  receive: (conn: RawConn, line: string) => void
-) =>
-  Effect.gen(function*() {
-    const sockets = new Set<Net.Socket>()
-    const server = Net.createServer((socket) => {
-      sockets.add(socket)
-      socket.on("close", () => sockets.delete(socket))
-      socket.on("error", () => {})
-      socket.setEncoding("utf8")
-      const conn = connection((text) => {
-        if (!socket.destroyed) socket.write(text)
-      }, () => socket.end())
-      let buffer = ""
-      socket.on("data", (data: string) => {
-        buffer += data
-        let i: number
-        while ((i = buffer.indexOf("\r\n")) >= 0) {
-          const line = buffer.slice(0, i)
-          buffer = buffer.slice(i + 2)
-          receive(conn, line)
-        }
-      })
-    })
-    return yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(
-          0,
-          "127.0.0.1",
-          () => resume(Effect.succeed((server.address() as Net.AddressInfo).port))
-        )
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          for (const s of sockets) s.destroy()
-          server.close(() => resume(Effect.void))
-        })
-    )
+    return { conns, client }
   })
 
 /** A Twitch-like default: ACK every CAP REQ, welcome on NICK, echo JOIN/PART, answer PING. */

@@ -7,21 +7,11 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
-import * as Net from "node:net"
-import * as ChatTransport from "../../../src/chat/ChatTransport.js"
+import type * as ChatTransport from "../../../src/chat/ChatTransport.js"
 import * as World from "../../../src/testing/mock/World.js"
+import * as Memory from "../client/memory.js"
 import * as Virtual from "../client/virtual.js"
 import { pool, setup } from "./fixture.js"
-
-/** A port nothing listens on (bound, then released). */
-const closedPort = Effect.async<number>((resume) => {
-  const server = Net.createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const address = server.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
 
 describe("ChatPool reconnect", () => {
   it.scoped("a killed connection rejoins only its channels; messages keep flowing everywhere", () =>
@@ -104,18 +94,16 @@ describe("ChatPool reconnect", () => {
       yield* Fiber.interrupt(consumer)
     })))
 
-  it.scopedLive("a connection opened later that cannot connect at first keeps trying; its joins wait for it", () =>
-    Effect.gen(function*() {
-      const { config, control, plain, server } = yield* setup()
-      const refused = yield* closedPort
+  it.scoped("a connection opened later that cannot connect at first keeps trying; its joins wait for it", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { config, control, memory, plain } = yield* setup()
       // Attempts 2 to 4 (the second connection's first three) find nothing listening.
       let attempts = 0
       const flaky: ChatTransport.ChatTransport.Service = {
         address: "flaky",
         connect: Effect.suspend(() => {
           attempts++
-          const port = attempts >= 2 && attempts <= 4 ? refused : server.tcpPort
-          return ChatTransport.tcp({ host: "127.0.0.1", port }).connect
+          return attempts >= 2 && attempts <= 4 ? Memory.refused : memory.connect
         })
       }
       const chat = yield* pool(config, {
@@ -128,5 +116,5 @@ describe("ChatPool reconnect", () => {
       assert.strictEqual(attempts, 5)
       assert.deepStrictEqual((yield* chat.connections).map((c) => c.channels.length), [2, 2])
       assert.strictEqual((yield* control.connections).length, 2)
-    }))
+    })))
 })
