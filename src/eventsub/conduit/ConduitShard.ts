@@ -97,6 +97,11 @@ export interface Service extends EventSub.Service<Definition.Any> {
    * one of them for good (that shard stopped; the others run on).
    */
   readonly ready: Effect.Effect<void, ConduitError>
+  /**
+   * Fails once Twitch refused one of this process's shards for good, with why; until then it waits.
+   * A worker races its work with it to exit (and be restarted on a conduit it fits).
+   */
+  readonly refused: Effect.Effect<never, ConduitError>
 }
 
 /**
@@ -258,7 +263,8 @@ export const make = (
         }))
       ),
       shardEvents: shardEvents.stream,
-      ready: Effect.raceFirst(allAssigned.await, Deferred.await(refused))
+      ready: Effect.raceFirst(allAssigned.await, Deferred.await(refused)),
+      refused: Deferred.await(refused)
     }
   }).pipe(
     Effect.withSpan("Conduit shards", { attributes: { "twitch.conduit.id": options.conduitId } })

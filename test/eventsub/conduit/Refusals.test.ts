@@ -102,6 +102,7 @@ describe("ConduitShard refused for good", () => {
           [error._tag, error.reason, error.shardId, error.shardCount],
           ["ConduitError", "ShardOutOfRange", "1", 1]
         )
+        assert.strictEqual(yield* Effect.flip(p.shards.refused), error)
         const states = yield* p.shards.shards
         assert.deepStrictEqual(states.map((s) => [s.id, s.assigned, Option.isSome(s.stopped)]), [
           ["0", true, false],
