@@ -13,13 +13,20 @@ import {
   subscribeConduit
 } from "./client.js"
 
-/** Each message given up on after one attempt; two in a row disable a webhook shard. */
+/**
+ * Each message given up on after one attempt; two in a row disable a webhook shard. The callback's
+ * time limit is generous: a loaded machine must not turn a slow answer into a failed challenge.
+ */
 const policy = {
   retries: 0,
   retryDelay: "10 millis",
   failuresBeforeRevocation: 2,
-  timeout: "2 seconds"
+  timeout: "10 seconds"
 } as const
+
+/** Fails with `what` instead of waiting past 10 s. */
+const within = (what: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.timeoutFail(effect, { duration: "10 seconds", onTimeout: () => new Error(`no ${what} within 10 s`) })
 
 const withMock = <A, E, R>(f: (mock: MockTwitch.MockTwitch.Service) => Effect.Effect<A, E, R>) =>
   Effect.flatMap(MockTwitch.MockTwitch, f).pipe(
@@ -83,10 +90,10 @@ describe("conduit webhook shards that fail", () => {
           const hook = yield* callback(failing)
           const conduitId = yield* createConduit(mock, 2)
           yield* assignHook(mock, conduitId, "0", hook.url)
-          yield* hook.next
+          yield* within("challenge")(hook.next)
           const ws = yield* session(mock.eventSub.wsUrl)
           yield* assignShards(mock, conduitId, [["1", ws.sessionId]])
-          yield* mock.eventSub.control.awaitShards(conduitId, 2)
+          yield* mock.eventSub.control.awaitShards(conduitId, 2).pipe(within("two enabled shards"))
           // A channel the conduit hashes to the webhook shard.
           const channel = (yield* mock.world.snapshot).users.map((u) => u.id).find((id) => hash(id) % 2 === 0)
           assert.isDefined(channel)
@@ -107,9 +114,14 @@ describe("conduit webhook shards that fail", () => {
           // Two notifications the callback fails: Twitch does not retry them on another shard.
           const failedIds = [...(yield* fire).messageIds, ...(yield* fire).messageIds]
           for (const _ of failedIds) {
-            assert.strictEqual((yield* hook.next).headers["twitch-eventsub-message-type"], "notification")
+            assert.strictEqual(
+              (yield* within("failed notification")(hook.next)).headers["twitch-eventsub-message-type"],
+              "notification"
+            )
           }
-          yield* mock.eventSub.control.awaitShards(conduitId, 1, { exactly: true })
+          yield* mock.eventSub.control.awaitShards(conduitId, 1, { exactly: true }).pipe(
+            within("disabled shard")
+          )
           const [disabled] = yield* shardsOf(mock, conduitId, "notification_failures_exceeded")
           assert.deepStrictEqual(disabled, {
             id: "0",
@@ -120,7 +132,7 @@ describe("conduit webhook shards that fail", () => {
             (yield* shardsOf(mock, conduitId, "enabled")).map((s) => s.id),
             ["1"]
           )
-          const notice = yield* ws.client.next("notification")
+          const notice = yield* ws.client.next("notification").pipe(within("conduit.shard.disabled"))
           assert.strictEqual(notice.metadata.subscription_type, "conduit.shard.disabled")
           assert.deepStrictEqual(notice.payload.event, {
             conduit_id: conduitId,
@@ -137,7 +149,7 @@ describe("conduit webhook shards that fail", () => {
           })
           // From now on the channel's events go to the retry shard, the WebSocket one.
           const later = yield* fire
-          const moved = yield* ws.client.next("notification")
+          const moved = yield* ws.client.next("notification").pipe(within("notification on the retry shard"))
           assert.deepStrictEqual(
             [moved.metadata.message_id, moved.payload.event?.["broadcaster_user_id"]],
             [later.messageIds[0], broadcaster]
