@@ -404,6 +404,51 @@ export class EventSubError extends Schema.TaggedError<EventSubError>("effect-twi
 }
 
 /**
+ * A shard of an EventSub conduit that Twitch will not take, whatever this process retries: the
+ * conduit is not the client's (`ConduitNotFound`: deleted by a call, or after 72 h without an
+ * enabled shard), the shard id is past its shard count (`ShardOutOfRange`: another process resized
+ * it smaller), or Twitch refused the request itself (`Refused`, with its HTTP status).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConduitError extends Schema.TaggedError<ConduitError>("effect-twitcher/ConduitError")(
+  "ConduitError",
+  {
+    reason: Schema.Literal("ConduitNotFound", "ShardOutOfRange", "Refused"),
+    conduitId: Schema.String,
+    shardId: Schema.optional(Schema.String),
+    /** The conduit's shard count when Twitch refused the shard. */
+    shardCount: Schema.optional(Schema.Number),
+    status: Schema.optional(Schema.Number),
+    /** Twitch's message. */
+    detail: Schema.optional(Schema.String)
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    const shard = this.shardId === undefined ? "" : `shard ${this.shardId} of `
+    const detail = this.detail ? ` (${this.detail})` : ""
+    switch (this.reason) {
+      case "ConduitNotFound":
+        return `Twitch has no conduit ${this.conduitId} for this client${detail}: it was deleted, or ` +
+          "had no enabled shard for 72 h; create one (Conduit.ensure) and start the shards on it."
+      case "ShardOutOfRange":
+        return `Twitch refused ${shard}conduit ${this.conduitId}: the conduit has ${
+          this.shardCount ?? "fewer"
+        } shards${detail}; resize it (Conduit.resize) or give this process shards inside it.`
+      case "Refused":
+        return `Twitch refused ${shard}conduit ${this.conduitId} with ${
+          this.status ?? "an error"
+        }${detail}: ` +
+          "check the app token and the conduit id."
+    }
+  }
+}
+
+/**
  * Every error the library fails with.
  *
  * @since 0.1.0
@@ -420,6 +465,7 @@ export type TwitchError =
   | LoginFailed
   | ChatError
   | EventSubError
+  | ConduitError
 
 /**
  * The errors of a Helix call.

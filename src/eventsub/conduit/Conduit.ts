@@ -33,6 +33,35 @@ export interface Conduit {
 }
 
 /**
+ * A shard's status as Twitch documents it: `enabled`, a webhook's verification or failures, or why
+ * a WebSocket shard's session ended.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const shardStatuses = [
+  "enabled",
+  "webhook_callback_verification_pending",
+  "webhook_callback_verification_failed",
+  "notification_failures_exceeded",
+  "websocket_disconnected",
+  "websocket_failed_ping_pong",
+  "websocket_received_inbound_traffic",
+  "websocket_internal_error",
+  "websocket_network_timeout",
+  "websocket_network_error",
+  "websocket_failed_to_reconnect"
+] as const
+
+/**
+ * One of {@link shardStatuses}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ShardStatus = typeof shardStatuses[number]
+
+/**
  * Twitch's limits: conduits per client, shards per conduit.
  *
  * @since 0.1.0
@@ -121,14 +150,15 @@ export const remove = (id: string): Effect.Effect<void, HelixError, Conduits.Con
   )
 
 /**
- * A conduit's shards with their status and transport (of one status when given), pages on pull.
+ * A conduit's shards with their status and transport (of one status when given), every page of
+ * Get Conduit Shards fetched on pull.
  *
  * @since 0.1.0
  * @category conduits
  */
 export const shards = (
   id: string,
-  status?: string
+  status?: ShardStatus
 ): Stream.Stream<ConduitShardsData, HelixError, Conduits.Conduits> =>
   Stream.unwrap(
     Effect.map(

@@ -17,7 +17,11 @@
  *
  * For each shard it owns it opens a WebSocket session and assigns it to the shard right after the
  * welcome (Twitch's limit: 10 s, else the session is closed as unused), and again after every
- * reconnect (`session_reconnect`, a dropped connection); `shardEvents` tells each assignment, and
+ * reconnect (`session_reconnect`, a dropped connection). An assignment Twitch refuses for now (no
+ * answer, a server error, a session it does not take) is tried again on `assignRetry` within those
+ * 10 s, then on the shard's next session; one it refuses for good (the conduit is gone, the shard id
+ * is past its shard count after another process shrank it) stops that shard and fails `ready`
+ * with a `ConduitError`. `shardEvents` tells each assignment and refusal, and
  * `conduit.shard.disabled` (subscribed on the conduit unless `watchDisabled: false`) tells the
  * fleet's disabled shards, reassigning this process's own. Messages of all its shards go through
  * one dedupe gate (a message Twitch retried on another shard of this process is delivered once).
@@ -31,16 +35,18 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Conduits from "../../helix/generated/Conduits.js"
 import * as EventSubApi from "../../helix/generated/EventSubApi.js"
 import { TwitchConfig } from "../../TwitchConfig.js"
-import { EventSubError, type HelixError } from "../../TwitchError.js"
+import { ConduitError, type EventSubError, type HelixError } from "../../TwitchError.js"
 import type * as Definition from "../Definition.js"
 import type * as EventSub from "../EventSub.js"
 import * as EventSubWebSocket from "../EventSubWebSocket.js"
@@ -69,6 +75,8 @@ export interface ShardState {
   readonly assigned: boolean
   /** How long after the session's welcome Twitch took it (Twitch allows 10 s). */
   readonly assignMillis: Option.Option<number>
+  /** Why the shard stopped, when Twitch refused it for good. */
+  readonly stopped: Option.Option<ConduitError>
 }
 
 /**
@@ -84,8 +92,16 @@ export interface Service extends EventSub.Service<Definition.Any> {
   readonly shards: Effect.Effect<ReadonlyArray<ShardState>>
   /** Assignments, refusals, disabled shards and each shard's connection events, from when the stream starts. */
   readonly shardEvents: Stream.Stream<ShardEvent>
-  /** Succeeds once every shard of this process is assigned to a session. */
-  readonly ready: Effect.Effect<void>
+  /**
+   * Succeeds once every shard of this process is assigned to a session; fails when Twitch refused
+   * one of them for good (that shard stopped; the others run on).
+   */
+  readonly ready: Effect.Effect<void, ConduitError>
+  /**
+   * Fails once Twitch refused one of this process's shards for good, with why; until then it waits.
+   * A worker races its work with it to exit (and be restarted on a conduit it fits).
+   */
+  readonly refused: Effect.Effect<never, ConduitError>
 }
 
 /**
@@ -116,18 +132,26 @@ export interface Options extends
   readonly ownership: ShardOwnership.Ownership
   /** Subscribe to `conduit.shard.disabled` on the conduit and reassign own shards (default true). */
   readonly watchDisabled?: boolean | undefined
+  /**
+   * Waits between transient refusals of a session's assignment, within 8 s of its welcome (default
+   * exponential from 250 ms).
+   */
+  readonly assignRetry?: Schedule.Schedule<unknown> | undefined
 }
+
+/**
+ * The default wait between transient refusals of an assignment: 250 ms, doubling.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultAssignRetry: Schedule.Schedule<unknown> = Schedule.exponential("250 millis", 2)
 
 /** The shard ids of this process on the conduit, or why there are none. */
 const ownedShards = (conduitId: string, ownership: ShardOwnership.Ownership) =>
   Effect.gen(function*() {
     const conduit = yield* Conduit.find(conduitId)
-    if (Option.isNone(conduit)) {
-      return yield* new EventSubError({
-        reason: "Unsupported",
-        detail: `conduit ${conduitId} is not a conduit of this client`
-      })
-    }
+    if (Option.isNone(conduit)) return yield* new ConduitError({ reason: "ConduitNotFound", conduitId })
     return yield* ShardOwnership.owned(ownership, conduit.value.shardCount)
   })
 
@@ -155,7 +179,7 @@ const watchDisabled = (
 
 /**
  * Starts this process's shards for the life of the scope. Fails when the conduit is not one of the
- * client's or the ownership names none of its shards.
+ * client's (`ConduitError`) or the ownership names none of its shards (`EventSubError`).
  *
  * @since 0.1.0
  * @category constructors
@@ -164,7 +188,7 @@ export const make = (
   options: Options
 ): Effect.Effect<
   Service,
-  EventSubError | HelixError,
+  EventSubError | ConduitError | HelixError,
   Conduits.Conduits | EventSubApi.EventSubApi | TwitchConfig | Scope.Scope
 > =>
   Effect.gen(function*() {
@@ -189,6 +213,7 @@ export const make = (
     const base = options.url ?? config.eventSubWebSocketUrl
     let connected = 0
     const allAssigned = yield* Effect.makeLatch(false)
+    const refused = yield* Deferred.make<never, ConduitError>()
     const running = new Map<string, Shard.Shard>()
     for (const shardId of shardIds) {
       running.set(
@@ -207,7 +232,9 @@ export const make = (
           },
           welcomeTimeout: Duration.decode(options.welcomeTimeout ?? "10 seconds"),
           backoff: options.backoff ?? EventSubWebSocket.defaultBackoff,
+          assignRetry: options.assignRetry ?? defaultAssignRetry,
           shardEvents,
+          onStopped: (error) => Deferred.unsafeDone(refused, Effect.fail(error)),
           onAssigned: (assigned) => {
             connected += assigned ? 1 : -1
             metrics.shardsConnected.unsafeUpdate(connected, [])
@@ -231,11 +258,13 @@ export const make = (
           id: shard.id,
           sessionId: Option.map(shard.session(), (s) => s.id),
           assigned: shard.assigned(),
-          assignMillis: shard.assignMillis()
+          assignMillis: shard.assignMillis(),
+          stopped: shard.stopped()
         }))
       ),
       shardEvents: shardEvents.stream,
-      ready: allAssigned.await
+      ready: Effect.raceFirst(allAssigned.await, Deferred.await(refused)),
+      refused: Deferred.await(refused)
     }
   }).pipe(
     Effect.withSpan("Conduit shards", { attributes: { "twitch.conduit.id": options.conduitId } })
@@ -251,6 +280,6 @@ export const layer = (
   options: Options
 ): Layer.Layer<
   ConduitShard,
-  EventSubError | HelixError,
+  EventSubError | ConduitError | HelixError,
   Conduits.Conduits | EventSubApi.EventSubApi | TwitchConfig
 > => Layer.scoped(ConduitShard, make(options))

@@ -8,22 +8,20 @@ import * as ConduitSubscriptions from "../../../src/eventsub/conduit/ConduitSubs
 import * as ShardOwnership from "../../../src/eventsub/conduit/ShardOwnership.js"
 import * as Types from "../../../src/eventsub/generated/Types.js"
 import { hash } from "../../../src/testing/mock/eventsub/ConduitStore.js"
-import * as MockTwitch from "../../../src/testing/MockTwitch.js"
+import type * as MockTwitch from "../../../src/testing/MockTwitch.js"
+import { ConduitError, EventSubError } from "../../../src/TwitchError.js"
 import {
   broadcasterOf,
   eventually,
   fireAll,
   messageIdOf,
-  mockLayer,
   type Process,
   type Received,
   start,
   takeN,
-  withHelix
+  withHelix,
+  withMock
 } from "./support.js"
-
-const withMock = <A, E, R>(f: (mock: MockTwitch.MockTwitch.Service) => Effect.Effect<A, E, R>) =>
-  Effect.flatMap(MockTwitch.MockTwitch, f).pipe(Effect.provide(mockLayer))
 
 /** A conduit of `shards` shards with `channels` channels subscribed to `stream.online`; the channel ids. */
 const setUp = (mock: MockTwitch.MockTwitch.Service, shards: number, channels: number) =>
@@ -222,10 +220,12 @@ describe("ConduitShard", () => {
         const outside = yield* Effect.either(
           start(mock, { index: 0, conduitId, ownership: ShardOwnership.slice(2, 3), inbox })
         )
-        for (const failed of [unknown, outside]) {
-          assert.isTrue(Either.isLeft(failed))
-          if (Either.isLeft(failed)) assert.propertyVal(failed.left, "_tag", "EventSubError")
-        }
+        assert.deepStrictEqual(
+          [unknown, outside].map((failed) => Either.isLeft(failed) ? failed.left : undefined).map((e) =>
+            e instanceof ConduitError ? [e._tag, e.reason] : [e instanceof EventSubError ? e._tag : "?"]
+          ),
+          [["ConduitError", "ConduitNotFound"], ["EventSubError"]]
+        )
         assert.deepStrictEqual(yield* mock.eventSub.control.sessions, [])
       })
     ))

@@ -129,3 +129,7 @@ export const messageIdOf = (r: Received): string => r.delivered.messageId
 
 /** The mock's EventSub layer without IRC. */
 export const mockLayer = MockTwitch.layer({ irc: false })
+
+/** Runs `f` with a fresh mock. */
+export const withMock = <A, E, R>(f: (mock: MockTwitch.MockTwitch.Service) => Effect.Effect<A, E, R>) =>
+  Effect.flatMap(MockTwitch.MockTwitch, f).pipe(Effect.provide(mockLayer))

@@ -34,7 +34,6 @@ import {
   conduits,
   type Env,
   modifyConduits,
-  type Session,
   type Shard,
   subscriptions,
   updateSubscriptions
@@ -174,6 +173,26 @@ export const shards: Handler = (env, { params, token }) =>
     })
   }))
 
+/**
+ * Update Conduit Shards' `errors` messages, as Twitch documents them (the session already backing
+ * another shard is the mock's wording: Twitch documents the rule, not the message).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const shardErrors = {
+  outOfRange: "The shard id is outside of the conduit’s range",
+  method: "The value specified in the method field is not valid",
+  callbackRequired: "The callback field is required if you specify the webhook transport method",
+  callback:
+    "The URL in the transport's callback field is not valid. The URL must use the HTTPS protocol and the 443 port number",
+  secret: "The length of the string in the secret field is not valid",
+  sessionRequired: "The session_id field is required if you specify the WebSocket transport method",
+  notConnected: "The websocket session is not connected",
+  otherClient: "The websocket session belongs to another client",
+  inUse: "The websocket session is already assigned to a shard"
+} as const
+
 /** One entry of Update Conduit Shards' `errors`. */
 interface ShardError {
   readonly id: string
@@ -183,10 +202,40 @@ interface ShardError {
 
 type Planned = Either.Either<Shard, ShardError>
 
+/** Whether an enabled shard other than `shardId` of `conduitId` is backed by the session. */
+const backsAnother = (
+  all: ReadonlyMap<string, Conduit>,
+  conduitId: string,
+  shardId: string,
+  sessionId: string
+): boolean =>
+  [...all.values()].some((c) =>
+    c.shards.some((s) =>
+      ConduitStore.isEnabled(s) && s.transport.method === "websocket" &&
+      s.transport.sessionId === sessionId &&
+      !(c.id === conduitId && s.id === shardId)
+    )
+  )
+
+/** A request giving one session to two shards: the later ones are refused. */
+const oneShardPerSession = (planned: ReadonlyArray<Planned>): ReadonlyArray<Planned> => {
+  const seen = new Set<string>()
+  return planned.map((p) => {
+    if (Either.isLeft(p) || p.right.transport.method !== "websocket") return p
+    const sessionId = p.right.transport.sessionId ?? ""
+    if (!seen.has(sessionId)) {
+      seen.add(sessionId)
+      return p
+    }
+    return Either.left({ id: p.right.id, message: shardErrors.inUse, code: "invalid_parameter" })
+  })
+}
+
 /** The shard one update asks for, or why it cannot be. */
 const plan = (
   env: Env,
   clientId: string,
+  conduitId: string,
   shardCount: number,
   raw: unknown,
   now: number
@@ -195,12 +244,15 @@ const plan = (
     const id = typeof bodyField(raw, "id") === "string" ? String(bodyField(raw, "id")) : ""
     const fail = (message: string): Planned => Either.left({ id, message, code: "invalid_parameter" })
     const index = /^\d+$/.test(id) ? Number(id) : -1
-    if (index < 0 || index >= shardCount) return fail("The shard id is outside the conduit's range")
+    if (index < 0 || index >= shardCount) return fail(shardErrors.outOfRange)
     const transport = bodyField(raw, "transport")
-    if (!isObject(transport)) return fail("The shard needs a transport")
+    if (!isObject(transport)) return fail(shardErrors.method)
     if (transport.method === "webhook") {
+      if (text(transport.callback) === undefined) return fail(shardErrors.callbackRequired)
       const hook = Rules.webhookTransport(transport)
-      if (Either.isLeft(hook)) return fail(hook.left.message)
+      if (Either.isLeft(hook)) {
+        return fail(hook.left.message.includes("secret") ? shardErrors.secret : shardErrors.callback)
+      }
       const target = {
         method: "webhook" as const,
         callback: hook.right.callback,
@@ -213,16 +265,18 @@ const plan = (
         failures: 0
       })
     }
-    if (transport.method !== "websocket") return fail("The transport method must be webhook or websocket")
+    if (transport.method !== "websocket") return fail(shardErrors.method)
     const sessionId = text(transport.session_id)
-    const session = sessionId === undefined ? Option.none<Session>() : yield* Sessions.find(env, sessionId)
-    if (Option.isNone(session)) {
-      return fail("websocket transport session does not exist or has already disconnected")
+    if (sessionId === undefined) return fail(shardErrors.sessionRequired)
+    const session = yield* Sessions.find(env, sessionId)
+    if (Option.isNone(session) || (yield* Sessions.isClosed(session.value))) {
+      return fail(shardErrors.notConnected)
     }
     const owners = [...(yield* subscriptions(env)).values()].filter((s) =>
       s.transport.method === "websocket" && s.transport.sessionId === sessionId && s.status === "enabled"
     )
-    if (owners.some((s) => s.clientId !== clientId)) return fail("The session belongs to another client")
+    if (owners.some((s) => s.clientId !== clientId)) return fail(shardErrors.otherClient)
+    if (backsAnother(yield* conduits(env), conduitId, id, sessionId)) return fail(shardErrors.inUse)
     const within = Facts.conduitLimits.websocketShardAssignWithinSecondsAfterWelcome
     if (now - Date.parse(session.value.connectedAt) > within * 1000) {
       return fail(`The session must be assigned to a shard within ${within} seconds of its welcome`)
@@ -279,8 +333,10 @@ export const updateShards: Handler = (env, { body, token }) =>
     const conduit = ConduitStore.owned(yield* conduits(env), token.clientId, conduitId)
     if (conduit === undefined) return helixError(404, "conduit not found")
     const now = yield* Clock.currentTimeMillis
-    const planned = yield* Effect.forEach(raw, (update) =>
-      plan(env, token.clientId, conduit.shards.length, update, now))
+    const planned = oneShardPerSession(
+      yield* Effect.forEach(raw, (update) =>
+        plan(env, token.clientId, conduitId, conduit.shards.length, update, now))
+    )
     const wanted = planned.filter(Either.isRight).map((p) =>
       p.right
     )

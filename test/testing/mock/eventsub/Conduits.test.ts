@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
+import { shardErrors } from "../../../../src/testing/mock/eventsub/ConduitOperations.js"
 import * as MockTwitch from "../../../../src/testing/MockTwitch.js"
 import {
   assignShards,
@@ -126,6 +127,53 @@ describe("conduit operations", () => {
         ])
         const missing = yield* assignShards(mock, "no-such-conduit", [["0", sessionId]])
         assert.strictEqual(missing.status, 404)
+      })
+    ))
+
+  it.scoped("update shards: Twitch's error messages, and one session backs one shard", () =>
+    withMock((mock) =>
+      Effect.gen(function*() {
+        const conduitId = yield* createConduit(mock, 4)
+        const a = yield* session(mock.eventSub.wsUrl)
+        const b = yield* session(mock.eventSub.wsUrl)
+        const hook = (transport: Record<string, string>) => ({
+          id: "3",
+          transport: { method: "webhook", ...transport }
+        })
+        const answer = (yield* conduitCall(mock, "PATCH", "/shards", {
+          conduit_id: conduitId,
+          shards: [
+            { id: "0", transport: { method: "websocket", session_id: a.sessionId } },
+            { id: "1", transport: { method: "websocket", session_id: a.sessionId } },
+            { id: "2", transport: { method: "websocket" } },
+            { id: "2", transport: { session_id: b.sessionId } },
+            { id: "9", transport: { method: "websocket", session_id: b.sessionId } },
+            hook({ secret: "0123456789" }),
+            hook({ callback: "not a url", secret: "0123456789" }),
+            hook({ callback: "http://127.0.0.1:9/x", secret: "short" })
+          ]
+        })).json<ShardAnswer>()
+        assert.deepStrictEqual(answer.data.map((s) => [s.id, s.transport["session_id"]]), [[
+          "0",
+          a.sessionId
+        ]])
+        assert.deepStrictEqual(answer.errors.map((e) => [e.id, e.message]), [
+          ["1", shardErrors.inUse],
+          ["2", shardErrors.sessionRequired],
+          ["2", shardErrors.method],
+          ["9", shardErrors.outOfRange],
+          ["3", shardErrors.callbackRequired],
+          ["3", shardErrors.callback],
+          ["3", shardErrors.secret]
+        ])
+        // A later request cannot take shard 0's session for another shard; shard 0 may take it again.
+        const again = (yield* assignShards(mock, conduitId, [["1", a.sessionId], ["0", a.sessionId]]))
+          .json<ShardAnswer>()
+        assert.deepStrictEqual(again.errors.map((e) => [e.id, e.message]), [["1", shardErrors.inUse]])
+        assert.deepStrictEqual(again.data.map((s) => s.id), ["0"])
+        yield* mock.eventSub.control.drop({ sessionId: b.sessionId })
+        const gone = (yield* assignShards(mock, conduitId, [["1", b.sessionId]])).json<ShardAnswer>()
+        assert.deepStrictEqual(gone.errors.map((e) => e.message), [shardErrors.notConnected])
       })
     ))
 })
