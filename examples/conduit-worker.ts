@@ -18,6 +18,8 @@
  *
  * Output: a line per event (`--json`: one JSON object per line, `{"worker","type","broadcaster",
  * "messageId"}`), a `ready` line once every shard of the process is assigned.
+ * It runs until a shard of it is refused for good (ConduitError: its conduit deleted, or shrunk
+ * below it), and then exits with that error so that a supervisor can restart it.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -117,7 +119,9 @@ const program = Effect.gen(function*() {
         ? JSON.stringify({ worker, ready: shards.shardIds, conduitId })
         : `worker ${worker} ready: shards ${shards.shardIds.join(", ")} of conduit ${conduitId}`
     )
-    return yield* Effect.never
+    // Runs until a shard of this process is refused for good (its conduit deleted, or shrunk below
+    // it): then the worker fails, so that whatever supervises it can restart or reconfigure it.
+    return yield* shards.refused
   }).pipe(
     Effect.provide(ConduitShard.layer({ conduitId, ownership: s.ownership }))
   )
