@@ -223,13 +223,12 @@ describe("EventSubWebhook on the mock's webhook delivery", () => {
       const stats = yield* webhook.stats
       expect(stats.notifications).toBe(2)
       expect(stats.duplicates).toBeGreaterThanOrEqual(1)
-      // the first: failed, retried; the second: held past the timeout, retried (then both answered)
-      expect(log.filter((s) => s.type === "notification").map((s) => s.retry).slice(0, 4)).toEqual([
-        "0",
-        "1",
-        "0",
-        "1"
-      ])
+      // the first: failed, retried; the second: held past the timeout, retried (then both answered;
+      // a loaded machine may hold it past a second timeout, so it may be retried more than once)
+      const retries = log.filter((s) => s.type === "notification").map((s) => Number(s.retry))
+      expect(retries.slice(0, 3)).toEqual([0, 1, 0])
+      expect(retries.slice(3).length).toBeGreaterThanOrEqual(1)
+      expect(retries.slice(3)).toEqual(retries.slice(3).map((_, i) => i + 1))
       expect((yield* enabled(mock, "stream.online")).status).toBe("enabled")
     }))
 
