@@ -933,6 +933,30 @@ const define = (cls: { prototype: object }, tag: string, fields: ReadonlyArray<s
   Object.defineProperty(cls.prototype, "_fields", { value: fields, enumerable: false, writable: false })
 }
 
+/** The kinds whose `channel` is their first parameter without `#`. */
+const channelKinds = new Set<unknown>([
+  PrivmsgImpl.prototype,
+  UserNoticeImpl.prototype,
+  ClearChatImpl.prototype,
+  ClearMsgImpl.prototype,
+  RoomStateImpl.prototype,
+  UserStateImpl.prototype,
+  JoinImpl.prototype,
+  PartImpl.prototype
+])
+
+/**
+ * True when the message's `channel` is exactly `key`, compared in the line (nothing sliced: the
+ * hub's channel filter runs for every message); `undefined` when that cannot be told this way
+ * (another kind, or a channel written differently, e.g. in capitals): compare `channel` then.
+ */
+export const channelIs = (m: TM.TwitchMessage, key: string): true | undefined => {
+  if (!(m instanceof TwitchBase) || !channelKinds.has(Object.getPrototypeOf(m))) return undefined
+  const raw = m.raw
+  const start = raw.charCodeAt(m._p0) === 35 ? m._p0 + 1 : m._p0
+  return m._p1 - start === key.length && raw.startsWith(key, start) ? true : undefined
+}
+
 define(PrivmsgImpl, "Privmsg", [
   "channel",
   "text",

@@ -3,6 +3,8 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import { readFileSync } from "node:fs"
 import { decodeEmotes } from "../../../src/chat/internal/emotes.js"
+import { channelOf } from "../../../src/chat/internal/engine/text.js"
+import { channelIs } from "../../../src/chat/internal/twitch.js"
 import { parseTwitchLine, type TwitchMessage } from "../../../src/chat/TwitchMessage.js"
 
 // The model decodes fields on read: a tag is searched in the line (`findTag`) until a message has
@@ -160,6 +162,26 @@ describe("lazily decoded fields", () => {
       })
     }
     expect(actual).toEqual(expected)
+  })
+})
+
+describe("the channel compared in the line", () => {
+  it("says true exactly when the channel read from the message is the key", () => {
+    const channel = FastCheck.constantFrom("dallas", "Dallas", "dallas2", "#dallas", "", "da")
+    const lines = FastCheck.tuple(generated, channel).map(([line, c]) => line.replace("#dallas", `#${c}`))
+    FastCheck.assert(
+      FastCheck.property(lines, FastCheck.constantFrom("dallas", "#dallas", "da"), (line, key) => {
+        const result = parseTwitchLine(line)
+        if (Either.isLeft(result)) return true
+        const m = result.right
+        const received = channelOf(m)
+        const fast = channelIs(m, key)
+        if (fast === true) expect(received).toBe(key)
+        if (received === key && m._tag !== "Notice") expect(fast).toBe(true)
+        return true
+      }),
+      { numRuns: 3_000 }
+    )
   })
 })
 
