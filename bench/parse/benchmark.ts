@@ -1,7 +1,10 @@
 /**
  * The parse benchmark: a seeded corpus of Twitch traffic, every parser in its own process,
  * lines per second (parse alone, and parse + what a user reads) and retained heap per 100k
- * messages, then our ratios against the fastest and leanest peers doing comparable work.
+ * messages, then our ratios against the fastest and leanest peers doing comparable work. The
+ * Twitch-typed cases also run on a second corpus (`profiles.heavy`) and with the logger read set,
+ * reported beside the first with a verdict each: a margin on one corpus and read set alone may
+ * not hold on another.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
