@@ -111,10 +111,71 @@ interface Channel {
 }
 
 /**
- * Generates `count` lines (without CRLF) from `seed`.
+ * The knobs of a corpus: how long texts are, how many emotes and badges, and how often the
+ * heavier kinds of message (replies, shared chat, USERNOTICE) come.
  */
-export const generateCorpus = (count: number, seed = 20_261_001): Array<string> => {
-  const r = rng(seed)
+export interface Profile {
+  readonly name: string
+  readonly seed: number
+  /** Words per text: `minWords` plus up to `extraWords` more. */
+  readonly minWords: number
+  readonly extraWords: number
+  /** The chance that a word is an emote. */
+  readonly emoteChance: number
+  /** Extra badges a user wears beside mod/vip/subscriber: up to this many, each with `badgeChance`. */
+  readonly extraBadges: number
+  readonly badgeChance: number
+  /**
+   * Whether an extra badge of a set the user already wears is skipped (Twitch sends a set once).
+   * Off in `typical`, which is kept line for line as its figures were published.
+   */
+  readonly uniqueBadgeSets: boolean
+  readonly replyChance: number
+  readonly sharedChatChance: number
+  /** The share of USERNOTICE lines (PRIVMSG takes what it gives up). */
+  readonly usernoticeShare: number
+}
+
+/**
+ * The corpora of the parse benchmark: `typical` (what a busy channel sends: short texts, few
+ * emotes) and `heavy` (a different seed, long texts, many emotes and badges, many replies, shared
+ * chat and USERNOTICEs): a margin measured on one alone may not hold on the other.
+ */
+export const profiles = {
+  typical: {
+    name: "typical",
+    seed: 20_261_001,
+    minWords: 1,
+    extraWords: 14,
+    emoteChance: 0.15,
+    extraBadges: 1,
+    badgeChance: 0.3,
+    uniqueBadgeSets: false,
+    replyChance: 0.05,
+    sharedChatChance: 0.03,
+    usernoticeShare: 0.04
+  },
+  heavy: {
+    name: "heavy",
+    seed: 31_337,
+    minWords: 8,
+    extraWords: 60,
+    emoteChance: 0.3,
+    extraBadges: 4,
+    badgeChance: 0.6,
+    uniqueBadgeSets: true,
+    replyChance: 0.2,
+    sharedChatChance: 0.1,
+    usernoticeShare: 0.15
+  }
+} satisfies Record<string, Profile>
+
+/**
+ * Generates `count` lines (without CRLF) of the profile (by default `typical`).
+ */
+export const generateCorpus = (count: number, profile: Profile = profiles.typical): Array<string> => {
+  const p = profile
+  const r = rng(p.seed)
   const int = (n: number) => Math.floor(r() * n)
   const pick = <A>(xs: ReadonlyArray<A>): A => xs[int(xs.length)]
   const chance = (p: number) => r() < p
@@ -142,7 +203,12 @@ export const generateCorpus = (count: number, seed = 20_261_001): Array<string> 
     if (mod) badges.push("moderator/1")
     if (vip) badges.push("vip/1")
     if (subscriber) badges.push(`subscriber/${months >= 12 ? 12 : months >= 6 ? 6 : months >= 3 ? 3 : 0}`)
-    if (chance(0.3)) badges.push(pick(BADGES))
+    for (let b = 0; b < p.extraBadges; b++) {
+      if (!chance(p.badgeChance)) continue
+      const badge = pick(BADGES)
+      const set = badge.slice(0, badge.indexOf("/"))
+      if (!p.uniqueBadgeSets || !badges.some((x) => x.startsWith(set + "/"))) badges.push(badge)
+    }
     users.push({
       login: l,
       displayName: chance(0.04)
@@ -169,19 +235,19 @@ export const generateCorpus = (count: number, seed = 20_261_001): Array<string> 
     const parts: Array<string> = []
     const emotes = new Map<string, Array<string>>()
     let cp = Array.from(prefix).length
-    const n = 1 + int(14)
+    const n = p.minWords + int(p.extraWords)
     for (let i = 0; i < n; i++) {
       let word: string
       const roll = r()
-      if (roll < 0.15) {
+      if (roll < p.emoteChance) {
         const [id, name] = pick(EMOTES)
         const ranges = emotes.get(id) ?? []
         ranges.push(`${cp}-${cp + name.length - 1}`)
         emotes.set(id, ranges)
         word = name
-      } else if (roll < 0.2) {
+      } else if (roll < p.emoteChance + 0.05) {
         word = pick(EMOJI)
-      } else if (roll < 0.23) {
+      } else if (roll < p.emoteChance + 0.08) {
         word = pick(NON_LATIN)
       } else {
         word = pick(WORDS)
@@ -199,7 +265,7 @@ export const generateCorpus = (count: number, seed = 20_261_001): Array<string> 
 
   const privmsg = (channel: Channel): string => {
     const user = pick(users)
-    const reply = recent.length > 0 && chance(0.05) ? pick(recent) : undefined
+    const reply = recent.length > 0 && chance(p.replyChance) ? pick(recent) : undefined
     const bits = !reply && chance(0.01) ? `cheer${100 * (1 + int(10))} ` : ""
     const { emotes, text: message } = text(reply ? `@${reply.user.login} ` : bits)
     const id = uuid()
@@ -233,7 +299,7 @@ export const generateCorpus = (count: number, seed = 20_261_001): Array<string> 
       )
     }
     tags.push(`returning-chatter=${chance(0.01) ? 1 : 0}`, `room-id=${channel.id}`)
-    if (chance(0.03)) {
+    if (chance(p.sharedChatChance)) {
       const source = pick(channels)
       tags.push(
         `source-badge-info=`,
@@ -375,7 +441,7 @@ export const generateCorpus = (count: number, seed = 20_261_001): Array<string> 
   while (lines.length < count) {
     const channel = pick(channels)
     const roll = r()
-    if (roll < 0.85) lines.push(privmsg(channel))
+    if (roll < 0.89 - p.usernoticeShare) lines.push(privmsg(channel))
     else if (roll < 0.89) lines.push(usernotice(channel))
     else if (roll < 0.92) {
       const u = pick(users).login

@@ -4,8 +4,10 @@
  * `npm run build` does, so that the figures are those of the code users run (tsx's on-the-fly
  * transform runs our code measurably slower). Output goes to `node_modules/.cache`, where bare
  * imports (`effect`, the peers) resolve as from the project; each entry's folder (e.g. `parse`)
- * gets its own output folder, rebuilt on every call.
+ * gets its own output folder, rebuilt on every call, under a folder per checkout (git worktrees
+ * that share one `node_modules` must not overwrite each other's workers mid-run).
  */
+import { createHash } from "node:crypto"
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { basename, dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -32,6 +34,7 @@ export const compileForNode = (entry: string | URL, folder?: string): string => 
     "node_modules",
     ".cache",
     "effect-twitcher-bench",
+    createHash("sha1").update(root).digest("hex").slice(0, 8),
     folder ?? basename(dirname(entryPath))
   )
   rmSync(outDir, { recursive: true, force: true })

@@ -3,10 +3,11 @@
  * lines/s (parse, and parse + read) and the heap retained by 100k parsed messages.
  *
  * Usage: node --import tsx --expose-gc bench/parse/worker.ts <case id> <corpus file> <quick 0|1>
+ * [<read set: user|logger>]
  */
 import { readFileSync } from "node:fs"
 import { heapAfterGc, measureRate } from "../lib/harness.js"
-import { cases } from "./cases.js"
+import { cases, type ReadSet } from "./cases.js"
 
 /** What a worker reports. */
 export interface CaseResult {
@@ -23,8 +24,9 @@ export interface CaseResult {
   readonly checksum: number
 }
 
-const [id, corpusFile, quickFlag] = process.argv.slice(2)
+const [id, corpusFile, quickFlag, readSetArg] = process.argv.slice(2)
 const quick = quickFlag === "1"
+const readSet: ReadSet = readSetArg === "logger" ? "logger" : "user"
 const spec = cases.find((c) => c.id === id)
 if (spec === undefined) throw new Error(`unknown case ${id}`)
 
@@ -37,7 +39,10 @@ const sample = lines.slice(0, quick ? 5_000 : 10_000)
 const rounds = { rounds: quick ? 2 : 5, minMs: quick ? 100 : 200, warmupMs: quick ? 200 : 500 }
 
 const run = async (): Promise<CaseResult> => {
-  const { parse, read } = await spec.load()
+  const loaded = await spec.load()
+  const parse = loaded.parse
+  const read = readSet === "logger" ? loaded.readAll : loaded.read
+  if (read === undefined) throw new Error(`case ${id} has no ${readSet} read set`)
   let failures = 0
   const safeParse = (line: string): unknown => {
     try {

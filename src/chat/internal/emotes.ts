@@ -27,20 +27,66 @@ const readIndex = (s: string, start: number, end: number): number => {
   return n
 }
 
+/** The next surrogate pair (a high surrogate followed by a low one) in a string, from `lastIndex`. */
+const pair = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g
+
+/** Where the next surrogate pair at or after `from` starts in `text`, or `end` when none before it. */
+const nextPair = (text: string, from: number, end: number): number => {
+  pair.lastIndex = from
+  if (!pair.test(text)) return end
+  const at = pair.lastIndex - 2
+  return at < end ? at : end
+}
+
 /**
- * Decodes the emote tag for `text`, sorted by position. Ranges are clamped to the text: one that
- * starts past the end is dropped, one that ends past it is cut at the end; malformed entries are
- * skipped.
+ * The walk from code points to UTF-16 units over `text[start, end)`: `u` is the unit of code
+ * point `cp`, `next` the next surrogate pair at or after `u` (or `end`). Code points before a pair
+ * are one unit each, so the walk jumps from pair to pair instead of reading every character.
  */
-export const decodeEmotes = (spec: string | undefined, text: string): ReadonlyArray<Emote> => {
-  if (spec === undefined || spec.length === 0) return noEmotes
+const W = { cp: 0, u: 0, next: 0 }
+
+/** Moves the walk forward to code point `cp` (or to `end`). */
+const walkTo = (text: string, cp: number, end: number): void => {
+  while (W.cp < cp && W.u < end) {
+    const need = cp - W.cp
+    const room = W.next - W.u
+    if (need <= room) {
+      W.u += need
+      W.cp = cp
+      return
+    }
+    W.u = W.next
+    W.cp += room
+    if (W.u >= end) return
+    // the pair: one code point, two units
+    W.u += 2
+    W.cp++
+    W.next = nextPair(text, W.u, end)
+  }
+}
+
+/**
+ * Decodes the emote tag `spec[specStart, specEnd)` for the text `text[textStart, textEnd)`, sorted
+ * by position. Ranges are clamped to the text: one that starts past the end is dropped, one that
+ * ends past it is cut at the end; malformed entries are skipped. Positions are relative to the
+ * text; names are sliced from it.
+ */
+export const decodeEmotes = (
+  spec: string,
+  specStart: number,
+  specEnd: number,
+  text: string,
+  textStart: number,
+  textEnd: number
+): ReadonlyArray<Emote> => {
+  if (specEnd <= specStart) return noEmotes
   let n = 0
   let sorted = true
-  const len = spec.length
-  let i = 0
+  const len = specEnd
+  let i = specStart
   while (i < len) {
     let slash = spec.indexOf("/", i)
-    if (slash < 0) slash = len
+    if (slash < 0 || slash > len) slash = len
     let colon = i
     while (colon < slash && spec.charCodeAt(colon) !== 58) colon++
     if (colon > i && colon < slash) {
@@ -73,37 +119,34 @@ export const decodeEmotes = (spec: string | undefined, text: string): ReadonlyAr
   if (n === 0) return noEmotes
   if (!sorted) sortScratch(n)
   const out: Array<Emote> = []
-  const tlen = text.length
-  // walk the text once, counting code points (`cp`) and UTF-16 units (`u`)
-  let cp = 0
-  let u = 0
+  W.cp = 0
+  W.u = textStart
+  W.next = nextPair(text, textStart, textEnd)
   for (let k = 0; k < n; k++) {
     const start = starts[k]
-    if (start < cp) {
+    if (start < W.cp) {
       // overlapping ranges: restart the walk
-      cp = 0
-      u = 0
+      W.cp = 0
+      W.u = textStart
+      W.next = nextPair(text, textStart, textEnd)
     }
-    while (cp < start && u < tlen) {
-      const c = text.charCodeAt(u)
-      u += c >= 0xd800 && c <= 0xdbff && isLow(text.charCodeAt(u + 1)) ? 2 : 1
-      cp++
-    }
-    if (u >= tlen) break
-    const utf16Start = u
-    const end = ends[k]
-    while (cp <= end && u < tlen) {
-      const c = text.charCodeAt(u)
-      u += c >= 0xd800 && c <= 0xdbff && isLow(text.charCodeAt(u + 1)) ? 2 : 1
-      cp++
-    }
-    out.push({ id: ids[k], name: text.slice(utf16Start, u), start, end: cp - 1, utf16Start, utf16End: u })
+    walkTo(text, start, textEnd)
+    if (W.u >= textEnd) break
+    const utf16Start = W.u
+    walkTo(text, ends[k] + 1, textEnd)
+    const u = W.u
+    out.push({
+      id: ids[k],
+      name: text.slice(utf16Start, u),
+      start,
+      end: W.cp - 1,
+      utf16Start: utf16Start - textStart,
+      utf16End: u - textStart
+    })
   }
   for (let k = 0; k < n; k++) ids[k] = ""
   return out
 }
-
-const isLow = (d: number): boolean => d >= 0xdc00 && d <= 0xdfff
 
 /** Insertion sort of the first `n` scratch entries by start (lists are short). */
 const sortScratch = (n: number): void => {

@@ -14,7 +14,6 @@ import { decodeEmotes, noEmotes } from "./emotes.js"
 import {
   decodePrefix,
   failure,
-  findTag,
   firstParam,
   lastParamEnd,
   lastParamStart,
@@ -24,16 +23,9 @@ import {
   scan,
   SCAN_OK,
   T,
-  tagIsOne,
-  tagValue
+  unescapeRange
 } from "./irc.js"
-
-interface Key {
-  readonly key: string
-  readonly needle: string
-}
-
-const k = (key: string): Key => ({ key, needle: ";" + key })
+import { type Key, key as k, lookup } from "./tagIndex.js"
 
 const K = {
   badgeInfo: k("badge-info"),
@@ -204,35 +196,48 @@ abstract class TwitchBase extends LazyIrcMessage {
   get irc(): IrcMessage {
     return this
   }
+  /** Where the tag's value starts (it ends at `T.end`), or -1. */
+  find(key: Key): number {
+    return lookup(this, this.raw, this._tagsEnd, key)
+  }
   /** The raw tag value, unescaped, or undefined. */
   s(key: Key): string | undefined {
-    return tagValue(this.raw, this._tagsEnd, key.key, key.needle)
+    const start = lookup(this, this.raw, this._tagsEnd, key)
+    if (start < 0) return undefined
+    const end = T.end
+    if (start === end) return ""
+    const raw = this.raw
+    for (let i = start; i < end; i++) {
+      if (raw.charCodeAt(i) === 92) return unescapeRange(raw, start, end, i)
+    }
+    return raw.slice(start, end)
   }
   str(key: Key): string {
-    return tagValue(this.raw, this._tagsEnd, key.key, key.needle) ?? ""
+    return this.s(key) ?? ""
   }
   opt(key: Key): Option.Option<string> {
-    return nonEmpty(tagValue(this.raw, this._tagsEnd, key.key, key.needle))
+    return nonEmpty(this.s(key))
   }
   bool(key: Key): boolean {
-    return tagIsOne(this.raw, this._tagsEnd, key.key, key.needle)
+    const start = this.find(key)
+    return start >= 0 && T.end === start + 1 && this.raw.charCodeAt(start) === 49
   }
   has(key: Key): boolean {
-    return findTag(this.raw, this._tagsEnd, key.key, key.needle) >= 0
+    return this.find(key) >= 0
   }
   optBool(key: Key): Option.Option<boolean> {
-    const start = findTag(this.raw, this._tagsEnd, key.key, key.needle)
+    const start = this.find(key)
     if (start < 0 || start === T.end) return Option.none()
     return Option.some(T.end === start + 1 && this.raw.charCodeAt(start) === 49)
   }
   int(key: Key): Option.Option<number> {
-    const start = findTag(this.raw, this._tagsEnd, key.key, key.needle)
+    const start = this.find(key)
     if (start < 0) return Option.none()
     const n = readInt(this.raw, start, T.end)
     return Number.isNaN(n) ? Option.none() : Option.some(n)
   }
   date(key: Key): Option.Option<Date> {
-    const start = findTag(this.raw, this._tagsEnd, key.key, key.needle)
+    const start = this.find(key)
     if (start < 0) return Option.none()
     const n = readInt(this.raw, start, T.end)
     return Number.isNaN(n) ? Option.none() : Option.some(new Date(n))
@@ -319,14 +324,32 @@ abstract class SenderBase extends TwitchBase {
   get userType(): string {
     return this.str(K.userType)
   }
-  abstract emoteText(): string
+  /** Puts the range of the text the emotes are placed in (empty when none) in `P`. */
+  abstract emoteRange(): void
   get emotes(): ReadonlyArray<TM.Emote> {
     if (this._m1 !== undefined) return this._m1 as ReadonlyArray<TM.Emote>
-    const spec = this.s(K.emotes)
-    // the text is only sliced when there are emotes to place in it
-    return (this._m1 = spec === undefined || spec.length === 0
-      ? noEmotes
-      : decodeEmotes(spec, this.emoteText()))
+    const raw = this.raw
+    let start = this.find(K.emotes)
+    if (start < 0 || start === T.end) return (this._m1 = noEmotes)
+    let spec = raw
+    let end = T.end
+    for (let i = start; i < end; i++) {
+      if (raw.charCodeAt(i) === 92) {
+        // escaped (no emote spec is): decode the unescaped value
+        spec = unescapeRange(raw, start, end, i)
+        start = 0
+        end = spec.length
+        break
+      }
+    }
+    this.emoteRange()
+    return (this._m1 = decodeEmotes(spec, start, end, raw, P.start, P.end))
+  }
+  /** Puts the range of the last parameter after `from` (empty when none) in `P`. */
+  lastParamRange(from: number): void {
+    const start = lastParamStart(this.raw, from)
+    P.start = start < 0 ? 0 : start
+    P.end = start < 0 ? 0 : lastParamEnd(this.raw, start)
   }
   sharedChatOf(): Option.Option<TM.SharedChatSource> {
     const roomId = this.s(K.sourceRoomId)
@@ -357,7 +380,8 @@ class PrivmsgImpl extends SenderBase implements TM.Privmsg {
     P.start = start
     P.end = lastParamEnd(raw, start)
   }
-  get text(): string {
+  /** The text without the `/me` wrapper, in `P`. */
+  emoteRange(): void {
     this.textRange()
     const raw = this.raw
     let start = P.start
@@ -366,14 +390,16 @@ class PrivmsgImpl extends SenderBase implements TM.Privmsg {
       start += 8
       if (end > start && raw.charCodeAt(end - 1) === 1) end--
     }
-    return raw.slice(start, end)
+    P.start = start
+    P.end = end
+  }
+  get text(): string {
+    this.emoteRange()
+    return this.raw.slice(P.start, P.end)
   }
   get isAction(): boolean {
     this.textRange()
     return this.raw.startsWith(ACTION, P.start)
-  }
-  emoteText(): string {
-    return this.text
   }
   get id(): string {
     return this.str(K.id)
@@ -426,6 +452,37 @@ class PrivmsgImpl extends SenderBase implements TM.Privmsg {
 }
 
 const MSG_PARAM = "msg-param-"
+const MSG_PARAM_NEEDLE = ";msg-param-"
+
+/**
+ * The `msg-param-*` tags of `line[1, tagsEnd)` without their prefix, found with `indexOf` (the
+ * other tags are not decoded). As the tags map: the first of repeated keys wins, values unescaped.
+ */
+const decodeMsgParams = (line: string, tagsEnd: number): Map<string, string> => {
+  const map = new Map<string, string>()
+  let at = line.startsWith(MSG_PARAM, 1) ? 1 : line.indexOf(MSG_PARAM_NEEDLE, 1) + 1
+  while (at > 0 && at < tagsEnd) {
+    const keyStart = at + MSG_PARAM.length
+    let k = keyStart
+    while (k < tagsEnd) {
+      const c = line.charCodeAt(k)
+      if (c === 61 || c === 59) break
+      k++
+    }
+    let end = k
+    let value = ""
+    if (k < tagsEnd && line.charCodeAt(k) === 61) {
+      end = line.indexOf(";", k + 1)
+      if (end < 0 || end > tagsEnd) end = tagsEnd
+      const bs = line.indexOf("\\", k + 1)
+      value = bs >= 0 && bs < end ? unescapeRange(line, k + 1, end, bs) : line.slice(k + 1, end)
+    }
+    const key = line.slice(keyStart, k)
+    if (k <= tagsEnd && !map.has(key)) map.set(key, value)
+    at = line.indexOf(MSG_PARAM_NEEDLE, end) + 1
+  }
+  return map
+}
 
 class UserNoticeImpl extends SenderBase implements TM.UserNotice {
   declare readonly _tag: "UserNotice"
@@ -445,8 +502,9 @@ class UserNoticeImpl extends SenderBase implements TM.UserNotice {
   hasText(): boolean {
     return lastParamStart(this.raw, this._p1) >= 0
   }
-  emoteText(): string {
-    return this.hasText() ? this.lastParam() : ""
+  emoteRange(): void {
+    if (this.hasText()) this.lastParamRange(this._paramsStart)
+    else P.start = P.end = 0
   }
   get systemMessage(): string {
     return this.str(K.systemMsg)
@@ -465,10 +523,7 @@ class UserNoticeImpl extends SenderBase implements TM.UserNotice {
   }
   get msgParams(): ReadonlyMap<string, string> {
     if (this._m2 !== undefined) return this._m2 as ReadonlyMap<string, string>
-    const map = new Map<string, string>()
-    for (const [key, value] of this.tags) {
-      if (key.startsWith(MSG_PARAM)) map.set(key.slice(MSG_PARAM.length), value)
-    }
+    const map = decodeMsgParams(this.raw, this._tagsEnd)
     this._m2 = map
     return map
   }
@@ -775,8 +830,8 @@ class WhisperImpl extends SenderBase implements TM.Whisper {
   get text(): string {
     return this.lastParam()
   }
-  emoteText(): string {
-    return this.text
+  emoteRange(): void {
+    this.lastParamRange(this._paramsStart)
   }
   get messageId(): string {
     return this.str(K.messageId)
@@ -876,6 +931,30 @@ class UnknownImpl extends TwitchBase implements TM.Unknown {
 const define = (cls: { prototype: object }, tag: string, fields: ReadonlyArray<string>): void => {
   Object.defineProperty(cls.prototype, "_tag", { value: tag, enumerable: false, writable: false })
   Object.defineProperty(cls.prototype, "_fields", { value: fields, enumerable: false, writable: false })
+}
+
+/** The kinds whose `channel` is their first parameter without `#`. */
+const channelKinds = new Set<unknown>([
+  PrivmsgImpl.prototype,
+  UserNoticeImpl.prototype,
+  ClearChatImpl.prototype,
+  ClearMsgImpl.prototype,
+  RoomStateImpl.prototype,
+  UserStateImpl.prototype,
+  JoinImpl.prototype,
+  PartImpl.prototype
+])
+
+/**
+ * True when the message's `channel` is exactly `key`, compared in the line (nothing sliced: the
+ * hub's channel filter runs for every message); `undefined` when that cannot be told this way
+ * (another kind, or a channel written differently, e.g. in capitals): compare `channel` then.
+ */
+export const channelIs = (m: TM.TwitchMessage, key: string): true | undefined => {
+  if (!(m instanceof TwitchBase) || !channelKinds.has(Object.getPrototypeOf(m))) return undefined
+  const raw = m.raw
+  const start = raw.charCodeAt(m._p0) === 35 ? m._p0 + 1 : m._p0
+  return m._p1 - start === key.length && raw.startsWith(key, start) ? true : undefined
 }
 
 define(PrivmsgImpl, "Privmsg", [

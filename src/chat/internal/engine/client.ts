@@ -21,6 +21,7 @@ import * as ChatRateLimits from "../../ChatRateLimits.js"
 import { SendOutcome } from "../../SendOutcome.js"
 import type * as TM from "../../TwitchMessage.js"
 import { parseTwitchLine } from "../../TwitchMessage.js"
+import { channelIs } from "../twitch.js"
 import * as Dedupe from "./dedupe.js"
 import * as Hub from "./hub.js"
 import type * as SendQueue from "./sendQueue.js"
@@ -209,6 +210,7 @@ const sendRaw = (parts: Parts) => (line: string): Effect.Effect<SendOutcome, Fai
 const inChannel = (channel: string) => {
   const key = Text.normalizeChannel(channel) ?? channel
   return (m: TM.TwitchMessage) => {
+    if (channelIs(m, key) === true) return true
     const c = Text.channelOf(m)
     return c !== undefined && Text.sameChannel(c, key)
   }
