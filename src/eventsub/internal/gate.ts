@@ -63,6 +63,16 @@ export const timestampMillis = (timestamp: string): number => {
   return year >= 100 ? Date.UTC(year, month - 1, day, hours, minutes, seconds, millis) : Date.parse(s)
 }
 
+/**
+ * A copy of an id that shares no memory with the text it was read from: an id read from a frame
+ * is a slice of it (V8 keeps the whole frame, ~1.5 KB, for as long as the slice lives), and the
+ * gate keeps thousands of ids. Joining or cutting strings gives slices again; parsing makes new ones.
+ */
+const own = (id: string): string => {
+  const copy: unknown = JSON.parse(JSON.stringify(id))
+  return typeof copy === "string" ? copy : id
+}
+
 /** Builds a gate. */
 export const make = (options: GateOptions): Gate => {
   // insertion-ordered: the first entry is the oldest id
@@ -82,7 +92,7 @@ export const make = (options: GateOptions): Gate => {
       // A timestamp that does not parse is not proof of staleness: the id check still applies.
       if (!Number.isNaN(sent) && now - sent > options.maxAgeMillis) return "stale"
       if (seen.has(messageId)) return "duplicate"
-      seen.set(messageId, now)
+      seen.set(own(messageId), now)
       if (seen.size > options.window) forgetOld(now)
       return "deliver"
     },
