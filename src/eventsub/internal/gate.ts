@@ -66,11 +66,13 @@ export const timestampMillis = (timestamp: string): number => {
 /**
  * A copy of an id that shares no memory with the text it was read from: an id read from a frame
  * is a slice of it (V8 keeps the whole frame, ~1.5 KB, for as long as the slice lives), and the
- * gate keeps thousands of ids. Joining or cutting strings gives slices again; parsing makes new ones.
+ * gate keeps thousands of ids. V8 copies pieces shorter than 13 characters instead of slicing, so
+ * the id is joined from pieces of 12 (cheaper than a JSON round trip).
  */
 const own = (id: string): string => {
-  const copy: unknown = JSON.parse(JSON.stringify(id))
-  return typeof copy === "string" ? copy : id
+  let copy = ""
+  for (let i = 0; i < id.length; i += 12) copy += id.slice(i, i + 12)
+  return copy
 }
 
 /** Builds a gate. */
