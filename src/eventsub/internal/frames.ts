@@ -214,7 +214,11 @@ const fromScan = (scanned: ScannedNotification, frame: string): Inbound | Unread
  */
 export const fromFrame = (text: string): Inbound | Unreadable => {
   const scanned = scanNotification(text)
-  if (scanned !== undefined) return fromScan(scanned, text)
+  return scanned === undefined ? parseFrame(text) : fromScan(scanned, text)
+}
+
+/** Reads a WebSocket text frame by parsing all of it (what {@link fromFrame} falls back to). */
+export const parseFrame = (text: string): Inbound | Unreadable => {
   let json: unknown
   try {
     json = JSON.parse(text)
