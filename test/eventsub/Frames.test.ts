@@ -50,7 +50,7 @@ const reorder = (entries: ReadonlyArray<readonly [string, unknown]>, order: Read
 
 const text = fc.string({ unit: "binary", maxLength: 12 })
 const extra = fc.array(
-  fc.tuple(fc.constantFrom("x", "note", "event_", "metadata2"), fc.jsonValue({ maxDepth: 2 })),
+  fc.tuple(fc.constantFrom("x", "note", "event_", "metadata2", "events"), fc.jsonValue({ maxDepth: 2 })),
   {
     maxLength: 2
   }

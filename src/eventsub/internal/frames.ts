@@ -121,19 +121,19 @@ const eventsIn = (value: unknown, batched: boolean): ReadonlyArray<unknown> | un
 /**
  * The events of a notification (one, or a batch): the JSON text parsed now if it was left as
  * text; an `Unreadable` when it does not read. When the text does not parse (the frame did not
- * end with its event after all), the whole frame is parsed and its payload read.
+ * end with its event after all), the whole frame is parsed and read as {@link parseFrame} reads it.
  */
 export const eventsOf = (body: Body): ReadonlyArray<unknown> | Unreadable => {
   const key = body.batched ? "events" : "event"
   if (body._tag === "Parsed") {
     return eventsIn(body.value, body.batched) ?? unreadable(`no ${key} in the payload`)
   }
-  let value = parseJson(body.json)
+  const value = parseJson(body.json)
   if (value === undefined) {
-    const frame = parseJson(body.frame)
-    const payload = isRecord(frame) ? frame["payload"] : undefined
-    if (!isRecord(payload)) return unreadable(`the ${key} is not JSON`)
-    value = payload[key]
+    const whole = parseFrame(body.frame)
+    return whole._tag === "Notification" && whole.payload._tag === "Parsed"
+      ? eventsOf(whole.payload)
+      : unreadable(`the ${key} is not JSON`)
   }
   return eventsIn(value, body.batched) ??
     unreadable(`the ${key} is not ${body.batched ? "a list" : "an object"}`)

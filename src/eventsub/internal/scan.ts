@@ -239,6 +239,8 @@ const payloadMember = (st: State, k: number, e: number, v: number): number => {
   }
   const single = is(s, k, e, "event")
   if (!single && !is(s, k, e, "events")) return valueEnd(st, v, 2)
+  // both `event` and `events`: parsing the frame decides which counts
+  if (st.event !== undefined && st.batched === single) return -1
   st.batched = !single
   // Twitch's order: the event closes the payload and the frame. Parsing it later checks that.
   if (st.seenMetadata && st.subscription !== undefined) {
