@@ -133,7 +133,10 @@ export const defaultBufferSize = 4096
  * @category models
  */
 export interface Stats {
-  /** Notifications delivered (after dedupe). */
+  /**
+   * Notifications handed to streams (after dedupe). A WebSocket notification's event is decoded
+   * when a stream pulls it: one that then does not decode counts here and as `unreadable`.
+   */
   readonly notifications: number
   /** Copies of messages already delivered, dropped. */
   readonly duplicates: number

@@ -159,6 +159,43 @@ const stringNames = (ast: AST.TypeLiteral): ReadonlyArray<string> | undefined =>
   return names.every((n): n is string => typeof n === "string") ? names : undefined
 }
 
+/** Values an optional-to-`Option` transformation is tried with: each must come out as `Some` of itself. */
+const kept: ReadonlyArray<unknown> = ["", "x", 0, 1, false, true, [], {}]
+
+/**
+ * Whether a field's transformation is the one `optionalWith(schema, { as: "Option", ... })` makes
+ * (a missing key to `None`, a value to `Some` of it, `null` and `undefined` to `None` or kept as the
+ * options say), told from what it does with a missing key, `null`, `undefined` and ordinary values
+ * (the decoding functions are closures, not comparable); and the Option's value schema. Anything
+ * else (a default, another filter) gives `undefined` and takes the general path.
+ */
+const optionField = (
+  pst: AST.PropertySignatureTransformation,
+  to: AST.AST
+): { readonly dropsNull: boolean; readonly dropsUndefined: boolean; readonly value: AST.AST } | undefined => {
+  if (to._tag !== "Declaration" || to.typeParameters.length !== 1) return undefined
+  const constructor = AST.getAnnotation<{ readonly _tag: string }>(to, AST.TypeConstructorAnnotationId)
+  if (!(Option.isSome(constructor) && constructor.value._tag === "effect/Option")) return undefined
+  const outcome = (input: Option.Option<unknown>): "none" | "kept" | "other" => {
+    try {
+      const out: unknown = pst.decode(input)
+      if (!Option.isOption(out) || Option.isNone(out) || !Option.isOption(out.value)) return "other"
+      const inner = out.value
+      if (Option.isNone(inner)) return "none"
+      return Option.isSome(input) && inner.value === input.value ? "kept" : "other"
+    } catch {
+      return "other"
+    }
+  }
+  if (outcome(Option.none()) !== "none" || kept.some((x) => outcome(Option.some(x)) !== "kept")) {
+    return undefined
+  }
+  const ofNull = outcome(Option.some(null))
+  const ofUndefined = outcome(Option.some(undefined))
+  if (ofNull === "other" || ofUndefined === "other") return undefined
+  return { dropsNull: ofNull === "none", dropsUndefined: ofUndefined === "none", value: to.typeParameters[0] }
+}
+
 /**
  * A struct with renamed or defaulted fields (`Schema.fromKey`, `optionalWith`): Effect decodes the
  * wire object, renames into a new object, then decodes that into a third. This does the three in
@@ -183,6 +220,7 @@ const renamedStruct = (
   if (psts.some((pst) => froms.has(pst.to) && pst.to !== pst.from)) return undefined
   const wireIndex = new Map(wireNames.map((name, i) => [name, i]))
   const lines: Array<string> = []
+  const options: Array<Decoder> = []
   from.propertySignatures.forEach((ps, i) => {
     const key = JSON.stringify(ps.name)
     const decode = decodeInto(ps.type, "d", i, `input[${key}]`, `w${i}`)
@@ -214,6 +252,24 @@ const renamedStruct = (
     }
     if (pst !== undefined) {
       const i = wireIndex.get(String(pst.from))
+      const option = i === undefined || typeof pst.from !== "string" ? undefined : optionField(pst, ps.type)
+      if (i !== undefined && option !== undefined) {
+        // `optionalWith(..., { as: "Option" })`: None for a missing key (and null or undefined
+        // where it drops them), else Some of the value decoded by the Option's own schema. Built
+        // directly: Effect's path makes two or three Options per field to get there.
+        const absent = [
+          `!h${i}`,
+          ...(option.dropsNull ? [`w${i} === null`] : []),
+          ...(option.dropsUndefined ? [`w${i} === undefined`] : [])
+        ].join(" || ")
+        options.push(go(option.value))
+        lines.push(
+          `if (${absent}) { out[${key}] = none() } else { v = ov[${
+            options.length - 1
+          }](w${i}); if (v === FAIL) return FAIL; out[${key}] = some(v) }`
+        )
+        return
+      }
       const source = i === undefined || typeof pst.from !== "string"
         ? "none()"
         : `h${i} ? some(w${i}) : none()`
@@ -226,7 +282,7 @@ const renamedStruct = (
     } else if (!ps.isOptional) lines.push(write("undefined"))
   })
   return specialize(
-    ["d", "t", "p", "some", "none", "proto"],
+    ["d", "t", "p", "some", "none", "proto", "ov"],
     `if (typeof input !== "object" || input === null || Array.isArray(input)) return FAIL
     let v, o
     ${lines.join("\n    ")}
@@ -237,7 +293,8 @@ const renamedStruct = (
     psts,
     Option.some,
     Option.none,
-    prototype
+    prototype,
+    options
   )
 }
 

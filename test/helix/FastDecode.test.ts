@@ -10,6 +10,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as EventSubEvents from "../../src/eventsub/generated/events.js"
 import { ChannelInformation, ChannelSearchResult } from "../../src/helix/Channel.js"
 import * as FastDecode from "../../src/helix/FastDecode.js"
 import { Category, Game } from "../../src/helix/Game.js"
@@ -26,6 +27,21 @@ const models: ReadonlyArray<readonly [string, Schema.Schema.AnyNoContext]> = [
     [m.identifier, m] as const
   )
 ]
+
+/** Arbitrary wire-shaped input (valid or not) is accepted or refused by both, to the same values. */
+const agreesOnWireInput = (name: string, model: Schema.Schema.AnyNoContext, numRuns: number) => {
+  const fast = FastDecode.compile(model)
+  const slow = Schema.decodeUnknownEither(model)
+  FastCheck.assert(
+    FastCheck.property(Arbitrary.make(Schema.encodedSchema(model)), (wire) => {
+      const expected = slow(wire)
+      const decoded = fast(wire)
+      if (Either.isLeft(expected)) expect(Option.isNone(decoded), name).toBe(true)
+      else expect(Option.getOrThrow(decoded), name).toStrictEqual(expected.right)
+    }),
+    { numRuns }
+  )
+}
 
 describe("FastDecode", () => {
   it("covers every generated model", () => {
@@ -53,19 +69,7 @@ describe("FastDecode", () => {
   })
 
   it("accepts and refuses arbitrary wire input exactly as Schema does", () => {
-    for (const [name, model] of models) {
-      const fast = FastDecode.compile(model)
-      const slow = Schema.decodeUnknownEither(model)
-      FastCheck.assert(
-        FastCheck.property(Arbitrary.make(Schema.encodedSchema(model)), (wire) => {
-          const expected = slow(wire)
-          const decoded = fast(wire)
-          if (Either.isLeft(expected)) expect(Option.isNone(decoded), name).toBe(true)
-          else expect(Option.getOrThrow(decoded), name).toStrictEqual(expected.right)
-        }),
-        { numRuns: 10 }
-      )
-    }
+    for (const [name, model] of models) agreesOnWireInput(name, model, 10)
   })
 
   it("decodes Effect's schemas it writes out by hand (Int, Date, OptionFromNonEmptyTrimmedString) as Schema does", () => {
@@ -110,6 +114,50 @@ describe("FastDecode", () => {
           )}
       }
     }
+  })
+
+  it("decodes optionalWith(..., { as: \"Option\" }) fields, built directly, as Schema does", () => {
+    class Inner extends Schema.Class<Inner>("test/FastDecode/Inner")({ n: Schema.Int }) {}
+    const Model = Schema.Struct({
+      nullable: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }),
+      exactNullable: Schema.optionalWith(Schema.String, { as: "Option", nullable: true, exact: true }),
+      plain: Schema.optionalWith(Schema.Number, { as: "Option" }),
+      exact: Schema.optionalWith(Schema.Number, { as: "Option", exact: true }),
+      renamed: Schema.optionalWith(Inner, { as: "Option", nullable: true }).pipe(Schema.fromKey("re_named")),
+      defaulted: Schema.optionalWith(Schema.String, { default: () => "d", nullable: true })
+    })
+    const fast = FastDecode.compile(Model)
+    const slow = Schema.decodeUnknownEither(Model)
+    const values: ReadonlyArray<unknown> = [
+      null,
+      undefined,
+      "",
+      "s",
+      0,
+      1.5,
+      false,
+      { n: 1 },
+      { n: 1.5 },
+      [],
+      {}
+    ]
+    const keys = ["nullable", "exactNullable", "plain", "exact", "re_named", "defaulted"]
+    for (const key of keys) {
+      for (const value of [...values, "missing"]) {
+        const input = value === "missing" ? {} : { [key]: value }
+        const expected = slow(input)
+        const decoded = fast(input)
+        const label = `${key}: ${JSON.stringify(value) ?? "undefined"}`
+        if (Either.isLeft(expected)) expect(Option.isNone(decoded), label).toBe(true)
+        else expect(Option.getOrThrow(decoded), label).toStrictEqual(expected.right)
+      }
+    }
+  })
+
+  it("decodes the generated EventSub events as Schema does", () => {
+    const events: ReadonlyArray<Schema.Schema.AnyNoContext> = Object.values(EventSubEvents).filter(isModel)
+    expect(events.length).toBeGreaterThan(100)
+    for (const model of events) agreesOnWireInput(String(model), model, 3)
   })
 
   it("fails with Schema's own error through the wrapped schema", () => {

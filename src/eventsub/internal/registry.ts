@@ -3,8 +3,9 @@
  * version and condition share one Twitch subscription (Twitch allows the same one only 3 times per
  * user); it is created on the current transport (a WebSocket session, a webhook callback),
  * created anew after a lost session, and deleted when its last stream ends. Messages pass the
- * gate (duplicates and stale ones dropped), then their events are decoded once and offered to each
- * stream's outlet. Routing state is plain maps changed in synchronous steps only.
+ * gate (duplicates and stale ones dropped), then are offered to each stream's outlet as they came;
+ * their events are decoded once, when the first stream pulls them (`delivery.ts`). The parts below
+ * share one {@link State}: plain maps changed in synchronous steps only.
  */
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -14,14 +15,14 @@ import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type { EventSubSubscription } from "../../helix/generated/models.js"
 import { EventSubError } from "../../TwitchError.js"
 import * as Definition from "../Definition.js"
 import { ConnectionEvent, type StreamOptions, type SubscribeError } from "../EventSub.js"
 import * as Types from "../generated/Types.js"
-import type { Delivered, Notification } from "../Notification.js"
+import type { Delivered, Revocation } from "../Notification.js"
 import type * as Creator from "./creator.js"
-import { type Inbound, subscriptionOf } from "./frames.js"
+import * as Delivery from "./delivery.js"
+import { type Inbound, recordOf, subscriptionOf } from "./frames.js"
 import type { Gate } from "./gate.js"
 import type { Hub, Outlet } from "./hub.js"
 import type { Counters, Signals } from "./signals.js"
@@ -33,7 +34,7 @@ export interface Entry {
   readonly label: string
   readonly definition: Definition.Any
   readonly condition: Definition.WireCondition
-  readonly outlets: Set<Outlet<unknown, SubscribeError>>
+  readonly outlets: Set<Outlet<Delivery.Pending, SubscribeError>>
   /** Twitch's id on the current transport; `undefined` while not (yet) created there. */
   twitchId: string | undefined
   creating: boolean
@@ -77,60 +78,97 @@ const conditionMatches = (entry: Entry, raw: Readonly<Record<string, unknown>>):
   return true
 }
 
-/** Builds a registry over the creator (which talks to Twitch) and the hub (which feeds streams). */
-export const make = (context: {
+/** What a registry works with. */
+export interface Context {
   readonly creator: Creator.Creator
   readonly hub: Hub
   readonly gate: Gate
   readonly counters: Counters
   readonly signals: Signals
   readonly log: (message: string) => void
-}): Registry => {
-  const { counters, creator, gate, hub, signals } = context
-  const entries = new Map<string, Entry>()
-  const byId = new Map<string, Entry>()
-  const everything = new Set<Outlet<Delivered, never>>()
+}
 
-  const remove = (entry: Entry) => {
-    entries.delete(entry.key)
-    if (entry.twitchId !== undefined) byId.delete(entry.twitchId)
+/** A registry's state, shared by its parts. */
+interface State {
+  readonly context: Context
+  /** Wanted subscriptions by type, version and condition. */
+  readonly entries: Map<string, Entry>
+  /** The same, by Twitch's id on the current transport. */
+  readonly byId: Map<string, Entry>
+  /** The outlets of the streams of everything. */
+  readonly everything: Set<Outlet<Delivery.Item, never>>
+}
+
+type NotificationInbound = Extract<Inbound, { _tag: "Notification" }>
+
+const remove = (state: State, entry: Entry) => {
+  state.entries.delete(entry.key)
+  if (entry.twitchId !== undefined) state.byId.delete(entry.twitchId)
+}
+
+/** Ends an entry's streams with an error (refused or revoked). */
+const fail = (entry: Entry, error: SubscribeError) => {
+  Deferred.unsafeDone(entry.ready, Exit.fail(error))
+  for (const outlet of entry.outlets) outlet.mailbox.unsafeDone(Exit.fail(error))
+}
+
+const release = (state: State, entry: Entry, outlet: Outlet<Delivery.Pending, SubscribeError>) =>
+  Effect.suspend(() => {
+    entry.outlets.delete(outlet)
+    if (entry.outlets.size > 0 || state.entries.get(entry.key) !== entry) return Effect.void
+    remove(state, entry)
+    const id = entry.twitchId
+    entry.twitchId = undefined
+    return id === undefined ? Effect.void : state.context.creator.remove(id)
+  })
+
+const entryFor = (state: State, definition: Definition.Any, condition: Definition.WireCondition) =>
+  Effect.suspend(() => {
+    const label = Definition.key(definition.type, definition.version)
+    const key = `${label} ${JSON.stringify(Object.entries(condition).sort(([a], [b]) => (a < b ? -1 : 1)))}`
+    const known = state.entries.get(key)
+    if (known !== undefined) return Effect.succeed({ entry: known, fresh: false })
+    const refused = state.context.creator.refuses(definition, state.entries.size)
+    if (Option.isSome(refused)) return Effect.fail(refused.value)
+    return Effect.map(Deferred.make<void, SubscribeError>(), (ready) => {
+      const entry: Entry = {
+        key,
+        label,
+        definition,
+        condition,
+        outlets: new Set(),
+        twitchId: undefined,
+        creating: false,
+        ready
+      }
+      state.entries.set(key, entry)
+      return { entry, fresh: true }
+    })
+  })
+
+/** What the creator reports back for an entry. */
+const reportOf = (state: State): Creator.Report => ({
+  created: (entry, id, cost) => {
+    if (state.entries.get(entry.key) !== entry) return false
+    entry.twitchId = id
+    state.byId.set(id, entry)
+    Deferred.unsafeDone(entry.ready, Exit.void)
+    state.context.signals.emit(
+      ConnectionEvent.Subscribed({ subscription: entry.label, condition: entry.condition, id, cost })
+    )
+    return true
+  },
+  failed: (entry, error) => {
+    remove(state, entry)
+    fail(entry, error)
+    state.context.signals.emit(
+      ConnectionEvent.SubscribeFailed({ subscription: entry.label, condition: entry.condition, error })
+    )
   }
+})
 
-  const release = (entry: Entry, outlet: Outlet<unknown, SubscribeError>) =>
-    Effect.suspend(() => {
-      entry.outlets.delete(outlet)
-      if (entry.outlets.size > 0 || entries.get(entry.key) !== entry) return Effect.void
-      remove(entry)
-      const id = entry.twitchId
-      entry.twitchId = undefined
-      return id === undefined ? Effect.void : creator.remove(id)
-    })
-
-  const entryFor = (definition: Definition.Any, condition: Definition.WireCondition) =>
-    Effect.suspend(() => {
-      const label = Definition.key(definition.type, definition.version)
-      const key = `${label} ${JSON.stringify(Object.entries(condition).sort(([a], [b]) => (a < b ? -1 : 1)))}`
-      const known = entries.get(key)
-      if (known !== undefined) return Effect.succeed({ entry: known, fresh: false })
-      const refused = creator.refuses(definition, entries.size)
-      if (Option.isSome(refused)) return Effect.fail(refused.value)
-      return Effect.map(Deferred.make<void, SubscribeError>(), (ready) => {
-        const entry: Entry = {
-          key,
-          label,
-          definition,
-          condition,
-          outlets: new Set(),
-          twitchId: undefined,
-          creating: false,
-          ready
-        }
-        entries.set(key, entry)
-        return { entry, fresh: true }
-      })
-    })
-
-  const subscribe: Registry["subscribe"] = (definition, condition, options) =>
+const subscribe =
+  (state: State, report: Creator.Report): Registry["subscribe"] => (definition, condition, options) =>
     Effect.gen(function*() {
       const label = Definition.key(definition.type, definition.version)
       const wire = yield* Either.mapLeft(
@@ -138,162 +176,123 @@ export const make = (context: {
         (error) =>
           new EventSubError({ reason: "InvalidCondition", subscription: label, detail: error.message })
       )
-      const { entry, fresh } = yield* entryFor(definition, wire)
-      const outlet = yield* hub.outlet<unknown, SubscribeError>(options)
+      const { entry, fresh } = yield* entryFor(state, definition, wire)
+      const outlet = yield* state.context.hub.outlet<Delivery.Pending, SubscribeError>(options)
       entry.outlets.add(outlet)
-      yield* Effect.addFinalizer(() => release(entry, outlet))
-      if (fresh) yield* creator.wanted(entry, created)
+      yield* Effect.addFinalizer(() => release(state, entry, outlet))
+      if (fresh) yield* state.context.creator.wanted(entry, report)
       yield* Deferred.await(entry.ready)
-      return Mailbox.toStream(outlet.mailbox)
+      return Delivery.events(state.context, Mailbox.toStream(outlet.mailbox))
     })
 
-  /** What the creator reports back for an entry. */
-  const created: Creator.Report = {
-    created: (entry, id, cost) => {
-      if (entries.get(entry.key) !== entry) return false
-      entry.twitchId = id
-      byId.set(id, entry)
-      Deferred.unsafeDone(entry.ready, Exit.void)
-      signals.emit(
-        ConnectionEvent.Subscribed({ subscription: entry.label, condition: entry.condition, id, cost })
-      )
-      return true
-    },
-    failed: (entry, error) => {
-      remove(entry)
-      Deferred.unsafeDone(entry.ready, Exit.fail(error))
-      for (const outlet of entry.outlets) outlet.mailbox.unsafeDone(Exit.fail(error))
-      signals.emit(
-        ConnectionEvent.SubscribeFailed({ subscription: entry.label, condition: entry.condition, error })
-      )
-    }
+const notifications = (state: State): Registry["notifications"] => (options) =>
+  Stream.unwrapScoped(
+    Effect.gen(function*() {
+      const outlet = yield* state.context.hub.outlet<Delivery.Item, never>(options)
+      state.everything.add(outlet)
+      yield* Effect.addFinalizer(() => Effect.sync(() => state.everything.delete(outlet)))
+      return Delivery.everything(state.context, Mailbox.toStream(outlet.mailbox))
+    })
+  )
+
+const find = (state: State, inbound: Extract<Inbound, { _tag: "Notification" | "Revocation" }>) => {
+  const known = state.byId.get(inbound.subscription.id)
+  if (known !== undefined) return known
+  // A message may arrive before the create request's answer: match it by type and condition.
+  const label = Definition.key(inbound.type, inbound.version)
+  const raw = recordOf(inbound.subscription)
+  for (const entry of state.entries.values()) {
+    if (entry.label === label && entry.twitchId === undefined && conditionMatches(entry, raw)) return entry
   }
+  return undefined
+}
 
-  const notifications: Registry["notifications"] = (options) =>
-    Stream.unwrapScoped(
-      Effect.gen(function*() {
-        const outlet = yield* hub.outlet<Delivered, never>(options)
-        everything.add(outlet)
-        yield* Effect.addFinalizer(() => Effect.sync(() => everything.delete(outlet)))
-        return Mailbox.toStream(outlet.mailbox)
-      })
-    )
-
-  const find = (inbound: Extract<Inbound, { _tag: "Notification" | "Revocation" }>): Entry | undefined => {
-    const known = byId.get(inbound.subscription.id)
-    if (known !== undefined) return known
-    // A message may arrive before the create request's answer: match it by type and condition.
-    const label = Definition.key(inbound.type, inbound.version)
-    const raw = inbound.subscription.raw
-    for (const entry of entries.values()) {
-      if (entry.label === label && entry.twitchId === undefined && conditionMatches(entry, raw)) return entry
-    }
-    return undefined
+/**
+ * Offers a notification to the entry's streams and the streams of everything, as it came: its
+ * events are decoded when pulled. It is decoded now when it came parsed (a webhook's, or a batch)
+ * or when no stream would pull it, so that the counters tell what became of it.
+ */
+const deliver = (state: State, inbound: NotificationInbound, entry: Entry | undefined) => {
+  const { counters, hub, log } = state.context
+  const definition = entry?.definition ?? definitionOf(inbound.type, inbound.version)
+  if (definition === undefined) {
+    counters.add("unreadable")
+    log(`EventSub notification of an unknown type ${Definition.key(inbound.type, inbound.version)}: skipped`)
+    return
   }
-
-  /** Decodes one event and offers it to the entry's streams and the stream of everything. */
-  const deliverOne = (
-    inbound: Extract<Inbound, { _tag: "Notification" }>,
-    entry: Entry | undefined,
-    definition: Definition.Any,
-    raw: unknown,
-    subscription: { value: Option.Option<EventSubSubscription> | undefined }
-  ) => {
-    const decoded = Definition.decodeEvent(definition, raw)
-    if (Either.isLeft(decoded)) {
-      counters.add("unreadable")
-      context.log(
-        `EventSub ${
-          Definition.key(inbound.type, inbound.version)
-        } event did not decode (skipped): ${decoded.left.message}`
-      )
-      return
-    }
-    counters.add("notifications")
-    if (entry !== undefined) { for (const outlet of entry.outlets) hub.offer(outlet, decoded.right) }
-    if (everything.size === 0) return
-    // Built for the stream of everything only; the definition was found by this type and version.
-    const notification = {
-      _tag: "Notification",
-      type: inbound.type,
-      version: inbound.version,
-      event: decoded.right,
-      messageId: inbound.messageId,
-      timestamp: new Date(inbound.timestamp),
-      subscriptionId: inbound.subscription.id,
-      subscription: (subscription.value ??= subscriptionOf(inbound.subscription))
-    } as Notification<Definition.Any> as Delivered
-    for (const outlet of everything) hub.offer(outlet, notification)
+  const pending: Delivery.Pending = {
+    _tag: "Pending",
+    inbound,
+    definition,
+    decoded: undefined,
+    subscription: undefined
   }
+  const pulled = (entry !== undefined && entry.outlets.size > 0) || state.everything.size > 0
+  if (pulled && Delivery.isLazy(inbound)) counters.add("notifications")
+  else if (Delivery.decode(state.context, pending, true).length === 0) return
+  if (entry !== undefined) { for (const outlet of entry.outlets) hub.offer(outlet, pending) }
+  for (const outlet of state.everything) hub.offer(outlet, pending)
+}
 
-  const deliver = (inbound: Extract<Inbound, { _tag: "Notification" }>, entry: Entry | undefined) => {
-    const definition = entry?.definition ?? definitionOf(inbound.type, inbound.version)
-    if (definition === undefined) {
-      counters.add("unreadable")
-      context.log(
-        `EventSub notification of an unknown type ${Definition.key(inbound.type, inbound.version)}: skipped`
-      )
-      return
-    }
-    // The subscription object is decoded once, and only for the stream of everything.
-    const subscription = { value: undefined }
-    const payload = inbound.payload
-    if ("event" in payload) return deliverOne(inbound, entry, definition, payload.event, subscription)
-    for (const raw of payload.events) deliverOne(inbound, entry, definition, raw, subscription)
+const revoke = (
+  state: State,
+  inbound: Extract<Inbound, { _tag: "Revocation" }>,
+  entry: Entry | undefined
+) => {
+  state.context.counters.add("revocations")
+  const label = Definition.key(inbound.type, inbound.version)
+  const status = inbound.subscription.status
+  state.context.signals.emit(ConnectionEvent.Revoked({ subscription: label, status }))
+  if (entry !== undefined) {
+    remove(state, entry)
+    entry.twitchId = undefined
+    fail(entry, new EventSubError({ reason: "Revoked", subscription: label, status }))
   }
-
-  const revoke = (inbound: Extract<Inbound, { _tag: "Revocation" }>, entry: Entry | undefined) => {
-    counters.add("revocations")
-    const label = Definition.key(inbound.type, inbound.version)
-    const status = inbound.subscription.status
-    signals.emit(ConnectionEvent.Revoked({ subscription: label, status }))
-    if (entry !== undefined) {
-      remove(entry)
-      entry.twitchId = undefined
-      const error = new EventSubError({ reason: "Revoked", subscription: label, status })
-      Deferred.unsafeDone(entry.ready, Exit.fail(error))
-      for (const outlet of entry.outlets) outlet.mailbox.unsafeDone(Exit.fail(error))
-    }
-    const revocation: Delivered = {
-      _tag: "Revocation",
-      type: inbound.type,
-      version: inbound.version,
-      status,
-      messageId: inbound.messageId,
-      timestamp: new Date(inbound.timestamp),
-      subscriptionId: inbound.subscription.id,
-      subscription: subscriptionOf(inbound.subscription)
-    }
-    for (const outlet of everything) hub.offer(outlet, revocation)
+  const revocation: Revocation = {
+    _tag: "Revocation",
+    type: inbound.type,
+    version: inbound.version,
+    status,
+    messageId: inbound.messageId,
+    timestamp: new Date(inbound.timestamp),
+    subscriptionId: inbound.subscription.id,
+    subscription: subscriptionOf(inbound.subscription)
   }
+  for (const outlet of state.everything) state.context.hub.offer(outlet, revocation)
+}
 
-  const handle: Registry["handle"] = (inbound, now) => {
-    const verdict = gate.admit(inbound.messageId, inbound.timestamp, now)
-    if (verdict !== "deliver") {
-      counters.add(verdict === "duplicate" ? "duplicates" : "stale")
-      return
-    }
-    const entry = find(inbound)
-    if (inbound._tag === "Revocation") return revoke(inbound, entry)
-    if (entry !== undefined && entry.twitchId === undefined) {
-      entry.twitchId = inbound.subscription.id
-      byId.set(inbound.subscription.id, entry)
-    }
-    deliver(inbound, entry)
+const handle = (state: State): Registry["handle"] => (inbound, now) => {
+  const { counters, gate } = state.context
+  const verdict = gate.admit(inbound.messageId, inbound.timestamp, now)
+  if (verdict !== "deliver") {
+    counters.add(verdict === "duplicate" ? "duplicates" : "stale")
+    return
   }
+  const entry = find(state, inbound)
+  if (inbound._tag === "Revocation") return revoke(state, inbound, entry)
+  if (entry !== undefined && entry.twitchId === undefined) {
+    entry.twitchId = inbound.subscription.id
+    state.byId.set(inbound.subscription.id, entry)
+  }
+  deliver(state, inbound, entry)
+}
 
+/** Builds a registry over the creator (which talks to Twitch) and the hub (which feeds streams). */
+export const make = (context: Context): Registry => {
+  const state: State = { context, entries: new Map(), byId: new Map(), everything: new Set() }
+  const report = reportOf(state)
   return {
-    subscribe,
-    notifications,
-    handle,
-    missing: () => [...entries.values()].filter((e) => e.twitchId === undefined && !e.creating),
+    subscribe: subscribe(state, report),
+    notifications: notifications(state),
+    handle: handle(state),
+    missing: () => [...state.entries.values()].filter((e) => e.twitchId === undefined && !e.creating),
     forgetIds: () => {
-      const ids = [...byId.keys()]
-      byId.clear()
-      for (const entry of entries.values()) entry.twitchId = undefined
+      const ids = [...state.byId.keys()]
+      state.byId.clear()
+      for (const entry of state.entries.values()) entry.twitchId = undefined
       return ids
     },
-    size: () => entries.size,
-    report: created
+    size: () => state.entries.size,
+    report
   }
 }
