@@ -5,6 +5,7 @@
  * do fails at once.
  */
 import { assert, describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
@@ -116,6 +117,26 @@ describe("ChatClient over EventSub", () => {
         expect(dropped.reason).toBe("msg_timedout")
         expect(dropped.notice).toContain("timed out")
         expect(yield* chat.stats).toMatchObject({ sent: 2, refused: 1 })
+      })
+    ))
+
+  it.scopedLive("a send Helix does not answer within sendTimeout is Unconfirmed when due; the next is sent", () =>
+    withMock((mock) =>
+      Effect.gen(function*() {
+        const chat = yield* client(yield* botToken(mock, chatScopes), {
+          channels: [channel],
+          sendTimeout: "300 millis"
+        })
+        yield* mock.control.delay("1 second", { surface: "helix", times: 1 })
+        const start = yield* Clock.currentTimeMillis
+        const late = yield* chat.say(channel, "anyone there?")
+        const took = (yield* Clock.currentTimeMillis) - start
+        assert(late._tag === "Unconfirmed", late._tag)
+        expect(late.reason).toBe("Timeout")
+        expect(took).toBeGreaterThanOrEqual(300)
+        expect(took).toBeLessThan(900)
+        const next = yield* chat.say(channel, "and now?")
+        assert(next._tag === "Sent", next._tag)
       })
     ))
 

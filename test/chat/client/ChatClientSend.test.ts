@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -148,9 +149,14 @@ describe("ChatClient send", () => {
     Virtual.run(Effect.gen(function*() {
       const { config, memory } = yield* setup()
       const chat = yield* client(config, { transport: memory, sendTimeout: "300 millis" })
+      const start = yield* Clock.currentTimeMillis
       const outcome = yield* chat.say("nosuchchannel_xyz", "anyone?")
+      const took = (yield* Clock.currentTimeMillis) - start
       assert(outcome._tag === "Unconfirmed")
       assert.strictEqual(outcome.reason, "Timeout")
+      // The timeout ends the send when it is due: not before, not at a later timer's turn.
+      assert.isAtLeast(took, 300)
+      assert.isBelow(took, 400)
     })))
 
   it.scoped("text with CR, LF or NUL is refused before it reaches the queue", () =>

@@ -12,7 +12,8 @@
  *   such as 404 (IRC servers with `echo-message`), or the PONG of a PING written right after the
  *   message, or an error numeric before it (servers that cannot confirm). After a send timed out,
  *   its answer may still come and would be taken for the next one's, so the next send in that
- *   channel waits for the late answer (dropped) or one more `sendTimeout`.
+ *   channel waits for the late answer (dropped) or one more `sendTimeout`. The timeouts of all
+ *   sends share one timer (`deadlines.ts`), ended with each send's answer.
  * - A message identical to the previous one accepted in the channel within 30 s (Twitch refuses
  *   it: `msg_duplicate`) is refused at once without being sent, or sent with an invisible marker
  *   (`duplicates: "distinct"`); parts of one split text are always made distinct.
@@ -28,6 +29,7 @@ import * as SubscriptionRef from "effect/SubscriptionRef"
 import { ChatError, type NotAuthorized } from "../../../TwitchError.js"
 import { SendOutcome } from "../../SendOutcome.js"
 import * as Connection from "./connection.js"
+import * as Deadlines from "./deadlines.js"
 import * as SendQueue from "./sendQueue.js"
 import * as Session from "./session.js"
 import * as State from "./state.js"
@@ -88,6 +90,9 @@ export const awaitChannel = (
 
 const probes = { next: 0 }
 
+/** What the send timeout completes an answer with (told apart from a server's by identity). */
+const timedOut: Connection.Answer = { _tag: "NoConfirmation" }
+
 /** Writes one line and waits for its answer (or `sendTimeout`). */
 const exchange = (
   state: State.State,
@@ -105,15 +110,14 @@ const exchange = (
     const written = { text: line, onWrite: () => (pending.written = true) }
     if (probe === undefined) Connection.write(conn, written)
     else Connection.write(conn, written, { text: `PING :${probe}` })
-    const result = yield* Deferred.await(answer).pipe(
-      Effect.timeoutTo({
-        duration: state.settings.timeouts.send,
-        onTimeout: () => undefined,
-        onSuccess: (a) => a
-      })
+    const cancel = yield* Deadlines.schedule(
+      state,
+      state.settings.timeouts.send,
+      Deferred.succeed(answer, timedOut)
     )
+    const answered = yield* Deferred.await(answer).pipe(Effect.ensuring(Effect.sync(cancel)))
     if (conn.pending.get(req.channel) === pending) conn.pending.delete(req.channel)
-    return { result, written: pending.written }
+    return { result: answered === timedOut ? undefined : answered, written: pending.written }
   })
 
 /** Waits, bounded, for the late answer to a send in this channel that timed out. */

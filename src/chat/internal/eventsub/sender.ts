@@ -11,11 +11,13 @@
  *   and Twitch's message. A token Twitch does not take (401, or a 403 naming a scope) fails the send
  *   with `NotAuthorized`.
  * - No answer (a timeout within `sendTimeout`, a reset, a 5xx): `Unconfirmed`; the request may
- *   have reached Twitch, so it is not sent again (at most once, as on IRC).
+ *   have reached Twitch, so it is not sent again (at most once, as on IRC). The timeout is the
+ *   client's shared send timer (`engine/deadlines.ts`), ended with the answer.
  *
  * @internal
  */
 import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -25,6 +27,7 @@ import { ChatError, type HelixError, type NotAuthorized } from "../../../TwitchE
 import { SendOutcome } from "../../SendOutcome.js"
 import type * as TM from "../../TwitchMessage.js"
 import { parseTwitchLine } from "../../TwitchMessage.js"
+import * as Deadlines from "../engine/deadlines.js"
 import * as SendQueue from "../engine/sendQueue.js"
 import type * as State from "../engine/state.js"
 import type * as Api from "./api.js"
@@ -130,6 +133,12 @@ export const attempt = (ctx: Context): SendQueue.Attempt => (req) =>
     const permit = yield* SendQueue.permit(state, req.channel)
     const sentAt = yield* Clock.currentTimeMillis
     const timed = { ...base, waited: Duration.millis(sentAt - req.enqueuedAt) }
+    const expired = yield* Deferred.make<void>()
+    const cancel = yield* Deadlines.schedule(
+      state,
+      state.settings.timeouts.send,
+      Deferred.succeed(expired, void 0)
+    )
     const answer = yield* ctx.api.sendMessage({
       broadcasterId: room.value,
       senderId: ctx.me.id,
@@ -138,11 +147,8 @@ export const attempt = (ctx: Context): SendQueue.Attempt => (req) =>
       forSourceOnly: req.extra.forSourceOnly
     }).pipe(
       Effect.either,
-      Effect.timeoutTo({
-        duration: state.settings.timeouts.send,
-        onTimeout: () => "timeout" as const,
-        onSuccess: (a) => a
-      }),
+      Effect.raceFirst(Effect.as(Deferred.await(expired), "timeout" as const)),
+      Effect.ensuring(Effect.sync(cancel)),
       Effect.ensuring(permit.settle)
     )
     if (answer === "timeout") return SendOutcome.Unconfirmed({ ...timed, reason: "Timeout" })
