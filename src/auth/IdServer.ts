@@ -1,5 +1,5 @@
 /**
- * The id.twitch.tv server as a raw escape hatch, beside `Helix.request` and `Gql.request`: any
+ * The id.twitch.tv server as a raw escape hatch, beside `Helix.request` and `Gql.request`: every
  * path (`/oauth2/validate`, `/oauth2/userinfo`, `/oauth2/keys`, a grant on `/oauth2/token`...)
  * sent to `TwitchConfig.idUrl` on the same pipeline as the `OAuth` functions (the per-call time
  * limit, URLs recorded as their path), the answer decoded with the caller's schema.

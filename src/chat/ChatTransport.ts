@@ -6,7 +6,7 @@
  * ```ts
  * // Twitch over WebSocket instead of TLS, for every chat client of the app
  * const transport = ChatTransport.layer(ChatTransport.webSocket({ url: "wss://irc-ws.chat.twitch.tv:443" }))
- * // or one of your own: any Socket (a proxy, an in-memory pair in a test...)
+ * // or one of your own: whatever Socket (a proxy, an in-memory pair in a test...)
  * ChatClient.make({ transport: ChatTransport.fromSocket(mySocket, { address: "memory://test" }) })
  * ```
  *

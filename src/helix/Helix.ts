@@ -1,7 +1,7 @@
 /**
  * All Helix services in one layer: the ergonomic ones (`Games`, `Channels`, `Streams`, `Users`),
  * one generated service per Twitch group (`Moderation`, `Chat`, `Clips`... all 30), the operation
- * runner and the `HelixClient` transport. Also pytwitcherapi's `kraken_request`: any Helix path,
+ * runner and the `HelixClient` transport. Also pytwitcherapi's `kraken_request`: every Helix path,
  * with a caller's schema, through the same transport.
  *
  * @since 0.1.0

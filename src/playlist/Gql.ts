@@ -1,6 +1,6 @@
 /**
  * Twitch's GQL API as a raw escape hatch (pytwitcherapi had one request call per Twitch API; this
- * is GQL's, beside `Helix.request` and `IdServer.request`): any operation, by persisted-query hash
+ * is GQL's, beside `Helix.request` and `IdServer.request`): every operation, by persisted-query hash
  * or query text, with its variables, sent to `TwitchConfig.gqlUrl` on the library's one HTTP
  * pipeline, its `data` decoded with the caller's schema. GQL is Twitch's private API: operations
  * and their answers change without notice, which is why the caller brings the schema.

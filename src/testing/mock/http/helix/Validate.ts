@@ -1,6 +1,6 @@
 /**
  * A request checked against its operation in the spec, as Twitch checks it: the token kind and the
- * scopes (`scopes.anyOf`: any one suffices), the query parameters (required, type, `enum`,
+ * scopes (`scopes.anyOf`: one of them suffices), the query parameters (required, type, `enum`,
  * `minimum`/`maximum`, `maxItems`, our `x-maxItemsTogether`), the JSON body (required fields and
  * types) and the fields marked `x-matchesTokenUser` (must be the token user's id). Each refusal is
  * Twitch's error body.
