@@ -101,6 +101,70 @@ const streamTable = (style: Output.Style, streams: ReadonlyArray<LiveStream>) =>
     { header: "TITLE", cell: (s) => clean(s.title), maxWidth: 48 }
   ])
 
+/** The tour's channel section: a live channel's fields and its follower count. */
+const channelSection = (style: Output.Style, channels: Channels["Type"], login: string) =>
+  Effect.gen(function*() {
+    const found = yield* channels.byLogin(login)
+    if (Option.isNone(found)) return yield* Console.log("  (no such channel)")
+    const channel = found.value
+    const followers = yield* Effect.either(channels.followerCount(channel.id))
+    const rows: Array<[string, string]> = [
+      ["Display name", channel.displayName],
+      ["User id", channel.id],
+      ["Title", channel.title],
+      ["Game", Option.getOrElse(channel.information.gameName, () => "-")],
+      ["Language", channel.information.broadcasterLanguage],
+      ["Tags", channel.information.tags.join(", ") || "-"],
+      ["Broadcaster type", channel.user.broadcasterType || "-"],
+      ["Created", channel.user.createdAt.toISOString().slice(0, 10)],
+      [
+        "Followers",
+        followers._tag === "Right" ? Output.count(followers.right) : "(needs a user token)"
+      ],
+      ["Logo", channel.logo]
+    ]
+    yield* Console.log(Output.table(style, rows, [
+      { header: "FIELD", cell: (r) => r[0] },
+      { header: "VALUE", cell: (r) => clean(r[1]), maxWidth: 70 }
+    ]))
+  })
+
+/** The tour's playlist section: a channel's qualities and the best one at or below `quality`. */
+const playlistSection = (style: Output.Style, playlist: Playlist["Type"], login: string, quality: string) =>
+  Effect.gen(function*() {
+    const master = yield* playlist.masterPlaylist(login)
+    yield* Console.log(Output.table(style, master.variants, [
+      {
+        header: "QUALITY",
+        cell: (v) => clean(v.quality === "source" ? `${v.name} (source)` : v.name)
+      },
+      {
+        header: "RESOLUTION",
+        cell: (v) =>
+          Option.match(v.resolution, { onNone: () => "-", onSome: (r) => `${r.width}x${r.height}` }),
+        align: "right"
+      },
+      {
+        header: "FPS",
+        cell: (v) => Option.match(v.frameRate, { onNone: () => "-", onSome: String }),
+        align: "right"
+      },
+      { header: "KBIT/S", cell: (v) => Output.count(Math.round(v.bandwidth / 1000)), align: "right" },
+      { header: "CODECS", cell: (v) => clean(v.codecs.join(",")) }
+    ]))
+    if (master.restrictedQualities.length > 0) {
+      yield* Console.log(
+        Output.yellow(style, `  subscriber-only: ${master.restrictedQualities.join(", ")}`)
+      )
+    }
+    const variant = yield* playlist.variant(login, quality)
+    yield* Console.log(
+      `  ${Output.bold(style, `best at or below ${quality}:`)} ${variant.name} ${
+        Output.dim(style, variant.url)
+      }`
+    )
+  })
+
 /**
  * The Helix and playlist part of the tour (sections 1-5).
  *
@@ -165,31 +229,7 @@ export const helixSections = (
         yield* section(
           style,
           `Channel ${login.value}`,
-          Effect.gen(function*() {
-            const found = yield* channels.byLogin(login.value)
-            if (Option.isNone(found)) return yield* Console.log("  (no such channel)")
-            const channel = found.value
-            const followers = yield* Effect.either(channels.followerCount(channel.id))
-            const rows: Array<[string, string]> = [
-              ["Display name", channel.displayName],
-              ["User id", channel.id],
-              ["Title", channel.title],
-              ["Game", Option.getOrElse(channel.information.gameName, () => "-")],
-              ["Language", channel.information.broadcasterLanguage],
-              ["Tags", channel.information.tags.join(", ") || "-"],
-              ["Broadcaster type", channel.user.broadcasterType || "-"],
-              ["Created", channel.user.createdAt.toISOString().slice(0, 10)],
-              [
-                "Followers",
-                followers._tag === "Right" ? Output.count(followers.right) : "(needs a user token)"
-              ],
-              ["Logo", channel.logo]
-            ]
-            yield* Console.log(Output.table(style, rows, [
-              { header: "FIELD", cell: (r) => r[0] },
-              { header: "VALUE", cell: (r) => clean(r[1]), maxWidth: 70 }
-            ]))
-          })
+          channelSection(style, channels, login.value)
         )
       )
 
@@ -199,40 +239,7 @@ export const helixSections = (
         yield* section(
           style,
           `Playlist qualities of ${login.value}`,
-          Effect.gen(function*() {
-            const master = yield* playlist.masterPlaylist(login.value)
-            yield* Console.log(Output.table(style, master.variants, [
-              {
-                header: "QUALITY",
-                cell: (v) => clean(v.quality === "source" ? `${v.name} (source)` : v.name)
-              },
-              {
-                header: "RESOLUTION",
-                cell: (v) =>
-                  Option.match(v.resolution, { onNone: () => "-", onSome: (r) => `${r.width}x${r.height}` }),
-                align: "right"
-              },
-              {
-                header: "FPS",
-                cell: (v) => Option.match(v.frameRate, { onNone: () => "-", onSome: String }),
-                align: "right"
-              },
-              { header: "KBIT/S", cell: (v) => Output.count(Math.round(v.bandwidth / 1000)), align: "right" },
-              { header: "CODECS", cell: (v) => clean(v.codecs.join(",")) }
-            ]))
-            if (master.restrictedQualities.length > 0) {
-              yield* Console.log(
-                Output.yellow(style, `  subscriber-only: ${master.restrictedQualities.join(", ")}`)
-              )
-            }
-            const quality = options.quality ?? "720p"
-            const variant = yield* playlist.variant(login.value, quality)
-            yield* Console.log(
-              `  ${Output.bold(style, `best at or below ${quality}:`)} ${variant.name} ${
-                Output.dim(style, variant.url)
-              }`
-            )
-          })
+          playlistSection(style, playlist, login.value, options.quality ?? "720p")
         )
       )
     } else {
