@@ -205,6 +205,33 @@ const sameToken = (a: AccessToken.AccessToken, b: AccessToken.AccessToken) =>
   Redacted.value(a.value) === Redacted.value(b.value)
 
 /**
+ * Takes a successful validation into the held token (scopes, login, expiry) and saves it, unless
+ * the token changed meanwhile; warns when the token belongs to another client id.
+ */
+const applyValidation = (
+  ref: SynchronizedRef.SynchronizedRef<Option.Option<AccessToken.AccessToken>>,
+  token: AccessToken.AccessToken,
+  validation: OAuth.Validation,
+  clientId: string,
+  save: (token: AccessToken.AccessToken) => Effect.Effect<void>
+): Effect.Effect<Option.Option<AccessToken.AccessToken>> =>
+  Effect.zipRight(
+    validation.clientId === clientId ? Effect.void : Effect.logWarning(
+      `the token belongs to client id ${validation.clientId}, not ${clientId}: Twitch will refuse it`
+    ),
+    SynchronizedRef.modifyEffect(
+      ref,
+      (now) =>
+        Option.isSome(now) && sameToken(now.value, token) ?
+          Effect.flatMap(
+            OAuth.applyValidation(now.value, validation),
+            (updated) => Effect.as(save(updated), [Option.some(updated), Option.some(updated)] as const)
+          ) :
+          Effect.succeed([now, now] as const)
+    )
+  )
+
+/**
  * A managed auth service: validates at start and then hourly in a background fiber for the life of
  * the scope, refreshes a rejected token where it can (concurrent callers that hit a 401 share one
  * refresh: it runs under the `SynchronizedRef` lock and later callers see the new token), drops it
@@ -312,22 +339,7 @@ export const make = (
       const result = yield* Effect.either(provide(OAuth.validate(token.value)))
       if (result._tag === "Right") {
         yield* outcome("valid")
-        const validation = result.right
-        if (validation.clientId !== config.clientId) {
-          yield* Effect.logWarning(
-            `the token belongs to client id ${validation.clientId}, not ${config.clientId}: Twitch will refuse it`
-          )
-        }
-        return yield* SynchronizedRef.modifyEffect(
-          ref,
-          (now) =>
-            Option.isSome(now) && sameToken(now.value, token) ?
-              Effect.flatMap(
-                OAuth.applyValidation(now.value, validation),
-                (updated) => Effect.as(save(updated), [Option.some(updated), Option.some(updated)] as const)
-              ) :
-              Effect.succeed([now, now] as const)
-        )
+        return yield* applyValidation(ref, token, result.right, config.clientId, save)
       }
       const error = result.left
       if (error._tag === "NotAuthorized") {
