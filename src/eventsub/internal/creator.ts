@@ -116,6 +116,59 @@ const wire = (transport: Transport) => {
   }
 }
 
+/**
+ * Create EventSub Subscription for an entry on a transport; fields beyond the generated operation's
+ * go through the Helix OperationRunner when one is in context.
+ */
+const requestOf = (
+  api: EventSubApi.EventSubApi.Service,
+  runner: Option.Option<OperationRunner.OperationRunner["Type"]>
+) =>
+(
+  entry: Entry,
+  transport: Transport
+): Effect.Effect<CreateEventSubSubscriptionResponse, SubscribeError> =>
+  Effect.suspend((): Effect.Effect<CreateEventSubSubscriptionResponse, SubscribeError> => {
+    const type = entry.definition.type
+    if (!isKnownType(type)) {
+      return Effect.fail(new EventSubError({ reason: "Unsupported", subscription: entry.label }))
+    }
+    const params = {
+      type,
+      version: entry.definition.version,
+      condition: entry.condition,
+      transport: wire(transport)
+    }
+    const extra = entry.definition.requestExtra
+    if (Object.keys(extra).length === 0) return api.subscribe(params).pipe(OperationRunner.builtParams)
+    // Fields beyond the generated operation's (`is_batching_enabled`) go beside the condition.
+    return Option.match(runner, {
+      onNone: () =>
+        Effect.fail(
+          new EventSubError({
+            reason: "Unsupported",
+            subscription: entry.label,
+            detail: `${Object.keys(extra).join(", ")} needs the Helix OperationRunner in context`
+          })
+        ),
+      onSome: (run) =>
+        run.value(createWithExtra(extra))({ ...params, ...extra }).pipe(OperationRunner.builtParams)
+    })
+  })
+
+/** The subscription Twitch already has for this entry on this transport (after a 409). */
+const existingOf = (api: EventSubApi.EventSubApi.Service) => (entry: Entry, transport: Transport) => {
+  const type = entry.definition.type
+  return api.subscriptions(isKnownType(type) ? { type } : {}).pipe(
+    Stream.filter((sub) =>
+      sub.version === entry.definition.version && onTransport(sub, transport) &&
+      Object.entries(entry.condition).every(([k, v]) => sub.condition[k] === v)
+    ),
+    Stream.runHead,
+    OperationRunner.builtParams
+  )
+}
+
 /** Builds the creator. */
 export const make = (options: {
   readonly api: EventSubApi.EventSubApi.Service
@@ -138,50 +191,8 @@ export const make = (options: {
     const runner = yield* Effect.serviceOption(OperationRunner.OperationRunner)
     const { api } = options
 
-    const request = (
-      entry: Entry,
-      transport: Transport
-    ): Effect.Effect<CreateEventSubSubscriptionResponse, SubscribeError> =>
-      Effect.suspend((): Effect.Effect<CreateEventSubSubscriptionResponse, SubscribeError> => {
-        const type = entry.definition.type
-        if (!isKnownType(type)) {
-          return Effect.fail(new EventSubError({ reason: "Unsupported", subscription: entry.label }))
-        }
-        const params = {
-          type,
-          version: entry.definition.version,
-          condition: entry.condition,
-          transport: wire(transport)
-        }
-        const extra = entry.definition.requestExtra
-        if (Object.keys(extra).length === 0) return api.subscribe(params).pipe(OperationRunner.builtParams)
-        // Fields beyond the generated operation's (`is_batching_enabled`) go beside the condition.
-        return Option.match(runner, {
-          onNone: () =>
-            Effect.fail(
-              new EventSubError({
-                reason: "Unsupported",
-                subscription: entry.label,
-                detail: `${Object.keys(extra).join(", ")} needs the Helix OperationRunner in context`
-              })
-            ),
-          onSome: (run) =>
-            run.value(createWithExtra(extra))({ ...params, ...extra }).pipe(OperationRunner.builtParams)
-        })
-      })
-
-    /** The subscription Twitch already has for this entry on this transport (after a 409). */
-    const existing = (entry: Entry, transport: Transport) => {
-      const type = entry.definition.type
-      return api.subscriptions(isKnownType(type) ? { type } : {}).pipe(
-        Stream.filter((sub) =>
-          sub.version === entry.definition.version && onTransport(sub, transport) &&
-          Object.entries(entry.condition).every(([k, v]) => sub.condition[k] === v)
-        ),
-        Stream.runHead,
-        OperationRunner.builtParams
-      )
-    }
+    const request = requestOf(api, runner)
+    const existing = existingOf(api)
 
     const attempt = (
       entry: Entry,
