@@ -17,56 +17,15 @@ import * as net from "node:net"
 import type { ChatUserstate } from "tmi.js"
 import type { TwitchMessage } from "../../src/chat/TwitchMessage.js"
 
-import { type EventSubAccount, type Kind, SENTINEL, type WorkerResult } from "./shared.js"
+import { makeMeter } from "../lib/meter.js"
+import { type EventSubAccount, type Kind, SENTINEL } from "./shared.js"
 
 const len = (s: string | null | undefined): number => s == null ? 0 : s.length
 
 const worker = async (kind: Kind, host: string, port: number, channel: string): Promise<void> => {
-  let count = 0
-  let touched = 0
-  let goAt = 0
-  let goCpu = 0
-  let finished = false
-  let baseRss = 0
-  let baseHeap = 0
-  let peakRss = 0
-  let peakHeap = 0
-  const sample = () => {
-    const m = process.memoryUsage()
-    if (m.rss > peakRss) peakRss = m.rss
-    if (m.heapUsed > peakHeap) peakHeap = m.heapUsed
-  }
-  const cpuMs = () => {
-    const u = process.cpuUsage()
-    return (u.user + u.system) / 1000
-  }
-  const timer = setInterval(sample, 5)
-  let stop: () => Promise<void> = async () => {}
-
+  const meter = makeMeter(kind, SENTINEL)
   /** Every client calls this once per chat message, with what it read from it. */
-  const onMessage = (text: string, read: number) => {
-    touched += text.length + read
-    count++
-    if (text === SENTINEL && !finished) {
-      finished = true
-      const millis = performance.now() - goAt
-      const cpuMillis = cpuMs() - goCpu
-      sample()
-      clearInterval(timer)
-      const result: WorkerResult = {
-        kind,
-        count,
-        millis,
-        cpuMillis,
-        peakRssMb: (peakRss - baseRss) / 2 ** 20,
-        peakHeapMb: (peakHeap - baseHeap) / 2 ** 20,
-        touched
-      }
-      process.send?.(result, () => {
-        void stop().finally(() => process.exit(0))
-      })
-    }
-  }
+  const onMessage = meter.onMessage
   /** Our client's messages, read as a user's code would: text, emotes, name, color, badges, time. */
   const handleOurs = (chunk: Iterable<TwitchMessage>) => {
     for (const m of chunk) {
@@ -81,14 +40,8 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
     }
   }
   const ready = () => {
-    globalThis.gc?.()
-    const m = process.memoryUsage()
-    baseRss = peakRss = m.rss
-    baseHeap = peakHeap = m.heapUsed
-    process.once("message", () => {
-      goAt = performance.now()
-      goCpu = cpuMs()
-    })
+    meter.baseline()
+    process.once("message", () => meter.go())
     process.send?.({ ready: true })
   }
 
@@ -194,7 +147,7 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
       read += len(e.chatterDisplayName) + len(e.color) + Object.keys(e.badges).length
       onMessage(e.messageText, read)
     })
-    stop = async () => listener.stop()
+    meter.setStop(async () => listener.stop())
     listener.start()
   } else if (kind === "tmi.js-ws") {
     const tmi = (await import("tmi.js")).default
@@ -218,9 +171,9 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
     client.on("join", (_channel, _username, self) => {
       if (self) ready()
     })
-    stop = async () => {
+    meter.setStop(async () => {
       await client.disconnect().catch(() => undefined)
-    }
+    })
     await client.connect()
   } else {
     const { ChatClient } = await import("@twurple/chat")
@@ -248,9 +201,9 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
     client.onJoin((_channel, user) => {
       if (user === client.irc.currentNick) ready()
     })
-    stop = async () => {
+    meter.setStop(async () => {
       client.quit()
-    }
+    })
     client.connect()
   }
 }

@@ -7,61 +7,16 @@
  *
  * Usage (spawned by `benchmark.ts`): worker.js <kind> <server info as JSON>
  */
-import { type Kind, SENTINEL, type ServerInfo, type WorkerResult } from "./shared.js"
+import { makeMeter } from "../lib/meter.js"
+import { type Kind, SENTINEL, type ServerInfo } from "./shared.js"
 
 const worker = async (kind: Kind, server: ServerInfo): Promise<void> => {
-  let count = 0
-  let touched = 0
-  let goAt = 0
-  let goCpu = 0
-  let finished = false
-  let baseRss = 0
-  let baseHeap = 0
-  let peakRss = 0
-  let peakHeap = 0
-  const sample = () => {
-    const m = process.memoryUsage()
-    if (m.rss > peakRss) peakRss = m.rss
-    if (m.heapUsed > peakHeap) peakHeap = m.heapUsed
-  }
-  const cpuMs = () => {
-    const u = process.cpuUsage()
-    return (u.user + u.system) / 1000
-  }
-  const timer = setInterval(sample, 5)
-  let stop: () => Promise<void> = async () => {}
-
-  const onEvent = (text: string, read: number) => {
-    touched += text.length + read
-    count++
-    if (text === SENTINEL && !finished) {
-      finished = true
-      const millis = performance.now() - goAt
-      const cpuMillis = cpuMs() - goCpu
-      sample()
-      clearInterval(timer)
-      const result: WorkerResult = {
-        kind,
-        count,
-        millis,
-        cpuMillis,
-        peakRssMb: (peakRss - baseRss) / 2 ** 20,
-        peakHeapMb: (peakHeap - baseHeap) / 2 ** 20,
-        touched
-      }
-      process.send?.(result, () => {
-        void stop().finally(() => process.exit(0))
-      })
-    }
-  }
+  const meter = makeMeter(kind, SENTINEL)
+  const onEvent = meter.onMessage
   process.on("message", (message) => {
     if (message !== "go") return
-    ;(globalThis as { gc?: () => void }).gc?.()
-    const m = process.memoryUsage()
-    baseRss = peakRss = m.rss
-    baseHeap = peakHeap = m.heapUsed
-    goCpu = cpuMs()
-    goAt = performance.now()
+    meter.baseline()
+    meter.go()
   })
   const ready = () => process.send?.({ ready: true })
 
@@ -141,7 +96,7 @@ const worker = async (kind: Kind, server: ServerInfo): Promise<void> => {
       }
       onEvent(data.includes(SENTINEL) ? SENTINEL : "", data.length)
     })
-    stop = async () => socket.terminate()
+    meter.setStop(async () => socket.terminate())
     return
   }
 
@@ -172,7 +127,7 @@ const worker = async (kind: Kind, server: ServerInfo): Promise<void> => {
         (e.color ?? "").length
     )
   })
-  stop = async () => listener.stop()
+  meter.setStop(async () => listener.stop())
   listener.start()
 }
 
