@@ -1,5 +1,7 @@
 /** What the chat-client benchmark and its worker processes share. */
 
+import type { Measured } from "../lib/meter.js"
+
 /** The clients under test, by transport. */
 export type Kind =
   | "ours-tcp"
@@ -22,20 +24,8 @@ export interface EventSubAccount {
   readonly broadcasterId: string
 }
 
-/** What a worker reports. */
-export interface WorkerResult {
-  readonly kind: Kind
-  /** Chat messages handed over to the consumer (the blast plus the sentinel). */
-  readonly count: number
-  /** Wall time from "go" to the sentinel. */
-  readonly millis: number
-  /** The client process's CPU time (user + system) over the same span. */
-  readonly cpuMillis: number
-  readonly peakRssMb: number
-  readonly peakHeapMb: number
-  /** A sum over what was read, so that no read is optimized away; must be positive. */
-  readonly touched: number
-}
+/** What a worker reports (bench/lib/meter.ts). */
+export type WorkerResult = Measured<Kind>
 
 /** Posted after the blast: the client stops counting when it sees it. */
 export const SENTINEL = "bench-end-sentinel"

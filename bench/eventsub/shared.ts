@@ -1,5 +1,7 @@
 /** What the EventSub benchmark's processes share. */
 
+import type { Measured } from "../lib/meter.js"
+
 /** The clients measured, and `raw`: a bare socket that parses nothing (the mock's ceiling). */
 export type Kind = "ours" | "twurple" | "raw"
 
@@ -19,17 +21,8 @@ export interface ServerInfo {
   readonly user: string
 }
 
-/** What a worker reports. */
-export interface WorkerResult {
-  readonly kind: Kind
-  /** Messages handed over to the consumer. */
-  readonly count: number
-  readonly millis: number
-  readonly cpuMillis: number
-  readonly peakRssMb: number
-  readonly peakHeapMb: number
-  /** Characters read from the events (so the reads are not optimized away). */
-  readonly touched: number
+/** What a worker reports (bench/lib/meter.ts), and what the parent adds. */
+export interface WorkerResult extends Measured<Kind> {
   /** How long the mock took to push them (its blast, as the socket drained); set by the parent. */
   readonly sendMillis?: number
 }

@@ -7,12 +7,17 @@
 
 /** The figures of one worker run. */
 export interface Measured<K> {
+  /** Which client ran. */
   readonly kind: K
+  /** Messages handed over to the consumer (the sentinel included). */
   readonly count: number
+  /** Wall time from "go" to the sentinel. */
   readonly millis: number
+  /** The worker process's CPU time (user + system) over the same span. */
   readonly cpuMillis: number
   readonly peakRssMb: number
   readonly peakHeapMb: number
+  /** A sum over what was read, so that no read is optimized away; must be positive. */
   readonly touched: number
 }
 
