@@ -118,7 +118,8 @@ describe("ChatClient with a token that does not name its login", () => {
       const chat = yield* ChatClient.make({ initialAttempts: 1 })
       assert.strictEqual(chat.login, "twitcher")
       assert.isFalse(chat.anonymous)
-    }).pipe(Effect.provide(Layer.mergeAll(mock, bare, NodeHttpClient.layerUndici))))
+      // The client closes inside the mock's lifetime (else its goodbye waits on a vanished server).
+    }).pipe(Effect.scoped, Effect.provide(Layer.mergeAll(mock, bare, NodeHttpClient.layerUndici))))
 
   it.scopedLive("without an HttpClient: LoginFailed saying why and what to do", () =>
     Effect.gen(function*() {

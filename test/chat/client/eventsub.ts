@@ -10,11 +10,13 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as AccessToken from "../../../src/auth/AccessToken.js"
 import * as TwitchAuth from "../../../src/auth/TwitchAuth.js"
 import * as ChatClient from "../../../src/chat/ChatClient.js"
+import * as ChatRateLimits from "../../../src/chat/ChatRateLimits.js"
 import type { TwitchMessage } from "../../../src/chat/TwitchMessage.js"
 import type * as IrcServer from "../../../src/testing/mock/IrcServer.js"
 import * as World from "../../../src/testing/mock/World.js"
@@ -42,8 +44,16 @@ export const withMock = <A, E, R>(
   f: (mock: MockTwitch.MockTwitch.Service) => Effect.Effect<A, E, R | Scope.Scope>
 ) => Effect.flatMap(MockTwitch.MockTwitch, (mock) => Effect.scoped(f(mock))).pipe(Effect.provide(layer))
 
-/** Test defaults: short timeouts. */
-export const fast: ChatClient.EventSubOptions = { sendTimeout: "5 seconds", joinTimeout: "5 seconds" }
+/**
+ * Test defaults: short timeouts, Twitch's limits shrunk twentyfold (a plain user's second message
+ * in a channel waits 50 ms, not 1 s) and a reconnect after 20 ms, not after a jittered second.
+ */
+export const fast: ChatClient.EventSubOptions = {
+  sendTimeout: "5 seconds",
+  joinTimeout: "5 seconds",
+  limits: ChatRateLimits.scaled(ChatRateLimits.twitchLimits, 1 / 20),
+  webSocket: { backoff: Schedule.spaced("20 millis") }
+}
 
 /** A user token of the bot with these scopes (issued in the mock's world). */
 export const botToken = (mock: MockTwitch.MockTwitch.Service, scopes: ReadonlyArray<string>) =>
