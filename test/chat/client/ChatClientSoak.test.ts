@@ -52,9 +52,9 @@ const fault = (control: IrcServer.Control) =>
         yield* control.sendReconnect({ closeAfter: yield* millis(50, 400) })
         return "reconnect"
       default:
-        yield* control.setOutgoingDelay(yield* millis(50, 300))
+        yield* control.setOutgoingDelay(yield* millis(30, 150))
         yield* control.sendReconnect()
-        yield* Effect.sleep(yield* millis(0, 500))
+        yield* Effect.sleep(yield* millis(0, 250))
         yield* control.dropConnections()
         yield* control.setOutgoingDelay(0)
         return "reconnect then drop"
@@ -116,7 +116,7 @@ describe("ChatClient fault soak", () => {
         Array.from({ length: faults }, (_, i) => i),
         () =>
           Effect.gen(function*() {
-            yield* Effect.sleep(yield* millis(50, 250))
+            yield* Effect.sleep(yield* millis(20, 120))
             injected.push(yield* fault(control))
           }),
         { discard: true }
