@@ -16,7 +16,7 @@ import * as Heartbeat from "./heartbeat.js"
 const offlineSendTimeout = 1_000
 
 /**
- * Join; delay the mock's output 300 ms; RECONNECT; as soon as the client reports `Connected` on its
+ * Join; delay the mock's output 150 ms; RECONNECT; as soon as the client reports `Connected` on its
  * second connection, drop every connection and lift the delay; `say()` after `sayAfterMs`.
  */
 const dropDuringReconnect = (sayAfterMs: number) =>
@@ -30,7 +30,7 @@ const dropDuringReconnect = (sayAfterMs: number) =>
     const second = yield* Effect.fork(
       waitEvent(chat, (e) => e._tag === "Connected" && e.connection !== first)
     )
-    yield* control.setOutgoingDelay("300 millis")
+    yield* control.setOutgoingDelay("150 millis")
     assert.strictEqual(yield* control.sendReconnect(), 1)
     yield* Fiber.join(second)
     assert.isAtLeast(yield* control.dropConnections(), 1)
