@@ -1,15 +1,20 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as AccessToken from "../../../src/auth/AccessToken.js"
 import type { TwitchMessage } from "../../../src/chat/TwitchMessage.js"
 import * as World from "../../../src/testing/mock/World.js"
 import { client, setup } from "./fixture.js"
+import * as RawServer from "./rawServer.js"
+import * as Virtual from "./virtual.js"
 
 const take = <E>(stream: Stream.Stream<TwitchMessage, E>, until: (m: TwitchMessage) => boolean) =>
   stream.pipe(
@@ -130,4 +135,18 @@ describe("ChatClient login", () => {
       const counters = yield* control.counters
       assert.strictEqual(counters.openConnections, 0)
     }))
+
+  it.scoped("closed right after the server reset the socket: the goodbye does not wait for a write that failed", () =>
+    Virtual.run(Effect.gen(function*() {
+      const { client, conns } = yield* RawServer.start((conn, line) => void RawServer.twitchLike(conn, line))
+      const scope = yield* Scope.make()
+      const chat = yield* Scope.extend(client(), scope)
+      yield* chat.join("somewhere")
+      const start = yield* Clock.currentTimeMillis
+      // The client has not read the reset yet: its PART and QUIT go to a socket that refuses them.
+      conns[0].destroy()
+      yield* Scope.close(scope, Exit.void)
+      assert.strictEqual(yield* Virtual.since(start), 0)
+      assert.strictEqual(yield* chat.state, "Closed")
+    })))
 })

@@ -22,6 +22,8 @@ export interface RawConn {
   nick: string
   readonly write: (line: string) => void
   readonly end: () => void
+  /** Resets the connection: the server reads nothing more, the client's next write or read fails. */
+  readonly destroy: () => void
   /** Runs `f` after `millis` of the test's clock. */
   readonly later: (millis: number, f: () => void) => void
   /** The test clock's time. */
@@ -49,13 +51,14 @@ export const start = (onLine: (conn: RawConn, line: string) => void) =>
     const runFork = Runtime.runFork(runtime)
     const clock = yield* Effect.clock
     const conns: Array<RawConn> = []
-    const connection = (write: (text: string) => void, end: () => void): RawConn => {
+    const connection = (write: (text: string) => void, end: () => void, destroy: () => void): RawConn => {
       const conn: RawConn = {
         index: conns.length + 1,
         lines: [],
         nick: "",
         write: (line) => write(line + "\r\n"),
         end,
+        destroy,
         later: (millis, f) => {
           runFork(Effect.zipRight(Effect.sleep(millis), Effect.sync(f)))
         },
@@ -71,7 +74,7 @@ export const start = (onLine: (conn: RawConn, line: string) => void) =>
       onLine(conn, line)
     }
     const accept = (raw: Transport.RawConnection) => {
-      const conn = connection((text) => raw.write(text), () => raw.end())
+      const conn = connection((text) => raw.write(text), () => raw.end(), () => raw.destroy())
       runFork(Effect.gen(function*() {
         for (;;) {
           const item = yield* Queue.take(raw.inbound)

@@ -56,8 +56,15 @@ const goodbye = (state: State.State, sender: Sender.Sender) =>
         text: "QUIT",
         onWritten: () => Deferred.unsafeDone(flushed, Exit.void)
       })
-      // Finalizers are uninterruptible: the timeout needs an interruptible region to fire.
-      yield* Deferred.await(flushed).pipe(Effect.timeout("1 second"), Effect.ignore, Effect.interruptible)
+      // Written, or the connection ended meanwhile (its write failed: nothing more will be
+      // written), or a second. Finalizers are uninterruptible: the race and the timeout need an
+      // interruptible region to fire.
+      yield* Deferred.await(flushed).pipe(
+        Effect.race(Deferred.await(conn.ended)),
+        Effect.timeout("1 second"),
+        Effect.ignore,
+        Effect.interruptible
+      )
     }
     if (conn !== undefined) yield* Connection.close(conn)
     state.hub.end(Exit.void)
