@@ -150,7 +150,7 @@ const classFor = (
     const renamed = camel(key) !== key
     const fromKey = renamed ? `.pipe(Schema.fromKey(${quote(key)}))` : ""
     const code = field.nullable === true || field.optional === true
-      ? `Schema.optionalWith(${expr}, { as: "Option", nullable: true })${fromKey}`
+      ? `FastDecode.optionalNullableOption(${expr})${fromKey}`
       : renamed
       ? `wire(${expr}, ${quote(key)})`
       : expr

@@ -81,12 +81,12 @@ const fieldExpr = (
   const deprecated = node.deprecated === true ? "Deprecated by Twitch." : undefined
   if (node.nullable === true) {
     return optional
-      ? { code: `Schema.optionalWith(${base}, { as: "Option", nullable: true })${fromKey}` }
+      ? { code: `FastDecode.optionalNullableOption(${base})${fromKey}` }
       : { code: plain(`Schema.OptionFromNullOr(${base})`), note: "`None` when Twitch sends `null`." }
   }
   if (optional) {
     return {
-      code: `Schema.optionalWith(${base}, { as: "Option" })${fromKey}`,
+      code: `FastDecode.optionalOption(${base})${fromKey}`,
       ...(deprecated === undefined ? {} : { note: deprecated })
     }
   }

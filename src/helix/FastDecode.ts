@@ -3,7 +3,10 @@
  * schema's AST into plain functions once, and a value is decoded by them; whenever they meet
  * anything they do not handle, or the input does not fit, the value is decoded by `Schema` itself,
  * so results and errors are always `Schema`'s. Classes registered with {@link register} are built
- * without running their constructor again (Effect's costs about 2 us per object).
+ * without running their constructor again (Effect's costs about 2 us per object). Optional fields
+ * decoded to an `Option` take the fast path when built with {@link optionalOption} or
+ * {@link optionalNullableOption} (`Schema.optionalWith`'s own, known by identity); any other
+ * property transformation is run as `Schema` runs it.
  *
  * Effect's parser spends most of its time on machinery (issues, `Either` per step, defaults per
  * construction): about 14-20 us per Get Streams item against 2 us for `JSON.parse`.
@@ -159,41 +162,67 @@ const stringNames = (ast: AST.TypeLiteral): ReadonlyArray<string> | undefined =>
   return names.every((n): n is string => typeof n === "string") ? names : undefined
 }
 
-/** Values an optional-to-`Option` transformation is tried with: each must come out as `Some` of itself. */
-const kept: ReadonlyArray<unknown> = ["", "x", 0, 1, false, true, [], {}]
+/** What an optional-to-`Option` field made by {@link optionalOption} does besides a missing key. */
+interface OptionField {
+  /** `null` decodes to `None` (else it is a value). */
+  readonly dropsNull: boolean
+}
 
 /**
- * Whether a field's transformation is the one `optionalWith(schema, { as: "Option", ... })` makes
- * (a missing key to `None`, a value to `Some` of it, `null` and `undefined` to `None` or kept as the
- * options say), told from what it does with a missing key, `null`, `undefined` and ordinary values
- * (the decoding functions are closures, not comparable); and the Option's value schema. Anything
- * else (a default, another filter) gives `undefined` and takes the general path.
+ * The decode functions of the optional-to-`Option` fields made by {@link optionalOption} and
+ * {@link optionalNullableOption}: `Schema.optionalWith` makes a new one for every field, so one
+ * found here is that field's, and does what `optionalWith` does for those options.
+ */
+const optionFields = new WeakMap<object, OptionField>()
+
+/** `field` (made by `optionalWith(..., { as: "Option" })`), its decode function recorded as one. */
+const markOption = <P extends Schema.PropertySignature.All>(field: P, option: OptionField): P => {
+  if (field.ast._tag === "PropertySignatureTransformation") optionFields.set(field.ast.decode, option)
+  return field
+}
+
+/**
+ * `Schema.optionalWith(schema, { as: "Option" })`: `None` for a missing key or `undefined`, else
+ * `Some` of the value. The same schema, which {@link compile} knows and decodes without Effect's
+ * machinery; a field built with `optionalWith` itself (or any other transformation) is decoded
+ * through its own transformation, as `Schema` does, only slower.
+ *
+ * @since 0.1.0
+ * @category fields
+ */
+export const optionalOption = <S extends Schema.Schema.All>(
+  schema: S
+): Schema.optionalWith<S, { readonly as: "Option" }> =>
+  markOption(Schema.optionalWith(schema, { as: "Option" }), { dropsNull: false })
+
+/**
+ * `Schema.optionalWith(schema, { as: "Option", nullable: true })`: `None` for a missing key,
+ * `null` or `undefined`, else `Some` of the value; known to {@link compile} as
+ * {@link optionalOption} is.
+ *
+ * @since 0.1.0
+ * @category fields
+ */
+export const optionalNullableOption = <S extends Schema.Schema.All>(
+  schema: S
+): Schema.optionalWith<S, { readonly as: "Option"; readonly nullable: true }> =>
+  markOption(Schema.optionalWith(schema, { as: "Option", nullable: true }), { dropsNull: true })
+
+/**
+ * The field of `pst` when it is one {@link optionalOption} or {@link optionalNullableOption} made
+ * (found by its decode function, not by trying it: a transformation of the user's that agrees on
+ * a few values may differ on others), with the Option's value schema; `undefined` for any other
+ * transformation, which takes the general path.
  */
 const optionField = (
   pst: AST.PropertySignatureTransformation,
   to: AST.AST
-): { readonly dropsNull: boolean; readonly dropsUndefined: boolean; readonly value: AST.AST } | undefined => {
-  if (to._tag !== "Declaration" || to.typeParameters.length !== 1) return undefined
+): { readonly dropsNull: boolean; readonly value: AST.AST } | undefined => {
+  const option = optionFields.get(pst.decode)
+  if (option === undefined || to._tag !== "Declaration" || to.typeParameters.length !== 1) return undefined
   const constructor = AST.getAnnotation<{ readonly _tag: string }>(to, AST.TypeConstructorAnnotationId)
   if (!(Option.isSome(constructor) && constructor.value._tag === "effect/Option")) return undefined
-  const outcome = (input: Option.Option<unknown>): "none" | "kept" | "other" => {
-    try {
-      const out: unknown = pst.decode(input)
-      if (!Option.isOption(out) || Option.isNone(out) || !Option.isOption(out.value)) return "other"
-      const inner = out.value
-      if (Option.isNone(inner)) return "none"
-      return Option.isSome(input) && inner.value === input.value ? "kept" : "other"
-    } catch {
-      return "other"
-    }
-  }
-  if (outcome(Option.none()) !== "none" || kept.some((x) => outcome(Option.some(x)) !== "kept")) {
-    return undefined
-  }
-  const ofNull = outcome(Option.some(null))
-  const ofUndefined = outcome(Option.some(undefined))
-  if (ofNull === "other" || ofUndefined === "other") return undefined
-  return { dropsNull: ofNull === "none", dropsUndefined: ofUndefined === "none", value: to.typeParameters[0] }
+  return { dropsNull: option.dropsNull, value: to.typeParameters[0] }
 }
 
 /**
@@ -254,14 +283,13 @@ const renamedStruct = (
       const i = wireIndex.get(String(pst.from))
       const option = i === undefined || typeof pst.from !== "string" ? undefined : optionField(pst, ps.type)
       if (i !== undefined && option !== undefined) {
-        // `optionalWith(..., { as: "Option" })`: None for a missing key (and null or undefined
-        // where it drops them), else Some of the value decoded by the Option's own schema. Built
-        // directly: Effect's path makes two or three Options per field to get there.
-        const absent = [
-          `!h${i}`,
-          ...(option.dropsNull ? [`w${i} === null`] : []),
-          ...(option.dropsUndefined ? [`w${i} === undefined`] : [])
-        ].join(" || ")
+        // `optionalWith(..., { as: "Option" })`: None for a missing key, undefined (and null where
+        // it drops it), else Some of the value decoded by the Option's own schema. Built directly:
+        // Effect's path makes two or three Options per field to get there.
+        const absent = [`!h${i}`, `w${i} === undefined`, ...(option.dropsNull ? [`w${i} === null`] : [])]
+          .join(
+            " || "
+          )
         options.push(go(option.value))
         lines.push(
           `if (${absent}) { out[${key}] = none() } else { v = ov[${

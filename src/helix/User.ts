@@ -5,6 +5,7 @@
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as FastDecode from "./FastDecode.js"
 import { EmptyAsNone, wire } from "./internal/wire.js"
 
 /**
@@ -25,9 +26,9 @@ export class User extends Schema.Class<User>("effect-twitcher/User")({
   profileImageUrl: wire(Schema.String, "profile_image_url"),
   offlineImageUrl: wire(EmptyAsNone, "offline_image_url"),
   /** Deprecated by Twitch ("any data in this field is not valid"); kept for completeness. */
-  viewCount: Schema.optionalWith(Schema.Number, { as: "Option" }).pipe(Schema.fromKey("view_count")),
+  viewCount: FastDecode.optionalOption(Schema.Number).pipe(Schema.fromKey("view_count")),
   /** Only for the token's own user with `user:read:email`. */
-  email: Schema.optionalWith(Schema.String, { as: "Option" }),
+  email: FastDecode.optionalOption(Schema.String),
   createdAt: wire(Schema.Date, "created_at")
 }) {
   /** Whether the user is a partner or affiliate. */

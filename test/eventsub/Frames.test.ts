@@ -1,8 +1,9 @@
 /**
  * Notification frames read by their envelope alone (the event left as JSON text, parsed when a
  * stream pulls it) read as parsing the whole frame reads them, in any key order, with whitespace,
- * escapes, extra keys and damage; and through a client on a loopback Twitch, odd frames are
- * delivered once and bad events are counted, logged and skipped before user code, never thrown.
+ * escapes, extra keys, damage and raw control characters; and through a client on a loopback
+ * Twitch, odd frames are delivered once and bad ones (raw control characters too) are counted,
+ * logged and skipped before user code, never thrown.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -56,26 +57,66 @@ const extra = fc.array(
   }
 )
 
-const frames = fc.record({
-  id: text,
-  userName: text,
-  nested: fc.jsonValue({ maxDepth: 3 }),
-  topExtra: extra,
-  payloadExtra: extra,
-  topOrder: fc.array(fc.integer(), { minLength: 4, maxLength: 4 }),
-  payloadOrder: fc.array(fc.integer(), { minLength: 4, maxLength: 4 }),
-  indent: fc.constantFrom(undefined, 0, 2, "\t"),
-  batched: fc.boolean()
-}).map((f) => {
-  const event = { user_id: "9", user_name: f.userName, nested: f.nested }
-  const payload = reorder([
-    ["subscription", sampleSub],
-    [f.batched ? "events" : "event", f.batched ? [event, event] : event],
-    ...f.payloadExtra
-  ], f.payloadOrder)
-  const top = reorder([["metadata", metadata(f.id)], ["payload", payload], ...f.topExtra], f.topOrder)
-  return JSON.stringify(top, undefined, f.indent)
+/** A notification frame's JSON text, its strings and extra keys as given, in any order. */
+const framesOf = (strings: fc.Arbitrary<string>, extras: typeof extra) =>
+  fc.record({
+    id: strings,
+    userName: strings,
+    subNote: strings,
+    nested: fc.jsonValue({ maxDepth: 3 }),
+    topExtra: extras,
+    payloadExtra: extras,
+    topOrder: fc.array(fc.integer(), { minLength: 4, maxLength: 4 }),
+    payloadOrder: fc.array(fc.integer(), { minLength: 4, maxLength: 4 }),
+    indent: fc.constantFrom(undefined, 0, 2, "\t"),
+    batched: fc.boolean()
+  }).map((f) => {
+    const event = { user_id: "9", user_name: f.userName, nested: f.nested }
+    const payload = reorder([
+      ["subscription", { ...sampleSub, note: f.subNote }],
+      [f.batched ? "events" : "event", f.batched ? [event, event] : event],
+      ...f.payloadExtra
+    ], f.payloadOrder)
+    const top = reorder([["metadata", metadata(f.id)], ["payload", payload], ...f.topExtra], f.topOrder)
+    return JSON.stringify(top, undefined, f.indent)
+  })
+
+const frames = framesOf(text, extra)
+
+/** A control character (U+0000 to U+001F), which JSON.stringify escapes. */
+const controlChar = fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c))
+const withControl = fc.tuple(text, controlChar, text).map(([a, c, b]) => a + c + b)
+
+/**
+ * Frames with control characters in their strings (ids, the subscription, the event, extra keys
+ * and values), some of them written raw as JSON.parse refuses them: the escapes picked by `raw`
+ * (in turn) are replaced by the character itself.
+ */
+const controlFrames = fc.tuple(
+  framesOf(
+    fc.oneof(text, withControl),
+    fc.array(
+      fc.tuple(fc.oneof(fc.constantFrom("x", "event_"), withControl), fc.oneof(withControl, fc.jsonValue())),
+      {
+        maxLength: 2
+      }
+    )
+  ),
+  fc.array(fc.boolean(), { minLength: 1, maxLength: 8 })
+).map(([frame, raw]) => {
+  let k = 0
+  return frame.replace(
+    /\\(?:u00[01][0-9a-f]|[bfnrt]|.)/g,
+    (escape) => {
+      const char = JSON.parse(`"${escape}"`) as string
+      return char.charCodeAt(0) < 32 && raw[k++ % raw.length] === true ? char : escape
+    }
+  )
 })
+
+/** Whether a frame has a raw control character inside one of its strings. */
+const rawControlInString = (frame: string): boolean =>
+  (frame.match(/"(?:[^"\\]|\\.)*"/g) ?? []).some((string) => [...string].some((c) => c.charCodeAt(0) < 32))
 
 describe("notification frames read by their envelope", () => {
   it("read as parsing the whole frame reads them, in any order, with whitespace, escapes and extra keys", () => {
@@ -93,7 +134,24 @@ describe("notification frames read by their envelope", () => {
   })
 
   it("a damaged frame reads as parsing it does: the same message, or unreadable (never a throw)", () => {
-    const damaged = fc.tuple(frames, fc.nat(), fc.constantFrom("", "{", "}", ",", ":", "]", "\"", "1")).map(
+    const inserts = [
+      "",
+      "{",
+      "}",
+      ",",
+      ":",
+      "]",
+      "\"",
+      "1",
+      "\u0000",
+      "\u0001",
+      "\u000b",
+      "\u001f",
+      "\t",
+      "\n",
+      "\r"
+    ]
+    const damaged = fc.tuple(frames, fc.nat(), fc.constantFrom(...inserts)).map(
       ([frame, at, insert]) => {
         const cut = at % (frame.length + 1)
         return insert === "" ? frame.slice(0, cut) : frame.slice(0, cut) + insert + frame.slice(cut)
@@ -105,6 +163,23 @@ describe("notification frames read by their envelope", () => {
       }),
       { numRuns: 1000 }
     )
+  })
+
+  it("a frame with a raw control character in a string is unreadable, as parsing it says", () => {
+    let refused = 0
+    fc.assert(
+      fc.property(controlFrames, (frame) => {
+        const read = outcome(Frames.fromFrame(frame))
+        expect(read).toStrictEqual(outcome(Frames.parseFrame(frame)))
+        if (rawControlInString(frame)) {
+          expect(read).toBe("Unreadable")
+          refused++
+        }
+      }),
+      { numRuns: 1000 }
+    )
+    // most frames carried one, in every part of the frame over the runs
+    expect(refused).toBeGreaterThan(300)
   })
 
   it("Twitch's order leaves the event unread until pulled; a bad event is unreadable then", () => {
@@ -156,12 +231,21 @@ describe("odd frames through a client", () => {
           ),
           // a copy of "b"
           JSON.stringify({ metadata: meta("b"), payload: payload(event("metadata last")) }),
+          // a raw control character in the message id, then in the event: JSON refuses both
+          JSON.stringify({ metadata: meta("g\u0001"), payload: payload(event("id")) }).replace(
+            "\\u0001",
+            "\u0001"
+          ),
+          JSON.stringify({ metadata: meta("h"), payload: payload(event("ev\u0002")) }).replace(
+            "\\u0002",
+            "\u0002"
+          ),
           JSON.stringify({ metadata: meta("f"), payload: payload(event("last")) })
         ]
         for (const frame of frames) socket.send(frame)
         const got = (yield* take(events, 4)).map((e) => e.userId)
         expect(got).toEqual(["metadata last", "key after", "pretty", "last"])
         const stats = yield* client.stats
-        expect(stats).toMatchObject({ unreadable: 2, duplicates: 1 })
+        expect(stats).toMatchObject({ unreadable: 4, duplicates: 1 })
       })))
 })

@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
+import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
@@ -28,19 +29,46 @@ const models: ReadonlyArray<readonly [string, Schema.Schema.AnyNoContext]> = [
   )
 ]
 
+/** The fast decoder gives Schema's value where Schema decodes `input`, and refuses where it fails. */
+const agrees = (
+  fast: (input: unknown) => Option.Option<unknown>,
+  slow: (input: unknown) => Either.Either<unknown, unknown>,
+  input: unknown,
+  label: string
+) => {
+  const expected = slow(input)
+  const decoded = fast(input)
+  if (Either.isLeft(expected)) expect(Option.isNone(decoded), label).toBe(true)
+  else expect(Option.getOrThrow(decoded), label).toStrictEqual(expected.right)
+}
+
 /** Arbitrary wire-shaped input (valid or not) is accepted or refused by both, to the same values. */
 const agreesOnWireInput = (name: string, model: Schema.Schema.AnyNoContext, numRuns: number) => {
   const fast = FastDecode.compile(model)
   const slow = Schema.decodeUnknownEither(model)
   FastCheck.assert(
-    FastCheck.property(Arbitrary.make(Schema.encodedSchema(model)), (wire) => {
-      const expected = slow(wire)
-      const decoded = fast(wire)
-      if (Either.isLeft(expected)) expect(Option.isNone(decoded), name).toBe(true)
-      else expect(Option.getOrThrow(decoded), name).toStrictEqual(expected.right)
-    }),
+    FastCheck.property(Arbitrary.make(Schema.encodedSchema(model)), (wire) => agrees(fast, slow, wire, name)),
     { numRuns }
   )
+}
+
+/** Values a field is tried with, alone in its object. */
+const fieldValues: ReadonlyArray<unknown> = [null, undefined, "", "s", 0, 1.5, false, true, [], {}]
+
+/** Each key of `model`'s wire form, missing or holding each value, decodes both ways alike. */
+const agreesOnFields = (
+  model: Schema.Schema.AnyNoContext,
+  keys: ReadonlyArray<string>,
+  values: ReadonlyArray<unknown>
+) => {
+  const fast = FastDecode.compile(model)
+  const slow = Schema.decodeUnknownEither(model)
+  for (const key of keys) {
+    agrees(fast, slow, {}, `${key} missing`)
+    for (const value of values) {
+      agrees(fast, slow, { [key]: value }, `${key}: ${JSON.stringify(value) ?? "undefined"}`)
+    }
+  }
 }
 
 describe("FastDecode", () => {
@@ -57,11 +85,7 @@ describe("FastDecode", () => {
         FastCheck.property(Arbitrary.make(model), (value) => {
           // Through JSON as Twitch's answers come; a number JSON cannot carry (Infinity, NaN)
           // becomes null, which both must then refuse.
-          const wire = JSON.parse(JSON.stringify(encode(value)))
-          const expected = slow(wire)
-          const decoded = fast(wire)
-          if (Either.isLeft(expected)) expect(Option.isNone(decoded), name).toBe(true)
-          else expect(Option.getOrThrow(decoded), name).toStrictEqual(expected.right)
+          agrees(fast, slow, JSON.parse(JSON.stringify(encode(value))), name)
         }),
         { numRuns: 15 }
       )
@@ -105,53 +129,87 @@ describe("FastDecode", () => {
       const fast = FastDecode.compile(schema)
       const slow = Schema.decodeUnknownEither(schema)
       for (const input of inputs) {
-        const expected = slow(input)
-        const decoded = fast(input)
-        if (Either.isLeft(expected)) {
-          expect(Option.isNone(decoded), `${String(schema)} ${String(input)}`).toBe(true)
-        } else {expect(Option.getOrThrow(decoded), `${String(schema)} ${String(input)}`).toStrictEqual(
-            expected.right
-          )}
+        agrees(fast, slow, input, `${String(schema)} ${String(input)}`)
       }
     }
   })
 
-  it("decodes optionalWith(..., { as: \"Option\" }) fields, built directly, as Schema does", () => {
+  it("decodes optional-to-Option fields, ours and optionalWith's own, as Schema does", () => {
     class Inner extends Schema.Class<Inner>("test/FastDecode/Inner")({ n: Schema.Int }) {}
     const Model = Schema.Struct({
-      nullable: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }),
+      nullable: FastDecode.optionalNullableOption(Schema.String),
+      plain: FastDecode.optionalOption(Schema.Number),
+      renamed: FastDecode.optionalNullableOption(Inner).pipe(Schema.fromKey("re_named")),
+      renamedPlain: FastDecode.optionalOption(Inner).pipe(Schema.fromKey("re_named_plain")),
+      withNullable: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }),
       exactNullable: Schema.optionalWith(Schema.String, { as: "Option", nullable: true, exact: true }),
-      plain: Schema.optionalWith(Schema.Number, { as: "Option" }),
+      withPlain: Schema.optionalWith(Schema.Number, { as: "Option" }),
       exact: Schema.optionalWith(Schema.Number, { as: "Option", exact: true }),
-      renamed: Schema.optionalWith(Inner, { as: "Option", nullable: true }).pipe(Schema.fromKey("re_named")),
       defaulted: Schema.optionalWith(Schema.String, { default: () => "d", nullable: true })
     })
-    const fast = FastDecode.compile(Model)
-    const slow = Schema.decodeUnknownEither(Model)
-    const values: ReadonlyArray<unknown> = [
-      null,
-      undefined,
-      "",
-      "s",
-      0,
-      1.5,
-      false,
-      { n: 1 },
-      { n: 1.5 },
-      [],
-      {}
+    const keys = [
+      "nullable",
+      "plain",
+      "re_named",
+      "re_named_plain",
+      "withNullable",
+      "exactNullable",
+      "withPlain",
+      "exact",
+      "defaulted"
     ]
-    const keys = ["nullable", "exactNullable", "plain", "exact", "re_named", "defaulted"]
-    for (const key of keys) {
-      for (const value of [...values, "missing"]) {
-        const input = value === "missing" ? {} : { [key]: value }
-        const expected = slow(input)
-        const decoded = fast(input)
-        const label = `${key}: ${JSON.stringify(value) ?? "undefined"}`
-        if (Either.isLeft(expected)) expect(Option.isNone(decoded), label).toBe(true)
-        else expect(Option.getOrThrow(decoded), label).toStrictEqual(expected.right)
-      }
-    }
+    agreesOnFields(Model, keys, [...fieldValues, { n: 1 }, { n: 1.5 }])
+  })
+
+  it("decodes a transformation of the user's that looks like optionalWith's on a few values as Schema does", () => {
+    // Each agrees with `optionalWith(..., { as: "Option" })` on "", "x", 0, 1, false, true, [],
+    // {}, null, undefined and a missing key (what FastDecode once tried a field with to tell).
+    const Model = Schema.Struct({
+      skips42: Schema.optionalToRequired(
+        Schema.UndefinedOr(Schema.Number),
+        Schema.OptionFromSelf(Schema.Number),
+        {
+          decode: (o) => Option.filter(o, (n): n is number => n !== undefined && n !== 42),
+          encode: identity
+        }
+      ),
+      capped: Schema.optionalToRequired(
+        Schema.UndefinedOr(Schema.Number),
+        Schema.OptionFromSelf(Schema.Number),
+        {
+          decode: (o) =>
+            Option.flatMap(o, (n) => n === undefined ? Option.none() : Option.some(Math.min(n, 1000))),
+          encode: identity
+        }
+      ),
+      hidden: Schema.optionalToRequired(
+        Schema.NullishOr(Schema.String),
+        Schema.OptionFromSelf(Schema.String),
+        {
+          decode: (o) =>
+            Option.filter(o, (s): s is string => s !== null && s !== undefined && s !== "secret"),
+          encode: identity
+        }
+      ).pipe(Schema.fromKey("hidden_key"))
+    })
+    const slow = Schema.decodeUnknownEither(Model)
+    // They do differ from optionalWith's elsewhere.
+    expect(slow({ skips42: 42, capped: 5000, hidden_key: "secret" })).toStrictEqual(
+      Either.right({ skips42: Option.none(), capped: Option.some(1000), hidden: Option.none() })
+    )
+    agreesOnFields(Model, ["skips42", "capped", "hidden_key"], [...fieldValues, 42, 5000, -5000, "secret"])
+    const values = FastCheck.oneof(
+      FastCheck.integer({ min: 0, max: 2000 }),
+      FastCheck.constantFrom("secret", "s")
+    )
+    const fast = FastDecode.compile(Model)
+    FastCheck.assert(
+      FastCheck.property(values, values, values, (a, b, c) => {
+        const input = { skips42: a, capped: b, hidden_key: c }
+        agrees(fast, slow, input, JSON.stringify(input))
+      }),
+      { numRuns: 300 }
+    )
   })
 
   it("decodes the generated EventSub events as Schema does", () => {

@@ -916,12 +916,9 @@ export class AutomodMessageHoldV1MessageFragment extends Schema.Class<AutomodMes
 )({
   text: Schema.String,
   /** `None` when null or left out. */
-  emote: Schema.optionalWith(AutomodMessageHoldV1MessageFragmentEmote, { as: "Option", nullable: true }),
+  emote: FastDecode.optionalNullableOption(AutomodMessageHoldV1MessageFragmentEmote),
   /** `None` when null or left out. */
-  cheermote: Schema.optionalWith(AutomodMessageHoldV1MessageFragmentCheermote, {
-    as: "Option",
-    nullable: true
-  })
+  cheermote: FastDecode.optionalNullableOption(AutomodMessageHoldV1MessageFragmentCheermote)
 }) {}
 
 /**
@@ -1005,7 +1002,7 @@ export class AutomodMessageHoldV1
     level: Schema.Int,
     heldAt: wire(Schema.Date, "held_at"),
     /** `None` when null or left out. */
-    fragments: Schema.optionalWith(AutomodMessageHoldV1Fragments, { as: "Option", nullable: true })
+    fragments: FastDecode.optionalNullableOption(AutomodMessageHoldV1Fragments)
   })
 {}
 
@@ -1053,12 +1050,9 @@ export class AutomodMessageHoldV2MessageFragment extends Schema.Class<AutomodMes
   type: Schema.String,
   text: Schema.String,
   /** `None` when null or left out. */
-  emote: Schema.optionalWith(AutomodMessageHoldV2MessageFragmentEmote, { as: "Option", nullable: true }),
+  emote: FastDecode.optionalNullableOption(AutomodMessageHoldV2MessageFragmentEmote),
   /** `None` when null or left out. */
-  cheermote: Schema.optionalWith(AutomodMessageHoldV2MessageFragmentCheermote, {
-    as: "Option",
-    nullable: true
-  })
+  cheermote: FastDecode.optionalNullableOption(AutomodMessageHoldV2MessageFragmentCheermote)
 }) {}
 
 /**
@@ -1166,9 +1160,9 @@ export class AutomodMessageHoldV2
     /** Known values: `automod`, `blocked_term`. */
     reason: Schema.String,
     /** `None` when null or left out. */
-    automod: Schema.optionalWith(AutomodMessageHoldV2Automod, { as: "Option", nullable: true }),
+    automod: FastDecode.optionalNullableOption(AutomodMessageHoldV2Automod),
     /** `None` when null or left out. */
-    blockedTerm: Schema.optionalWith(AutomodMessageHoldV2BlockedTerm, { as: "Option", nullable: true }).pipe(
+    blockedTerm: FastDecode.optionalNullableOption(AutomodMessageHoldV2BlockedTerm).pipe(
       Schema.fromKey("blocked_term")
     )
   })
@@ -1217,12 +1211,9 @@ export class AutomodMessageUpdateV1MessageFragment
   )({
     text: Schema.String,
     /** `None` when null or left out. */
-    emote: Schema.optionalWith(AutomodMessageUpdateV1MessageFragmentEmote, { as: "Option", nullable: true }),
+    emote: FastDecode.optionalNullableOption(AutomodMessageUpdateV1MessageFragmentEmote),
     /** `None` when null or left out. */
-    cheermote: Schema.optionalWith(AutomodMessageUpdateV1MessageFragmentCheermote, {
-      as: "Option",
-      nullable: true
-    })
+    cheermote: FastDecode.optionalNullableOption(AutomodMessageUpdateV1MessageFragmentCheermote)
   })
 {}
 
@@ -1312,7 +1303,7 @@ export class AutomodMessageUpdateV1
     status: Schema.String,
     heldAt: wire(Schema.Date, "held_at"),
     /** `None` when null or left out. */
-    fragments: Schema.optionalWith(AutomodMessageUpdateV1Fragments, { as: "Option", nullable: true })
+    fragments: FastDecode.optionalNullableOption(AutomodMessageUpdateV1Fragments)
   })
 {}
 
@@ -1361,12 +1352,9 @@ export class AutomodMessageUpdateV2MessageFragment
     /** Known values: `text`, `emote`, `cheermote`. */
     type: Schema.String,
     /** `None` when null or left out. */
-    emote: Schema.optionalWith(AutomodMessageUpdateV2MessageFragmentEmote, { as: "Option", nullable: true }),
+    emote: FastDecode.optionalNullableOption(AutomodMessageUpdateV2MessageFragmentEmote),
     /** `None` when null or left out. */
-    cheermote: Schema.optionalWith(AutomodMessageUpdateV2MessageFragmentCheermote, {
-      as: "Option",
-      nullable: true
-    })
+    cheermote: FastDecode.optionalNullableOption(AutomodMessageUpdateV2MessageFragmentCheermote)
   })
 {}
 
@@ -1482,10 +1470,11 @@ export class AutomodMessageUpdateV2
     /** Known values: `automod`, `blocked_term`. */
     reason: Schema.String,
     /** `None` when null or left out. */
-    automod: Schema.optionalWith(AutomodMessageUpdateV2Automod, { as: "Option", nullable: true }),
+    automod: FastDecode.optionalNullableOption(AutomodMessageUpdateV2Automod),
     /** `None` when null or left out. */
-    blockedTerm: Schema.optionalWith(AutomodMessageUpdateV2BlockedTerm, { as: "Option", nullable: true })
-      .pipe(Schema.fromKey("blocked_term"))
+    blockedTerm: FastDecode.optionalNullableOption(AutomodMessageUpdateV2BlockedTerm).pipe(
+      Schema.fromKey("blocked_term")
+    )
   })
 {}
 
@@ -1505,9 +1494,7 @@ export class AutomodSettingsUpdateV1DataItem extends Schema.Class<AutomodSetting
   moderatorUserName: wire(Schema.String, "moderator_user_name"),
   moderatorUserLogin: wire(Schema.String, "moderator_user_login"),
   /** `None` when null or left out. */
-  overallLevel: Schema.optionalWith(Schema.Unknown, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("overall_level")
-  ),
+  overallLevel: FastDecode.optionalNullableOption(Schema.Unknown).pipe(Schema.fromKey("overall_level")),
   disability: Schema.Int,
   aggression: Schema.Int,
   sexualitySexOrGender: wire(Schema.Int, "sexuality_sex_or_gender"),
@@ -1534,9 +1521,7 @@ export class AutomodSettingsUpdateV1
     moderatorUserName: wire(Schema.String, "moderator_user_name"),
     bullying: Schema.Int,
     /** `None` when null or left out. */
-    overallLevel: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("overall_level")
-    ),
+    overallLevel: FastDecode.optionalNullableOption(Schema.Int).pipe(Schema.fromKey("overall_level")),
     disability: Schema.Int,
     raceEthnicityOrReligion: wire(Schema.Int, "race_ethnicity_or_religion"),
     misogyny: Schema.Int,
@@ -1545,7 +1530,7 @@ export class AutomodSettingsUpdateV1
     sexBasedTerms: wire(Schema.Int, "sex_based_terms"),
     swearing: Schema.Int,
     /** `None` when null or left out. */
-    data: Schema.optionalWith(Schema.Array(AutomodSettingsUpdateV1DataItem), { as: "Option", nullable: true })
+    data: FastDecode.optionalNullableOption(Schema.Array(AutomodSettingsUpdateV1DataItem))
   })
 {}
 
@@ -1614,9 +1599,9 @@ export class ChannelBitsUseV1MessageFragment extends Schema.Class<ChannelBitsUse
   /** Known values: `text`, `cheermote`, `emote`. */
   type: Schema.String,
   /** `None` when null or left out. */
-  emote: Schema.optionalWith(ChannelBitsUseV1MessageFragmentEmote, { as: "Option", nullable: true }),
+  emote: FastDecode.optionalNullableOption(ChannelBitsUseV1MessageFragmentEmote),
   /** `None` when null or left out. */
-  cheermote: Schema.optionalWith(ChannelBitsUseV1MessageFragmentCheermote, { as: "Option", nullable: true })
+  cheermote: FastDecode.optionalNullableOption(ChannelBitsUseV1MessageFragmentCheermote)
 }) {}
 
 /**
@@ -1658,9 +1643,9 @@ export class ChannelBitsUseV1PowerUp
     /** Known values: `message_effect`, `celebration`, `gigantify_an_emote`. */
     type: Schema.String,
     /** `None` when null or left out. */
-    emote: Schema.optionalWith(ChannelBitsUseV1PowerUpEmote, { as: "Option", nullable: true }),
+    emote: FastDecode.optionalNullableOption(ChannelBitsUseV1PowerUpEmote),
     /** `None` when null or left out. */
-    messageEffectId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    messageEffectId: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("message_effect_id")
     )
   })
@@ -1684,11 +1669,9 @@ export class ChannelBitsUseV1
     /** Known values: `cheer`, `power_up`. */
     type: Schema.String,
     /** `None` when null or left out. */
-    message: Schema.optionalWith(ChannelBitsUseV1Message, { as: "Option", nullable: true }),
+    message: FastDecode.optionalNullableOption(ChannelBitsUseV1Message),
     /** `None` when null or left out. */
-    powerUp: Schema.optionalWith(ChannelBitsUseV1PowerUp, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("power_up")
-    )
+    powerUp: FastDecode.optionalNullableOption(ChannelBitsUseV1PowerUp).pipe(Schema.fromKey("power_up"))
   })
 {}
 
@@ -1842,14 +1825,11 @@ export class ChannelChatMessageV1MessageFragment extends Schema.Class<ChannelCha
   type: Schema.String,
   text: Schema.String,
   /** `None` when null or left out. */
-  cheermote: Schema.optionalWith(ChannelChatMessageV1MessageFragmentCheermote, {
-    as: "Option",
-    nullable: true
-  }),
+  cheermote: FastDecode.optionalNullableOption(ChannelChatMessageV1MessageFragmentCheermote),
   /** `None` when null or left out. */
-  emote: Schema.optionalWith(ChannelChatMessageV1MessageFragmentEmote, { as: "Option", nullable: true }),
+  emote: FastDecode.optionalNullableOption(ChannelChatMessageV1MessageFragmentEmote),
   /** `None` when null or left out. */
-  mention: Schema.optionalWith(ChannelChatMessageV1MessageFragmentMention, { as: "Option", nullable: true })
+  mention: FastDecode.optionalNullableOption(ChannelChatMessageV1MessageFragmentMention)
 }) {}
 
 /**
@@ -1945,39 +1925,36 @@ export class ChannelChatMessageV1
     messageType: wire(Schema.String, "message_type"),
     badges: Schema.Array(ChannelChatMessageV1Badge),
     /** `None` when null or left out. */
-    cheer: Schema.optionalWith(ChannelChatMessageV1Cheer, { as: "Option", nullable: true }),
+    cheer: FastDecode.optionalNullableOption(ChannelChatMessageV1Cheer),
     color: Schema.String,
     /** `None` when null or left out. */
-    reply: Schema.optionalWith(ChannelChatMessageV1Reply, { as: "Option", nullable: true }),
+    reply: FastDecode.optionalNullableOption(ChannelChatMessageV1Reply),
     /** `None` when null or left out. */
-    channelPointsCustomRewardId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    channelPointsCustomRewardId: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("channel_points_custom_reward_id")
     ),
     /** `None` when null or left out. */
-    sourceBroadcasterUserId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    sourceBroadcasterUserId: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("source_broadcaster_user_id")
     ),
     /** `None` when null or left out. */
-    sourceBroadcasterUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    sourceBroadcasterUserName: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("source_broadcaster_user_name")
     ),
     /** `None` when null or left out. */
-    sourceBroadcasterUserLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    sourceBroadcasterUserLogin: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("source_broadcaster_user_login")
     ),
     /** `None` when null or left out. */
-    sourceMessageId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    sourceMessageId: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("source_message_id")
     ),
     /** `None` when null or left out. */
-    sourceBadges: Schema.optionalWith(Schema.Array(ChannelChatMessageV1SourceBadge), {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("source_badges")),
+    sourceBadges: FastDecode.optionalNullableOption(Schema.Array(ChannelChatMessageV1SourceBadge)).pipe(
+      Schema.fromKey("source_badges")
+    ),
     /** `None` when null or left out. */
-    isSourceOnly: Schema.optionalWith(Schema.Boolean, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("is_source_only")
-    )
+    isSourceOnly: FastDecode.optionalNullableOption(Schema.Boolean).pipe(Schema.fromKey("is_source_only"))
   })
 {}
 
@@ -2076,20 +2053,11 @@ export class ChannelChatNotificationV1MessageFragment
     type: Schema.String,
     text: Schema.String,
     /** `None` when null or left out. */
-    cheermote: Schema.optionalWith(ChannelChatNotificationV1MessageFragmentCheermote, {
-      as: "Option",
-      nullable: true
-    }),
+    cheermote: FastDecode.optionalNullableOption(ChannelChatNotificationV1MessageFragmentCheermote),
     /** `None` when null or left out. */
-    emote: Schema.optionalWith(ChannelChatNotificationV1MessageFragmentEmote, {
-      as: "Option",
-      nullable: true
-    }),
+    emote: FastDecode.optionalNullableOption(ChannelChatNotificationV1MessageFragmentEmote),
     /** `None` when null or left out. */
-    mention: Schema.optionalWith(ChannelChatNotificationV1MessageFragmentMention, {
-      as: "Option",
-      nullable: true
-    })
+    mention: FastDecode.optionalNullableOption(ChannelChatNotificationV1MessageFragmentMention)
   })
 {}
 
@@ -2135,36 +2103,26 @@ export class ChannelChatNotificationV1Resub extends Schema.Class<ChannelChatNoti
   cumulativeMonths: wire(Schema.Int, "cumulative_months"),
   durationMonths: wire(Schema.Int, "duration_months"),
   /** `None` when null or left out. */
-  streakMonths: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("streak_months")
-  ),
+  streakMonths: FastDecode.optionalNullableOption(Schema.Int).pipe(Schema.fromKey("streak_months")),
   /** Known values: `1000`, `2000`, `3000`. */
   subTier: wire(Schema.String, "sub_tier"),
   /** `None` when null or left out. */
-  isPrime: Schema.optionalWith(Schema.Boolean, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("is_prime")
-  ),
+  isPrime: FastDecode.optionalNullableOption(Schema.Boolean).pipe(Schema.fromKey("is_prime")),
   isGift: wire(Schema.Boolean, "is_gift"),
   /** `None` when null or left out. */
-  gifterIsAnonymous: Schema.optionalWith(Schema.Boolean, { as: "Option", nullable: true }).pipe(
+  gifterIsAnonymous: FastDecode.optionalNullableOption(Schema.Boolean).pipe(
     Schema.fromKey("gifter_is_anonymous")
   ),
   /** `None` when null or left out. */
-  gifterUserId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("gifter_user_id")
-  ),
+  gifterUserId: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("gifter_user_id")),
   /** `None` when null or left out. */
-  gifterUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("gifter_user_name")
-  ),
+  gifterUserName: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("gifter_user_name")),
   /** `None` when null or left out. */
-  gifterUserLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  gifterUserLogin: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("gifter_user_login")
   ),
   /** `None` when null or left out. */
-  subPlan: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("sub_plan")
-  )
+  subPlan: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("sub_plan"))
 }) {}
 
 /**
@@ -2178,16 +2136,14 @@ export class ChannelChatNotificationV1SubGift extends Schema.Class<ChannelChatNo
 )({
   durationMonths: wire(Schema.Int, "duration_months"),
   /** `None` when null or left out. */
-  cumulativeTotal: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("cumulative_total")
-  ),
+  cumulativeTotal: FastDecode.optionalNullableOption(Schema.Int).pipe(Schema.fromKey("cumulative_total")),
   recipientUserId: wire(Schema.String, "recipient_user_id"),
   recipientUserName: wire(Schema.String, "recipient_user_name"),
   recipientUserLogin: wire(Schema.String, "recipient_user_login"),
   /** Known values: `1000`, `2000`, `3000`. */
   subTier: wire(Schema.String, "sub_tier"),
   /** `None` when null or left out. */
-  communityGiftId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  communityGiftId: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("community_gift_id")
   )
 }) {}
@@ -2207,9 +2163,7 @@ export class ChannelChatNotificationV1CommunitySubGift
     /** Known values: `1000`, `2000`, `3000`. */
     subTier: wire(Schema.String, "sub_tier"),
     /** `None` when null or left out. */
-    cumulativeTotal: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("cumulative_total")
-    )
+    cumulativeTotal: FastDecode.optionalNullableOption(Schema.Int).pipe(Schema.fromKey("cumulative_total"))
   })
 {}
 
@@ -2225,13 +2179,9 @@ export class ChannelChatNotificationV1GiftPaidUpgrade
   )({
     gifterIsAnonymous: wire(Schema.Boolean, "gifter_is_anonymous"),
     /** `None` when null or left out. */
-    gifterUserId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("gifter_user_id")
-    ),
+    gifterUserId: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("gifter_user_id")),
     /** `None` when null or left out. */
-    gifterUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("gifter_user_name")
-    )
+    gifterUserName: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("gifter_user_name"))
   })
 {}
 
@@ -2262,15 +2212,11 @@ export class ChannelChatNotificationV1PayItForward
   )({
     gifterIsAnonymous: wire(Schema.Boolean, "gifter_is_anonymous"),
     /** `None` when null or left out. */
-    gifterUserId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("gifter_user_id")
-    ),
+    gifterUserId: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("gifter_user_id")),
     /** `None` when null or left out. */
-    gifterUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("gifter_user_name")
-    ),
+    gifterUserName: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("gifter_user_name")),
     /** `None` when null or left out. */
-    gifterUserLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    gifterUserLogin: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("gifter_user_login")
     )
   })
@@ -2397,127 +2343,111 @@ export class ChannelChatNotificationV1
     /** Known values: `sub`, `resub`, `sub_gift`, `community_sub_gift`, `gift_paid_upgrade`, `prime_paid_upgrade`, `raid`, `unraid`, `pay_it_forward`, `announcement`, `bits_badge_tier`, `charity_donation`, `shared_chat_sub`, `shared_chat_resub`, `shared_chat_sub_gift`, `shared_chat_community_sub_gift`, `shared_chat_gift_paid_upgrade`, `shared_chat_prime_paid_upgrade`, `shared_chat_raid`, `shared_chat_pay_it_forward`, `shared_chat_announcement`. */
     noticeType: wire(Schema.String, "notice_type"),
     /** `None` when null or left out. */
-    sub: Schema.optionalWith(ChannelChatNotificationV1Sub, { as: "Option", nullable: true }),
+    sub: FastDecode.optionalNullableOption(ChannelChatNotificationV1Sub),
     /** `None` when null or left out. */
-    resub: Schema.optionalWith(ChannelChatNotificationV1Resub, { as: "Option", nullable: true }),
+    resub: FastDecode.optionalNullableOption(ChannelChatNotificationV1Resub),
     /** `None` when null or left out. */
-    subGift: Schema.optionalWith(ChannelChatNotificationV1SubGift, { as: "Option", nullable: true }).pipe(
+    subGift: FastDecode.optionalNullableOption(ChannelChatNotificationV1SubGift).pipe(
       Schema.fromKey("sub_gift")
     ),
     /** `None` when null or left out. */
-    communitySubGift: Schema.optionalWith(ChannelChatNotificationV1CommunitySubGift, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("community_sub_gift")),
+    communitySubGift: FastDecode.optionalNullableOption(ChannelChatNotificationV1CommunitySubGift).pipe(
+      Schema.fromKey("community_sub_gift")
+    ),
     /** `None` when null or left out. */
-    giftPaidUpgrade: Schema.optionalWith(ChannelChatNotificationV1GiftPaidUpgrade, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("gift_paid_upgrade")),
+    giftPaidUpgrade: FastDecode.optionalNullableOption(ChannelChatNotificationV1GiftPaidUpgrade).pipe(
+      Schema.fromKey("gift_paid_upgrade")
+    ),
     /** `None` when null or left out. */
-    primePaidUpgrade: Schema.optionalWith(ChannelChatNotificationV1PrimePaidUpgrade, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("prime_paid_upgrade")),
+    primePaidUpgrade: FastDecode.optionalNullableOption(ChannelChatNotificationV1PrimePaidUpgrade).pipe(
+      Schema.fromKey("prime_paid_upgrade")
+    ),
     /** `None` when null or left out. */
-    payItForward: Schema.optionalWith(ChannelChatNotificationV1PayItForward, { as: "Option", nullable: true })
-      .pipe(Schema.fromKey("pay_it_forward")),
+    payItForward: FastDecode.optionalNullableOption(ChannelChatNotificationV1PayItForward).pipe(
+      Schema.fromKey("pay_it_forward")
+    ),
     /** `None` when null or left out. */
-    raid: Schema.optionalWith(ChannelChatNotificationV1Raid, { as: "Option", nullable: true }),
+    raid: FastDecode.optionalNullableOption(ChannelChatNotificationV1Raid),
     /** `None` when null or left out. */
-    unraid: Schema.optionalWith(ChannelChatNotificationV1Unraid, { as: "Option", nullable: true }),
+    unraid: FastDecode.optionalNullableOption(ChannelChatNotificationV1Unraid),
     /** `None` when null or left out. */
-    announcement: Schema.optionalWith(ChannelChatNotificationV1Announcement, {
-      as: "Option",
-      nullable: true
-    }),
+    announcement: FastDecode.optionalNullableOption(ChannelChatNotificationV1Announcement),
     /** `None` when null or left out. */
-    bitsBadgeTier: Schema.optionalWith(ChannelChatNotificationV1BitsBadgeTier, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("bits_badge_tier")),
+    bitsBadgeTier: FastDecode.optionalNullableOption(ChannelChatNotificationV1BitsBadgeTier).pipe(
+      Schema.fromKey("bits_badge_tier")
+    ),
     /** `None` when null or left out. */
-    charityDonation: Schema.optionalWith(ChannelChatNotificationV1CharityDonation, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("charity_donation")),
+    charityDonation: FastDecode.optionalNullableOption(ChannelChatNotificationV1CharityDonation).pipe(
+      Schema.fromKey("charity_donation")
+    ),
     /** `None` when null or left out. */
-    sourceBroadcasterUserId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    sourceBroadcasterUserId: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("source_broadcaster_user_id")
     ),
     /** `None` when null or left out. */
-    sourceBroadcasterUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    sourceBroadcasterUserName: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("source_broadcaster_user_name")
     ),
     /** `None` when null or left out. */
-    sourceBroadcasterUserLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    sourceBroadcasterUserLogin: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("source_broadcaster_user_login")
     ),
     /** `None` when null or left out. */
-    sourceMessageId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    sourceMessageId: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("source_message_id")
     ),
     /** `None` when null or left out. */
-    sourceBadges: Schema.optionalWith(Schema.Array(ChannelChatNotificationV1SourceBadge), {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("source_badges")),
+    sourceBadges: FastDecode.optionalNullableOption(Schema.Array(ChannelChatNotificationV1SourceBadge)).pipe(
+      Schema.fromKey("source_badges")
+    ),
     /** `None` when null or left out. */
-    sharedChatSub: Schema.optionalWith(ChannelChatNotificationV1Sub, { as: "Option", nullable: true }).pipe(
+    sharedChatSub: FastDecode.optionalNullableOption(ChannelChatNotificationV1Sub).pipe(
       Schema.fromKey("shared_chat_sub")
     ),
     /** `None` when null or left out. */
-    sharedChatResub: Schema.optionalWith(ChannelChatNotificationV1Resub, { as: "Option", nullable: true })
-      .pipe(Schema.fromKey("shared_chat_resub")),
+    sharedChatResub: FastDecode.optionalNullableOption(ChannelChatNotificationV1Resub).pipe(
+      Schema.fromKey("shared_chat_resub")
+    ),
     /** `None` when null or left out. */
-    sharedChatSubGift: Schema.optionalWith(ChannelChatNotificationV1SubGift, { as: "Option", nullable: true })
-      .pipe(Schema.fromKey("shared_chat_sub_gift")),
+    sharedChatSubGift: FastDecode.optionalNullableOption(ChannelChatNotificationV1SubGift).pipe(
+      Schema.fromKey("shared_chat_sub_gift")
+    ),
     /** `None` when null or left out. */
-    sharedChatCommunitySubGift: Schema.optionalWith(ChannelChatNotificationV1CommunitySubGift, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("shared_chat_community_sub_gift")),
+    sharedChatCommunitySubGift: FastDecode.optionalNullableOption(ChannelChatNotificationV1CommunitySubGift)
+      .pipe(Schema.fromKey("shared_chat_community_sub_gift")),
     /** `None` when null or left out. */
-    sharedChatGiftPaidUpgrade: Schema.optionalWith(ChannelChatNotificationV1GiftPaidUpgrade, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("shared_chat_gift_paid_upgrade")),
+    sharedChatGiftPaidUpgrade: FastDecode.optionalNullableOption(ChannelChatNotificationV1GiftPaidUpgrade)
+      .pipe(Schema.fromKey("shared_chat_gift_paid_upgrade")),
     /** `None` when null or left out. */
-    sharedChatPrimePaidUpgrade: Schema.optionalWith(ChannelChatNotificationV1PrimePaidUpgrade, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("shared_chat_prime_paid_upgrade")),
+    sharedChatPrimePaidUpgrade: FastDecode.optionalNullableOption(ChannelChatNotificationV1PrimePaidUpgrade)
+      .pipe(Schema.fromKey("shared_chat_prime_paid_upgrade")),
     /** `None` when null or left out. */
-    sharedChatPayItForward: Schema.optionalWith(ChannelChatNotificationV1PayItForward, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("shared_chat_pay_it_forward")),
+    sharedChatPayItForward: FastDecode.optionalNullableOption(ChannelChatNotificationV1PayItForward).pipe(
+      Schema.fromKey("shared_chat_pay_it_forward")
+    ),
     /** `None` when null or left out. */
-    sharedChatRaid: Schema.optionalWith(ChannelChatNotificationV1Raid, { as: "Option", nullable: true }).pipe(
+    sharedChatRaid: FastDecode.optionalNullableOption(ChannelChatNotificationV1Raid).pipe(
       Schema.fromKey("shared_chat_raid")
     ),
     /** `None` when null or left out. */
-    sharedChatAnnouncement: Schema.optionalWith(ChannelChatNotificationV1Announcement, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("shared_chat_announcement")),
+    sharedChatAnnouncement: FastDecode.optionalNullableOption(ChannelChatNotificationV1Announcement).pipe(
+      Schema.fromKey("shared_chat_announcement")
+    ),
     /** `None` when null or left out. */
-    chatterUserLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    chatterUserLogin: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("chatter_user_login")
     ),
     /** `None` when null or left out. */
-    sharedChatUnraid: Schema.optionalWith(ChannelChatNotificationV1Unraid, { as: "Option", nullable: true })
-      .pipe(Schema.fromKey("shared_chat_unraid")),
+    sharedChatUnraid: FastDecode.optionalNullableOption(ChannelChatNotificationV1Unraid).pipe(
+      Schema.fromKey("shared_chat_unraid")
+    ),
     /** `None` when null or left out. */
-    sharedChatBitsBadgeTier: Schema.optionalWith(ChannelChatNotificationV1BitsBadgeTier, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("shared_chat_bits_badge_tier")),
+    sharedChatBitsBadgeTier: FastDecode.optionalNullableOption(ChannelChatNotificationV1BitsBadgeTier).pipe(
+      Schema.fromKey("shared_chat_bits_badge_tier")
+    ),
     /** `None` when null or left out. */
-    sharedChatCharityDonation: Schema.optionalWith(ChannelChatNotificationV1CharityDonation, {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("shared_chat_charity_donation"))
+    sharedChatCharityDonation: FastDecode.optionalNullableOption(ChannelChatNotificationV1CharityDonation)
+      .pipe(Schema.fromKey("shared_chat_charity_donation"))
   })
 {}
 
@@ -2535,12 +2465,12 @@ export class ChannelChatSettingsUpdateV1
     emoteMode: wire(Schema.Boolean, "emote_mode"),
     followerMode: wire(Schema.Boolean, "follower_mode"),
     /** `None` when null or left out. */
-    followerModeDurationMinutes: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
+    followerModeDurationMinutes: FastDecode.optionalNullableOption(Schema.Int).pipe(
       Schema.fromKey("follower_mode_duration_minutes")
     ),
     slowMode: wire(Schema.Boolean, "slow_mode"),
     /** `None` when null or left out. */
-    slowModeWaitTimeSeconds: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
+    slowModeWaitTimeSeconds: FastDecode.optionalNullableOption(Schema.Int).pipe(
       Schema.fromKey("slow_mode_wait_time_seconds")
     ),
     subscriberMode: wire(Schema.Boolean, "subscriber_mode"),
@@ -2591,17 +2521,11 @@ export class ChannelChatUserMessageHoldV1MessageFragment
   )({
     text: Schema.String,
     /** `None` when null or left out. */
-    emote: Schema.optionalWith(ChannelChatUserMessageHoldV1MessageFragmentEmote, {
-      as: "Option",
-      nullable: true
-    }),
+    emote: FastDecode.optionalNullableOption(ChannelChatUserMessageHoldV1MessageFragmentEmote),
     /** `None` when null or left out. */
-    cheermote: Schema.optionalWith(ChannelChatUserMessageHoldV1MessageFragmentCheermote, {
-      as: "Option",
-      nullable: true
-    }),
+    cheermote: FastDecode.optionalNullableOption(ChannelChatUserMessageHoldV1MessageFragmentCheermote),
     /** `None` when null or left out. */
-    type: Schema.optionalWith(Schema.String, { as: "Option", nullable: true })
+    type: FastDecode.optionalNullableOption(Schema.String)
   })
 {}
 
@@ -2682,17 +2606,11 @@ export class ChannelChatUserMessageUpdateV1MessageFragment
   )({
     text: Schema.String,
     /** `None` when null or left out. */
-    emote: Schema.optionalWith(ChannelChatUserMessageUpdateV1MessageFragmentEmote, {
-      as: "Option",
-      nullable: true
-    }),
+    emote: FastDecode.optionalNullableOption(ChannelChatUserMessageUpdateV1MessageFragmentEmote),
     /** `None` when null or left out. */
-    cheermote: Schema.optionalWith(ChannelChatUserMessageUpdateV1MessageFragmentCheermote, {
-      as: "Option",
-      nullable: true
-    }),
+    cheermote: FastDecode.optionalNullableOption(ChannelChatUserMessageUpdateV1MessageFragmentCheermote),
     /** `None` when null or left out. */
-    type: Schema.optionalWith(Schema.String, { as: "Option", nullable: true })
+    type: FastDecode.optionalNullableOption(Schema.String)
   })
 {}
 
@@ -2865,26 +2783,18 @@ export class ChannelSubscriptionEndV1
 export class ChannelSubscriptionGiftV1
   extends Schema.Class<ChannelSubscriptionGiftV1>("effect-twitcher/eventsub/ChannelSubscriptionGiftV1")({
     /** `None` when null or left out. */
-    userId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("user_id")
-    ),
+    userId: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("user_id")),
     /** `None` when null or left out. */
-    userLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("user_login")
-    ),
+    userLogin: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("user_login")),
     /** `None` when null or left out. */
-    userName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("user_name")
-    ),
+    userName: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("user_name")),
     broadcasterUserId: wire(Schema.String, "broadcaster_user_id"),
     broadcasterUserLogin: wire(Schema.String, "broadcaster_user_login"),
     broadcasterUserName: wire(Schema.String, "broadcaster_user_name"),
     total: Schema.Int,
     tier: Schema.String,
     /** `None` when null or left out. */
-    cumulativeTotal: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("cumulative_total")
-    ),
+    cumulativeTotal: FastDecode.optionalNullableOption(Schema.Int).pipe(Schema.fromKey("cumulative_total")),
     isAnonymous: wire(Schema.Boolean, "is_anonymous")
   })
 {}
@@ -2937,9 +2847,7 @@ export class ChannelSubscriptionMessageV1
       message: ChannelSubscriptionMessageV1Message,
       cumulativeMonths: wire(Schema.Int, "cumulative_months"),
       /** `None` when null or left out. */
-      streakMonths: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
-        Schema.fromKey("streak_months")
-      ),
+      streakMonths: FastDecode.optionalNullableOption(Schema.Int).pipe(Schema.fromKey("streak_months")),
       durationMonths: wire(Schema.Int, "duration_months")
     }
   )
@@ -2954,17 +2862,11 @@ export class ChannelSubscriptionMessageV1
 export class ChannelCheerV1 extends Schema.Class<ChannelCheerV1>("effect-twitcher/eventsub/ChannelCheerV1")({
   isAnonymous: wire(Schema.Boolean, "is_anonymous"),
   /** `None` when null or left out. */
-  userId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("user_id")
-  ),
+  userId: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("user_id")),
   /** `None` when null or left out. */
-  userLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("user_login")
-  ),
+  userLogin: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("user_login")),
   /** `None` when null or left out. */
-  userName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("user_name")
-  ),
+  userName: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("user_name")),
   broadcasterUserId: wire(Schema.String, "broadcaster_user_id"),
   broadcasterUserLogin: wire(Schema.String, "broadcaster_user_login"),
   broadcasterUserName: wire(Schema.String, "broadcaster_user_name"),
@@ -3007,11 +2909,9 @@ export class ChannelBanV1 extends Schema.Class<ChannelBanV1>("effect-twitcher/ev
   reason: Schema.String,
   bannedAt: wire(Schema.Date, "banned_at"),
   /** `None` when null or left out. */
-  endsAt: Schema.optionalWith(Schema.Date, { as: "Option", nullable: true }).pipe(Schema.fromKey("ends_at")),
+  endsAt: FastDecode.optionalNullableOption(Schema.Date).pipe(Schema.fromKey("ends_at")),
   /** `None` when null or left out. */
-  isPermanent: Schema.optionalWith(Schema.Boolean, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("is_permanent")
-  )
+  isPermanent: FastDecode.optionalNullableOption(Schema.Boolean).pipe(Schema.fromKey("is_permanent"))
 }) {}
 
 /**
@@ -3066,36 +2966,32 @@ export class ChannelUnbanRequestResolveV1
       broadcasterUserLogin: wire(Schema.String, "broadcaster_user_login"),
       broadcasterUserName: wire(Schema.String, "broadcaster_user_name"),
       /** `None` when null or left out. */
-      moderatorId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-        Schema.fromKey("moderator_id")
-      ),
+      moderatorId: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("moderator_id")),
       /** `None` when null or left out. */
-      moderatorLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+      moderatorLogin: FastDecode.optionalNullableOption(Schema.String).pipe(
         Schema.fromKey("moderator_login")
       ),
       /** `None` when null or left out. */
-      moderatorName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-        Schema.fromKey("moderator_name")
-      ),
+      moderatorName: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("moderator_name")),
       userId: wire(Schema.String, "user_id"),
       userLogin: wire(Schema.String, "user_login"),
       userName: wire(Schema.String, "user_name"),
       /** `None` when null or left out. */
-      resolutionText: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+      resolutionText: FastDecode.optionalNullableOption(Schema.String).pipe(
         Schema.fromKey("resolution_text")
       ),
       /** Known values: `approved`, `canceled`, `denied`. */
       status: Schema.String,
       /** `None` when null or left out. */
-      moderatorUserId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+      moderatorUserId: FastDecode.optionalNullableOption(Schema.String).pipe(
         Schema.fromKey("moderator_user_id")
       ),
       /** `None` when null or left out. */
-      moderatorUserLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+      moderatorUserLogin: FastDecode.optionalNullableOption(Schema.String).pipe(
         Schema.fromKey("moderator_user_login")
       ),
       /** `None` when null or left out. */
-      moderatorUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+      moderatorUserName: FastDecode.optionalNullableOption(Schema.String).pipe(
         Schema.fromKey("moderator_user_name")
       )
     }
@@ -3194,7 +3090,7 @@ export class ChannelModerateV1Ban
     userLogin: wire(Schema.String, "user_login"),
     userName: wire(Schema.String, "user_name"),
     /** `None` when null or left out. */
-    reason: Schema.optionalWith(Schema.String, { as: "Option", nullable: true })
+    reason: FastDecode.optionalNullableOption(Schema.String)
   })
 {}
 
@@ -3224,7 +3120,7 @@ export class ChannelModerateV1Timeout
     userLogin: wire(Schema.String, "user_login"),
     userName: wire(Schema.String, "user_name"),
     /** `None` when null or left out. */
-    reason: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }),
+    reason: FastDecode.optionalNullableOption(Schema.String),
     expiresAt: wire(Schema.Date, "expires_at")
   })
 {}
@@ -3335,7 +3231,7 @@ export class ChannelModerateV1
     sourceBroadcasterUserId: wire(Schema.String, "source_broadcaster_user_id"),
     sourceBroadcasterUserLogin: wire(Schema.String, "source_broadcaster_user_login"),
     /** `None` when null or left out. */
-    sourceBroadcasterUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    sourceBroadcasterUserName: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("source_broadcaster_user_name")
     ),
     moderatorUserId: wire(Schema.String, "moderator_user_id"),
@@ -3344,56 +3240,57 @@ export class ChannelModerateV1
     /** Known values: `ban`, `timeout`, `unban`, `untimeout`, `clear`, `emoteonly`, `emoteonlyoff`, `followers`, `followersoff`, `uniquechat`, `uniquechatoff`, `slow`, `slowoff`, `subscribers`, `subscribersoff`, `unraid`, `delete`, `unvip`, `vip`, `raid`, `add_blocked_term`, `add_permitted_term`, `remove_blocked_term`, `remove_permitted_term`, `mod`, `unmod`, `approve_unban_request`, `deny_unban_request`, `shared_chat_ban`, `shared_chat_timeout`, `shared_chat_untimeout`, `shared_chat_unban`, `shared_chat_delete`. */
     action: Schema.String,
     /** `None` when null or left out. */
-    followers: Schema.optionalWith(ChannelModerateV1Followers, { as: "Option", nullable: true }),
+    followers: FastDecode.optionalNullableOption(ChannelModerateV1Followers),
     /** `None` when null or left out. */
-    slow: Schema.optionalWith(ChannelModerateV1Slow, { as: "Option", nullable: true }),
+    slow: FastDecode.optionalNullableOption(ChannelModerateV1Slow),
     /** `None` when null or left out. */
-    vip: Schema.optionalWith(ChannelModerateV1Vip, { as: "Option", nullable: true }),
+    vip: FastDecode.optionalNullableOption(ChannelModerateV1Vip),
     /** `None` when null or left out. */
-    unvip: Schema.optionalWith(ChannelModerateV1Unvip, { as: "Option", nullable: true }),
+    unvip: FastDecode.optionalNullableOption(ChannelModerateV1Unvip),
     /** `None` when null or left out. */
-    mod: Schema.optionalWith(ChannelModerateV1Mod, { as: "Option", nullable: true }),
+    mod: FastDecode.optionalNullableOption(ChannelModerateV1Mod),
     /** `None` when null or left out. */
-    unmod: Schema.optionalWith(ChannelModerateV1Unmod, { as: "Option", nullable: true }),
+    unmod: FastDecode.optionalNullableOption(ChannelModerateV1Unmod),
     /** `None` when null or left out. */
-    ban: Schema.optionalWith(ChannelModerateV1Ban, { as: "Option", nullable: true }),
+    ban: FastDecode.optionalNullableOption(ChannelModerateV1Ban),
     /** `None` when null or left out. */
-    unban: Schema.optionalWith(ChannelModerateV1Unban, { as: "Option", nullable: true }),
+    unban: FastDecode.optionalNullableOption(ChannelModerateV1Unban),
     /** `None` when null or left out. */
-    timeout: Schema.optionalWith(ChannelModerateV1Timeout, { as: "Option", nullable: true }),
+    timeout: FastDecode.optionalNullableOption(ChannelModerateV1Timeout),
     /** `None` when null or left out. */
-    untimeout: Schema.optionalWith(ChannelModerateV1Untimeout, { as: "Option", nullable: true }),
+    untimeout: FastDecode.optionalNullableOption(ChannelModerateV1Untimeout),
     /** `None` when null or left out. */
-    raid: Schema.optionalWith(ChannelModerateV1Raid, { as: "Option", nullable: true }),
+    raid: FastDecode.optionalNullableOption(ChannelModerateV1Raid),
     /** `None` when null or left out. */
-    unraid: Schema.optionalWith(ChannelModerateV1Unraid, { as: "Option", nullable: true }),
+    unraid: FastDecode.optionalNullableOption(ChannelModerateV1Unraid),
     /** `None` when null or left out. */
-    delete: Schema.optionalWith(ChannelModerateV1Delete, { as: "Option", nullable: true }),
+    delete: FastDecode.optionalNullableOption(ChannelModerateV1Delete),
     /** `None` when null or left out. */
-    automodTerms: Schema.optionalWith(ChannelModerateV1AutomodTerms, { as: "Option", nullable: true }).pipe(
+    automodTerms: FastDecode.optionalNullableOption(ChannelModerateV1AutomodTerms).pipe(
       Schema.fromKey("automod_terms")
     ),
     /** `None` when null or left out. */
-    unbanRequest: Schema.optionalWith(ChannelModerateV1UnbanRequest, { as: "Option", nullable: true }).pipe(
+    unbanRequest: FastDecode.optionalNullableOption(ChannelModerateV1UnbanRequest).pipe(
       Schema.fromKey("unban_request")
     ),
     /** `None` when null or left out. */
-    sharedChatBan: Schema.optionalWith(ChannelModerateV1Ban, { as: "Option", nullable: true }).pipe(
+    sharedChatBan: FastDecode.optionalNullableOption(ChannelModerateV1Ban).pipe(
       Schema.fromKey("shared_chat_ban")
     ),
     /** `None` when null or left out. */
-    sharedChatUnban: Schema.optionalWith(ChannelModerateV1Unban, { as: "Option", nullable: true }).pipe(
+    sharedChatUnban: FastDecode.optionalNullableOption(ChannelModerateV1Unban).pipe(
       Schema.fromKey("shared_chat_unban")
     ),
     /** `None` when null or left out. */
-    sharedChatTimeout: Schema.optionalWith(ChannelModerateV1Timeout, { as: "Option", nullable: true }).pipe(
+    sharedChatTimeout: FastDecode.optionalNullableOption(ChannelModerateV1Timeout).pipe(
       Schema.fromKey("shared_chat_timeout")
     ),
     /** `None` when null or left out. */
-    sharedChatUntimeout: Schema.optionalWith(ChannelModerateV1Untimeout, { as: "Option", nullable: true })
-      .pipe(Schema.fromKey("shared_chat_untimeout")),
+    sharedChatUntimeout: FastDecode.optionalNullableOption(ChannelModerateV1Untimeout).pipe(
+      Schema.fromKey("shared_chat_untimeout")
+    ),
     /** `None` when null or left out. */
-    sharedChatDelete: Schema.optionalWith(ChannelModerateV1Delete, { as: "Option", nullable: true }).pipe(
+    sharedChatDelete: FastDecode.optionalNullableOption(ChannelModerateV1Delete).pipe(
       Schema.fromKey("shared_chat_delete")
     )
   })
@@ -3491,7 +3388,7 @@ export class ChannelModerateV2Ban
     userLogin: wire(Schema.String, "user_login"),
     userName: wire(Schema.String, "user_name"),
     /** `None` when null or left out. */
-    reason: Schema.optionalWith(Schema.String, { as: "Option", nullable: true })
+    reason: FastDecode.optionalNullableOption(Schema.String)
   })
 {}
 
@@ -3521,7 +3418,7 @@ export class ChannelModerateV2Timeout
     userLogin: wire(Schema.String, "user_login"),
     userName: wire(Schema.String, "user_name"),
     /** `None` when null or left out. */
-    reason: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }),
+    reason: FastDecode.optionalNullableOption(Schema.String),
     expiresAt: wire(Schema.Date, "expires_at")
   })
 {}
@@ -3630,9 +3527,9 @@ export class ChannelModerateV2Warn
     userLogin: wire(Schema.String, "user_login"),
     userName: wire(Schema.String, "user_name"),
     /** `None` when null or left out. */
-    reason: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }),
+    reason: FastDecode.optionalNullableOption(Schema.String),
     /** `None` when null or left out. */
-    chatRulesCited: Schema.optionalWith(Schema.Array(Schema.String), { as: "Option", nullable: true }).pipe(
+    chatRulesCited: FastDecode.optionalNullableOption(Schema.Array(Schema.String)).pipe(
       Schema.fromKey("chat_rules_cited")
     )
   })
@@ -3652,7 +3549,7 @@ export class ChannelModerateV2
     sourceBroadcasterUserId: wire(Schema.String, "source_broadcaster_user_id"),
     sourceBroadcasterUserLogin: wire(Schema.String, "source_broadcaster_user_login"),
     /** `None` when null or left out. */
-    sourceBroadcasterUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+    sourceBroadcasterUserName: FastDecode.optionalNullableOption(Schema.String).pipe(
       Schema.fromKey("source_broadcaster_user_name")
     ),
     moderatorUserId: wire(Schema.String, "moderator_user_id"),
@@ -3661,58 +3558,59 @@ export class ChannelModerateV2
     /** Known values: `ban`, `timeout`, `unban`, `untimeout`, `clear`, `emoteonly`, `emoteonlyoff`, `followers`, `followersoff`, `uniquechat`, `uniquechatoff`, `slow`, `slowoff`, `subscribers`, `subscribersoff`, `unraid`, `delete`, `unvip`, `vip`, `raid`, `add_blocked_term`, `add_permitted_term`, `remove_blocked_term`, `remove_permitted_term`, `mod`, `unmod`, `approve_unban_request`, `deny_unban_request`, `warn`, `shared_chat_ban`, `shared_chat_timeout`, `shared_chat_unban`, `shared_chat_untimeout`, `shared_chat_delete`. */
     action: Schema.String,
     /** `None` when null or left out. */
-    followers: Schema.optionalWith(ChannelModerateV2Followers, { as: "Option", nullable: true }),
+    followers: FastDecode.optionalNullableOption(ChannelModerateV2Followers),
     /** `None` when null or left out. */
-    slow: Schema.optionalWith(ChannelModerateV2Slow, { as: "Option", nullable: true }),
+    slow: FastDecode.optionalNullableOption(ChannelModerateV2Slow),
     /** `None` when null or left out. */
-    vip: Schema.optionalWith(ChannelModerateV2Vip, { as: "Option", nullable: true }),
+    vip: FastDecode.optionalNullableOption(ChannelModerateV2Vip),
     /** `None` when null or left out. */
-    unvip: Schema.optionalWith(ChannelModerateV2Unvip, { as: "Option", nullable: true }),
+    unvip: FastDecode.optionalNullableOption(ChannelModerateV2Unvip),
     /** `None` when null or left out. */
-    mod: Schema.optionalWith(ChannelModerateV2Mod, { as: "Option", nullable: true }),
+    mod: FastDecode.optionalNullableOption(ChannelModerateV2Mod),
     /** `None` when null or left out. */
-    unmod: Schema.optionalWith(ChannelModerateV2Unmod, { as: "Option", nullable: true }),
+    unmod: FastDecode.optionalNullableOption(ChannelModerateV2Unmod),
     /** `None` when null or left out. */
-    ban: Schema.optionalWith(ChannelModerateV2Ban, { as: "Option", nullable: true }),
+    ban: FastDecode.optionalNullableOption(ChannelModerateV2Ban),
     /** `None` when null or left out. */
-    unban: Schema.optionalWith(ChannelModerateV2Unban, { as: "Option", nullable: true }),
+    unban: FastDecode.optionalNullableOption(ChannelModerateV2Unban),
     /** `None` when null or left out. */
-    timeout: Schema.optionalWith(ChannelModerateV2Timeout, { as: "Option", nullable: true }),
+    timeout: FastDecode.optionalNullableOption(ChannelModerateV2Timeout),
     /** `None` when null or left out. */
-    untimeout: Schema.optionalWith(ChannelModerateV2Untimeout, { as: "Option", nullable: true }),
+    untimeout: FastDecode.optionalNullableOption(ChannelModerateV2Untimeout),
     /** `None` when null or left out. */
-    raid: Schema.optionalWith(ChannelModerateV2Raid, { as: "Option", nullable: true }),
+    raid: FastDecode.optionalNullableOption(ChannelModerateV2Raid),
     /** `None` when null or left out. */
-    unraid: Schema.optionalWith(ChannelModerateV2Unraid, { as: "Option", nullable: true }),
+    unraid: FastDecode.optionalNullableOption(ChannelModerateV2Unraid),
     /** `None` when null or left out. */
-    delete: Schema.optionalWith(ChannelModerateV2Delete, { as: "Option", nullable: true }),
+    delete: FastDecode.optionalNullableOption(ChannelModerateV2Delete),
     /** `None` when null or left out. */
-    automodTerms: Schema.optionalWith(ChannelModerateV2AutomodTerms, { as: "Option", nullable: true }).pipe(
+    automodTerms: FastDecode.optionalNullableOption(ChannelModerateV2AutomodTerms).pipe(
       Schema.fromKey("automod_terms")
     ),
     /** `None` when null or left out. */
-    unbanRequest: Schema.optionalWith(ChannelModerateV2UnbanRequest, { as: "Option", nullable: true }).pipe(
+    unbanRequest: FastDecode.optionalNullableOption(ChannelModerateV2UnbanRequest).pipe(
       Schema.fromKey("unban_request")
     ),
     /** `None` when null or left out. */
-    warn: Schema.optionalWith(ChannelModerateV2Warn, { as: "Option", nullable: true }),
+    warn: FastDecode.optionalNullableOption(ChannelModerateV2Warn),
     /** `None` when null or left out. */
-    sharedChatBan: Schema.optionalWith(ChannelModerateV2Ban, { as: "Option", nullable: true }).pipe(
+    sharedChatBan: FastDecode.optionalNullableOption(ChannelModerateV2Ban).pipe(
       Schema.fromKey("shared_chat_ban")
     ),
     /** `None` when null or left out. */
-    sharedChatUnban: Schema.optionalWith(ChannelModerateV2Unban, { as: "Option", nullable: true }).pipe(
+    sharedChatUnban: FastDecode.optionalNullableOption(ChannelModerateV2Unban).pipe(
       Schema.fromKey("shared_chat_unban")
     ),
     /** `None` when null or left out. */
-    sharedChatTimeout: Schema.optionalWith(ChannelModerateV2Timeout, { as: "Option", nullable: true }).pipe(
+    sharedChatTimeout: FastDecode.optionalNullableOption(ChannelModerateV2Timeout).pipe(
       Schema.fromKey("shared_chat_timeout")
     ),
     /** `None` when null or left out. */
-    sharedChatUntimeout: Schema.optionalWith(ChannelModerateV2Untimeout, { as: "Option", nullable: true })
-      .pipe(Schema.fromKey("shared_chat_untimeout")),
+    sharedChatUntimeout: FastDecode.optionalNullableOption(ChannelModerateV2Untimeout).pipe(
+      Schema.fromKey("shared_chat_untimeout")
+    ),
     /** `None` when null or left out. */
-    sharedChatDelete: Schema.optionalWith(ChannelModerateV2Delete, { as: "Option", nullable: true }).pipe(
+    sharedChatDelete: FastDecode.optionalNullableOption(ChannelModerateV2Delete).pipe(
       Schema.fromKey("shared_chat_delete")
     )
   })
@@ -3767,15 +3665,15 @@ export class ChannelGuestStarSessionBeginBeta extends Schema.Class<ChannelGuestS
   sessionId: wire(Schema.String, "session_id"),
   startedAt: wire(Schema.Date, "started_at"),
   /** `None` when null or left out. */
-  moderatorUserId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  moderatorUserId: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("moderator_user_id")
   ),
   /** `None` when null or left out. */
-  moderatorUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  moderatorUserName: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("moderator_user_name")
   ),
   /** `None` when null or left out. */
-  moderatorUserLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  moderatorUserLogin: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("moderator_user_login")
   )
 }) {}
@@ -3799,15 +3697,15 @@ export class ChannelGuestStarSessionEndBeta extends Schema.Class<ChannelGuestSta
   hostUserName: wire(Schema.String, "host_user_name"),
   hostUserLogin: wire(Schema.String, "host_user_login"),
   /** `None` when null or left out. */
-  moderatorUserId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  moderatorUserId: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("moderator_user_id")
   ),
   /** `None` when null or left out. */
-  moderatorUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  moderatorUserName: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("moderator_user_name")
   ),
   /** `None` when null or left out. */
-  moderatorUserLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  moderatorUserLogin: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("moderator_user_login")
   )
 }) {}
@@ -3826,50 +3724,40 @@ export class ChannelGuestStarGuestUpdateBeta extends Schema.Class<ChannelGuestSt
   broadcasterUserLogin: wire(Schema.String, "broadcaster_user_login"),
   sessionId: wire(Schema.String, "session_id"),
   /** `None` when null or left out. */
-  moderatorUserId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  moderatorUserId: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("moderator_user_id")
   ),
   /** `None` when null or left out. */
-  moderatorUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  moderatorUserName: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("moderator_user_name")
   ),
   /** `None` when null or left out. */
-  moderatorUserLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
+  moderatorUserLogin: FastDecode.optionalNullableOption(Schema.String).pipe(
     Schema.fromKey("moderator_user_login")
   ),
   /** `None` when null or left out. */
-  guestUserId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("guest_user_id")
-  ),
+  guestUserId: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("guest_user_id")),
   /** `None` when null or left out. */
-  guestUserName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("guest_user_name")
-  ),
+  guestUserName: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("guest_user_name")),
   /** `None` when null or left out. */
-  guestUserLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("guest_user_login")
-  ),
+  guestUserLogin: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("guest_user_login")),
   /** `None` when null or left out. */
-  slotId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("slot_id")
-  ),
+  slotId: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("slot_id")),
   /** Known values: `invited`, `accepted`, `ready`, `backstage`, `live`, `removed`. `None` when null or left out. */
-  state: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }),
+  state: FastDecode.optionalNullableOption(Schema.String),
   hostUserId: wire(Schema.String, "host_user_id"),
   hostUserName: wire(Schema.String, "host_user_name"),
   hostUserLogin: wire(Schema.String, "host_user_login"),
   /** `None` when null or left out. */
-  hostVideoEnabled: Schema.optionalWith(Schema.Boolean, { as: "Option", nullable: true }).pipe(
+  hostVideoEnabled: FastDecode.optionalNullableOption(Schema.Boolean).pipe(
     Schema.fromKey("host_video_enabled")
   ),
   /** `None` when null or left out. */
-  hostAudioEnabled: Schema.optionalWith(Schema.Boolean, { as: "Option", nullable: true }).pipe(
+  hostAudioEnabled: FastDecode.optionalNullableOption(Schema.Boolean).pipe(
     Schema.fromKey("host_audio_enabled")
   ),
   /** `None` when null or left out. */
-  hostVolume: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("host_volume")
-  )
+  hostVolume: FastDecode.optionalNullableOption(Schema.Int).pipe(Schema.fromKey("host_volume"))
 }) {}
 
 /**
@@ -3920,9 +3808,8 @@ export class ChannelChannelPointsAutomaticRewardRedemptionAddV1Reward
     type: Schema.String,
     cost: Schema.Int,
     /** `None` when null or left out. */
-    unlockedEmote: Schema.optionalWith(
-      ChannelChannelPointsAutomaticRewardRedemptionAddV1RewardUnlockedEmote,
-      { as: "Option", nullable: true }
+    unlockedEmote: FastDecode.optionalNullableOption(
+      ChannelChannelPointsAutomaticRewardRedemptionAddV1RewardUnlockedEmote
     ).pipe(Schema.fromKey("unlocked_emote"))
   })
 {}
@@ -3978,9 +3865,7 @@ export class ChannelChannelPointsAutomaticRewardRedemptionAddV1
     reward: ChannelChannelPointsAutomaticRewardRedemptionAddV1Reward,
     message: ChannelChannelPointsAutomaticRewardRedemptionAddV1Message,
     /** `None` when null or left out. */
-    userInput: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("user_input")
-    ),
+    userInput: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("user_input")),
     redeemedAt: wire(Schema.Date, "redeemed_at")
   })
 {}
@@ -4014,10 +3899,7 @@ export class ChannelChannelPointsAutomaticRewardRedemptionAddV2Reward
     type: Schema.String,
     channelPoints: wire(Schema.Int, "channel_points"),
     /** `None` when null or left out. */
-    emote: Schema.optionalWith(ChannelChannelPointsAutomaticRewardRedemptionAddV2RewardEmote, {
-      as: "Option",
-      nullable: true
-    })
+    emote: FastDecode.optionalNullableOption(ChannelChannelPointsAutomaticRewardRedemptionAddV2RewardEmote)
   })
 {}
 
@@ -4049,10 +3931,9 @@ export class ChannelChannelPointsAutomaticRewardRedemptionAddV2MessageFragment
     /** Known values: `text`, `emote`. */
     type: Schema.String,
     /** `None` when null or left out. */
-    emote: Schema.optionalWith(ChannelChannelPointsAutomaticRewardRedemptionAddV2MessageFragmentEmote, {
-      as: "Option",
-      nullable: true
-    })
+    emote: FastDecode.optionalNullableOption(
+      ChannelChannelPointsAutomaticRewardRedemptionAddV2MessageFragmentEmote
+    )
   })
 {}
 
@@ -4090,10 +3971,7 @@ export class ChannelChannelPointsAutomaticRewardRedemptionAddV2
     id: Schema.String,
     reward: ChannelChannelPointsAutomaticRewardRedemptionAddV2Reward,
     /** `None` when null or left out. */
-    message: Schema.optionalWith(ChannelChannelPointsAutomaticRewardRedemptionAddV2Message, {
-      as: "Option",
-      nullable: true
-    }),
+    message: FastDecode.optionalNullableOption(ChannelChannelPointsAutomaticRewardRedemptionAddV2Message),
     redeemedAt: wire(Schema.Date, "redeemed_at")
   })
 {}
@@ -4204,15 +4082,15 @@ export class ChannelChannelPointsCustomRewardAddV1
     ),
     backgroundColor: wire(Schema.String, "background_color"),
     /** `None` when null or left out. */
-    image: Schema.optionalWith(ChannelChannelPointsCustomRewardAddV1Image, { as: "Option", nullable: true }),
+    image: FastDecode.optionalNullableOption(ChannelChannelPointsCustomRewardAddV1Image),
     defaultImage: wire(ChannelChannelPointsCustomRewardAddV1DefaultImage, "default_image"),
     globalCooldown: wire(ChannelChannelPointsCustomRewardAddV1GlobalCooldown, "global_cooldown"),
     /** `None` when null or left out. */
-    cooldownExpiresAt: Schema.optionalWith(Schema.Date, { as: "Option", nullable: true }).pipe(
+    cooldownExpiresAt: FastDecode.optionalNullableOption(Schema.Date).pipe(
       Schema.fromKey("cooldown_expires_at")
     ),
     /** `None` when null or left out. */
-    redemptionsRedeemedCurrentStream: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
+    redemptionsRedeemedCurrentStream: FastDecode.optionalNullableOption(Schema.Int).pipe(
       Schema.fromKey("redemptions_redeemed_current_stream")
     )
   })
@@ -4324,18 +4202,15 @@ export class ChannelChannelPointsCustomRewardUpdateV1
     ),
     backgroundColor: wire(Schema.String, "background_color"),
     /** `None` when null or left out. */
-    image: Schema.optionalWith(ChannelChannelPointsCustomRewardUpdateV1Image, {
-      as: "Option",
-      nullable: true
-    }),
+    image: FastDecode.optionalNullableOption(ChannelChannelPointsCustomRewardUpdateV1Image),
     defaultImage: wire(ChannelChannelPointsCustomRewardUpdateV1DefaultImage, "default_image"),
     globalCooldown: wire(ChannelChannelPointsCustomRewardUpdateV1GlobalCooldown, "global_cooldown"),
     /** `None` when null or left out. */
-    cooldownExpiresAt: Schema.optionalWith(Schema.Date, { as: "Option", nullable: true }).pipe(
+    cooldownExpiresAt: FastDecode.optionalNullableOption(Schema.Date).pipe(
       Schema.fromKey("cooldown_expires_at")
     ),
     /** `None` when null or left out. */
-    redemptionsRedeemedCurrentStream: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
+    redemptionsRedeemedCurrentStream: FastDecode.optionalNullableOption(Schema.Int).pipe(
       Schema.fromKey("redemptions_redeemed_current_stream")
     )
   })
@@ -4447,18 +4322,15 @@ export class ChannelChannelPointsCustomRewardRemoveV1
     ),
     backgroundColor: wire(Schema.String, "background_color"),
     /** `None` when null or left out. */
-    image: Schema.optionalWith(ChannelChannelPointsCustomRewardRemoveV1Image, {
-      as: "Option",
-      nullable: true
-    }),
+    image: FastDecode.optionalNullableOption(ChannelChannelPointsCustomRewardRemoveV1Image),
     defaultImage: wire(ChannelChannelPointsCustomRewardRemoveV1DefaultImage, "default_image"),
     globalCooldown: wire(ChannelChannelPointsCustomRewardRemoveV1GlobalCooldown, "global_cooldown"),
     /** `None` when null or left out. */
-    cooldownExpiresAt: Schema.optionalWith(Schema.Date, { as: "Option", nullable: true }).pipe(
+    cooldownExpiresAt: FastDecode.optionalNullableOption(Schema.Date).pipe(
       Schema.fromKey("cooldown_expires_at")
     ),
     /** `None` when null or left out. */
-    redemptionsRedeemedCurrentStream: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
+    redemptionsRedeemedCurrentStream: FastDecode.optionalNullableOption(Schema.Int).pipe(
       Schema.fromKey("redemptions_redeemed_current_stream")
     )
   })
@@ -4759,7 +4631,7 @@ export class ChannelPredictionBeginV1OutcomeTopPredictor
     userLogin: wire(Schema.String, "user_login"),
     userName: wire(Schema.String, "user_name"),
     /** `None` when null or left out. */
-    channelPointsWon: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
+    channelPointsWon: FastDecode.optionalNullableOption(Schema.Int).pipe(
       Schema.fromKey("channel_points_won")
     ),
     channelPointsUsed: wire(Schema.Int, "channel_points_used")
@@ -4817,7 +4689,7 @@ export class ChannelPredictionProgressV1OutcomeTopPredictor
     userLogin: wire(Schema.String, "user_login"),
     userName: wire(Schema.String, "user_name"),
     /** `None` when null or left out. */
-    channelPointsWon: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
+    channelPointsWon: FastDecode.optionalNullableOption(Schema.Int).pipe(
       Schema.fromKey("channel_points_won")
     ),
     channelPointsUsed: wire(Schema.Int, "channel_points_used")
@@ -4875,7 +4747,7 @@ export class ChannelPredictionLockV1OutcomeTopPredictor
     userLogin: wire(Schema.String, "user_login"),
     userName: wire(Schema.String, "user_name"),
     /** `None` when null or left out. */
-    channelPointsWon: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
+    channelPointsWon: FastDecode.optionalNullableOption(Schema.Int).pipe(
       Schema.fromKey("channel_points_won")
     ),
     channelPointsUsed: wire(Schema.Int, "channel_points_used")
@@ -4933,7 +4805,7 @@ export class ChannelPredictionEndV1OutcomeTopPredictor
     userLogin: wire(Schema.String, "user_login"),
     userName: wire(Schema.String, "user_name"),
     /** `None` when null or left out. */
-    channelPointsWon: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
+    channelPointsWon: FastDecode.optionalNullableOption(Schema.Int).pipe(
       Schema.fromKey("channel_points_won")
     ),
     channelPointsUsed: wire(Schema.Int, "channel_points_used")
@@ -5025,15 +4897,9 @@ export class ChannelSuspiciousUserMessageV1MessageFragment
     type: Schema.String,
     text: Schema.String,
     /** `None` when null or left out. */
-    cheermote: Schema.optionalWith(ChannelSuspiciousUserMessageV1MessageFragmentCheermote, {
-      as: "Option",
-      nullable: true
-    }),
+    cheermote: FastDecode.optionalNullableOption(ChannelSuspiciousUserMessageV1MessageFragmentCheermote),
     /** `None` when null or left out. */
-    emote: Schema.optionalWith(ChannelSuspiciousUserMessageV1MessageFragmentEmote, {
-      as: "Option",
-      nullable: true
-    })
+    emote: FastDecode.optionalNullableOption(ChannelSuspiciousUserMessageV1MessageFragmentEmote)
   })
 {}
 
@@ -5167,9 +5033,9 @@ export class ChannelWarningSendV1
     userLogin: wire(Schema.String, "user_login"),
     userName: wire(Schema.String, "user_name"),
     /** `None` when null or left out. */
-    reason: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }),
+    reason: FastDecode.optionalNullableOption(Schema.String),
     /** `None` when null or left out. */
-    chatRulesCited: Schema.optionalWith(Schema.Array(Schema.String), { as: "Option", nullable: true }).pipe(
+    chatRulesCited: FastDecode.optionalNullableOption(Schema.Array(Schema.String)).pipe(
       Schema.fromKey("chat_rules_cited")
     )
   })
@@ -5388,19 +5254,13 @@ export class ConduitShardDisabledV1Transport extends Schema.Class<ConduitShardDi
   /** Known values: `websocket`, `webhook`. */
   method: Schema.String,
   /** `None` when null or left out. */
-  callback: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }),
+  callback: FastDecode.optionalNullableOption(Schema.String),
   /** `None` when null or left out. */
-  sessionId: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("session_id")
-  ),
+  sessionId: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("session_id")),
   /** `None` when null or left out. */
-  connectedAt: Schema.optionalWith(Schema.Date, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("connected_at")
-  ),
+  connectedAt: FastDecode.optionalNullableOption(Schema.Date).pipe(Schema.fromKey("connected_at")),
   /** `None` when null or left out. */
-  disconnectedAt: Schema.optionalWith(Schema.Date, { as: "Option", nullable: true }).pipe(
-    Schema.fromKey("disconnected_at")
-  )
+  disconnectedAt: FastDecode.optionalNullableOption(Schema.Date).pipe(Schema.fromKey("disconnected_at"))
 }) {}
 
 /**
@@ -5613,9 +5473,8 @@ export class ChannelHypeTrainBeginV2
     allTimeHighLevel: wire(Schema.Int, "all_time_high_level"),
     allTimeHighTotal: wire(Schema.Int, "all_time_high_total"),
     /** `None` when null or left out. */
-    sharedTrainParticipants: Schema.optionalWith(
-      Schema.Array(ChannelHypeTrainBeginV2SharedTrainParticipant),
-      { as: "Option", nullable: true }
+    sharedTrainParticipants: FastDecode.optionalNullableOption(
+      Schema.Array(ChannelHypeTrainBeginV2SharedTrainParticipant)
     ).pipe(Schema.fromKey("shared_train_participants")),
     startedAt: wire(Schema.Date, "started_at"),
     expiresAt: wire(Schema.Date, "expires_at"),
@@ -5678,9 +5537,8 @@ export class ChannelHypeTrainProgressV2
     topContributions: wire(Schema.Array(ChannelHypeTrainProgressV2TopContribution), "top_contributions"),
     level: Schema.Int,
     /** `None` when null or left out. */
-    sharedTrainParticipants: Schema.optionalWith(
-      Schema.Array(ChannelHypeTrainProgressV2SharedTrainParticipant),
-      { as: "Option", nullable: true }
+    sharedTrainParticipants: FastDecode.optionalNullableOption(
+      Schema.Array(ChannelHypeTrainProgressV2SharedTrainParticipant)
     ).pipe(Schema.fromKey("shared_train_participants")),
     startedAt: wire(Schema.Date, "started_at"),
     expiresAt: wire(Schema.Date, "expires_at"),
@@ -5739,10 +5597,9 @@ export class ChannelHypeTrainEndV2
     topContributions: wire(Schema.Array(ChannelHypeTrainEndV2TopContribution), "top_contributions"),
     level: Schema.Int,
     /** `None` when null or left out. */
-    sharedTrainParticipants: Schema.optionalWith(Schema.Array(ChannelHypeTrainEndV2SharedTrainParticipant), {
-      as: "Option",
-      nullable: true
-    }).pipe(Schema.fromKey("shared_train_participants")),
+    sharedTrainParticipants: FastDecode.optionalNullableOption(
+      Schema.Array(ChannelHypeTrainEndV2SharedTrainParticipant)
+    ).pipe(Schema.fromKey("shared_train_participants")),
     startedAt: wire(Schema.Date, "started_at"),
     cooldownEndsAt: wire(Schema.Date, "cooldown_ends_at"),
     endedAt: wire(Schema.Date, "ended_at"),
@@ -5887,13 +5744,9 @@ export class UserAuthorizationRevokeV1
     clientId: wire(Schema.String, "client_id"),
     userId: wire(Schema.String, "user_id"),
     /** `None` when null or left out. */
-    userLogin: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("user_login")
-    ),
+    userLogin: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("user_login")),
     /** `None` when null or left out. */
-    userName: Schema.optionalWith(Schema.String, { as: "Option", nullable: true }).pipe(
-      Schema.fromKey("user_name")
-    )
+    userName: FastDecode.optionalNullableOption(Schema.String).pipe(Schema.fromKey("user_name"))
   })
 {}
 

@@ -8,9 +8,10 @@
  *
  * Anything it does not expect (a string with escapes where it reads one, an escaped key, nesting
  * past 64 levels, another message type) gives `undefined`: the caller then parses the frame in
- * full, and so is a frame with a tab, newline or carriage return anywhere. It checks the structure
- * and escapes as JSON does; other raw control characters inside a string pass where JSON.parse
- * would refuse the frame.
+ * full, and so is a frame with a raw control character (U+0000 to U+001F, tab, newline and carriage
+ * return too) in the part it walked. It checks the structure, escapes and characters as JSON
+ * does: what JSON.parse refuses is parsed in full and refused there, and an event left as text is
+ * checked when it is parsed.
  */
 
 /** Where a notification's parts are in its frame. */
@@ -159,6 +160,8 @@ interface State {
   value: string | undefined
   /** The first backslash at or after where the scan is (`Infinity`: none; -1: not looked for yet). */
   backslash: number
+  /** Where the event left as text starts (the frame's length when the whole frame was walked). */
+  walked: number
 }
 
 const TOP = 0
@@ -248,6 +251,7 @@ const payloadMember = (st: State, k: number, e: number, v: number): number => {
     const inner = wsBack(s, last - 1)
     if (s.charCodeAt(last) === 125 && s.charCodeAt(inner) === 125 && inner > v) {
       st.event = s.slice(v, inner)
+      st.walked = v
       return STOP
     }
   }
@@ -279,11 +283,17 @@ const object = (st: State, i: number, kind: number): number => {
   }
 }
 
+/**
+ * Any control character: JSON refuses them raw inside a string, and the walk refuses all but
+ * whitespace outside one; a frame with one in the part walked (pretty printed: Twitch sends none)
+ * is parsed in full. One regular expression over that part once, rather than a loop over each
+ * string's characters: about three times faster.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const control = /[\u0000-\u001f]/
+
 /** Reads a notification frame's envelope; `undefined` when the frame is to be parsed in full. */
 export const scanNotification = (s: string): ScannedNotification | undefined => {
-  // JSON refuses these inside strings; rather than look at every character, such a frame (pretty
-  // printed: Twitch sends none) is parsed in full.
-  if (s.includes("\n") || s.includes("\t") || s.includes("\r")) return undefined
   const st: State = {
     s,
     messageType: undefined,
@@ -300,7 +310,8 @@ export const scanNotification = (s: string): ScannedNotification | undefined => 
     batched: false,
     seenMetadata: false,
     value: undefined,
-    backslash: -1
+    backslash: -1,
+    walked: s.length
   }
   const top = object(st, 0, TOP)
   if (top === -1 || (top >= 0 && ws(s, top) !== s.length)) return undefined
@@ -309,6 +320,7 @@ export const scanNotification = (s: string): ScannedNotification | undefined => 
     return undefined
   }
   if (subscriptionId === undefined || subscription === undefined || event === undefined) return undefined
+  if (control.test(st.walked === s.length ? s : s.slice(0, st.walked))) return undefined
   return {
     messageId,
     timestamp,

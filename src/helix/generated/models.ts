@@ -160,11 +160,11 @@ export class GetBitsLeaderboardResponse
  */
 export class CheermoteImageFormat
   extends Schema.Class<CheermoteImageFormat>("effect-twitcher/helix/CheermoteImageFormat")({
-    "1": Schema.optionalWith(Schema.String, { as: "Option" }),
-    "2": Schema.optionalWith(Schema.String, { as: "Option" }),
-    "3": Schema.optionalWith(Schema.String, { as: "Option" }),
-    "4": Schema.optionalWith(Schema.String, { as: "Option" }),
-    "1.5": Schema.optionalWith(Schema.String, { as: "Option" })
+    "1": FastDecode.optionalOption(Schema.String),
+    "2": FastDecode.optionalOption(Schema.String),
+    "3": FastDecode.optionalOption(Schema.String),
+    "4": FastDecode.optionalOption(Schema.String),
+    "1.5": FastDecode.optionalOption(Schema.String)
   })
 {}
 
@@ -176,8 +176,8 @@ export class CheermoteImageFormat
  */
 export class CheermoteImageTheme
   extends Schema.Class<CheermoteImageTheme>("effect-twitcher/helix/CheermoteImageTheme")({
-    animated: Schema.optionalWith(CheermoteImageFormat, { as: "Option" }),
-    static: Schema.optionalWith(CheermoteImageFormat, { as: "Option" })
+    animated: FastDecode.optionalOption(CheermoteImageFormat),
+    static: FastDecode.optionalOption(CheermoteImageFormat)
   })
 {}
 
@@ -188,8 +188,8 @@ export class CheermoteImageTheme
  * @category models
  */
 export class CheermoteImages extends Schema.Class<CheermoteImages>("effect-twitcher/helix/CheermoteImages")({
-  light: Schema.optionalWith(CheermoteImageTheme, { as: "Option" }),
-  dark: Schema.optionalWith(CheermoteImageTheme, { as: "Option" })
+  light: FastDecode.optionalOption(CheermoteImageTheme),
+  dark: FastDecode.optionalOption(CheermoteImageTheme)
 }) {}
 
 /**
@@ -719,11 +719,11 @@ export class ChatSettings extends Schema.Class<ChatSettings>("effect-twitcher/he
   followerMode: wire(Schema.Boolean, "follower_mode"),
   /** `None` when Twitch sends `null`. */
   followerModeDuration: wire(Schema.OptionFromNullOr(Schema.Int), "follower_mode_duration"),
-  moderatorId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("moderator_id")),
-  nonModeratorChatDelay: Schema.optionalWith(Schema.Boolean, { as: "Option" }).pipe(
+  moderatorId: FastDecode.optionalOption(Schema.String).pipe(Schema.fromKey("moderator_id")),
+  nonModeratorChatDelay: FastDecode.optionalOption(Schema.Boolean).pipe(
     Schema.fromKey("non_moderator_chat_delay")
   ),
-  nonModeratorChatDelayDuration: Schema.optionalWith(Schema.Int, { as: "Option", nullable: true }).pipe(
+  nonModeratorChatDelayDuration: FastDecode.optionalNullableOption(Schema.Int).pipe(
     Schema.fromKey("non_moderator_chat_delay_duration")
   ),
   slowMode: wire(Schema.Boolean, "slow_mode"),
@@ -746,7 +746,7 @@ export class ChatSettingsUpdated
     followerMode: wire(Schema.Boolean, "follower_mode"),
     /** `None` when Twitch sends `null`. */
     followerModeDuration: wire(Schema.OptionFromNullOr(Schema.Int), "follower_mode_duration"),
-    moderatorId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("moderator_id")),
+    moderatorId: FastDecode.optionalOption(Schema.String).pipe(Schema.fromKey("moderator_id")),
     nonModeratorChatDelay: wire(Schema.Boolean, "non_moderator_chat_delay"),
     /** `None` when Twitch sends `null`. */
     nonModeratorChatDelayDuration: wire(
@@ -829,9 +829,7 @@ export class SendChatMessageData
   extends Schema.Class<SendChatMessageData>("effect-twitcher/helix/SendChatMessageData")({
     messageId: wire(Schema.String, "message_id"),
     isSent: wire(Schema.Boolean, "is_sent"),
-    dropReason: Schema.optionalWith(SendChatMessageDataDropReason, { as: "Option" }).pipe(
-      Schema.fromKey("drop_reason")
-    )
+    dropReason: FastDecode.optionalOption(SendChatMessageDataDropReason).pipe(Schema.fromKey("drop_reason"))
   })
 {}
 
@@ -959,10 +957,10 @@ export class UpdateConduitsData
 export class ConduitShardsDataTransport
   extends Schema.Class<ConduitShardsDataTransport>("effect-twitcher/helix/ConduitShardsDataTransport")({
     method: Schema.String,
-    callback: Schema.optionalWith(Schema.String, { as: "Option" }),
-    sessionId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("session_id")),
-    connectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("connected_at")),
-    disconnectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("disconnected_at"))
+    callback: FastDecode.optionalOption(Schema.String),
+    sessionId: FastDecode.optionalOption(Schema.String).pipe(Schema.fromKey("session_id")),
+    connectedAt: FastDecode.optionalOption(Schema.Date).pipe(Schema.fromKey("connected_at")),
+    disconnectedAt: FastDecode.optionalOption(Schema.Date).pipe(Schema.fromKey("disconnected_at"))
   })
 {}
 
@@ -991,10 +989,10 @@ export class UpdateConduitShardsResponseDataTransport
     "effect-twitcher/helix/UpdateConduitShardsResponseDataTransport"
   )({
     method: Schema.String,
-    callback: Schema.optionalWith(Schema.String, { as: "Option" }),
-    sessionId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("session_id")),
-    connectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("connected_at")),
-    disconnectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("disconnected_at"))
+    callback: FastDecode.optionalOption(Schema.String),
+    sessionId: FastDecode.optionalOption(Schema.String).pipe(Schema.fromKey("session_id")),
+    connectedAt: FastDecode.optionalOption(Schema.Date).pipe(Schema.fromKey("connected_at")),
+    disconnectedAt: FastDecode.optionalOption(Schema.Date).pipe(Schema.fromKey("disconnected_at"))
   })
 {}
 
@@ -1093,9 +1091,7 @@ export class DropsEntitlementUpdated
 export class ExtensionConfigurationSegment
   extends Schema.Class<ExtensionConfigurationSegment>("effect-twitcher/helix/ExtensionConfigurationSegment")({
     segment: Schema.String,
-    broadcasterId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(
-      Schema.fromKey("broadcaster_id")
-    ),
+    broadcasterId: FastDecode.optionalOption(Schema.String).pipe(Schema.fromKey("broadcaster_id")),
     content: Schema.String,
     version: Schema.String
   })
@@ -1127,7 +1123,7 @@ export class GetExtensionLiveChannelsResponse extends Schema.Class<GetExtensionL
   "effect-twitcher/helix/GetExtensionLiveChannelsResponse"
 )({
   data: Schema.Array(ExtensionLiveChannel),
-  pagination: Schema.optionalWith(Schema.String, { as: "Option" })
+  pagination: FastDecode.optionalOption(Schema.String)
 }) {}
 
 /**
@@ -1163,9 +1159,9 @@ export class ExtensionSecret extends Schema.Class<ExtensionSecret>("effect-twitc
  */
 export class ExtensionIconUrls
   extends Schema.Class<ExtensionIconUrls>("effect-twitcher/helix/ExtensionIconUrls")({
-    "100x100": Schema.optionalWith(Schema.String, { as: "Option" }),
-    "24x24": Schema.optionalWith(Schema.String, { as: "Option" }),
-    "300x200": Schema.optionalWith(Schema.String, { as: "Option" })
+    "100x100": FastDecode.optionalOption(Schema.String),
+    "24x24": FastDecode.optionalOption(Schema.String),
+    "300x200": FastDecode.optionalOption(Schema.String)
   })
 {}
 
@@ -1324,13 +1320,11 @@ export class ExtensionBitsProduct
 export class EventSubSubscriptionTransport
   extends Schema.Class<EventSubSubscriptionTransport>("effect-twitcher/helix/EventSubSubscriptionTransport")({
     method: Schema.String,
-    callback: Schema.optionalWith(Schema.String, { as: "Option" }),
-    sessionId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("session_id")),
-    connectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(Schema.fromKey("connected_at")),
-    disconnectedAt: Schema.optionalWith(Schema.Date, { as: "Option" }).pipe(
-      Schema.fromKey("disconnected_at")
-    ),
-    conduitId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("conduit_id"))
+    callback: FastDecode.optionalOption(Schema.String),
+    sessionId: FastDecode.optionalOption(Schema.String).pipe(Schema.fromKey("session_id")),
+    connectedAt: FastDecode.optionalOption(Schema.Date).pipe(Schema.fromKey("connected_at")),
+    disconnectedAt: FastDecode.optionalOption(Schema.Date).pipe(Schema.fromKey("disconnected_at")),
+    conduitId: FastDecode.optionalOption(Schema.String).pipe(Schema.fromKey("conduit_id"))
   })
 {}
 
@@ -1575,10 +1569,10 @@ export class HypeTrainStatusDataSharedAllTimeHigh extends Schema.Class<HypeTrain
 export class HypeTrainStatusData
   extends Schema.Class<HypeTrainStatusData>("effect-twitcher/helix/HypeTrainStatusData")({
     current: HypeTrainStatusDataCurrent,
-    allTimeHigh: Schema.optionalWith(HypeTrainStatusDataAllTimeHigh, { as: "Option" }).pipe(
+    allTimeHigh: FastDecode.optionalOption(HypeTrainStatusDataAllTimeHigh).pipe(
       Schema.fromKey("all_time_high")
     ),
-    sharedAllTimeHigh: Schema.optionalWith(HypeTrainStatusDataSharedAllTimeHigh, { as: "Option" }).pipe(
+    sharedAllTimeHigh: FastDecode.optionalOption(HypeTrainStatusDataSharedAllTimeHigh).pipe(
       Schema.fromKey("shared_all_time_high")
     )
   })
@@ -2184,9 +2178,9 @@ export class UserSubscription
     broadcasterId: wire(Schema.String, "broadcaster_id"),
     broadcasterLogin: wire(Schema.String, "broadcaster_login"),
     broadcasterName: wire(Schema.String, "broadcaster_name"),
-    gifterId: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("gifter_id")),
-    gifterLogin: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("gifter_login")),
-    gifterName: Schema.optionalWith(Schema.String, { as: "Option" }).pipe(Schema.fromKey("gifter_name")),
+    gifterId: FastDecode.optionalOption(Schema.String).pipe(Schema.fromKey("gifter_id")),
+    gifterLogin: FastDecode.optionalOption(Schema.String).pipe(Schema.fromKey("gifter_login")),
+    gifterName: FastDecode.optionalOption(Schema.String).pipe(Schema.fromKey("gifter_name")),
     isGift: wire(Schema.Boolean, "is_gift"),
     tier: Schema.String
   })
@@ -2310,9 +2304,9 @@ export class UserExtension extends Schema.Class<UserExtension>("effect-twitcher/
 export class UserExtensionPanel
   extends Schema.Class<UserExtensionPanel>("effect-twitcher/helix/UserExtensionPanel")({
     active: Schema.Boolean,
-    id: Schema.optionalWith(Schema.String, { as: "Option" }),
-    version: Schema.optionalWith(Schema.String, { as: "Option" }),
-    name: Schema.optionalWith(Schema.String, { as: "Option" })
+    id: FastDecode.optionalOption(Schema.String),
+    version: FastDecode.optionalOption(Schema.String),
+    name: FastDecode.optionalOption(Schema.String)
   })
 {}
 
@@ -2325,9 +2319,9 @@ export class UserExtensionPanel
 export class UserExtensionOverlay
   extends Schema.Class<UserExtensionOverlay>("effect-twitcher/helix/UserExtensionOverlay")({
     active: Schema.Boolean,
-    id: Schema.optionalWith(Schema.String, { as: "Option" }),
-    version: Schema.optionalWith(Schema.String, { as: "Option" }),
-    name: Schema.optionalWith(Schema.String, { as: "Option" })
+    id: FastDecode.optionalOption(Schema.String),
+    version: FastDecode.optionalOption(Schema.String),
+    name: FastDecode.optionalOption(Schema.String)
   })
 {}
 
@@ -2340,11 +2334,11 @@ export class UserExtensionOverlay
 export class UserExtensionComponent
   extends Schema.Class<UserExtensionComponent>("effect-twitcher/helix/UserExtensionComponent")({
     active: Schema.Boolean,
-    id: Schema.optionalWith(Schema.String, { as: "Option" }),
-    version: Schema.optionalWith(Schema.String, { as: "Option" }),
-    name: Schema.optionalWith(Schema.String, { as: "Option" }),
-    x: Schema.optionalWith(Schema.Int, { as: "Option" }),
-    y: Schema.optionalWith(Schema.Int, { as: "Option" })
+    id: FastDecode.optionalOption(Schema.String),
+    version: FastDecode.optionalOption(Schema.String),
+    name: FastDecode.optionalOption(Schema.String),
+    x: FastDecode.optionalOption(Schema.Int),
+    y: FastDecode.optionalOption(Schema.Int)
   })
 {}
 
@@ -2356,15 +2350,9 @@ export class UserExtensionComponent
  */
 export class UserActiveExtensionsData
   extends Schema.Class<UserActiveExtensionsData>("effect-twitcher/helix/UserActiveExtensionsData")({
-    panel: Schema.optionalWith(Schema.Record({ key: Schema.String, value: UserExtensionPanel }), {
-      as: "Option"
-    }),
-    overlay: Schema.optionalWith(Schema.Record({ key: Schema.String, value: UserExtensionOverlay }), {
-      as: "Option"
-    }),
-    component: Schema.optionalWith(Schema.Record({ key: Schema.String, value: UserExtensionComponent }), {
-      as: "Option"
-    })
+    panel: FastDecode.optionalOption(Schema.Record({ key: Schema.String, value: UserExtensionPanel })),
+    overlay: FastDecode.optionalOption(Schema.Record({ key: Schema.String, value: UserExtensionOverlay })),
+    component: FastDecode.optionalOption(Schema.Record({ key: Schema.String, value: UserExtensionComponent }))
   })
 {}
 
