@@ -37,6 +37,21 @@ describe("parseTwitchLine", () => {
     }
   })
 
+  it("reads escaped typed values as the tag map reads them (IRCv3 drops a backslash without a meaning)", () => {
+    const line =
+      "@mod=\\1;subscriber=1\\;turbo=\\s;bits=\\1\\0;tmi-sent-ts=150\\7;first-msg=\\0;returning-chatter=\\ " +
+      ":ronni!ronni@ronni.tmi.twitch.tv PRIVMSG #ronni :hi"
+    const m = as(line, "Privmsg")
+    expect([m.tags.get("mod"), m.tags.get("subscriber"), m.tags.get("turbo")]).toEqual(["1", "1", " "])
+    expect([m.mod, m.subscriber, m.turbo]).toEqual([true, true, false])
+    expect(m.bits).toEqual(Option.some(10))
+    expect(m.sentAt).toEqual(Option.some(new Date(1507)))
+    expect(m.firstMessage).toEqual(Option.some(false))
+    // A lone trailing backslash is dropped: the value is empty, so the flag is unknown.
+    expect(m.tags.get("returning-chatter")).toBe("")
+    expect(m.returningChatter).toEqual(Option.none())
+  })
+
   it("decodes Twitch's PRIVMSG example", () => {
     const m = as(example("Privmsg", "Kappa Keepo Kappa"), "Privmsg")
     expect(m.channel).toBe("ronni")

@@ -326,12 +326,6 @@ export const tagValue = (line: string, tagsEnd: number, key: string, needle: str
   return line.slice(start, end)
 }
 
-/** Whether the tag value is exactly `1`. */
-export const tagIsOne = (line: string, tagsEnd: number, key: string, needle: string): boolean => {
-  const start = findTag(line, tagsEnd, key, needle)
-  return start >= 0 && T.end === start + 1 && line.charCodeAt(start) === 49
-}
-
 /**
  * The tags of a message as a `ReadonlyMap` over the raw line: `get`/`has` look the one key up
  * without decoding the others (nothing is kept); iterating or `size` decodes them all, each time.

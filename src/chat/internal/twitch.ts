@@ -206,11 +206,19 @@ abstract class TwitchBase extends LazyIrcMessage {
     if (start < 0) return undefined
     const end = T.end
     if (start === end) return ""
+    return this.escaped(start, end) ?? this.raw.slice(start, end)
+  }
+  /**
+   * The value `raw[start, end)` unescaped when it holds an escape, else undefined (it reads as it
+   * is). Typed reads go through it so that `mod=\1` reads as the tag map does (`1`: IRCv3 drops
+   * a backslash before a character without an escape meaning).
+   */
+  escaped(start: number, end: number): string | undefined {
     const raw = this.raw
     for (let i = start; i < end; i++) {
       if (raw.charCodeAt(i) === 92) return unescapeRange(raw, start, end, i)
     }
-    return raw.slice(start, end)
+    return undefined
   }
   str(key: Key): string {
     return this.s(key) ?? ""
@@ -220,26 +228,39 @@ abstract class TwitchBase extends LazyIrcMessage {
   }
   bool(key: Key): boolean {
     const start = this.find(key)
-    return start >= 0 && T.end === start + 1 && this.raw.charCodeAt(start) === 49
+    if (start < 0) return false
+    const end = T.end
+    // One character: "1" or not, unless it is a lone backslash (which reads as "").
+    if (end === start + 1) return this.raw.charCodeAt(start) === 49
+    return this.escaped(start, end) === "1"
   }
   has(key: Key): boolean {
     return this.find(key) >= 0
   }
   optBool(key: Key): Option.Option<boolean> {
     const start = this.find(key)
-    if (start < 0 || start === T.end) return Option.none()
-    return Option.some(T.end === start + 1 && this.raw.charCodeAt(start) === 49)
+    const end = T.end
+    if (start < 0 || start === end) return Option.none()
+    if (end === start + 1 && this.raw.charCodeAt(start) !== 92) {
+      return Option.some(this.raw.charCodeAt(start) === 49)
+    }
+    const value = this.escaped(start, end)
+    return value === "" ? Option.none() : Option.some(value === "1")
+  }
+  /** The tag's value as an integer (NaN when absent or not one). */
+  num(key: Key): number {
+    const start = this.find(key)
+    if (start < 0) return NaN
+    const end = T.end
+    const value = this.escaped(start, end)
+    return value === undefined ? readInt(this.raw, start, end) : readInt(value, 0, value.length)
   }
   int(key: Key): Option.Option<number> {
-    const start = this.find(key)
-    if (start < 0) return Option.none()
-    const n = readInt(this.raw, start, T.end)
+    const n = this.num(key)
     return Number.isNaN(n) ? Option.none() : Option.some(n)
   }
   date(key: Key): Option.Option<Date> {
-    const start = this.find(key)
-    if (start < 0) return Option.none()
-    const n = readInt(this.raw, start, T.end)
+    const n = this.num(key)
     return Number.isNaN(n) ? Option.none() : Option.some(new Date(n))
   }
   /** The first parameter without a leading `#`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
+import * as Option from "effect/Option"
 import { readFileSync } from "node:fs"
 import { decodeEmotes } from "../../../src/chat/internal/emotes.js"
 import { channelOf } from "../../../src/chat/internal/engine/text.js"
@@ -137,7 +138,15 @@ describe("lazily decoded fields", () => {
           expect(m.userId).toBe(eager.get("user-id") ?? "")
           expect(m.roomId).toBe(eager.get("room-id") ?? "")
           expect(m.mod).toBe(eager.get("mod") === "1")
+          expect(m.subscriber).toBe(eager.get("subscriber") === "1")
+          expect(m.turbo).toBe(eager.get("turbo") === "1")
           expect(m.vip).toBe(eager.has("vip"))
+        }
+        if (m._tag === "Privmsg") {
+          const first = eager.get("first-msg")
+          expect(m.firstMessage).toEqual(
+            first === undefined || first === "" ? Option.none() : Option.some(first === "1")
+          )
         }
         if (m._tag === "UserNotice") {
           const params = [...eager].filter(([k]) => k.startsWith("msg-param-"))
