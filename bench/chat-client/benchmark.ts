@@ -105,7 +105,7 @@ const runIrc = async (options: RunOptions, workerPath: string): Promise<void> =>
     )
     for (let pass = 1; pass <= passes; pass++) {
       for (const { kind } of runnable) {
-        const port = kind.endsWith("-ws") ? server.wsPort : server.tcpPort
+        const port = kind.includes("-ws") ? server.wsPort : server.tcpPort
         const outcome = yield* Effect.promise(() => runCase(workerPath, kind, port, channel, blast))
         logPass(pass, kind, outcome, 12)
         if (outcome.result !== undefined) {
