@@ -21,7 +21,6 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
 
 const program = Effect.gen(function*() {
   const streams = yield* Streams.Streams
@@ -31,8 +30,9 @@ const program = Effect.gen(function*() {
   // One line, like pytwitcherapi's IRCClient(session, channel): a scoped client joined to it.
   const chat = yield* ChatClient.make({ channels: [channel] })
   yield* Console.log(`joined #${channel} as ${chat.login}; Ctrl-C to stop`)
+  // ChatClient.forEachMessage: Stream.runForEach without its heap growth on a busy channel
   yield* chat.channel(channel).pipe(
-    Stream.runForEach((m) => {
+    ChatClient.forEachMessage((m) => {
       if (m._tag !== "Privmsg") return Effect.void
       const color = Option.getOrElse(m.color, () => "(none)")
       const emotes = m.emotes.map((e) => `${e.name}#${e.id}`).join(",")

@@ -6,9 +6,9 @@
  *
  * Clients, all logged in anonymously (justinfan) and joined the same way:
  * - ours (`ChatClient` consuming its `Stream`, default buffer and overflow) over TCP and WebSocket,
- *   drained with `Stream.runForEachChunk`, and over TCP drained with a `Stream.toPull` loop (the
- *   same reads: `runForEachChunk`'s sink makes V8 promote the messages it hands over, see the
- *   README);
+ *   each drained twice over: with our `ChatClient.forEachChunk` (a `Stream.toPull` loop) and with
+ *   Effect's usual `Stream.runForEachChunk`, the same handler and reads (`runForEachChunk`'s sink
+ *   makes V8 promote the messages it hands over, see the README);
  * - tmi.js over WebSocket (the only transport it has);
  * - Twurple's `ChatClient` over WebSocket (its default) and over TCP. Twurple has no port option:
  *   over WebSocket its `ws` is given a socket to the mock's port (`connectionOptions.wsOptions.
@@ -37,13 +37,14 @@ import * as EventSub from "./eventsub.js"
 import { type Kind, SENTINEL, type WorkerResult } from "./shared.js"
 
 const kinds: ReadonlyArray<{ readonly kind: Kind; readonly label: string; readonly ours: boolean }> = [
-  { kind: "ours-tcp", label: "effect-twitcher ChatClient, TCP", ours: true },
-  { kind: "ours-ws", label: "effect-twitcher ChatClient, WebSocket", ours: true },
+  { kind: "ours-tcp-each", label: "effect-twitcher ChatClient, TCP, ChatClient.forEachChunk", ours: true },
   {
-    kind: "ours-tcp-pull",
-    label: "effect-twitcher ChatClient, TCP, consumed with Stream.toPull",
+    kind: "ours-ws-each",
+    label: "effect-twitcher ChatClient, WebSocket, ChatClient.forEachChunk",
     ours: true
   },
+  { kind: "ours-tcp", label: "effect-twitcher ChatClient, TCP, Stream.runForEachChunk", ours: true },
+  { kind: "ours-ws", label: "effect-twitcher ChatClient, WebSocket, Stream.runForEachChunk", ours: true },
   { kind: "tmi.js-ws", label: "tmi.js 1.8, WebSocket", ours: false },
   { kind: "twurple-ws", label: "Twurple 8.2 ChatClient, WebSocket", ours: false },
   { kind: "twurple-tcp", label: "Twurple 8.2 ChatClient, TCP (port 6667)", ours: false }
@@ -104,7 +105,7 @@ const runIrc = async (options: RunOptions, workerPath: string): Promise<void> =>
     )
     for (let pass = 1; pass <= passes; pass++) {
       for (const { kind } of runnable) {
-        const port = kind.endsWith("-ws") ? server.wsPort : server.tcpPort
+        const port = kind.includes("-ws") ? server.wsPort : server.tcpPort
         const outcome = yield* Effect.promise(() => runCase(workerPath, kind, port, channel, blast))
         logPass(pass, kind, outcome, 12)
         if (outcome.result !== undefined) {
@@ -181,10 +182,17 @@ const runIrc = async (options: RunOptions, workerPath: string): Promise<void> =>
         x >= target ? "met" : "MISSED"
       ])
     }
-    compare("WebSocket: ours vs best WebSocket peer", ["ours-ws"], ["tmi.js-ws", "twurple-ws"])
-    compare("TCP: ours vs Twurple over TCP", ["ours-tcp"], ["twurple-tcp"])
-    compare("best transport (runForEachChunk): ours vs best peer", ["ours-tcp", "ours-ws"], peers)
-    compare("TCP, Stream.toPull: ours vs best peer", ["ours-tcp-pull"], peers)
+    compare(
+      "best transport, ChatClient.forEachChunk: ours vs best peer",
+      ["ours-tcp-each", "ours-ws-each"],
+      peers
+    )
+    compare("best transport, Stream.runForEachChunk: ours vs best peer", ["ours-tcp", "ours-ws"], peers)
+    compare("WebSocket, forEachChunk: ours vs best WebSocket peer", ["ours-ws-each"], [
+      "tmi.js-ws",
+      "twurple-ws"
+    ])
+    compare("TCP, forEachChunk: ours vs Twurple over TCP", ["ours-tcp-each"], ["twurple-tcp"])
     // Peak heap growth, smallest over the passes, against the lowest of the peers.
     const heap = (kind: Kind) => {
       const all = results.get(kind) ?? []
@@ -194,7 +202,7 @@ const runIrc = async (options: RunOptions, workerPath: string): Promise<void> =>
       (a, b) => (a === undefined || heap(b)! < heap(a)! ? b : a),
       undefined
     )
-    for (const kind of ["ours-tcp", "ours-ws", "ours-tcp-pull"] as const) {
+    for (const kind of ["ours-tcp-each", "ours-ws-each", "ours-tcp", "ours-ws"] as const) {
       const ours = heap(kind)
       if (ours === undefined || lowestPeer === undefined) continue
       const x = ours / heap(lowestPeer)!

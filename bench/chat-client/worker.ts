@@ -45,14 +45,17 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
     process.send?.({ ready: true })
   }
 
-  if (kind === "ours-tcp" || kind === "ours-ws" || kind === "ours-tcp-pull") {
+  if (
+    kind === "ours-tcp" || kind === "ours-ws" || kind === "ours-tcp-each" ||
+    kind === "ours-ws-each"
+  ) {
     const ChatClient = await import("../../src/chat/ChatClient.js")
     const TwitchConfig = await import("../../src/TwitchConfig.js")
     const handle = handleOurs
     const program = Effect.gen(function*() {
       // the defaults users get: a 4096-message buffer per stream, back-pressure when full
       const chat = yield* ChatClient.make({
-        transport: kind === "ours-ws" ? "websocket" : "tcp",
+        transport: kind.startsWith("ours-ws") ? "websocket" : "tcp",
         host,
         port,
         webSocketUrl: `ws://${host}:${port}`,
@@ -60,11 +63,10 @@ const worker = async (kind: Kind, host: string, port: number, channel: string): 
       })
       yield* chat.join(channel)
       const messages = chat.channel(channel)
-      // the usual consumer (runForEachChunk), or a pull loop (Stream.toPull): the same reads
-      const consumer = yield* (kind === "ours-tcp-pull"
-        ? Effect.scoped(
-          Effect.flatMap(Stream.toPull(messages), (pull) => Effect.forever(Effect.map(pull, handle)))
-        ).pipe(Effect.ignore)
+      // the same handler and reads through our ChatClient.forEachChunk or Effect's usual
+      // consumer, Stream.runForEachChunk
+      const consumer = yield* (kind.endsWith("-each")
+        ? ChatClient.forEachChunk(messages, (chunk) => Effect.sync(() => handle(chunk)))
         : messages.pipe(Stream.runForEachChunk((chunk) => Effect.sync(() => handle(chunk))))).pipe(
           Effect.fork
         )

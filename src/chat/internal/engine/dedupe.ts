@@ -3,8 +3,8 @@
  * overlap (old and new connection both live) every room event comes on both connections:
  *
  * - PRIVMSG and USERNOTICE carry an `id`: the last `size` ids are kept in a ring and a message
- *   whose id is among them is a copy. An id is kept as a 63-bit fingerprint (two 32-bit FNV-style
- *   hashes of its characters, read in place in the line) in typed arrays, not as a string:
+ *   whose id is among them is a copy. An id is kept as a 63-bit fingerprint (two 32-bit hashes of
+ *   its characters, read in place in the line) in typed arrays, not as a string:
  *   nothing is sliced out of the line, nothing is retained or allocated, and a lookup hashes a
  *   few dozen characters once. Two different ids share a fingerprint with a probability of about
  *   2^-63 (then the later one would be taken for a copy).
@@ -63,12 +63,42 @@ const idValue = (line: string): number => {
   return hit < 0 || (tagsEnd >= 0 && hit > tagsEnd) ? -1 : hit + 4
 }
 
-const valueEnd = (line: string, start: number): number => {
-  for (let i = start; i < line.length; i++) {
-    const c = line.charCodeAt(i)
-    if (c === 59 || c === 32) return i // ; or space
+/** The fingerprint {@link hash} computed last (two int32 halves, `a` never 0). */
+const H = { a: 0, b: 0 }
+
+/**
+ * Fingerprints `s[start, end)`, or in a tag value only up to its first `;` or space: two 32-bit
+ * hashes over the characters taken two at a time (one 32-bit word per pair, the length mixed in
+ * at the end, so different texts make different word sequences), kept in {@link H}. One pass over
+ * the characters finds the end of the value and hashes it. Returns false for an empty text.
+ */
+const hash = (s: string, start: number, end: number, tagValue: boolean): boolean => {
+  let a = 0x811c9dc5 | 0
+  let b = 0x9747b28c | 0
+  let i = start
+  for (; i < end; i++) {
+    let c = s.charCodeAt(i)
+    if (tagValue && (c === 59 || c === 32)) break // ; or space
+    if (i + 1 < end) {
+      const d = s.charCodeAt(i + 1)
+      if (!tagValue || (d !== 59 && d !== 32)) {
+        c |= d << 16
+        i++
+      }
+    }
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x5bd1e995)
+    b ^= b >>> 15
   }
-  return line.length
+  const n = i - start
+  if (n === 0) return false
+  // the table's slot comes from the low bits of `a`: mix the high halves of the words into them
+  a ^= n
+  a = Math.imul(a ^ (a >>> 16), 0x85ebca6b)
+  a = Math.imul(a ^ (a >>> 13), 0xc2b2ae35)
+  H.a = (a ^ (a >>> 16)) | 1
+  H.b = b ^ n
+  return true
 }
 
 /**
@@ -124,17 +154,10 @@ export const make = (size: number): Dedupe => {
   let overlap = 0
   let overlaps = 0
   const seen = new Map<string, { conn: number; count: number }>()
-  const remember = (line: string, start: number, end: number): boolean => {
-    if (end <= start) return false
-    let a = 0x811c9dc5 | 0
-    let b = 0x9747b28c | 0
-    for (let i = start; i < end; i++) {
-      const c = line.charCodeAt(i)
-      a = Math.imul(a ^ c, 0x01000193)
-      b = Math.imul(b ^ c, 0x5bd1e995)
-      b ^= b >>> 15
-    }
-    a |= 1
+  /** Whether the fingerprint in {@link H} was seen (and remembers it when not). */
+  const remember = (): boolean => {
+    const a = H.a
+    const b = H.b
     if (index.has(a, b)) return true
     if (filled === capacity) index.delete(ringA[position], ringB[position])
     else filled++
@@ -145,10 +168,10 @@ export const make = (size: number): Dedupe => {
     return false
   }
   return {
-    seenId: (id) => remember(id, 0, id.length),
+    seenId: (id) => hash(id, 0, id.length, false) && remember(),
     seenLine: (line) => {
       const start = idValue(line)
-      return start >= 0 && remember(line, start, valueEnd(line, start))
+      return start >= 0 && hash(line, start, line.length, true) && remember()
     },
     overlapCopy: (conn, m) => {
       if (overlap === 0) return false

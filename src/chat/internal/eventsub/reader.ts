@@ -28,6 +28,7 @@ import type * as EventSub from "../../../eventsub/EventSub.js"
 import type { Delivered } from "../../../eventsub/Notification.js"
 import type * as TM from "../../TwitchMessage.js"
 import { parseTwitchLine } from "../../TwitchMessage.js"
+import * as drain from "../drain.js"
 import type * as Hub from "../engine/hub.js"
 import * as State from "../engine/state.js"
 import type * as Channels from "./channels.js"
@@ -117,8 +118,10 @@ export const read = (
   own: OwnBadges,
   from: Effect.Effect.Success<typeof source>
 ): Effect.Effect<void> =>
-  eventSub.notifications({ bufferSize: state.settings.bufferSize, overflow: "backpressure" }).pipe(
-    Stream.runForEachChunk((chunk) =>
+  // drained with a pull loop: Stream.runForEachChunk would make V8 promote every chunk (drain.ts)
+  drain.forEachChunk(
+    eventSub.notifications({ bufferSize: state.settings.bufferSize, overflow: "backpressure" }),
+    (chunk) =>
       Effect.zipRight(
         from.latch.await,
         Effect.sync(() => {
@@ -126,7 +129,6 @@ export const read = (
           if (batch.length > 0) state.hub.publish(batch, from satisfies Hub.Source)
         })
       )
-    )
   )
 
 /** The WebSocket session the client reads on: its number (1 for the first), while it lives. */

@@ -18,6 +18,7 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { ChatError, NotAuthorized } from "../../../TwitchError.js"
 import type * as ChatClient from "../../ChatClient.js"
+import * as drain from "../../internal/drain.js"
 import type * as Hub from "../../internal/engine/hub.js"
 
 type Failure = ChatError | NotAuthorized
@@ -47,11 +48,11 @@ const pumpMessages = (client: ChatClient.ChatClient.Service, parts: Parts) =>
   Effect.gen(function*() {
     const latch = yield* Effect.makeLatch(true)
     const source: Hub.Source = { pause: () => latch.unsafeClose(), resume: () => latch.unsafeOpen() }
-    yield* client.stream({ overflow: "backpressure" }).pipe(
-      Stream.runForEachChunk((chunk) => {
-        parts.hub.publish(Chunk.toArray(chunk), source)
-        return latch.await
-      }),
+    // drained with a pull loop: Stream.runForEachChunk would make V8 promote every chunk (drain.ts)
+    yield* drain.forEachChunk(client.stream({ overflow: "backpressure" }), (chunk) => {
+      parts.hub.publish(Chunk.toArray(chunk), source)
+      return latch.await
+    }).pipe(
       Effect.catchAll(parts.onFatal),
       Effect.ensuring(Effect.sync(() => parts.hub.release(source)))
     )

@@ -65,4 +65,35 @@ describe("engine/dedupe lines", () => {
     assert.isTrue(d.seenId(`${(199_999).toString(16)}-${(199_999 * 7919) % 100_003}`))
     assert.isFalse(d.seenId(`${(0).toString(16)}-0`))
   })
+
+  it("fingerprints an id the same in a line and alone, and tells apart ids that differ in length or order", () => {
+    const d = Dedupe.make(4096)
+    // every length up to 40 (odd and even: characters are hashed two at a time), ended by ; or space
+    const ids = Array.from(
+      { length: 40 },
+      (_, n) => "7f3e1c0a-9b8d-4e2f-a1b3-c5d7e9f1a3b5-0123".slice(0, n + 1)
+    )
+    for (const [k, id] of ids.entries()) {
+      assert.isFalse(
+        d.seenLine(k % 2 === 0 ? `@id=${id};mod=0 :u PRIVMSG #r :t` : `@mod=0;id=${id} :u PRIVMSG #r :t`)
+      )
+      assert.isTrue(d.seenId(id))
+    }
+    // prefixes with NUL, swapped neighbours, characters beyond Latin-1: all distinct
+    const tricky = [
+      "a",
+      "a\u0000",
+      "a\u0000\u0000",
+      "ab",
+      "ba",
+      "abc",
+      "acb",
+      "\u00e9",
+      "e\u0301",
+      "\ud83d\ude00",
+      "\ude00\ud83d"
+    ]
+    for (const id of tricky) assert.isFalse(d.seenId(id), id)
+    for (const id of tricky) assert.isTrue(d.seenId(id), id)
+  })
 })
