@@ -4,7 +4,11 @@
  * its tags the first time it is read more than a few times. Up to then, and for keys the model does
  * not know, each lookup is one `indexOf` in the line (`findTag`); a user who reads the text and a
  * few fields pays no more than that, a logger who reads every field pays one pass instead of one
- * search per field.
+ * search per field. Once the last messages were each read that many times (a program that reads
+ * every field of every message), the next message gets its index at its first lookup.
+ *
+ * The pass also notes which values hold a backslash (`V.escaped`), so that reading a value needs
+ * no scan of its characters for escapes.
  *
  * One index for the whole process, owned by the message read last (reading is synchronous): a
  * program that reads messages one after another gets each indexed once; one that alternates
@@ -52,6 +56,13 @@ export const key = (name: string): Key => {
 
 /** Lookups of one message before it gets the index. */
 const THRESHOLD = 7
+/** Messages in a row read at least {@link THRESHOLD} times, up to {@link EAGER}. */
+let heavyRun = 0
+/** From this many such messages in a row, a message gets its index at its first lookup. */
+const EAGER = 3
+
+/** What the last lookup knows of the value's escapes: 0 none, 1 it holds a backslash, 2 unknown. */
+export const V = { escaped: 2 }
 
 let owner: object | undefined
 let candidate: object | undefined
@@ -59,6 +70,7 @@ let lookups = 0
 let generation = 0
 let stamps = new Int32Array(0)
 let starts = new Int32Array(0)
+/** The end of each value, negated minus one when the value holds a backslash. */
 let ends = new Int32Array(0)
 
 /** The known key whose name is `line[start, end)` (hashed as `hash`), or -1. */
@@ -75,6 +87,12 @@ const idAt = (line: string, start: number, end: number, hash: number): number =>
   }
 }
 
+/** The first backslash in `line[from, tagsEnd)`, or `tagsEnd`. */
+const backslash = (line: string, from: number, tagsEnd: number): number => {
+  const at = line.indexOf("\\", from)
+  return at < 0 || at > tagsEnd ? tagsEnd : at
+}
+
 /** Indexes the known keys of the tags `line[1, tagsEnd)`: one pass over their characters. */
 const build = (line: string, tagsEnd: number): void => {
   if (stamps.length < names.length) {
@@ -87,6 +105,8 @@ const build = (line: string, tagsEnd: number): void => {
     stamps.fill(0)
     generation = 1
   }
+  // the next backslash at or after `i` (or `tagsEnd`)
+  let bs = backslash(line, 1, tagsEnd)
   let i = 1
   while (i < tagsEnd) {
     let k = i
@@ -105,15 +125,18 @@ const build = (line: string, tagsEnd: number): void => {
       valueEnd = line.indexOf(";", valueStart)
       if (valueEnd < 0 || valueEnd > tagsEnd) valueEnd = tagsEnd
     }
+    // a backslash in the key is kept as written: look for one in the value
+    if (bs < valueStart) bs = backslash(line, valueStart, tagsEnd)
     if (k > i) {
       const id = idAt(line, i, k, hash)
       if (id >= 0 && stamps[id] !== generation) {
         stamps[id] = generation
         starts[id] = valueStart
-        ends[id] = valueEnd
+        ends[id] = bs < valueEnd ? -valueEnd - 1 : valueEnd
       }
     }
     i = valueEnd + 1
+    if (bs < i && bs < tagsEnd) bs = backslash(line, i, tagsEnd)
   }
 }
 
@@ -125,32 +148,57 @@ let lastEnd = 0
 
 /**
  * Finds the tag `key` of the message `self` (whose line is `line`, tags `line[1, tagsEnd)`):
- * the start of its value (the end is in `T.end`), or -1 when absent. See the module doc.
+ * the start of its value (the end is in `T.end`, what is known of its escapes in `V.escaped`),
+ * or -1 when absent. See the module doc.
  */
 export const lookup = (self: object, line: string, tagsEnd: number, key: Key): number => {
   const id = key.id
   if (owner !== self) {
     if (lastSelf === self && lastId === id) {
       T.end = lastEnd
+      V.escaped = 2
       return lastStart
     }
     if (candidate !== self) {
+      // a new message: was the previous one read field after field?
+      heavyRun = lookups >= THRESHOLD ? (heavyRun < EAGER ? heavyRun + 1 : EAGER) : 0
       candidate = self
       lookups = 0
     }
-    if (++lookups < THRESHOLD || tagsEnd === 0) {
+    if ((++lookups < THRESHOLD && heavyRun < EAGER) || tagsEnd === 0) {
       const start = findTag(line, tagsEnd, key.key, key.needle)
       lastSelf = self
       lastId = id
       lastStart = start
       lastEnd = T.end
+      V.escaped = 2
       return start
     }
     build(line, tagsEnd)
     owner = self
     lastSelf = undefined
-  }
+  } else lookups++
   if (stamps[id] !== generation) return -1
-  T.end = ends[id]
+  const end = ends[id]
+  if (end < 0) {
+    T.end = -end - 1
+    V.escaped = 1
+  } else {
+    T.end = end
+    V.escaped = 0
+  }
   return starts[id]
+}
+
+/**
+ * Forgets how the last messages were read (tests: the next message is searched until its 7th
+ * lookup), or, with `eager`, acts as if they were all read field after field (the next message
+ * gets its index at its first lookup).
+ */
+export const resetReads = (eager = false): void => {
+  owner = undefined
+  candidate = undefined
+  lastSelf = undefined
+  lookups = eager ? THRESHOLD : 0
+  heavyRun = eager ? EAGER : 0
 }
