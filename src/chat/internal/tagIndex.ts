@@ -93,7 +93,46 @@ const backslash = (line: string, from: number, tagsEnd: number): number => {
   return at < 0 || at > tagsEnd ? tagsEnd : at
 }
 
-/** Indexes the known keys of the tags `line[1, tagsEnd)`: one pass over their characters. */
+/**
+ * The key seen after each known key (by id + 1; 0 for the first tag) in the lines indexed before,
+ * or -1: Twitch sends a kind's tags in one order, so a key is mostly checked against that guess
+ * (one `startsWith`) instead of being read and hashed to be found in the table.
+ */
+const following = new Int16Array(SLOTS / 2 + 1).fill(-1)
+
+/**
+ * The id of the known key at `line[i, ...)` ending before `=`, `;` or `tagsEnd` when it is the
+ * guess `guess`, else -1; its end is then in `B.keyEnd`.
+ */
+const guessed = (line: string, i: number, tagsEnd: number, guess: number): number => {
+  if (guess < 0) return -1
+  const name = names[guess]
+  const end = i + name.length
+  if (end > tagsEnd || !line.startsWith(name, i)) return -1
+  const c = end < tagsEnd ? line.charCodeAt(end) : 59
+  if (c !== 61 && c !== 59) return -1
+  B.keyEnd = end
+  return guess
+}
+
+/** The key read by {@link keyAt}: where it ends. */
+const B = { keyEnd: 0 }
+
+/** The known key at `line[i, ...)` (its end in `B.keyEnd`), or -1: read, hashed and looked up. */
+const keyAt = (line: string, i: number, tagsEnd: number): number => {
+  let k = i
+  let hash = 0
+  while (k < tagsEnd) {
+    const c = line.charCodeAt(k)
+    if (c === 61 || c === 59) break
+    hash = (Math.imul(hash, 31) + c) | 0
+    k++
+  }
+  B.keyEnd = k
+  return k > i ? idAt(line, i, k, hash) : -1
+}
+
+/** Indexes the known keys of the tags `line[1, tagsEnd)`: one pass over them. */
 const build = (line: string, tagsEnd: number): void => {
   if (stamps.length < names.length) {
     stamps = new Int32Array(names.length)
@@ -107,33 +146,37 @@ const build = (line: string, tagsEnd: number): void => {
   }
   // the next backslash at or after `i` (or `tagsEnd`)
   let bs = backslash(line, 1, tagsEnd)
+  // the last known key, as id + 1 (0 before the first)
+  let previous = 0
   let i = 1
   while (i < tagsEnd) {
-    let k = i
-    let c = 0
-    let hash = 0
-    while (k < tagsEnd) {
-      c = line.charCodeAt(k)
-      if (c === 61 || c === 59) break
-      hash = (Math.imul(hash, 31) + c) | 0
-      k++
+    let id = guessed(line, i, tagsEnd, following[previous])
+    if (id < 0) {
+      id = keyAt(line, i, tagsEnd)
+      if (id >= 0) following[previous] = id
     }
+    const k = B.keyEnd
     let valueStart = k
     let valueEnd = k
-    if (k < tagsEnd && c === 61) {
+    if (k < tagsEnd && line.charCodeAt(k) === 61) {
       valueStart = k + 1
-      valueEnd = line.indexOf(";", valueStart)
-      if (valueEnd < 0 || valueEnd > tagsEnd) valueEnd = tagsEnd
+      // empty and one-character values (flags) without a search
+      if (valueStart >= tagsEnd || line.charCodeAt(valueStart) === 59) valueEnd = valueStart
+      else if (valueStart + 1 >= tagsEnd || line.charCodeAt(valueStart + 1) === 59) valueEnd = valueStart + 1
+      else {
+        valueEnd = line.indexOf(";", valueStart + 2)
+        if (valueEnd < 0 || valueEnd > tagsEnd) valueEnd = tagsEnd
+      }
     }
     // a backslash in the key is kept as written: look for one in the value
     if (bs < valueStart) bs = backslash(line, valueStart, tagsEnd)
-    if (k > i) {
-      const id = idAt(line, i, k, hash)
-      if (id >= 0 && stamps[id] !== generation) {
+    if (id >= 0) {
+      if (stamps[id] !== generation) {
         stamps[id] = generation
         starts[id] = valueStart
         ends[id] = bs < valueEnd ? -valueEnd - 1 : valueEnd
       }
+      previous = id + 1
     }
     i = valueEnd + 1
     if (bs < i && bs < tagsEnd) bs = backslash(line, i, tagsEnd)

@@ -77,6 +77,11 @@ const K = {
   vip: k("vip")
 }
 
+// Tags Twitch sends in PRIVMSGs that the model does not read, known so that the tag index's
+// guesses follow Twitch's order of tags past them.
+k("client-nonce")
+k("flags")
+
 const noBadges: ReadonlyMap<string, string> = new Map()
 
 /** `set/version,set2/version2` → map. */
