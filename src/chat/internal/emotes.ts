@@ -12,11 +12,11 @@ import { unescapeRange } from "./irc.js"
 export const noEmotes: ReadonlyArray<Emote> = Object.freeze([])
 
 // Scratch space reused across calls (decoding is synchronous): ids and ranges as parsed, and the
-// sort keys (`start * n + k`: by start, then in the order written).
+// order of the ranges by start when they are not written in that order.
 const ids: Array<string> = []
 const starts: Array<number> = []
 const ends: Array<number> = []
-let keys = new Float64Array(64)
+let order = new Int32Array(64)
 
 /** The next surrogate pair (a high surrogate followed by a low one) in a string, from `lastIndex`. */
 const pair = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g
@@ -162,31 +162,30 @@ const inOrder = (n: number): boolean => {
   return true
 }
 
-/** Sorts the first `n` scratch ranges by start (stable): the keys of {@link keys}, in order. */
-const sortKeys = (n: number): void => {
-  if (keys.length < n) keys = new Float64Array(n * 2)
-  for (let k = 0; k < n; k++) keys[k] = starts[k] * n + k
-  for (let a = 1; a < n; a++) {
-    const key = keys[a]
+/** Sorts the first `n` scratch ranges by start (stable): their indexes, in order, in {@link order}. */
+const sortOrder = (n: number): void => {
+  if (order.length < n) order = new Int32Array(n * 2)
+  for (let a = 0; a < n; a++) {
+    const start = starts[a]
     let b = a - 1
-    while (b >= 0 && keys[b] > key) {
-      keys[b + 1] = keys[b]
+    while (b >= 0 && starts[order[b]] > start) {
+      order[b + 1] = order[b]
       b--
     }
-    keys[b + 1] = key
+    order[b + 1] = a
   }
 }
 
 /** The emotes of the first `n` scratch ranges, placed in `text[textStart, textEnd)`. */
 const place = (n: number, text: string, textStart: number, textEnd: number): Array<Emote> => {
   const sorted = inOrder(n)
-  if (!sorted) sortKeys(n)
+  if (!sorted) sortOrder(n)
   const out: Array<Emote> = []
   W.cp = 0
   W.u = textStart
   W.next = nextPair(text, textStart, textEnd)
   for (let j = 0; j < n; j++) {
-    const k = sorted ? j : keys[j] % n
+    const k = sorted ? j : order[j]
     const start = starts[k]
     if (start < W.cp) {
       // overlapping ranges: restart the walk

@@ -4,8 +4,8 @@
  * its tags the first time it is read more than a few times. Up to then, and for keys the model does
  * not know, each lookup is one `indexOf` in the line (`findTag`); a user who reads the text and a
  * few fields pays no more than that, a logger who reads every field pays one pass instead of one
- * search per field. Once the last messages were each read that many times (a program that reads
- * every field of every message), the next message gets its index at its first lookup.
+ * search per field. Once most of the last messages were read that many times (a program that reads
+ * every field), the next message gets its index at its first lookup.
  *
  * The pass also notes which values hold a backslash (`V.escaped`), so that reading a value needs
  * no scan of its characters for escapes.
@@ -33,6 +33,9 @@ const MASK = SLOTS - 1
 /** Hash slot → key id + 1 (0: empty); open addressing with linear probing. */
 const table = new Int16Array(SLOTS)
 const names: Array<string> = []
+/** The characters of every name, one after another: a name is `codes[offsets[id], + its length)`. */
+let codes = new Uint16Array(0)
+let offsets = new Int32Array(0)
 
 /** The hash of a key, as `build` computes it while reading the key. */
 const hashOf = (name: string): number => {
@@ -48,6 +51,11 @@ export const key = (name: string): Key => {
   const id = names.length
   if (id * 2 >= SLOTS) throw new Error("tagIndex: too many keys")
   names.push(name)
+  const more = new Uint16Array(codes.length + name.length)
+  more.set(codes)
+  for (let i = 0; i < name.length; i++) more[codes.length + i] = name.charCodeAt(i)
+  offsets = Int32Array.from([...offsets, codes.length])
+  codes = more
   let slot = hashOf(name) & MASK
   while (table[slot] !== 0) slot = (slot + 1) & MASK
   table[slot] = id + 1
@@ -56,10 +64,15 @@ export const key = (name: string): Key => {
 
 /** Lookups of one message before it gets the index. */
 const THRESHOLD = 7
-/** Messages in a row read at least {@link THRESHOLD} times, up to {@link EAGER}. */
+/**
+ * How the last messages were read: up by one for each read at least {@link THRESHOLD} times (to
+ * {@link RUN_MAX}), down by one for each read fewer times (a logger's CLEARCHAT), to 0 once at
+ * {@link EAGER}.
+ */
 let heavyRun = 0
-/** From this many such messages in a row, a message gets its index at its first lookup. */
+/** From this {@link heavyRun} on, a message gets its index at its first lookup. */
 const EAGER = 3
+const RUN_MAX = 8
 
 /** What the last lookup knows of the value's escapes: 0 none, 1 it holds a backslash, 2 unknown. */
 export const V = { escaped: 2 }
@@ -95,8 +108,8 @@ const backslash = (line: string, from: number, tagsEnd: number): number => {
 
 /**
  * The key seen after each known key (by id + 1; 0 for the first tag) in the lines indexed before,
- * or -1: Twitch sends a kind's tags in one order, so a key is mostly checked against that guess
- * (one `startsWith`) instead of being read and hashed to be found in the table.
+ * or -1: Twitch sends a kind's tags in one order, so a key is mostly compared with that guess
+ * instead of being read and hashed to be found in the table (and then compared).
  */
 const following = new Int16Array(SLOTS / 2 + 1).fill(-1)
 
@@ -106,9 +119,11 @@ const following = new Int16Array(SLOTS / 2 + 1).fill(-1)
  */
 const guessed = (line: string, i: number, tagsEnd: number, guess: number): number => {
   if (guess < 0) return -1
-  const name = names[guess]
-  const end = i + name.length
-  if (end > tagsEnd || !line.startsWith(name, i)) return -1
+  const from = offsets[guess]
+  const length = names[guess].length
+  const end = i + length
+  if (end > tagsEnd) return -1
+  for (let j = 0; j < length; j++) if (line.charCodeAt(i + j) !== codes[from + j]) return -1
   const c = end < tagsEnd ? line.charCodeAt(end) : 59
   if (c !== 61 && c !== 59) return -1
   B.keyEnd = end
@@ -204,7 +219,9 @@ export const lookup = (self: object, line: string, tagsEnd: number, key: Key): n
     }
     if (candidate !== self) {
       // a new message: was the previous one read field after field?
-      heavyRun = lookups >= THRESHOLD ? (heavyRun < EAGER ? heavyRun + 1 : EAGER) : 0
+      if (lookups >= THRESHOLD) {
+        if (heavyRun < RUN_MAX) heavyRun++
+      } else if (heavyRun > 0) heavyRun = heavyRun > EAGER ? heavyRun - 1 : 0
       candidate = self
       lookups = 0
     }
@@ -243,5 +260,5 @@ export const resetReads = (eager = false): void => {
   candidate = undefined
   lastSelf = undefined
   lookups = eager ? THRESHOLD : 0
-  heavyRun = eager ? EAGER : 0
+  heavyRun = eager ? RUN_MAX : 0
 }
