@@ -25,7 +25,7 @@ import {
   T,
   unescapeRange
 } from "./irc.js"
-import { type Key, key as k, lookup } from "./tagIndex.js"
+import { type Key, key as k, lookup, V } from "./tagIndex.js"
 
 const K = {
   badgeInfo: k("badge-info"),
@@ -76,6 +76,11 @@ const K = {
   userType: k("user-type"),
   vip: k("vip")
 }
+
+// Tags Twitch sends in PRIVMSGs that the model does not read, known so that the tag index's
+// guesses follow Twitch's order of tags past them.
+k("client-nonce")
+k("flags")
 
 const noBadges: ReadonlyMap<string, string> = new Map()
 
@@ -215,8 +220,12 @@ abstract class TwitchBase extends LazyIrcMessage {
    */
   escaped(start: number, end: number): string | undefined {
     const raw = this.raw
-    for (let i = start; i < end; i++) {
-      if (raw.charCodeAt(i) === 92) return unescapeRange(raw, start, end, i)
+    const escaped = V.escaped
+    if (escaped === 1) return unescapeRange(raw, start, end, raw.indexOf("\\", start))
+    if (escaped === 2) {
+      for (let i = start; i < end; i++) {
+        if (raw.charCodeAt(i) === 92) return unescapeRange(raw, start, end, i)
+      }
     }
     return undefined
   }
@@ -349,22 +358,11 @@ abstract class SenderBase extends TwitchBase {
   abstract emoteRange(): void
   get emotes(): ReadonlyArray<TM.Emote> {
     if (this._m1 !== undefined) return this._m1 as ReadonlyArray<TM.Emote>
-    const raw = this.raw
-    let start = this.find(K.emotes)
+    const start = this.find(K.emotes)
     if (start < 0 || start === T.end) return (this._m1 = noEmotes)
-    let spec = raw
-    let end = T.end
-    for (let i = start; i < end; i++) {
-      if (raw.charCodeAt(i) === 92) {
-        // escaped (no emote spec is): decode the unescaped value
-        spec = unescapeRange(raw, start, end, i)
-        start = 0
-        end = spec.length
-        break
-      }
-    }
+    const end = T.end
     this.emoteRange()
-    return (this._m1 = decodeEmotes(spec, start, end, raw, P.start, P.end))
+    return (this._m1 = decodeEmotes(this.raw, start, end, this.raw, P.start, P.end, true))
   }
   /** Puts the range of the last parameter after `from` (empty when none) in `P`. */
   lastParamRange(from: number): void {

@@ -5,14 +5,18 @@ import * as Option from "effect/Option"
 import { readFileSync } from "node:fs"
 import { decodeEmotes } from "../../../src/chat/internal/emotes.js"
 import { channelOf } from "../../../src/chat/internal/engine/text.js"
+import { unescapeTagValue } from "../../../src/chat/internal/irc.js"
+import { resetReads } from "../../../src/chat/internal/tagIndex.js"
 import { channelIs } from "../../../src/chat/internal/twitch.js"
 import { parseTwitchLine, type TwitchMessage } from "../../../src/chat/TwitchMessage.js"
 
 // The model decodes fields on read: a tag is searched in the line (`findTag`) until a message has
-// been read more than a few times, then found in an index of its tags built in one pass; emotes are
-// placed by jumping from surrogate pair to surrogate pair; `msgParams` picks its tags out of the
-// line. These tests check each against the plain way: the same field read alone, the tags decoded
-// eagerly into a map, and the emote decoder that walks the text one character at a time.
+// been read more than a few times (or at once when the messages before were each read that many
+// times), then found in an index of its tags built in one pass, which also notes which values hold
+// escapes; emotes are read from the tag in one pass and placed by jumping from surrogate pair to
+// surrogate pair; `msgParams` picks its tags out of the line. These tests check each against the
+// plain way: the same field read alone, the tags decoded eagerly into a map, and the emote decoder
+// that splits the tag and walks the text one character at a time.
 
 const examples = readFileSync(new URL("../../fixtures/irc/twitch-examples.tsv", import.meta.url), "utf8")
   .split("\n")
@@ -31,13 +35,21 @@ const fieldsOf = (m: TwitchMessage): Array<string> =>
 
 const field = (m: TwitchMessage, name: string): unknown => (m as unknown as Record<string, unknown>)[name]
 
-/** Reads `name` alone on a fresh message (searched), and after every other field (indexed). */
-const bothWays = (line: string, name: string, others: ReadonlyArray<string>) => {
+/**
+ * Reads `name` alone on a fresh message (searched), after every other field (indexed on the 7th
+ * lookup), and first on a fresh message after messages read field after field (indexed at once).
+ */
+const threeWays = (line: string, name: string, others: ReadonlyArray<string>) => {
+  resetReads()
   const alone = field(parse(line), name)
   const m = parse(line)
   for (const other of others) void field(m, other)
   void field(m, name)
-  return { alone, indexed: field(m, name) }
+  const indexed = field(m, name)
+  resetReads(true)
+  const eager = field(parse(line), name)
+  resetReads()
+  return { alone, indexed, eager }
 }
 
 const keys = [
@@ -108,14 +120,15 @@ const generated = FastCheck.tuple(
 ).map(([tags, rest, text]) => `@${tags.join(";")} ${rest}${text}`)
 
 describe("lazily decoded fields", () => {
-  it("a field read alone (searched) equals the same field read after all others (indexed)", () => {
+  it("a field read alone (searched) equals the same field read after all others or first after heavily read messages (indexed)", () => {
     const check = (line: string) => {
       const result = parseTwitchLine(line)
       if (Either.isLeft(result)) return true
       const names = fieldsOf(result.right)
       for (const name of names) {
-        const { alone, indexed } = bothWays(line, name, names.filter((n) => n !== name))
+        const { alone, eager, indexed } = threeWays(line, name, names.filter((n) => n !== name))
         expect(indexed).toEqual(alone)
+        expect(eager).toEqual(alone)
       }
       return true
     }
@@ -260,6 +273,43 @@ describe("emote placement", () => {
         expect(fast).toEqual(slowEmotes(s, t))
       }),
       { numRuns: 5_000 }
+    )
+  })
+
+  it("malformed and escaped tags read in one pass as split after unescaping", () => {
+    // well-formed tags with a few pieces inserted: separators, letters, wide characters and
+    // escapes (a backslash before a separator reads as the separator: `1\\-2` is `1-2`)
+    const piece = FastCheck.constantFrom(
+      "\\",
+      "\\s",
+      "\\:",
+      "\\\\",
+      ":",
+      ",",
+      "/",
+      "-",
+      "1",
+      "x",
+      "é",
+      "😂",
+      ""
+    )
+    const edit = FastCheck.tuple(FastCheck.nat(80), piece)
+    const raw = FastCheck.tuple(spec, FastCheck.array(edit, { maxLength: 4 })).map(([s, edits]) =>
+      edits.reduce((acc, [at, p]) => {
+        const i = at % (acc.length + 1)
+        return acc.slice(0, i) + p + acc.slice(i)
+      }, s)
+    )
+    FastCheck.assert(
+      FastCheck.property(raw, text, (s, t) => {
+        // the tag and the text inside one line, as the model reads them
+        const line = `@emotes=${s};x=\\s :a PRIVMSG #c :${t}`
+        const textStart = line.length - t.length
+        const fast = decodeEmotes(line, 8, 8 + s.length, line, textStart, line.length, true)
+        expect(fast).toEqual(slowEmotes(unescapeTagValue(s), t))
+      }),
+      { numRuns: 3_000 }
     )
   })
 })
