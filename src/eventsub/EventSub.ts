@@ -178,6 +178,16 @@ export interface Service<D extends Definition.Any> {
     condition: Definition.Condition<S>,
     options?: StreamOptions
   ) => Effect.Effect<Stream.Stream<Definition.Event<S>, SubscribeError>, SubscribeError, Scope.Scope>
+  /**
+   * Keeps a subscription for the life of the scope without a stream of its own: its messages reach
+   * `notifications` only (one buffer per message instead of two for a reader of everything). It
+   * exists on Twitch when this succeeds; the returned effect succeeds when the scope closes and
+   * fails as a stream of `subscribeScoped` would (revoked, refused on a later session).
+   */
+  readonly keepScoped: <const S extends D>(
+    definition: S,
+    condition: Definition.Condition<S>
+  ) => Effect.Effect<Effect.Effect<void, SubscribeError>, SubscribeError, Scope.Scope>
   /** Every notification and revocation of this client's subscriptions, from when the stream starts. */
   readonly notifications: (options?: StreamOptions) => Stream.Stream<Delivered>
   /** Connection and subscription changes, from when the stream starts. */

@@ -79,6 +79,7 @@ export const service = <D extends Definition.Any>(
     subscribeScoped,
     subscribe: (definition, condition, options) =>
       Stream.unwrapScoped(subscribeScoped(definition, condition, options)),
+    keepScoped: registry.keep,
     notifications: registry.notifications,
     events: core.signals.stream,
     session: Effect.sync(session),

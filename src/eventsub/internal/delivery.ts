@@ -83,7 +83,34 @@ export const events = <E>(
     return Chunk.unsafeFromArray(out)
   })
 
-const notificationOf = (pending: Pending, event: unknown): Delivered => {
+/**
+ * Subscriptions decoded by the stream of everything, by id with the text they were decoded from:
+ * every message of a subscription carries the same object, so one decoding serves them all.
+ */
+export type SubscriptionMemo = Map<
+  string,
+  { readonly text: string; readonly subscription: Option.Option<EventSubSubscription> }
+>
+
+/** Ids remembered by a memo before it starts over (a client has a few dozen subscriptions). */
+const memoSize = 64
+
+/** The subscription of a message, decoded, or the decoding of an earlier one with the same text. */
+export const subscriptionIn = (
+  memo: SubscriptionMemo,
+  raw: Extract<Inbound, { _tag: "Notification" }>["subscription"]
+): Option.Option<EventSubSubscription> => {
+  const text = raw.text
+  if (text === undefined) return subscriptionOf(raw)
+  const known = memo.get(raw.id)
+  if (known !== undefined && known.text === text) return known.subscription
+  const subscription = subscriptionOf(raw)
+  if (memo.size >= memoSize) memo.clear()
+  memo.set(raw.id, { text, subscription })
+  return subscription
+}
+
+const notificationOf = (memo: SubscriptionMemo, pending: Pending, event: unknown): Delivered => {
   const { inbound } = pending
   // Built for the stream of everything; the definition was found by this type and version.
   return {
@@ -94,20 +121,23 @@ const notificationOf = (pending: Pending, event: unknown): Delivered => {
     messageId: inbound.messageId,
     timestamp: new Date(inbound.timestamp),
     subscriptionId: inbound.subscription.id,
-    subscription: (pending.subscription ??= subscriptionOf(inbound.subscription))
+    subscription: (pending.subscription ??= subscriptionIn(memo, inbound.subscription))
   } as Notification<Definition.Any> as Delivered
 }
 
 /** The stream of everything: notifications (one per event, decoded as pulled) and revocations. */
 export const everything = (reporting: Reporting, buffered: Stream.Stream<Item>): Stream.Stream<Delivered> =>
-  Stream.mapChunks(buffered, (chunk) => {
-    const out: Array<Delivered> = []
-    for (const item of chunk) {
-      if (item._tag === "Revocation") {
-        out.push(item)
-        continue
+  Stream.suspend(() => {
+    const memo: SubscriptionMemo = new Map()
+    return Stream.mapChunks(buffered, (chunk) => {
+      const out: Array<Delivered> = []
+      for (const item of chunk) {
+        if (item._tag === "Revocation") {
+          out.push(item)
+          continue
+        }
+        for (const event of decode(reporting, item, false)) out.push(notificationOf(memo, item, event))
       }
-      for (const event of decode(reporting, item, false)) out.push(notificationOf(item, event))
-    }
-    return Chunk.unsafeFromArray(out)
+      return Chunk.unsafeFromArray(out)
+    })
   })

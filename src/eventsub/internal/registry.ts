@@ -35,6 +35,8 @@ export interface Entry {
   readonly definition: Definition.Any
   readonly condition: Definition.WireCondition
   readonly outlets: Set<Outlet<Delivery.Pending, SubscribeError>>
+  /** Holders without a stream (`keep`): done when the subscription ends, failed when it fails. */
+  readonly holders: Set<Deferred.Deferred<void, SubscribeError>>
   /** Twitch's id on the current transport; `undefined` while not (yet) created there. */
   twitchId: string | undefined
   creating: boolean
@@ -49,6 +51,11 @@ export interface Registry {
     condition: unknown,
     options: StreamOptions | undefined
   ) => Effect.Effect<Stream.Stream<unknown, SubscribeError>, SubscribeError, Scope.Scope>
+  /** As `subscribe` without a stream: its messages reach the streams of everything only. */
+  readonly keep: (
+    definition: Definition.Any,
+    condition: unknown
+  ) => Effect.Effect<Effect.Effect<void, SubscribeError>, SubscribeError, Scope.Scope>
   readonly notifications: (options: StreamOptions | undefined) => Stream.Stream<Delivered>
   /** Routes a notification or revocation (`now` from the caller's `Clock`). */
   readonly handle: (inbound: Extract<Inbound, { _tag: "Notification" | "Revocation" }>, now: number) => void
@@ -110,12 +117,22 @@ const remove = (state: State, entry: Entry) => {
 const fail = (entry: Entry, error: SubscribeError) => {
   Deferred.unsafeDone(entry.ready, Exit.fail(error))
   for (const outlet of entry.outlets) outlet.mailbox.unsafeDone(Exit.fail(error))
+  for (const holder of entry.holders) Deferred.unsafeDone(holder, Exit.fail(error))
 }
 
-const release = (state: State, entry: Entry, outlet: Outlet<Delivery.Pending, SubscribeError>) =>
+const release = (
+  state: State,
+  entry: Entry,
+  user: Outlet<Delivery.Pending, SubscribeError> | Deferred.Deferred<void, SubscribeError>
+) =>
   Effect.suspend(() => {
-    entry.outlets.delete(outlet)
-    if (entry.outlets.size > 0 || state.entries.get(entry.key) !== entry) return Effect.void
+    if (Deferred.DeferredTypeId in user) {
+      entry.holders.delete(user)
+      Deferred.unsafeDone(user, Exit.void)
+    } else entry.outlets.delete(user)
+    if (entry.outlets.size + entry.holders.size > 0 || state.entries.get(entry.key) !== entry) {
+      return Effect.void
+    }
     remove(state, entry)
     const id = entry.twitchId
     entry.twitchId = undefined
@@ -137,6 +154,7 @@ const entryFor = (state: State, definition: Definition.Any, condition: Definitio
         definition,
         condition,
         outlets: new Set(),
+        holders: new Set(),
         twitchId: undefined,
         creating: false,
         ready
@@ -167,23 +185,55 @@ const reportOf = (state: State): Creator.Report => ({
   }
 })
 
+/** The entry of a definition and condition, created on Twitch if new (`add` registers its user). */
+const wanted = <A>(
+  state: State,
+  report: Creator.Report,
+  definition: Definition.Any,
+  condition: unknown,
+  add: (entry: Entry) => Effect.Effect<A, never, Scope.Scope>
+) =>
+  Effect.gen(function*() {
+    const label = Definition.key(definition.type, definition.version)
+    const wire = yield* Either.mapLeft(
+      Definition.encodeCondition(definition, condition),
+      (error) => new EventSubError({ reason: "InvalidCondition", subscription: label, detail: error.message })
+    )
+    const { entry, fresh } = yield* entryFor(state, definition, wire)
+    const added = yield* add(entry)
+    if (fresh) yield* state.context.creator.wanted(entry, report)
+    yield* Deferred.await(entry.ready)
+    return added
+  })
+
 const subscribe =
   (state: State, report: Creator.Report): Registry["subscribe"] => (definition, condition, options) =>
-    Effect.gen(function*() {
-      const label = Definition.key(definition.type, definition.version)
-      const wire = yield* Either.mapLeft(
-        Definition.encodeCondition(definition, condition),
-        (error) =>
-          new EventSubError({ reason: "InvalidCondition", subscription: label, detail: error.message })
-      )
-      const { entry, fresh } = yield* entryFor(state, definition, wire)
-      const outlet = yield* state.context.hub.outlet<Delivery.Pending, SubscribeError>(options)
-      entry.outlets.add(outlet)
-      yield* Effect.addFinalizer(() => release(state, entry, outlet))
-      if (fresh) yield* state.context.creator.wanted(entry, report)
-      yield* Deferred.await(entry.ready)
-      return Delivery.events(state.context, Mailbox.toStream(outlet.mailbox))
-    })
+    Effect.map(
+      wanted(state, report, definition, condition, (entry) =>
+        Effect.gen(function*() {
+          const outlet = yield* state.context.hub.outlet<Delivery.Pending, SubscribeError>(options)
+          entry.outlets.add(outlet)
+          yield* Effect.addFinalizer(() => release(state, entry, outlet))
+          return outlet
+        })),
+      (outlet) => Delivery.events(state.context, Mailbox.toStream(outlet.mailbox))
+    )
+
+const keep = (state: State, report: Creator.Report): Registry["keep"] => (definition, condition) =>
+  Effect.gen(function*() {
+    const holder = yield* Deferred.make<void, SubscribeError>()
+    yield* wanted(
+      state,
+      report,
+      definition,
+      condition,
+      (entry) =>
+        Effect.sync(() => entry.holders.add(holder)).pipe(
+          Effect.zipRight(Effect.addFinalizer(() => release(state, entry, holder)))
+        )
+    )
+    return Deferred.await(holder)
+  })
 
 const notifications = (state: State): Registry["notifications"] => (options) =>
   Stream.unwrapScoped(
@@ -283,6 +333,7 @@ export const make = (context: Context): Registry => {
   const report = reportOf(state)
   return {
     subscribe: subscribe(state, report),
+    keep: keep(state, report),
     notifications: notifications(state),
     handle: handle(state),
     missing: () => [...state.entries.values()].filter((e) => e.twitchId === undefined && !e.creating),

@@ -82,6 +82,26 @@ describe("ChatClient over EventSub: reconnects and the Chat Bot", () => {
       })
     ))
 
+  it.scopedLive("a revoked chat subscription: JoinFailed with Twitch's status, the channel is left", () =>
+    withMock((mock) =>
+      Effect.gen(function*() {
+        const eventSub = mock.eventSub.control
+        const chat = yield* client(yield* botToken(mock, chatScopes), { channels: [channel] })
+        const [sub] = (yield* eventSub.subscriptions).filter((s) => s.type === "channel.chat.message")
+        assert(sub !== undefined, "no channel.chat.message subscription")
+        expect(yield* chat.joined).toEqual([channel])
+        const failed = yield* Effect.fork(
+          waitEvent(chat, (e) => e._tag === "JoinFailed" && e.channel === channel)
+        )
+        yield* eventSub.revoke(sub.id, "authorization_revoked")
+        const event = yield* Fiber.join(failed)
+        expect(event._tag === "JoinFailed" && event.error.message).toContain("authorization_revoked")
+        yield* Effect.repeat(chat.joined, { until: (joined) => joined.length === 0 }).pipe(
+          Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("still joined") })
+        )
+      })
+    ))
+
   it.scopedLive("Chat Bot: an app token sends with the bot badge where allowed, Helix refuses it elsewhere", () =>
     withMock((mock) =>
       Effect.gen(function*() {

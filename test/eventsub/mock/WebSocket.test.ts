@@ -6,9 +6,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as Types from "../../../src/eventsub/generated/Types.js"
@@ -246,6 +248,37 @@ describe("EventSubWebSocket on the mock", () => {
       yield* control.fire({ type: "channel.follow", event: { user_name: "still here" } })
       expect((yield* take(kept, 1))[0]?.userName).toBe("still here")
       expect((yield* client.stats).revocations).toBe(1)
+    }))
+
+  it.scopedLive("keepScoped: messages reach notifications only, a revocation fails it, closing deletes it", () =>
+    Effect.gen(function*() {
+      const { client, control } = yield* onMock({ client: fast })
+      const all = yield* Effect.fork(Stream.runCollect(Stream.take(client.notifications(), 3)))
+      yield* realSleep(20)
+      const onlineEnded = yield* client.keepScoped(Types.streamOnlineV1, online)
+      const scope = yield* Scope.make()
+      const followEnded = yield* Scope.extend(client.keepScoped(Types.channelFollowV2, follow), scope)
+      const subs = yield* control.subscriptions
+      expect(subs.map((s) => s.type).sort()).toEqual(["channel.follow", "stream.online"])
+      yield* control.fire({ type: "stream.online", event: { id: "a" } })
+      yield* control.fire({ type: "channel.follow", event: { user_name: "f" } })
+      const sub = subs.find((s) => s.type === "stream.online")
+      yield* control.revoke(sub!.id, "authorization_revoked")
+      const result = yield* Effect.either(onlineEnded)
+      expect(Either.isLeft(result) && result.left._tag === "EventSubError" && result.left.reason)
+        .toEqual("Revoked")
+      const delivered = [...(yield* Fiber.join(all))]
+      expect(delivered.map((d) => (d._tag === "Notification" ? d.type : d._tag)))
+        .toEqual(["stream.online", "channel.follow", "Revocation"])
+      yield* Scope.close(scope, Exit.void)
+      yield* Effect.either(followEnded).pipe(Effect.map((r) => expect(Either.isRight(r)).toBe(true)))
+      yield* eventually(
+        Effect.map(
+          control.subscriptions,
+          (all) => all.every((s) => s.type !== "channel.follow" || s.status !== "enabled") || undefined
+        )
+      )
+      expect((yield* client.stats).notifications).toBe(2)
     }))
 
   it.scopedLive("a slow consumer: backpressure keeps every event in order; dropOldest keeps the newest and counts", () =>

@@ -21,7 +21,6 @@ import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import type * as Definition from "../../../eventsub/Definition.js"
 import type * as EventSub from "../../../eventsub/EventSub.js"
@@ -106,13 +105,10 @@ const subscribeAll = (
   const subscribe = (definition: (typeof chatTypes)[number]) =>
     Effect.gen(function*() {
       const condition = { broadcasterUserId: broadcasterId, userId: ctx.userId }
-      // The engine reads the client's stream of everything (one order across types); a
-      // subscription's own stream is drained so that it never holds the socket back.
-      const stream = yield* ctx.eventSub.subscribeScoped(definition, condition, { bufferSize: 16 })
-      yield* Effect.forkIn(
-        Stream.runDrain(stream).pipe(Effect.catchAll((e) => onLost(describe(e)))),
-        scope
-      )
+      // The engine reads the client's stream of everything (one order across types): the
+      // subscription is kept without a stream of its own (no second buffer per message).
+      const ended = yield* ctx.eventSub.keepScoped(definition, condition)
+      yield* Effect.forkIn(Effect.catchAll(ended, (e) => onLost(describe(e))), scope)
     }).pipe(Scope.extend(scope))
   const [settings, ...rest] = chatTypes
   return Effect.gen(function*() {
