@@ -120,16 +120,10 @@ const fail = (entry: Entry, error: SubscribeError) => {
   for (const holder of entry.holders) Deferred.unsafeDone(holder, Exit.fail(error))
 }
 
-const release = (
-  state: State,
-  entry: Entry,
-  user: Outlet<Delivery.Pending, SubscribeError> | Deferred.Deferred<void, SubscribeError>
-) =>
+/** Lets go of one user of the entry (`drop` removes it); the last one deletes the subscription. */
+const release = (state: State, entry: Entry, drop: () => void) =>
   Effect.suspend(() => {
-    if (Deferred.DeferredTypeId in user) {
-      entry.holders.delete(user)
-      Deferred.unsafeDone(user, Exit.void)
-    } else entry.outlets.delete(user)
+    drop()
     if (entry.outlets.size + entry.holders.size > 0 || state.entries.get(entry.key) !== entry) {
       return Effect.void
     }
@@ -213,7 +207,7 @@ const subscribe =
         Effect.gen(function*() {
           const outlet = yield* state.context.hub.outlet<Delivery.Pending, SubscribeError>(options)
           entry.outlets.add(outlet)
-          yield* Effect.addFinalizer(() => release(state, entry, outlet))
+          yield* Effect.addFinalizer(() => release(state, entry, () => entry.outlets.delete(outlet)))
           return outlet
         })),
       (outlet) => Delivery.events(state.context, Mailbox.toStream(outlet.mailbox))
@@ -229,7 +223,12 @@ const keep = (state: State, report: Creator.Report): Registry["keep"] => (defini
       condition,
       (entry) =>
         Effect.sync(() => entry.holders.add(holder)).pipe(
-          Effect.zipRight(Effect.addFinalizer(() => release(state, entry, holder)))
+          Effect.zipRight(Effect.addFinalizer(() =>
+            release(state, entry, () => {
+              entry.holders.delete(holder)
+              Deferred.unsafeDone(holder, Exit.void)
+            })
+          ))
         )
     )
     return Deferred.await(holder)
