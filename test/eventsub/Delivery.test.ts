@@ -12,17 +12,9 @@ import * as Types from "../../src/eventsub/generated/Types.js"
 import * as Delivery from "../../src/eventsub/internal/delivery.js"
 import * as Frames from "../../src/eventsub/internal/frames.js"
 import * as Signals from "../../src/eventsub/internal/signals.js"
+import * as Samples from "./support/samples.js"
 
-const subscriptionOf = (id: string, status: string) => ({
-  id,
-  status,
-  type: "channel.follow",
-  version: "2",
-  cost: 0,
-  condition: { broadcaster_user_id: "1", moderator_user_id: "1" },
-  transport: { method: "websocket", session_id: "AQoQ" },
-  created_at: "2026-12-03T10:00:00.123456789Z"
-})
+const subscriptionOf = (id: string, status: string) => ({ ...Samples.subscription, id, status })
 
 const event = {
   user_id: "9",

@@ -12,6 +12,7 @@ import * as Schedule from "effect/Schedule"
 import * as Types from "../../src/eventsub/generated/Types.js"
 import * as Frames from "../../src/eventsub/internal/frames.js"
 import { eventOf, eventually, take, withClient } from "./support/client.js"
+import * as Samples from "./support/samples.js"
 import { wireSub } from "./support/scriptedTwitch.js"
 
 /** What a reading comes to: the message's parts, its subscription object and its events. */
@@ -24,16 +25,7 @@ const outcome = (read: Frames.Inbound | Frames.Unreadable) => {
   return { messageId, timestamp, type, version, id, status, sub: Frames.recordOf(read.subscription), events }
 }
 
-const sampleSub = {
-  id: "sub-1",
-  status: "enabled",
-  type: "channel.follow",
-  version: "2",
-  cost: 0,
-  condition: { broadcaster_user_id: "1", moderator_user_id: "1" },
-  transport: { method: "websocket", session_id: "AQoQ" },
-  created_at: "2026-12-03T10:00:00.123456789Z"
-}
+const sampleSub = Samples.subscription
 
 const metadata = (id: string) => ({
   message_id: id,

@@ -91,3 +91,15 @@ export const sampleCondition = (t: TypeFacts): Record<string, string> => {
   }
   return out
 }
+
+/** A subscription object as Twitch sends it in a WebSocket message (channel.follow v2). */
+export const subscription = {
+  id: "sub-1",
+  status: "enabled",
+  type: "channel.follow",
+  version: "2",
+  cost: 0,
+  condition: { broadcaster_user_id: "1", moderator_user_id: "1" },
+  transport: { method: "websocket", session_id: "AQoQ" },
+  created_at: "2026-12-03T10:00:00.123456789Z"
+}
